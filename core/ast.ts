@@ -1,0 +1,114 @@
+import type { TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+
+export type FunctionNode =
+  | TSESTree.ArrowFunctionExpression
+  | TSESTree.FunctionDeclaration
+  | TSESTree.FunctionExpression;
+
+export function isFunctionLike(node: TSESTree.Node | null | undefined): node is FunctionNode {
+  return (
+    node?.type === AST_NODE_TYPES.ArrowFunctionExpression ||
+    node?.type === AST_NODE_TYPES.FunctionDeclaration ||
+    node?.type === AST_NODE_TYPES.FunctionExpression
+  );
+}
+
+/** Strips TypeScript-only wrappers (`x as T`, `x!`, `<T>x`, `x satisfies T`) and parentheses. */
+export function unwrapTypeScriptExpression(node: TSESTree.Node): TSESTree.Node {
+  let current = node;
+  for (;;) {
+    switch (current.type) {
+      case AST_NODE_TYPES.TSAsExpression:
+      case AST_NODE_TYPES.TSNonNullExpression:
+      case AST_NODE_TYPES.TSSatisfiesExpression:
+      case AST_NODE_TYPES.TSTypeAssertion:
+      case AST_NODE_TYPES.TSInstantiationExpression:
+        current = current.expression;
+        break;
+      default:
+        return current;
+    }
+  }
+}
+
+/** The nearest enclosing function of `node` (not `node` itself), or undefined at module level. */
+export function getEnclosingFunction(node: TSESTree.Node): FunctionNode | undefined {
+  for (let current = node.parent; current; current = current.parent) {
+    if (isFunctionLike(current)) return current;
+  }
+  return undefined;
+}
+
+/** Name of a non-computed (or string-literal computed) member property. */
+export function getPropertyName(node: TSESTree.MemberExpression): string | undefined {
+  if (!node.computed && node.property.type === AST_NODE_TYPES.Identifier) return node.property.name;
+  if (node.computed && node.property.type === AST_NODE_TYPES.Literal && typeof node.property.value === 'string') {
+    return node.property.value;
+  }
+  return undefined;
+}
+
+/** `obj.name(...)` → 'name' for member calls; undefined otherwise. */
+export function getMethodName(call: TSESTree.CallExpression): string | undefined {
+  const callee = unwrapTypeScriptExpression(call.callee);
+  return callee.type === AST_NODE_TYPES.MemberExpression ? getPropertyName(callee) : undefined;
+}
+
+/** The object a method is called on: `a.b.c()` → `a.b`. */
+export function getMethodReceiver(call: TSESTree.CallExpression): TSESTree.Expression | undefined {
+  const callee = unwrapTypeScriptExpression(call.callee);
+  return callee.type === AST_NODE_TYPES.MemberExpression ? callee.object : undefined;
+}
+
+/** Whether `inner` lies inside `outer` (inclusive). */
+export function contains(outer: TSESTree.Node, inner: TSESTree.Node): boolean {
+  return outer.range[0] <= inner.range[0] && inner.range[1] <= outer.range[1];
+}
+
+/** The last argument if it is a function expression. */
+export function getCallbackArgument(call: TSESTree.CallExpression | TSESTree.NewExpression): FunctionNode | undefined {
+  const last = call.arguments.at(-1);
+  return last && isFunctionLike(last) ? last : undefined;
+}
+
+/** The call whose argument `fn` is, with the argument index; undefined if `fn` is not a direct argument. */
+export function getCallOfArgument(
+  fn: TSESTree.Node,
+): { call: TSESTree.CallExpression | TSESTree.NewExpression; index: number } | undefined {
+  const parent = fn.parent;
+  if (parent?.type !== AST_NODE_TYPES.CallExpression && parent?.type !== AST_NODE_TYPES.NewExpression) return undefined;
+  const index = parent.arguments.indexOf(fn as TSESTree.CallExpressionArgument);
+  return index === -1 ? undefined : { call: parent, index };
+}
+
+const SKIPPED_KEYS = new Set(['parent', 'loc', 'range', 'tokens', 'comments', 'typeAnnotation', 'returnType', 'typeParameters', 'typeArguments']);
+
+/**
+ * Visits every descendant of `root` depth first. Return `false` from `visit` to skip a subtree.
+ * Type annotations are not visited.
+ */
+export function walk(root: TSESTree.Node, visit: (node: TSESTree.Node) => boolean | void): void {
+  const stack: TSESTree.Node[] = [root];
+  while (stack.length > 0) {
+    const node = stack.pop();
+    if (!node) break;
+    if (visit(node) === false) continue;
+    for (const key of Object.keys(node)) {
+      if (SKIPPED_KEYS.has(key)) continue;
+      const value = (node as unknown as Record<string, unknown>)[key];
+      if (Array.isArray(value)) {
+        for (let i = value.length - 1; i >= 0; i--) {
+          const child: unknown = value[i];
+          if (isNode(child)) stack.push(child);
+        }
+      } else if (isNode(value)) {
+        stack.push(value);
+      }
+    }
+  }
+}
+
+function isNode(value: unknown): value is TSESTree.Node {
+  return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
+}

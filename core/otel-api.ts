@@ -1,0 +1,275 @@
+/**
+ * Recognition of the OpenTelemetry API (by import tracing) and of "traced code".
+ */
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { getCallbackArgument, getMethodName, isFunctionLike, unwrapTypeScriptExpression } from './ast.js';
+import type { FunctionNode } from './ast.js';
+import { createBindingResolver, OTEL_API_MODULE } from './module-bindings.js';
+import type { BindingResolver } from './module-bindings.js';
+import { getSettings } from './settings.js';
+import type { OtelContextSettings } from './settings.js';
+
+/** A member of `@opentelemetry/api` that generated code may need. */
+export type ApiMember = 'context' | 'trace' | 'propagation' | 'ROOT_CONTEXT';
+
+export const API = (member: string): string => `${OTEL_API_MODULE}:${member}`;
+
+export interface ApiImports {
+  /** ESM `import { .. } from '<api module>'` declarations (value imports only). */
+  namedImports: TSESTree.ImportDeclaration[];
+  /** `import * as api` / `import api` / `const api = require(..)`: the local name. */
+  namespaceName: string | undefined;
+  /** `const { .. } = require('<api module>')` patterns. */
+  requirePatterns: TSESTree.ObjectPattern[];
+  /** Local names already bound to API members: `context` → `otelContext`. */
+  memberNames: Map<string, string>;
+}
+
+export interface OtelApi {
+  settings: OtelContextSettings;
+  resolver: BindingResolver;
+  /** The resolved path of a call's callee. */
+  calleePath(call: TSESTree.CallExpression | TSESTree.NewExpression): string | undefined;
+  isApiCall(call: TSESTree.CallExpression, member: string): boolean;
+  /** The file imports `@opentelemetry/api` (or one of `apiModules`). */
+  hasApiImport: boolean;
+  /** The file imports `AsyncLocalStorage` from `node:async_hooks`. */
+  hasAsyncLocalStorageImport: boolean;
+  imports: ApiImports;
+  /** The file uses ESM syntax (import/export), as opposed to CommonJS `require`. */
+  isEsm: boolean;
+}
+
+const cache = new WeakMap<object, OtelApi>();
+
+/** Builds (once per file) what the rules need to know about the OpenTelemetry API in it. */
+export function getOtelApi(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>): OtelApi {
+  const sourceCode = context.sourceCode;
+  const cached = cache.get(sourceCode.ast);
+  if (cached) return cached;
+  const settings = getSettings(context.settings);
+  const resolver = createBindingResolver(sourceCode, settings.apiModules);
+  const program = sourceCode.ast;
+  const imports: ApiImports = { namedImports: [], namespaceName: undefined, requirePatterns: [], memberNames: new Map() };
+  let hasApiImport = false;
+  let hasAsyncLocalStorageImport = false;
+  let isEsm = false;
+
+  for (const statement of program.body) {
+    if (
+      statement.type === AST_NODE_TYPES.ImportDeclaration ||
+      statement.type === AST_NODE_TYPES.ExportNamedDeclaration ||
+      statement.type === AST_NODE_TYPES.ExportDefaultDeclaration ||
+      statement.type === AST_NODE_TYPES.ExportAllDeclaration
+    ) {
+      isEsm = true;
+    }
+    if (statement.type === AST_NODE_TYPES.ImportDeclaration) {
+      const module = resolver.normaliseModule(statement.source.value);
+      if (module === 'node:async_hooks') {
+        hasAsyncLocalStorageImport ||= statement.specifiers.some(
+          (s) => s.type !== AST_NODE_TYPES.ImportSpecifier || importedName(s) === 'AsyncLocalStorage',
+        );
+      }
+      if (module !== OTEL_API_MODULE) continue;
+      hasApiImport = true;
+      if (statement.importKind === 'type') continue;
+      let hasNamed = false;
+      for (const specifier of statement.specifiers) {
+        if (specifier.type === AST_NODE_TYPES.ImportSpecifier) {
+          hasNamed = true;
+          if (specifier.importKind !== 'type') imports.memberNames.set(importedName(specifier), specifier.local.name);
+        } else {
+          imports.namespaceName ??= specifier.local.name;
+        }
+      }
+      if (hasNamed || statement.specifiers.length === 0) imports.namedImports.push(statement);
+    } else if (statement.type === AST_NODE_TYPES.VariableDeclaration) {
+      for (const declarator of statement.declarations) {
+        const source = declarator.init ? requireCallSource(declarator.init) : undefined;
+        if (source === undefined) continue;
+        const module = resolver.normaliseModule(source);
+        if (module === 'node:async_hooks') hasAsyncLocalStorageImport = true;
+        if (module !== OTEL_API_MODULE) continue;
+        hasApiImport = true;
+        if (declarator.id.type === AST_NODE_TYPES.Identifier) {
+          imports.namespaceName ??= declarator.id.name;
+        } else if (declarator.id.type === AST_NODE_TYPES.ObjectPattern && statement.kind === 'const') {
+          imports.requirePatterns.push(declarator.id);
+          for (const property of declarator.id.properties) {
+            if (
+              property.type === AST_NODE_TYPES.Property &&
+              property.key.type === AST_NODE_TYPES.Identifier &&
+              property.value.type === AST_NODE_TYPES.Identifier
+            ) {
+              imports.memberNames.set(property.key.name, property.value.name);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  const api: OtelApi = {
+    settings,
+    resolver,
+    calleePath: (call) => resolver.pathOf(call.callee),
+    isApiCall: (call, member) => resolver.pathOf(call.callee) === API(member),
+    hasApiImport,
+    hasAsyncLocalStorageImport,
+    imports,
+    isEsm: isEsm || program.sourceType === 'module' && imports.requirePatterns.length === 0 && imports.namespaceName === undefined && !hasTopLevelRequire(program),
+  };
+  cache.set(sourceCode.ast, api);
+  return api;
+}
+
+function importedName(specifier: TSESTree.ImportSpecifier): string {
+  return specifier.imported.type === AST_NODE_TYPES.Identifier ? specifier.imported.name : specifier.imported.value;
+}
+
+function requireCallSource(node: TSESTree.Expression): string | undefined {
+  const unwrapped = unwrapTypeScriptExpression(node);
+  if (
+    unwrapped.type === AST_NODE_TYPES.CallExpression &&
+    unwrapped.callee.type === AST_NODE_TYPES.Identifier &&
+    unwrapped.callee.name === 'require'
+  ) {
+    const arg = unwrapped.arguments[0];
+    if (arg?.type === AST_NODE_TYPES.Literal && typeof arg.value === 'string') return arg.value;
+  }
+  return undefined;
+}
+
+function hasTopLevelRequire(program: TSESTree.Program): boolean {
+  return program.body.some(
+    (statement) =>
+      statement.type === AST_NODE_TYPES.VariableDeclaration &&
+      statement.declarations.some((d) => d.init !== null && requireCallSource(d.init) !== undefined),
+  );
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Spans                                                                                       */
+/* ------------------------------------------------------------------------------------------ */
+
+/** `tracer.startSpan(..)` / `tracer.startActiveSpan(..)`. Tracers come from anywhere, so by method name. */
+export function getSpanStartKind(call: TSESTree.CallExpression): 'startSpan' | 'startActiveSpan' | undefined {
+  const name = getMethodName(call);
+  return name === 'startSpan' || name === 'startActiveSpan' ? name : undefined;
+}
+
+/** Whether a span start passes a context explicitly (`startSpan(name, opts, ctx)`). */
+export function hasExplicitParentContext(call: TSESTree.CallExpression): boolean {
+  const kind = getSpanStartKind(call);
+  if (kind === 'startSpan') return call.arguments.length >= 3;
+  if (kind === 'startActiveSpan') return call.arguments.length >= 4;
+  return false;
+}
+
+/** Reads of the active context: `context.active()`, `trace.getActiveSpan()`. */
+export function isActiveContextRead(api: OtelApi, call: TSESTree.CallExpression): boolean {
+  const path = api.calleePath(call);
+  return path === API('context.active') || path === API('trace.getActiveSpan');
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Traced code                                                                                 */
+/* ------------------------------------------------------------------------------------------ */
+
+export type TracedCallbackKind = 'startActiveSpan' | 'context.with' | 'spanWrapper' | 'als.run';
+
+export interface TracedCallback {
+  kind: TracedCallbackKind;
+  fn: FunctionNode;
+  call: TSESTree.CallExpression;
+}
+
+/**
+ * If `fn` is the callback of a call that runs it inside an active span — `startActiveSpan`,
+ * `context.with(ctx, fn)` (not with `ROOT_CONTEXT`), a `spanWrappers` helper — says which.
+ * In files with no OpenTelemetry import, the callback of `als.run(store, fn)` on an
+ * `AsyncLocalStorage` counts too.
+ */
+export function getTracedCallback(api: OtelApi, fn: TSESTree.Node): TracedCallback | undefined {
+  if (!isFunctionLike(fn)) return undefined;
+  const parent = fn.parent;
+  if (parent?.type !== AST_NODE_TYPES.CallExpression) return undefined;
+  const call = parent;
+  const index = call.arguments.indexOf(fn as TSESTree.CallExpressionArgument);
+  if (index === -1) return undefined;
+  const isLast = index === call.arguments.length - 1;
+
+  if (getSpanStartKind(call) === 'startActiveSpan' && isLast && index > 0) return { kind: 'startActiveSpan', fn, call };
+  const path = api.calleePath(call);
+  if (path === API('context.with') && index === 1) {
+    const ctx = call.arguments[0];
+    if (ctx && api.resolver.pathOf(ctx) === API('ROOT_CONTEXT')) return undefined;
+    return { kind: 'context.with', fn, call };
+  }
+  if (isLast && api.settings.spanWrappers.length > 0 && matchesSpanWrapper(api, call)) {
+    return { kind: 'spanWrapper', fn, call };
+  }
+  if (!api.hasApiImport && index === 1 && getMethodName(call) === 'run' && isAsyncLocalStorageReceiver(api, call)) {
+    return { kind: 'als.run', fn, call };
+  }
+  return undefined;
+}
+
+function calleeText(node: TSESTree.Node): string | undefined {
+  const callee = unwrapTypeScriptExpression(node);
+  if (callee.type === AST_NODE_TYPES.Identifier) return callee.name;
+  if (callee.type === AST_NODE_TYPES.ThisExpression) return 'this';
+  if (callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.property.type === AST_NODE_TYPES.Identifier) {
+    const object = calleeText(callee.object);
+    return object === undefined ? undefined : `${object}.${callee.property.name}`;
+  }
+  return undefined;
+}
+
+function matchesSpanWrapper(api: OtelApi, call: TSESTree.CallExpression): boolean {
+  const text = calleeText(call.callee);
+  if (text === undefined) return false;
+  const method = text.split('.').at(-1);
+  return api.settings.spanWrappers.some((wrapper) => wrapper === text || (!wrapper.includes('.') && wrapper === method));
+}
+
+/**
+ * Whether the receiver of `x.run(..)` is an `AsyncLocalStorage`: a `const` made with
+ * `new AsyncLocalStorage()`, or a class field initialised that way (`this.storage`).
+ */
+export function isAsyncLocalStorageReceiver(api: OtelApi, call: TSESTree.CallExpression): boolean {
+  const callee = unwrapTypeScriptExpression(call.callee);
+  if (callee.type !== AST_NODE_TYPES.MemberExpression) return false;
+  return isAsyncLocalStorageInstance(api, callee.object);
+}
+
+export function isAsyncLocalStorageInstance(api: OtelApi, node: TSESTree.Node): boolean {
+  if (api.resolver.pathOf(node) === 'node:async_hooks:AsyncLocalStorage#new') return true;
+  const object = unwrapTypeScriptExpression(node);
+  if (
+    object.type === AST_NODE_TYPES.MemberExpression &&
+    object.object.type === AST_NODE_TYPES.ThisExpression &&
+    !object.computed &&
+    object.property.type === AST_NODE_TYPES.Identifier
+  ) {
+    const name = object.property.name;
+    for (let current: TSESTree.Node | undefined = object.parent; current; current = current.parent) {
+      if (current.type === AST_NODE_TYPES.ClassBody) {
+        return current.body.some(
+          (member) =>
+            member.type === AST_NODE_TYPES.PropertyDefinition &&
+            member.key.type === AST_NODE_TYPES.Identifier &&
+            member.key.name === name &&
+            member.value !== null &&
+            member.value.type === AST_NODE_TYPES.NewExpression &&
+            api.resolver.pathOf(member.value.callee) === 'node:async_hooks:AsyncLocalStorage',
+        );
+      }
+    }
+  }
+  return false;
+}
+
+export { getCallbackArgument };

@@ -1,0 +1,199 @@
+/**
+ * "Traced code" (spec): the callback of `startActiveSpan`, `context.with`, a `spanWrappers`
+ * helper (or, in ALS-only code, `als.run`); or the statements between
+ * `const span = tracer.startSpan(..)` and `span.end()`.
+ *
+ * Context flows from an enclosing function into callbacks that run synchronously (array
+ * methods, a `new Promise` executor) or that the runtime schedules from the current context
+ * (timer and `.then` callbacks), so the search walks outwards through those, and stops at any
+ * other function: it may be called from anywhere.
+ */
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
+import type { FunctionNode } from './ast.js';
+import { contains, getCallOfArgument, getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
+import { getTimerCall } from './async-boundaries.js';
+import { getSpanStartKind, getTracedCallback, hasExplicitParentContext, isActiveContextRead } from './otel-api.js';
+import type { OtelApi, TracedCallback } from './otel-api.js';
+
+/** A span started with `startSpan` that nothing made active (yet) and that has not ended. */
+export interface InactiveSpan {
+  kind: 'inactive-span';
+  /** The span variable. */
+  name: string;
+  variable: TSESLint.Scope.Variable;
+  declarator: TSESTree.VariableDeclarator;
+}
+
+export type TraceScope = TracedCallback | InactiveSpan;
+
+const SYNC_CALLBACK_METHODS = new Set([
+  'forEach', 'map', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast',
+  'findLastIndex', 'flatMap', 'sort', 'toSorted',
+]);
+const PROMISE_CALLBACK_METHODS = new Set(['then', 'catch', 'finally']);
+
+/** Span methods that use a span without making it active. Any other use might activate it. */
+const PASSIVE_SPAN_METHODS = new Set([
+  'end', 'setAttribute', 'setAttributes', 'addEvent', 'addLink', 'addLinks', 'setStatus', 'updateName',
+  'recordException', 'isRecording', 'spanContext',
+]);
+
+/** Whether the context current where `fn` is created is the one it runs in. */
+export function isPassThroughCallback(api: OtelApi, fn: FunctionNode): boolean {
+  const site = getCallOfArgument(fn);
+  if (!site) return false;
+  const { call } = site;
+  if (call.type === AST_NODE_TYPES.NewExpression) {
+    return call.callee.type === AST_NODE_TYPES.Identifier && call.callee.name === 'Promise' && site.index === 0;
+  }
+  const method = getMethodName(call);
+  if (method !== undefined && (SYNC_CALLBACK_METHODS.has(method) || PROMISE_CALLBACK_METHODS.has(method))) return true;
+  const timer = getTimerCall(api.resolver, call);
+  return timer !== undefined && timer.kind === 'callback' && site.index === 0;
+}
+
+export interface SpanRegionTracker {
+  listeners: { VariableDeclarator(node: TSESTree.VariableDeclarator): void };
+  /** The innermost trace scope that `node` is in, or undefined when it is not in traced code. */
+  getTraceScope(node: TSESTree.Node): TraceScope | undefined;
+}
+
+/** Tracks `const span = tracer.startSpan(..)` declarations, to know which spans are in play where. */
+export function createSpanRegionTracker(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  api: OtelApi,
+): SpanRegionTracker {
+  const startsByFunction = new Map<FunctionNode | TSESTree.Program, TSESTree.VariableDeclarator[]>();
+
+  function getInactiveSpanAt(node: TSESTree.Node, owner: FunctionNode | TSESTree.Program): InactiveSpan | undefined {
+    const declarators = startsByFunction.get(owner);
+    if (!declarators) return undefined;
+    for (let i = declarators.length - 1; i >= 0; i--) {
+      const declarator = declarators[i];
+      if (!declarator || declarator.range[1] > node.range[0]) continue;
+      const block = declarator.parent.parent;
+      if (!contains(block, node)) continue;
+      if (declarator.id.type !== AST_NODE_TYPES.Identifier) continue;
+      const variable = sourceCode.getDeclaredVariables(declarator)[0];
+      if (!variable) continue;
+      if (!isNeverActivated(variable) || isEndedBefore(variable, node)) continue;
+      return { kind: 'inactive-span', name: declarator.id.name, variable, declarator };
+    }
+    return undefined;
+  }
+
+  function getTraceScope(node: TSESTree.Node): TraceScope | undefined {
+    let current: TSESTree.Node = node;
+    for (;;) {
+      const fn = getEnclosingFunction(current);
+      const inactive = getInactiveSpanAt(node, fn ?? sourceCode.ast);
+      if (inactive) return inactive;
+      if (!fn) return undefined;
+      const traced = getTracedCallback(api, fn);
+      if (traced) return traced;
+      if (!isPassThroughCallback(api, fn)) return undefined;
+      current = fn;
+    }
+  }
+
+  return {
+    listeners: {
+      VariableDeclarator(node) {
+        if (!node.init || node.id.type !== AST_NODE_TYPES.Identifier) return;
+        const init = unwrapTypeScriptExpression(node.init);
+        if (init.type !== AST_NODE_TYPES.CallExpression || getSpanStartKind(init) !== 'startSpan') return;
+        const owner = getEnclosingFunction(node) ?? sourceCode.ast;
+        const list = startsByFunction.get(owner);
+        if (list) list.push(node);
+        else startsByFunction.set(owner, [node]);
+      },
+    },
+    getTraceScope,
+  };
+}
+
+/** Every use of the span is a passive method call (`span.setAttribute(..)`, `span.end()`). */
+function isNeverActivated(variable: TSESLint.Scope.Variable): boolean {
+  return variable.references.every((reference) => {
+    if (reference.init) return true;
+    const parent = reference.identifier.parent;
+    if (parent?.type !== AST_NODE_TYPES.MemberExpression || parent.object !== reference.identifier) return false;
+    return (
+      !parent.computed &&
+      parent.property.type === AST_NODE_TYPES.Identifier &&
+      PASSIVE_SPAN_METHODS.has(parent.property.name) &&
+      parent.parent.type === AST_NODE_TYPES.CallExpression
+    );
+  });
+}
+
+/** `span.end()` runs before `node` on the way to it: a statement of a block that encloses `node`. */
+function isEndedBefore(variable: TSESLint.Scope.Variable, node: TSESTree.Node): boolean {
+  return variable.references.some((reference) => {
+    const member = reference.identifier.parent;
+    if (member?.type !== AST_NODE_TYPES.MemberExpression) return false;
+    const call = member.parent;
+    if (call.type !== AST_NODE_TYPES.CallExpression || getMethodName(call) !== 'end') return false;
+    if (call.range[1] > node.range[0]) return false;
+    const statement = call.parent;
+    if (statement.type !== AST_NODE_TYPES.ExpressionStatement) return false;
+    return contains(statement.parent, node) && getEnclosingFunction(call) === getEnclosingFunction(node);
+  });
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* What a callback does                                                                        */
+/* ------------------------------------------------------------------------------------------ */
+
+/** The function a callback expression runs: an inline function, or a function of this file by name. */
+export function resolveFunction(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  node: TSESTree.Node,
+): FunctionNode | undefined {
+  const expression = unwrapTypeScriptExpression(node);
+  if (isFunctionLike(expression)) return expression;
+  if (expression.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const variable = ASTUtils.findVariable(sourceCode.getScope(expression), expression);
+  const def = variable?.defs[0];
+  if (!def || variable.defs.length !== 1) return undefined;
+  if (def.type === 'FunctionName' && isFunctionLike(def.node)) return def.node;
+  if (def.type === 'Variable' && def.node.parent.kind === 'const' && def.node.init && isFunctionLike(def.node.init)) {
+    return def.node.init;
+  }
+  return undefined;
+}
+
+const tracedWorkCache = new WeakMap<FunctionNode, boolean>();
+
+/**
+ * Whether running `fn` does work that takes its parent from the active context: starts a span
+ * without an explicit context, reads the active context or span, or calls a function of this
+ * file that does.
+ */
+export function doesTracedWork(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  api: OtelApi,
+  fn: FunctionNode,
+  visiting = new Set<FunctionNode>(),
+): boolean {
+  const cached = tracedWorkCache.get(fn);
+  if (cached !== undefined) return cached;
+  if (visiting.has(fn)) return false;
+  visiting.add(fn);
+  let found = false;
+  walk(fn.body, (node) => {
+    if (found) return false;
+    if (node.type !== AST_NODE_TYPES.CallExpression) return true;
+    if ((getSpanStartKind(node) && !hasExplicitParentContext(node)) || isActiveContextRead(api, node)) {
+      found = true;
+      return false;
+    }
+    const callee = resolveFunction(sourceCode, node.callee);
+    if (callee && callee !== fn && doesTracedWork(sourceCode, api, callee, visiting)) found = true;
+    return !found;
+  });
+  visiting.delete(fn);
+  tracedWorkCache.set(fn, found);
+  return found;
+}
