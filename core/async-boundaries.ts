@@ -51,7 +51,11 @@ const PROMISE_TIMERS: Readonly<Record<string, TimerName>> = {
 /** Cheap pre-check on the callee's last name before resolving scopes. */
 const TIMER_CALLEE_NAMES = new Set(['setTimeout', 'setInterval', 'setImmediate', 'queueMicrotask', 'nextTick', 'requestAnimationFrame', 'requestIdleCallback']);
 
-export function getTimerCall(resolver: BindingResolver, call: TSESTree.CallExpression): TimerCall | undefined {
+/**
+ * The timer `call` is, if any. Identifiers with a timer's name are resolved; other identifiers
+ * only when `mayAlias` says the file imports from `node:timers` (an alias like `setImmediate as later`).
+ */
+export function getTimerCall(resolver: BindingResolver, call: TSESTree.CallExpression, mayAlias = false): TimerCall | undefined {
   const callee = call.callee;
   const lastName =
     callee.type === 'Identifier'
@@ -59,7 +63,8 @@ export function getTimerCall(resolver: BindingResolver, call: TSESTree.CallExpre
       : callee.type === 'MemberExpression' && callee.property.type === 'Identifier'
         ? callee.property.name
         : undefined;
-  if (lastName === undefined || !TIMER_CALLEE_NAMES.has(lastName)) return undefined;
+  if (lastName === undefined) return undefined;
+  if (!TIMER_CALLEE_NAMES.has(lastName) && !(mayAlias && callee.type === 'Identifier')) return undefined;
   const path = resolver.pathOf(callee);
   if (path === undefined) return undefined;
   const callbackName = CALLBACK_TIMERS[path];
@@ -67,4 +72,9 @@ export function getTimerCall(resolver: BindingResolver, call: TSESTree.CallExpre
   const promiseName = PROMISE_TIMERS[path];
   if (promiseName) return { name: promiseName, kind: 'promise', repeats: promiseName === 'setInterval', call };
   return undefined;
+}
+
+/** Whether the file imports timers under names of its own (cheap text check, once per file). */
+export function mayAliasTimers(text: string): boolean {
+  return text.includes('timers');
 }

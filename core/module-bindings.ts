@@ -137,7 +137,7 @@ export function createBindingResolver(
       if (declarator.parent.kind !== 'const') return undefined;
       const base = pathOfInit(declarator.init);
       if (base === undefined) return undefined;
-      return pathOfPattern(declarator.id, identifier, base);
+      return pathOfPattern(declarator.id, def.name, base);
     }
     return undefined;
   }

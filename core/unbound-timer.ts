@@ -20,7 +20,7 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
 import { getEnclosingFunction, getMethodName, unwrapTypeScriptExpression, walk } from './ast.js';
-import { getTimerCall } from './async-boundaries.js';
+import { getTimerCall, mayAliasTimers } from './async-boundaries.js';
 import type { TimerCall } from './async-boundaries.js';
 import { ensureApiMembers, surround, wrapInBind } from './edits.js';
 import type { Finding } from './findings.js';
@@ -43,6 +43,7 @@ export function createUnboundTimerDetector(
   const api = getOtelApi(context);
   const regions = createSpanRegionTracker(sourceCode, api);
   const manager = api.settings.contextManager;
+  const mayAlias = mayAliasTimers(sourceCode.text);
 
   function bindFix(callback: TSESTree.Node, members: Parameters<typeof ensureApiMembers>[2], ctx: (names: Record<string, string>) => string) {
     const refs = ensureApiMembers(sourceCode, api, members);
@@ -54,6 +55,7 @@ export function createUnboundTimerDetector(
     const callback = timer.call.arguments[0];
     if (!callback || callback.type === AST_NODE_TYPES.SpreadElement) return;
     if (isContextBound(sourceCode, api, callback)) return;
+    if (isRescheduleInsideItself(sourceCode, callback, timer.call)) return;
     const scope = regions.getTraceScope(timer.call);
     if (!scope) return;
     const recurring = timer.repeats || reschedulesItself(sourceCode, api, timer);
@@ -111,7 +113,7 @@ export function createUnboundTimerDetector(
   return {
     ...regions.listeners,
     CallExpression(node) {
-      const timer = getTimerCall(api.resolver, node);
+      const timer = getTimerCall(api.resolver, node, mayAlias);
       if (timer) check(timer);
     },
   };
@@ -176,6 +178,14 @@ function reschedulesItself(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelA
     return !found;
   });
   return found;
+}
+
+/** `function tick() { ..; setTimeout(tick, ms) }`: the inner call is the recurrence itself, not a new defect. */
+function isRescheduleInsideItself(sourceCode: Readonly<TSESLint.SourceCode>, callback: TSESTree.Node, call: TSESTree.CallExpression): boolean {
+  const target = getCallbackTarget(sourceCode, callback);
+  if (!target) return false;
+  const body = target.kind === 'function' ? target.fn : target.method;
+  return body.range[0] <= call.range[0] && call.range[1] <= body.range[1];
 }
 
 type CallbackTarget = { kind: 'function'; fn: FunctionNode } | { kind: 'method'; name: string; method: FunctionNode };
