@@ -1,0 +1,111 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import plugin from '../index.js';
+import { PRESET_NAMES } from '../configs/index.js';
+
+const root = new URL('../', import.meta.url);
+const read = (path: string): string => readFileSync(new URL(path, root), 'utf8');
+const list = (dir: string): string[] => (existsSync(new URL(dir, root)) ? readdirSync(new URL(dir, root)) : []);
+const sorted = (names: Iterable<string>): string[] => [...names].sort();
+
+const ruleNames = sorted(Object.keys(plugin.rules));
+const rules = plugin.rules as Record<string, { meta: { fixable?: string; hasSuggestions?: boolean; docs: Record<string, unknown>; messages: Record<string, string> } }>;
+const hasCodemod = (name: string): boolean => Boolean(rules[name]?.meta.fixable ?? rules[name]?.meta.hasSuggestions);
+
+describe('one name, five places', () => {
+  it('the registry equals the rule files', () => {
+    const files = list('rules/').filter((f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'create-rule.ts');
+    expect(sorted(files.map((f) => f.replace(/\.ts$/, '')))).toEqual(ruleNames);
+  });
+  it('the registry is sorted', () => {
+    expect(Object.keys(plugin.rules)).toEqual(ruleNames);
+  });
+  it('every rule has a doc, a fixture folder and a test', () => {
+    expect(sorted(list('docs/rules/').map((f) => f.replace(/\.md$/, '')))).toEqual(ruleNames);
+    expect(sorted(list('fixtures/').filter((f) => !f.includes('.')))).toEqual(ruleNames);
+    expect(sorted(list('tests/rules/').map((f) => f.replace(/\.test\.ts$/, '')))).toEqual(ruleNames);
+  });
+  it('exactly the rules with a fix or suggestions have a codemod', () => {
+    const codemods = list('codemods/')
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => f.replace(/\.ts$/, ''))
+      .filter((n) => n in plugin.rules);
+    expect(sorted(codemods)).toEqual(ruleNames.filter(hasCodemod));
+  });
+  it('every rule with a codemod has at least one runtime fixture', () => {
+    for (const name of ruleNames.filter(hasCodemod)) {
+      const runtime = list(`fixtures/${name}/`).filter(
+        (f) => f.endsWith('.json') && (JSON.parse(read(`fixtures/${name}/${f}`)) as { runtime?: unknown }).runtime !== undefined,
+      );
+      expect(runtime.length, name).toBeGreaterThan(0);
+    }
+  });
+  it('a rule doc has a ## Codemod section exactly when the rule has a codemod', () => {
+    for (const name of ruleNames) {
+      expect(/^## Codemod$/m.test(read(`docs/rules/${name}.md`)), name).toBe(hasCodemod(name));
+    }
+  });
+});
+
+describe('meta', () => {
+  const pkg = JSON.parse(read('package.json')) as { name: string; version: string };
+  it('name and version come from package.json', () => {
+    expect(plugin.meta).toEqual({ name: pkg.name, version: pkg.version, namespace: 'otel-context' });
+  });
+  it('every rule links its doc and describes itself in the ESLint form', () => {
+    for (const name of ruleNames) {
+      const docs = rules[name]?.meta.docs ?? {};
+      expect(docs.url, name).toMatch(new RegExp(`/docs/rules/${name}\\.md$`));
+      expect(docs.description, name).toMatch(/^(Disallow|Require|Enforce) [^.]*[^.]$/);
+    }
+  });
+  it('messages are full sentences', () => {
+    for (const name of ruleNames) {
+      for (const message of Object.values(rules[name]?.meta.messages ?? {})) {
+        expect(message, name).toMatch(/^[A-Z'].*\.$/s);
+      }
+    }
+  });
+  it('requiresTypeChecking matches use of parser services', () => {
+    for (const name of ruleNames) {
+      const source = read(`rules/${name}.ts`);
+      const detectorImport = /from '\.\.\/core\/([\w-]+)\.js'/.exec(source)?.[1];
+      const detector = detectorImport ? read(`core/${detectorImport}.ts`) : '';
+      const usesTypes = /getParserServices/.test(source + detector);
+      expect(usesTypes, name).toBe(rules[name]?.meta.docs.requiresTypeChecking === true);
+    }
+  });
+});
+
+describe('presets', () => {
+  const docsOf = (name: string) => rules[name]?.meta.docs ?? {};
+  const expected: Record<string, { rules: string[]; contextManager?: string }> = {
+    recommended: {
+      rules: ruleNames.filter((n) => docsOf(n).recommended === true && docsOf(n).requiresTypeChecking !== true),
+      contextManager: 'async-local-storage',
+    },
+    'recommended-type-checked': {
+      rules: ruleNames.filter((n) => docsOf(n).recommended === true),
+      contextManager: 'async-local-storage',
+    },
+    browser: {
+      rules: ruleNames.filter((n) => docsOf(n).browser === true && docsOf(n).requiresTypeChecking !== true),
+      contextManager: 'zone',
+    },
+    strict: { rules: ruleNames.filter((n) => docsOf(n).requiresTypeChecking !== true) },
+    all: { rules: ruleNames },
+  };
+  it('are exactly the five presets', () => {
+    expect(sorted(Object.keys(plugin.configs))).toEqual(sorted(PRESET_NAMES));
+  });
+  for (const [name, want] of Object.entries(expected)) {
+    it(`${name} equals its recomputation from rule metadata`, () => {
+      const config = plugin.configs[name as keyof typeof plugin.configs];
+      expect(config.name).toBe(`otel-context/${name}`);
+      expect(config.plugins?.['otel-context']).toBe(plugin);
+      expect(sorted(Object.keys(config.rules ?? {}))).toEqual(want.rules.map((r) => `otel-context/${r}`));
+      expect((config.settings?.['otel-context'] as { contextManager?: string } | undefined)?.contextManager).toBe(want.contextManager);
+      expect(config.files).toEqual(['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}']);
+    });
+  }
+});
