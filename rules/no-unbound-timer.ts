@@ -16,7 +16,6 @@ export default createRule<Options, MessageId>({
     },
     fixable: 'code',
     schema: [],
-    defaultOptions: [],
     messages: {
       timerLosesContext:
         'The {{ timer }} callback runs outside the active context under the stack context manager, so spans it starts become new roots. Bind it: context.bind(context.active(), callback).',

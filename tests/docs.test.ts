@@ -34,7 +34,7 @@ describe.each(Object.keys(plugin.rules))('docs/rules/%s.md', (name) => {
           rules: { [`otel-context/${name}`]: ['error', ...(block.options ?? [])] },
           ...(block.settings ? { settings: { 'otel-context': block.settings } } : {}),
         },
-      ] as Linter.Config[],
+      ] as unknown as Linter.Config[],
       filename,
     );
     const fatal = messages.filter((m) => m.fatal);

@@ -9,7 +9,7 @@ const list = (dir: string): string[] => (existsSync(new URL(dir, root)) ? readdi
 const sorted = (names: Iterable<string>): string[] => [...names].sort();
 
 const ruleNames = sorted(Object.keys(plugin.rules));
-const rules = plugin.rules as Record<string, { meta: { fixable?: string; hasSuggestions?: boolean; docs: Record<string, unknown>; messages: Record<string, string> } }>;
+const rules = plugin.rules as unknown as Record<string, { meta: { fixable?: string; hasSuggestions?: boolean; docs: Record<string, unknown>; messages: Record<string, string> } }>;
 const hasCodemod = (name: string): boolean => Boolean(rules[name]?.meta.fixable ?? rules[name]?.meta.hasSuggestions);
 
 describe('one name, five places', () => {

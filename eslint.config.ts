@@ -1,0 +1,24 @@
+// Dogfood: the project is linted with typescript-eslint, eslint-plugin-eslint-plugin and its own preset.
+import eslintPlugin from 'eslint-plugin-eslint-plugin';
+import tseslint from 'typescript-eslint';
+import otelContext from './index.js';
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'fixtures/**', '.tmp/**', 'bench/corpus/**', 'examples/**', 'coverage/**'] },
+  ...tseslint.configs.recommended,
+  {
+    files: ['rules/**/*.ts'],
+    ...eslintPlugin.configs.recommended,
+  },
+  {
+    files: ['tests/rules/**/*.ts'],
+    ...eslintPlugin.configs.recommended,
+    settings: { 'eslint-plugin': { ruleTesterConstructors: ['RuleTester'] } },
+  },
+  otelContext.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+    },
+  },
+);
