@@ -178,6 +178,15 @@ export function applyNonOverlapping(text: string, edits: readonly TextEdit[]): {
   return { output: output + text.slice(cursor), applied };
 }
 
+/** Lints `source` as `filename` with only `options.rules` enabled, with the codemod's own config (no fixing). */
+export function lintWithRules(source: string, filename: string, options: FixWithRulesOptions): Linter.LintMessage[] {
+  const rules = checkRules(options);
+  const absolute = resolve(filename);
+  const selected = new Set(rules.map((rule) => `${PLUGIN_PREFIX}${rule}`));
+  const verifyOptions = { filename: absolute, ruleFilter: ({ ruleId }: { ruleId: string }) => selected.has(ruleId) };
+  return new Linter({ cwd: dirname(absolute) }).verify(source, buildConfig(absolute, options, rules), verifyOptions);
+}
+
 /**
  * Lints `source` as `filename` with only `options.rules` enabled, applies their fixes (and, with
  * `unsafe`, their first suggestions), and reports what was fixed and what is left.
