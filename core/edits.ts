@@ -21,6 +21,7 @@ const ALIASES: Record<ApiMember, string> = {
   trace: 'otelTrace',
   propagation: 'otelPropagation',
   ROOT_CONTEXT: 'OTEL_ROOT_CONTEXT',
+  SpanStatusCode: 'OtelSpanStatusCode',
 };
 
 const declaredNamesCache = new WeakMap<object, Set<string>>();
@@ -152,4 +153,20 @@ export function surround(node: TSESTree.Node, prefix: string, suffix: string): E
     { range: [node.range[0], node.range[0]], text: prefix },
     { range: [node.range[1], node.range[1]], text: suffix },
   ];
+}
+
+/**
+ * A name for a new local variable that collides with no name declared or referenced in the file,
+ * nor with any name in `taken` (names handed out to earlier fixes of the same lint run, which
+ * ESLint may apply in the same pass). The chosen name is added to `taken`.
+ */
+export function getFreeLocalName(sourceCode: Readonly<TSESLint.SourceCode>, base: string, taken: Set<string>): string {
+  const declared = getDeclaredNames(sourceCode);
+  for (let i = 1; ; i++) {
+    const candidate = i === 1 ? base : `${base}${i}`;
+    if (!declared.has(candidate) && !taken.has(candidate)) {
+      taken.add(candidate);
+      return candidate;
+    }
+  }
 }

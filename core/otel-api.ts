@@ -11,7 +11,7 @@ import { getSettings } from './settings.js';
 import type { OtelContextSettings } from './settings.js';
 
 /** A member of `@opentelemetry/api` that generated code may need. */
-export type ApiMember = 'context' | 'trace' | 'propagation' | 'ROOT_CONTEXT';
+export type ApiMember = 'context' | 'trace' | 'propagation' | 'ROOT_CONTEXT' | 'SpanStatusCode';
 
 export const API = (member: string): string => `${OTEL_API_MODULE}:${member}`;
 

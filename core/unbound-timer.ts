@@ -161,7 +161,7 @@ export function isContextBound(sourceCode: Readonly<TSESLint.SourceCode>, api: O
  * setTimeout(tick, ms) })`, `setTimeout(poll, ms)` with `function poll() { ..; setTimeout(poll, ms) }`,
  * or `setTimeout(() => this.poll(), ms)` with a method `poll` that does the same.
  */
-function reschedulesItself(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, timer: TimerCall): boolean {
+export function reschedulesItself(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, timer: TimerCall): boolean {
   const callback = timer.call.arguments[0];
   if (!callback) return false;
   const target = getCallbackTarget(sourceCode, callback);

@@ -14,6 +14,12 @@ export interface OtelContextRuleDocs {
   browser?: boolean;
   /** Options used by the `strict` preset (wider heuristics). */
   strictOptions?: readonly unknown[];
+  /**
+   * Options used by the `recommended-type-checked` preset: for a rule that is recommended
+   * syntactically and has a type-aware mode behind an option (its name is final, so it cannot be
+   * split into a second, `requiresTypeChecking` rule).
+   */
+  typeCheckedOptions?: readonly unknown[];
 }
 
 export const createRule = ESLintUtils.RuleCreator<OtelContextRuleDocs>(

@@ -1,8 +1,16 @@
+import noFloatingPromiseInSpan from './no-floating-promise-in-span.js';
+import noInactiveParentSpan from './no-inactive-parent-span.js';
 import noUnboundTimer from './no-unbound-timer.js';
+import noUnpairedContextAttach from './no-unpaired-context-attach.js';
+import requireSpanEnd from './require-span-end.js';
 
 /** Every rule of the plugin, sorted by name (a test keeps this equal to the directory listing). */
 export const rules = {
+  'no-floating-promise-in-span': noFloatingPromiseInSpan,
+  'no-inactive-parent-span': noInactiveParentSpan,
   'no-unbound-timer': noUnboundTimer,
+  'no-unpaired-context-attach': noUnpairedContextAttach,
+  'require-span-end': requireSpanEnd,
 };
 
 export type RuleName = keyof typeof rules;

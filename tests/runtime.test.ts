@@ -7,10 +7,11 @@ import { describe, expect, it } from 'vitest';
 import { fixWithRules } from '../codemods/fix-with-rule.js';
 import { checkExpectations, renderWaterfall, runFixture } from '../harness/index.js';
 import type { CapturedTrace, ContextManagerName, Expectation } from '../harness/index.js';
-import { listCases, listFixtureRules } from './fixture-cases.js';
+import { listCases, listFixtureRules, listValid } from './fixture-cases.js';
 import type { FixtureCase } from './fixture-cases.js';
 
 const proofs = listFixtureRules().flatMap((rule) => listCases(rule).filter((c) => c.config.runtime !== undefined));
+const validProofs = listFixtureRules().flatMap((rule) => listValid(rule).filter((v) => v.config.runtime !== undefined));
 
 function report(trace: CapturedTrace, failures: readonly string[]): string {
   return `${failures.length > 0 ? `${failures.join('\n')}\n\n` : ''}${renderWaterfall(trace)}`;
@@ -54,6 +55,21 @@ describe('runtime proofs', () => {
 
     it.runIf(fixed.changed)(`the codemod output holds every expectation under ${contextManager}`, async () => {
       const trace = await runFixture({ code: fixed.output ?? '', filename: c.inputPath }, { contextManager });
+      const result = checkExpectations(trace, expectations);
+      expect(result.ok, report(trace, result.failures)).toBe(true);
+    });
+  });
+});
+
+// Valid fixtures with `runtime` are the near misses the rules must not flag: they prove that the
+// runtime keeps the context there as written (e.g. the seed articles' one-shot timer under ALS).
+describe('runtime proofs of valid fixtures (linked as written)', () => {
+  describe.each(validProofs.map((v) => [`${v.rule}/valid/${v.name}`, v] as const))('%s', (_name, v) => {
+    const contextManager = v.config.settings?.contextManager ?? 'async-local-storage';
+    it(`holds every expectation under ${contextManager}`, async () => {
+      const expectations = (v.config.runtime?.expect ?? []) as unknown as Expectation[];
+      expect(expectations.length).toBeGreaterThan(0);
+      const trace = await runFixture(v.path, { contextManager });
       const result = checkExpectations(trace, expectations);
       expect(result.ok, report(trace, result.failures)).toBe(true);
     });

@@ -1,0 +1,190 @@
+/**
+ * Detector for `no-inactive-parent-span`: `const span = tracer.startSpan(..)` followed, before
+ * `span.end()`, by work that expects `span` as its parent while `span` was never made active
+ * (2a, 2b, 2c: orphaned under every manager). Three kinds of work, one finding each:
+ *
+ * 1. a span started without an explicit context (also inside `.then` callbacks, array callbacks and
+ *    a `new Promise` executor) → pass the parent explicitly: `startSpan(name, opts, ctx)` (2a/2c-after-explicit);
+ * 2. a call of a function of this file that does traced work → `context.with(ctx, () => call)`;
+ * 3. a callback handed to another API (not a timer) that does traced work → `context.bind(ctx, cb)`.
+ *
+ * `ctx` is `trace.setSpan(context.active(), span)`. Such a site-local activation (an explicit
+ * context, `context.with`/`context.bind` with a context built from `span`) covers only its own
+ * site, so after one fix the other sites are still found. Any other use of `span` (passed to a
+ * function, stored, returned) means someone else may activate it: the span is skipped.
+ *
+ * One defect, one finding: timer callbacks are `no-unbound-timer`'s (`timerExpectsInactiveSpan`),
+ * so this detector never looks inside them nor at the timer call.
+ *
+ * Out of scope: methods (`this.work()`), functions imported from other files, spans held in `let`.
+ */
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
+import type { FunctionNode } from './ast.js';
+import { contains, getCallOfArgument, getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
+import { getTimerCall } from './async-boundaries.js';
+import { ensureApiMembers, surround, wrapInBind } from './edits.js';
+import type { Edit, Finding } from './findings.js';
+import { API, getOtelApi, getSpanStartKind, hasExplicitParentContext } from './otel-api.js';
+import type { OtelApi } from './otel-api.js';
+import { doesTracedWork, resolveFunction } from './traced-code.js';
+
+export type InactiveParentMessageId = 'childSpanWithoutParent' | 'tracedCallWithoutParent' | 'callbackWithoutParent';
+
+const PASSIVE_SPAN_METHODS = new Set([
+  'end', 'setAttribute', 'setAttributes', 'addEvent', 'addLink', 'addLinks', 'setStatus', 'updateName',
+  'recordException', 'isRecording', 'spanContext',
+]);
+const SYNC_CALLBACK_METHODS = new Set([
+  'forEach', 'map', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'flatMap', 'then', 'catch', 'finally',
+]);
+
+export function createInactiveParentDetector(
+  context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
+  onFinding: (finding: Finding<InactiveParentMessageId>) => void,
+): TSESLint.RuleListener {
+  const sourceCode = context.sourceCode;
+  const api = getOtelApi(context);
+  const declarators: TSESTree.VariableDeclarator[] = [];
+
+  function analyse(declarator: TSESTree.VariableDeclarator): void {
+    const variable = sourceCode.getDeclaredVariables(declarator)[0];
+    if (!variable || declarator.id.type !== AST_NODE_TYPES.Identifier) return;
+    const covered = getCoveredFunctions(api, variable);
+    if (!covered) return;
+    const name = variable.name;
+    const block = declarator.parent.parent;
+    const owner = getEnclosingFunction(declarator);
+    const ctxText = (names: Record<string, string>): string => `${names.trace}.setSpan(${names.context}.active(), ${name})`;
+    const visible = (node: TSESTree.Node): boolean => ASTUtils.findVariable(sourceCode.getScope(node), name) === variable;
+    const fixWith = (node: TSESTree.Node, build: (names: Record<string, string>) => Edit[]): { fix?: Edit[] } => {
+      if (!visible(node)) return {};
+      const refs = ensureApiMembers(sourceCode, api, ['context', 'trace']);
+      return { fix: [...refs.edits, ...build(refs.names)] };
+    };
+
+    walk(block, (node) => {
+      if (node.range[1] <= declarator.range[1]) return node.range[0] < declarator.range[0] && contains(node, declarator);
+      if (isFunctionLike(node)) return !covered.has(node) && isPassThrough(node);
+      if (node.type !== AST_NODE_TYPES.CallExpression || isEndedBeforeSite(variable, node, owner)) return true;
+      if (getTimerCall(api.resolver, node)) return false;
+      const kind = getSpanStartKind(node);
+      if (kind) {
+        if (hasExplicitParentContext(node)) return true;
+        onFinding({
+          messageId: 'childSpanWithoutParent',
+          data: { span: name, method: kind },
+          node: node.callee,
+          ...fixWith(node, (names) => addExplicitContext(node, kind, ctxText(names))),
+        });
+        return true;
+      }
+      const callee = resolveFunction(sourceCode, node.callee);
+      if (callee && doesTracedWork(sourceCode, api, callee)) {
+        onFinding({
+          messageId: 'tracedCallWithoutParent',
+          data: { span: name, callee: sourceCode.getText(node.callee) },
+          node: node.callee,
+          ...fixWith(node, (names) => surround(node, `${names.context}.with(${ctxText(names)}, () => `, ')')),
+        });
+        return false;
+      }
+      if (api.calleePath(node)?.startsWith(API('')) || SYNC_CALLBACK_METHODS.has(getMethodName(node) ?? '')) return true;
+      for (const argument of node.arguments) {
+        const fn = resolveFunction(sourceCode, argument);
+        if (!fn || !doesTracedWork(sourceCode, api, fn)) continue;
+        onFinding({
+          messageId: 'callbackWithoutParent',
+          data: { span: name, callee: sourceCode.getText(node.callee) },
+          node: argument,
+          ...fixWith(argument, (names) => wrapInBind(argument, `${names.context}.bind`, ctxText(names))),
+        });
+      }
+      return true;
+    });
+  }
+
+  return {
+    VariableDeclarator(node) {
+      if (!node.init || node.id.type !== AST_NODE_TYPES.Identifier) return;
+      const init = unwrapTypeScriptExpression(node.init);
+      if (init.type === AST_NODE_TYPES.CallExpression && getSpanStartKind(init) === 'startSpan') declarators.push(node);
+    },
+    'Program:exit'() {
+      for (const declarator of declarators) analyse(declarator);
+    },
+  };
+}
+
+/** `span.end();` ran before `node`: a statement of the span's own function, in a block that encloses `node`. */
+function isEndedBeforeSite(variable: TSESLint.Scope.Variable, node: TSESTree.Node, owner: FunctionNode | undefined): boolean {
+  return variable.references.some((reference) => {
+    const member = reference.identifier.parent;
+    const call = member?.parent;
+    if (member?.type !== AST_NODE_TYPES.MemberExpression || call?.type !== AST_NODE_TYPES.CallExpression || getMethodName(call) !== 'end') return false;
+    const statement = call.parent;
+    return (
+      statement.type === AST_NODE_TYPES.ExpressionStatement &&
+      statement.range[1] <= node.range[0] &&
+      contains(statement.parent, node) &&
+      getEnclosingFunction(call) === owner
+    );
+  });
+}
+
+/** Array callbacks, a `new Promise` executor and promise callbacks run in the context they are created in. */
+function isPassThrough(fn: FunctionNode): boolean {
+  const site = getCallOfArgument(fn);
+  if (!site) return false;
+  if (site.call.type === AST_NODE_TYPES.NewExpression) {
+    return site.call.callee.type === AST_NODE_TYPES.Identifier && site.call.callee.name === 'Promise' && site.index === 0;
+  }
+  return SYNC_CALLBACK_METHODS.has(getMethodName(site.call) ?? '');
+}
+
+/**
+ * The callbacks that run with `span` active (`context.with(ctx, fn)`, `context.bind(ctx, fn)`
+ * with `ctx` built from `span`); undefined when `span` is used in a way that may activate it
+ * anywhere (then it is not this rule's business).
+ */
+function getCoveredFunctions(api: OtelApi, variable: TSESLint.Scope.Variable): Set<TSESTree.Node> | undefined {
+  const covered = new Set<TSESTree.Node>();
+  for (const reference of variable.references) {
+    if (reference.init) continue;
+    const identifier = reference.identifier;
+    const parent = identifier.parent;
+    if (
+      parent?.type === AST_NODE_TYPES.MemberExpression &&
+      parent.object === identifier &&
+      parent.property.type === AST_NODE_TYPES.Identifier &&
+      PASSIVE_SPAN_METHODS.has(parent.property.name)
+    ) {
+      continue;
+    }
+    if (parent?.type !== AST_NODE_TYPES.CallExpression || api.calleePath(parent) !== API('trace.setSpan') || parent.arguments[1] !== identifier) {
+      return undefined;
+    }
+    const user = parent.parent;
+    if (user.type !== AST_NODE_TYPES.CallExpression || !user.arguments.some((a) => a === parent)) return undefined;
+    if (getSpanStartKind(user)) continue;
+    const path = api.calleePath(user);
+    if ((path === API('context.with') || path === API('context.bind')) && user.arguments[0] === parent) {
+      const fn = user.arguments[1];
+      if (fn) covered.add(fn);
+      continue;
+    }
+    return undefined;
+  }
+  return covered;
+}
+
+function addExplicitContext(call: TSESTree.CallExpression, kind: 'startSpan' | 'startActiveSpan', ctx: string): Edit[] {
+  const args = call.arguments;
+  const last = args.at(-1);
+  if (kind === 'startSpan') {
+    if (!last) return [];
+    return [{ range: [last.range[1], last.range[1]], text: args.length === 1 ? `, undefined, ${ctx}` : `, ${ctx}` }];
+  }
+  if (!last) return [];
+  return [{ range: [last.range[0], last.range[0]], text: args.length === 2 ? `{}, ${ctx}, ` : `${ctx}, ` }];
+}

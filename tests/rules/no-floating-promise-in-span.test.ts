@@ -1,0 +1,661 @@
+import tsParser from '@typescript-eslint/parser';
+import { Linter } from 'eslint';
+import { describe, expect, it } from 'vitest';
+import { MISSING_TYPES_MESSAGE } from '../../core/promise-types.js';
+import rule from '../../rules/no-floating-promise-in-span.js';
+import { createRuleTester, under } from '../rule-tester.js';
+
+const ruleTester = createRuleTester();
+
+ruleTester.run('no-floating-promise-in-span', rule, {
+  valid: [
+    {
+      name: 'awaited work',
+      code: `
+import { trace } from '@opentelemetry/api';
+async function writeAudit(): Promise<void> {}
+trace.getTracer('a').startActiveSpan('a', async (span) => {
+  try {
+    await writeAudit();
+  } finally {
+    span.end();
+  }
+});`,
+    },
+    {
+      name: 'returned promise: the caller owns it',
+      code: `
+import { trace } from '@opentelemetry/api';
+async function writeAudit(): Promise<void> {}
+trace.getTracer('a').startActiveSpan('a', (span) => {
+  span.end();
+  return writeAudit();
+});`,
+    },
+    {
+      name: 'a .catch handler handles the rejection',
+      code: `
+import { trace } from '@opentelemetry/api';
+async function writeAudit(): Promise<void> {}
+trace.getTracer('a').startActiveSpan('a', (span) => {
+  writeAudit().catch((error) => span.recordException(error));
+  span.end();
+});`,
+    },
+    {
+      name: '.then with a rejection handler, and .finally after a .catch',
+      code: `
+import { trace } from '@opentelemetry/api';
+async function writeAudit(): Promise<void> {}
+trace.getTracer('a').startActiveSpan('a', (span) => {
+  writeAudit().then(() => undefined, () => undefined);
+  writeAudit().catch(() => undefined).finally(() => undefined);
+  span.end();
+});`,
+    },
+    {
+      name: 'void under async-local-storage is a visible, deliberate detach',
+      code: `
+import { trace } from '@opentelemetry/api';
+async function warmCache(): Promise<void> {}
+trace.getTracer('a').startActiveSpan('a', (span) => {
+  void warmCache();
+  span.end();
+});`,
+    },
+    {
+      name: 'void under async-hooks is a visible, deliberate detach',
+      settings: under('async-hooks'),
+      code: `
+import { trace } from '@opentelemetry/api';
+async function warmCache(): Promise<void> {}
+trace.getTracer('a').startActiveSpan('a', (span) => {
+  void warmCache();
+  span.end();
+});`,
+    },
+    {
+      name: 'the explicit detach the suggestion writes is handled',
+      code: `
+import { trace, SpanStatusCode } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+async function writeAudit(): Promise<void> {}
+tracer.startActiveSpan('a', (span) => {
+  tracer.startActiveSpan('writeAudit', (detached) => writeAudit().then(() => detached.end(), (error) => {
+    detached.recordException(error);
+    detached.setStatus({ code: SpanStatusCode.ERROR });
+    detached.end();
+  }));
+  span.end();
+});`,
+    },
+    {
+      name: 'a floating promise outside traced code is not this rule (no span is in play)',
+      code: `
+import { trace } from '@opentelemetry/api';
+async function writeAudit(): Promise<void> {}
+export function f() { writeAudit(); }`,
+    },
+    {
+      name: 'a listener registered in the span runs later, outside it: not reported',
+      code: `
+import { trace } from '@opentelemetry/api';
+async function writeAudit(): Promise<void> {}
+trace.getTracer('a').startActiveSpan('a', (span) => {
+  process.on('exit', () => { writeAudit(); });
+  span.end();
+});`,
+    },
+    {
+      name: 'after span.end() the startSpan span is no longer in play',
+      code: `
+import { trace } from '@opentelemetry/api';
+async function writeAudit(): Promise<void> {}
+export function f() {
+  const span = trace.getTracer('a').startSpan('a');
+  span.end();
+  writeAudit();
+}`,
+    },
+    {
+      name: 'a sync function is not a promise',
+      code: `
+import { trace } from '@opentelemetry/api';
+function log(): void {}
+trace.getTracer('a').startActiveSpan('a', (span) => {
+  log();
+  span.end();
+});`,
+    },
+    {
+      name: 'syntactic mode does not know methods: this.save() needs checkTypes',
+      code: `
+import { trace } from '@opentelemetry/api';
+export class Repo {
+  async save(): Promise<void> {}
+  run() {
+    trace.getTracer('a').startActiveSpan('a', (span) => {
+      this.save();
+      span.end();
+    });
+  }
+}`,
+    },
+
+  ],
+  invalid: [
+    {
+      name: 'async-local-storage: fire-and-forget async call inside startActiveSpan (3a/3b): await first',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+async function writeAudit(id: string): Promise<void> {}
+export function place(id: string) {
+  tracer.startActiveSpan('orders.place', (span) => {
+    writeAudit(id);
+    span.end();
+  });
+}`,
+      output: null,
+      errors: [
+        { messageId: 'floatingPromiseInSpan', data: { scope: 'the startActiveSpan callback', manager: 'async-local-storage' }, line: 7, column: 5, endLine: 7, endColumn: 19, suggestions: [{ messageId: 'awaitPromise', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+async function writeAudit(id: string): Promise<void> {}
+export function place(id: string) {
+  tracer.startActiveSpan('orders.place', async (span) => {
+    await writeAudit(id);
+    span.end();
+  });
+}` }, { messageId: 'detachInOwnSpan', output: `
+import { trace, SpanStatusCode, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+async function writeAudit(id: string): Promise<void> {}
+export function place(id: string) {
+  tracer.startActiveSpan('orders.place', (span) => {
+    tracer.startActiveSpan('writeAudit', {}, trace.setSpan(context.active(), span), (detached) => writeAudit(id).then(() => detached.end(), (error) => {
+      detached.recordException(error);
+      detached.setStatus({ code: SpanStatusCode.ERROR });
+      detached.end();
+    }));
+    span.end();
+  });
+}` }] },
+      ],
+    },
+    {
+      name: 'zone: the work is orphaned after its first await (3a): detach first',
+      settings: under('zone'),
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+async function writeAudit(id: string): Promise<void> {}
+export function place(id: string) {
+  tracer.startActiveSpan('orders.place', async (span) => {
+    writeAudit(id);
+    span.end();
+  });
+}`,
+      output: null,
+      errors: [
+        { messageId: 'floatingPromiseOrphaned', data: { scope: 'the startActiveSpan callback', manager: 'zone' }, line: 7, column: 5, endLine: 7, endColumn: 19, suggestions: [{ messageId: 'detachInOwnSpan', output: `
+import { trace, SpanStatusCode, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+async function writeAudit(id: string): Promise<void> {}
+export function place(id: string) {
+  tracer.startActiveSpan('orders.place', async (span) => {
+    tracer.startActiveSpan('writeAudit', {}, trace.setSpan(context.active(), span), (detached) => writeAudit(id).then(() => detached.end(), (error) => {
+      detached.recordException(error);
+      detached.setStatus({ code: SpanStatusCode.ERROR });
+      detached.end();
+    }));
+    span.end();
+  });
+}` }, { messageId: 'awaitPromise', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+async function writeAudit(id: string): Promise<void> {}
+export function place(id: string) {
+  tracer.startActiveSpan('orders.place', async (span) => {
+    await writeAudit(id);
+    span.end();
+  });
+}` }] },
+      ],
+    },
+    {
+      name: 'stack: void does not detach cleanly',
+      settings: under('stack'),
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+async function writeAudit(id: string): Promise<void> {}
+tracer.startActiveSpan('boot', (span) => {
+  void writeAudit('x');
+  span.end();
+});`,
+      output: null,
+      errors: [
+        { messageId: 'voidedPromiseOrphaned', data: { scope: 'the startActiveSpan callback', manager: 'stack' }, line: 6, column: 3, endLine: 6, endColumn: 23, suggestions: [{ messageId: 'detachInOwnSpan', output: `
+import { trace, SpanStatusCode, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+async function writeAudit(id: string): Promise<void> {}
+tracer.startActiveSpan('boot', (span) => {
+  tracer.startActiveSpan('writeAudit', {}, trace.setSpan(context.active(), span), (detached) => writeAudit('x').then(() => detached.end(), (error) => {
+    detached.recordException(error);
+    detached.setStatus({ code: SpanStatusCode.ERROR });
+    detached.end();
+  }));
+  span.end();
+});` }, { messageId: 'awaitPromise', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+async function writeAudit(id: string): Promise<void> {}
+tracer.startActiveSpan('boot', async (span) => {
+  await writeAudit('x');
+  span.end();
+});` }] },
+      ],
+    },
+    {
+      name: 'checkVoid: void reported under async-local-storage too',
+      options: [{"checkVoid":true}],
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+async function writeAudit(id: string): Promise<void> {}
+tracer.startActiveSpan('boot', (span) => {
+  void writeAudit('x');
+  span.end();
+});`,
+      output: null,
+      errors: [
+        { messageId: 'voidedPromiseInSpan', data: { scope: 'the startActiveSpan callback', manager: 'async-local-storage' }, line: 6, column: 3, endLine: 6, endColumn: 23, suggestions: [{ messageId: 'detachInOwnSpan', output: `
+import { trace, SpanStatusCode, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+async function writeAudit(id: string): Promise<void> {}
+tracer.startActiveSpan('boot', (span) => {
+  tracer.startActiveSpan('writeAudit', {}, trace.setSpan(context.active(), span), (detached) => writeAudit('x').then(() => detached.end(), (error) => {
+    detached.recordException(error);
+    detached.setStatus({ code: SpanStatusCode.ERROR });
+    detached.end();
+  }));
+  span.end();
+});` }, { messageId: 'awaitPromise', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+async function writeAudit(id: string): Promise<void> {}
+tracer.startActiveSpan('boot', async (span) => {
+  await writeAudit('x');
+  span.end();
+});` }] },
+      ],
+    },
+    {
+      name: 'a .then chain without rejection handler, a function returning a chain, new Promise',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+function notify(id: string) { return fetch(id).then((r) => r.ok); }
+context.with(ctx, () => {
+  notify('1');
+  fetch('/a').then((r) => r.json());
+  new Promise((resolve) => setTimeout(resolve, 10));
+});`,
+      output: null,
+      errors: [
+        { messageId: 'floatingPromiseInSpan', data: { scope: 'the context.with callback', manager: 'async-local-storage' }, line: 5, column: 3, endLine: 5, endColumn: 14, suggestions: [{ messageId: 'awaitPromise', output: `
+import { context, trace } from '@opentelemetry/api';
+function notify(id: string) { return fetch(id).then((r) => r.ok); }
+context.with(ctx, async () => {
+  await notify('1');
+  fetch('/a').then((r) => r.json());
+  new Promise((resolve) => setTimeout(resolve, 10));
+});` }, { messageId: 'detachInOwnSpan', output: `
+import { context, trace, SpanStatusCode } from '@opentelemetry/api';
+function notify(id: string) { return fetch(id).then((r) => r.ok); }
+context.with(ctx, () => {
+  trace.getTracer('detached').startActiveSpan('notify', (detached) => notify('1').then(() => detached.end(), (error) => {
+    detached.recordException(error);
+    detached.setStatus({ code: SpanStatusCode.ERROR });
+    detached.end();
+  }));
+  fetch('/a').then((r) => r.json());
+  new Promise((resolve) => setTimeout(resolve, 10));
+});` }] },
+        { messageId: 'floatingPromiseInSpan', data: { scope: 'the context.with callback', manager: 'async-local-storage' }, line: 6, column: 3, endLine: 6, endColumn: 36, suggestions: [{ messageId: 'awaitPromise', output: `
+import { context, trace } from '@opentelemetry/api';
+function notify(id: string) { return fetch(id).then((r) => r.ok); }
+context.with(ctx, async () => {
+  notify('1');
+  await fetch('/a').then((r) => r.json());
+  new Promise((resolve) => setTimeout(resolve, 10));
+});` }, { messageId: 'detachInOwnSpan', output: `
+import { context, trace, SpanStatusCode } from '@opentelemetry/api';
+function notify(id: string) { return fetch(id).then((r) => r.ok); }
+context.with(ctx, () => {
+  notify('1');
+  trace.getTracer('detached').startActiveSpan('fetch', (detached) => fetch('/a').then((r) => r.json()).then(() => detached.end(), (error) => {
+    detached.recordException(error);
+    detached.setStatus({ code: SpanStatusCode.ERROR });
+    detached.end();
+  }));
+  new Promise((resolve) => setTimeout(resolve, 10));
+});` }] },
+        { messageId: 'floatingPromiseInSpan', data: { scope: 'the context.with callback', manager: 'async-local-storage' }, line: 7, column: 3, endLine: 7, endColumn: 52, suggestions: [{ messageId: 'awaitPromise', output: `
+import { context, trace } from '@opentelemetry/api';
+function notify(id: string) { return fetch(id).then((r) => r.ok); }
+context.with(ctx, async () => {
+  notify('1');
+  fetch('/a').then((r) => r.json());
+  await new Promise((resolve) => setTimeout(resolve, 10));
+});` }, { messageId: 'detachInOwnSpan', output: `
+import { context, trace, SpanStatusCode } from '@opentelemetry/api';
+function notify(id: string) { return fetch(id).then((r) => r.ok); }
+context.with(ctx, () => {
+  notify('1');
+  fetch('/a').then((r) => r.json());
+  trace.getTracer('detached').startActiveSpan('promise', (detached) => (new Promise((resolve) => setTimeout(resolve, 10))).then(() => detached.end(), (error) => {
+    detached.recordException(error);
+    detached.setStatus({ code: SpanStatusCode.ERROR });
+    detached.end();
+  }));
+});` }] },
+      ],
+    },
+    {
+      name: 'inactive startSpan span in a plain function: only the detach is possible',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+async function writeAudit(id: string): Promise<void> {}
+export function place(id: string) {
+  const span = tracer.startSpan('orders.place');
+  writeAudit(id);
+  span.end();
+}`,
+      output: null,
+      errors: [
+        { messageId: 'floatingPromiseInSpan', data: { scope: "span 'span'", manager: 'async-local-storage' }, line: 7, column: 3, endLine: 7, endColumn: 17, suggestions: [{ messageId: 'detachInOwnSpan', output: `
+import { trace, SpanStatusCode, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+async function writeAudit(id: string): Promise<void> {}
+export function place(id: string) {
+  const span = tracer.startSpan('orders.place');
+  tracer.startActiveSpan('writeAudit', {}, trace.setSpan(context.active(), span), (detached) => writeAudit(id).then(() => detached.end(), (error) => {
+    detached.recordException(error);
+    detached.setStatus({ code: SpanStatusCode.ERROR });
+    detached.end();
+  }));
+  span.end();
+}` }] },
+      ],
+    },
+    {
+      name: 'synchronous array callback inside the span',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+async function writeAudit(id: string): Promise<void> {}
+export async function placeAll(ids: string[]) {
+  await tracer.startActiveSpan('orders.placeAll', async (span) => {
+    ids.forEach((id) => {
+      writeAudit(id);
+    });
+    span.end();
+  });
+}`,
+      output: null,
+      errors: [
+        { messageId: 'floatingPromiseInSpan', data: { scope: 'the startActiveSpan callback', manager: 'async-local-storage' }, line: 8, column: 7, endLine: 8, endColumn: 21, suggestions: [{ messageId: 'detachInOwnSpan', output: `
+import { trace, SpanStatusCode, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+async function writeAudit(id: string): Promise<void> {}
+export async function placeAll(ids: string[]) {
+  await tracer.startActiveSpan('orders.placeAll', async (span) => {
+    ids.forEach((id) => {
+      tracer.startActiveSpan('writeAudit', {}, trace.setSpan(context.active(), span), (detached) => writeAudit(id).then(() => detached.end(), (error) => {
+        detached.recordException(error);
+        detached.setStatus({ code: SpanStatusCode.ERROR });
+        detached.end();
+      }));
+    });
+    span.end();
+  });
+}` }] },
+      ],
+    },
+    {
+      name: 'startActiveSpan with an async callback is a promise too (3b)',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('mail');
+const sendMail = () => tracer.startActiveSpan('mail.send', async (s) => { s.end(); });
+tracer.startActiveSpan('signup', (span) => {
+  sendMail();
+  span.end();
+});`,
+      output: null,
+      errors: [
+        { messageId: 'floatingPromiseInSpan', data: { scope: 'the startActiveSpan callback', manager: 'async-local-storage' }, line: 6, column: 3, endLine: 6, endColumn: 13, suggestions: [{ messageId: 'awaitPromise', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('mail');
+const sendMail = () => tracer.startActiveSpan('mail.send', async (s) => { s.end(); });
+tracer.startActiveSpan('signup', async (span) => {
+  await sendMail();
+  span.end();
+});` }, { messageId: 'detachInOwnSpan', output: `
+import { trace, SpanStatusCode, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('mail');
+const sendMail = () => tracer.startActiveSpan('mail.send', async (s) => { s.end(); });
+tracer.startActiveSpan('signup', (span) => {
+  tracer.startActiveSpan('sendMail', {}, trace.setSpan(context.active(), span), (detached) => sendMail().then(() => detached.end(), (error) => {
+    detached.recordException(error);
+    detached.setStatus({ code: SpanStatusCode.ERROR });
+    detached.end();
+  }));
+  span.end();
+});` }] },
+      ],
+    },
+    {
+      name: 'namespace import and an alias for SpanStatusCode',
+      code: `
+import * as api from '@opentelemetry/api';
+const SpanStatusCode = 0;
+async function job() {}
+api.trace.getTracer('a').startActiveSpan('a', (span) => {
+  job();
+  span.end();
+});`,
+      output: null,
+      errors: [
+        { messageId: 'floatingPromiseInSpan', data: { scope: 'the startActiveSpan callback', manager: 'async-local-storage' }, line: 6, column: 3, endLine: 6, endColumn: 8, suggestions: [{ messageId: 'awaitPromise', output: `
+import * as api from '@opentelemetry/api';
+const SpanStatusCode = 0;
+async function job() {}
+api.trace.getTracer('a').startActiveSpan('a', async (span) => {
+  await job();
+  span.end();
+});` }, { messageId: 'detachInOwnSpan', output: `
+import * as api from '@opentelemetry/api';
+const SpanStatusCode = 0;
+async function job() {}
+api.trace.getTracer('a').startActiveSpan('a', (span) => {
+  api.trace.getTracer('detached').startActiveSpan('job', {}, api.trace.setSpan(api.context.active(), span), (detached) => job().then(() => detached.end(), (error) => {
+    detached.recordException(error);
+    detached.setStatus({ code: api.SpanStatusCode.ERROR });
+    detached.end();
+  }));
+  span.end();
+});` }] },
+      ],
+    },
+
+  ],
+});
+
+/* Type-aware mode (`checkTypes`): three tiers — TS with types below, TS and JS without types above,
+ * and the refusal to run without type information. */
+const typedRuleTester = createRuleTester({ typed: true });
+
+typedRuleTester.run('no-floating-promise-in-span (checkTypes)', rule, {
+  valid: [
+    {
+      name: 'typed: a lazy thenable (query builder) starts nothing until awaited',
+      options: [{ checkTypes: true }],
+      code: `
+import { trace } from '@opentelemetry/api';
+class Query implements PromiseLike<number[]> {
+  then<A = number[], B = never>(onok?: ((v: number[]) => A | PromiseLike<A>) | null, onerr?: ((e: unknown) => B | PromiseLike<B>) | null): PromiseLike<A | B> {
+    return Promise.resolve([] as number[]).then(onok, onerr);
+  }
+}
+declare const db: { select(): Query };
+trace.getTracer('a').startActiveSpan('a', (span) => {
+  db.select();
+  span.end();
+});`,
+    },
+    {
+      name: 'typed: a promise outside traced code is not this rule',
+      options: [{ checkTypes: true }],
+      code: `
+declare function load(): Promise<void>;
+export function f() { load(); }`,
+    },
+    {
+      name: 'typed: a non-promise value',
+      options: [{ checkTypes: true }],
+      code: `
+import { trace } from '@opentelemetry/api';
+declare function count(): number;
+trace.getTracer('a').startActiveSpan('a', (span) => {
+  count();
+  span.end();
+});`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'typed: a method returning a promise (the syntactic mode cannot see it)',
+      options: [{ checkTypes: true }],
+      code: `
+import { trace } from '@opentelemetry/api';
+export class Repo {
+  async save(): Promise<void> {}
+  run() {
+    trace.getTracer('a').startActiveSpan('a', (span) => {
+      this.save();
+      span.end();
+    });
+  }
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'floatingPromiseInSpan',
+          data: { scope: 'the startActiveSpan callback', manager: 'async-local-storage' },
+          line: 7,
+          column: 7,
+          endLine: 7,
+          endColumn: 18,
+          suggestions: [
+            {
+              messageId: 'awaitPromise',
+              output: `
+import { trace } from '@opentelemetry/api';
+export class Repo {
+  async save(): Promise<void> {}
+  run() {
+    trace.getTracer('a').startActiveSpan('a', async (span) => {
+      await this.save();
+      span.end();
+    });
+  }
+}`,
+            },
+            {
+              messageId: 'detachInOwnSpan',
+              output: `
+import { trace, SpanStatusCode, context } from '@opentelemetry/api';
+export class Repo {
+  async save(): Promise<void> {}
+  run() {
+    trace.getTracer('a').startActiveSpan('a', (span) => {
+      trace.getTracer('detached').startActiveSpan('save', {}, trace.setSpan(context.active(), span), (detached) => this.save().then(() => detached.end(), (error) => {
+        detached.recordException(error);
+        detached.setStatus({ code: SpanStatusCode.ERROR });
+        detached.end();
+      }));
+      span.end();
+    });
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'typed: a declared (imported-like) function returning a Promise, under stack',
+      options: [{ checkTypes: true }],
+      settings: under('stack'),
+      code: `
+import { trace } from '@opentelemetry/api';
+declare function refresh(): Promise<void>;
+export function f() {
+  const span = trace.getTracer('a').startSpan('a');
+  refresh();
+  span.end();
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'floatingPromiseOrphaned',
+          data: { scope: "span 'span'", manager: 'stack' },
+          line: 6,
+          column: 3,
+          endLine: 6,
+          endColumn: 12,
+          suggestions: [
+            {
+              messageId: 'detachInOwnSpan',
+              output: `
+import { trace, SpanStatusCode, context } from '@opentelemetry/api';
+declare function refresh(): Promise<void>;
+export function f() {
+  const span = trace.getTracer('a').startSpan('a');
+  trace.getTracer('detached').startActiveSpan('refresh', {}, trace.setSpan(context.active(), span), (detached) => refresh().then(() => detached.end(), (error) => {
+    detached.recordException(error);
+    detached.setStatus({ code: SpanStatusCode.ERROR });
+    detached.end();
+  }));
+  span.end();
+}`,
+            },
+          ],
+        },
+      ],
+    },
+  ],
+});
+
+describe('checkTypes without type information', () => {
+  it('refuses to run, with a message that says how to fix the config', () => {
+    const linter = new Linter({ configType: 'flat' });
+    const run = () =>
+      linter.verify(
+        `import { trace } from '@opentelemetry/api';\ntrace.getTracer('a').startActiveSpan('a', (span) => { span.end(); });\n`,
+        [
+          {
+            files: ['**/*.ts'],
+            languageOptions: { parser: tsParser },
+            plugins: { 'otel-context': { rules: { 'no-floating-promise-in-span': rule } } },
+            rules: { 'otel-context/no-floating-promise-in-span': ['error', { checkTypes: true }] },
+          },
+        ] as unknown as Linter.Config[],
+        'file.ts',
+      );
+    expect(run).toThrow(MISSING_TYPES_MESSAGE);
+  });
+});

@@ -1,0 +1,235 @@
+import rule from '../../rules/no-inactive-parent-span.js';
+import { createRuleTester, under } from '../rule-tester.js';
+
+const ruleTester = createRuleTester();
+
+ruleTester.run('no-inactive-parent-span', rule, {
+  valid: [
+    {
+      name: 'span made active with context.with: the work inside it is linked',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function f() {
+  const span = tracer.startSpan('parent');
+  context.with(trace.setSpan(context.active(), span), () => {
+    tracer.startSpan('child').end();
+  });
+  span.end();
+}`,
+    },
+    {
+      name: 'child started with an explicit context',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function f() {
+  const span = tracer.startSpan('parent');
+  tracer.startSpan('child', undefined, trace.setSpan(context.active(), span)).end();
+  span.end();
+}`,
+    },
+    {
+      name: 'timer callbacks are no-unbound-timer territory (2b): one defect, one finding',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function f() {
+  const span = tracer.startSpan('parent');
+  setTimeout(() => {
+    tracer.startSpan('child').end();
+    span.end();
+  }, 5);
+}`,
+    },
+    {
+      name: 'span handed to another function: it may activate it',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function f(run: (s: unknown) => void) {
+  const span = tracer.startSpan('parent');
+  run(span);
+  tracer.startSpan('child').end();
+  span.end();
+}`,
+    },
+    {
+      name: 'work after span.end() does not expect the span as parent',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function f() {
+  const span = tracer.startSpan('parent');
+  span.end();
+  tracer.startSpan('next').end();
+}`,
+    },
+    {
+      name: 'a call into a function that does no traced work',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+function format(n: number) { return n.toFixed(2); }
+export function f() {
+  const span = tracer.startSpan('parent');
+  span.setAttribute('total', format(1));
+  span.end();
+}`,
+    },
+    {
+      name: 'spans started inside startActiveSpan already have an active parent',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+tracer.startActiveSpan('parent', (span) => {
+  tracer.startSpan('child').end();
+  span.end();
+});`,
+    },
+    {
+      name: 'an explicit third argument counts as a parent context, whoever builds it',
+      code: `
+const trace = { setSpan: (a: unknown, b: unknown) => b };
+const tracer = { startSpan: (n: string) => ({ end() {}, n }) };
+export function f() {
+  const span = tracer.startSpan('parent');
+  tracer.startSpan('child', undefined, trace.setSpan({}, span));
+  span.end();
+}`,
+    },
+
+  ],
+  invalid: [
+    {
+      name: 'a child span started while the parent was never made active (2a): explicit context',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('billing');
+export function invoice() {
+  const span = tracer.startSpan('invoice.create');
+  const render = tracer.startSpan('invoice.render');
+  render.end();
+  span.end();
+}`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('billing');
+export function invoice() {
+  const span = tracer.startSpan('invoice.create');
+  const render = tracer.startSpan('invoice.render', undefined, trace.setSpan(context.active(), span));
+  render.end();
+  span.end();
+}`,
+      errors: [
+        { messageId: 'childSpanWithoutParent', data: { span: 'span', method: 'startSpan' }, line: 6, column: 18, endLine: 6, endColumn: 34 },
+      ],
+    },
+    {
+      name: 'startActiveSpan with and without options inside a .then callback (2c)',
+      code: `
+import { trace, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('billing');
+export function invoice() {
+  const span = tracer.startSpan('invoice.create');
+  return Promise.resolve().then(() => {
+    tracer.startActiveSpan('a', (a) => a.end());
+    tracer.startActiveSpan('b', { attributes: {} }, (b) => b.end());
+    span.end();
+  });
+}`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('billing');
+export function invoice() {
+  const span = tracer.startSpan('invoice.create');
+  return Promise.resolve().then(() => {
+    tracer.startActiveSpan('a', {}, trace.setSpan(context.active(), span), (a) => a.end());
+    tracer.startActiveSpan('b', { attributes: {} }, trace.setSpan(context.active(), span), (b) => b.end());
+    span.end();
+  });
+}`,
+      errors: [
+        { messageId: 'childSpanWithoutParent', data: { span: 'span', method: 'startActiveSpan' }, line: 7, column: 5, endLine: 7, endColumn: 27 },
+        { messageId: 'childSpanWithoutParent', data: { span: 'span', method: 'startActiveSpan' }, line: 8, column: 5, endLine: 8, endColumn: 27 },
+      ],
+    },
+    {
+      name: 'a call into a function of the file that starts spans',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('billing');
+function persist(id: string) {
+  tracer.startSpan('db.insert', { attributes: { id } }).end();
+}
+export function save(id: string) {
+  const span = tracer.startSpan('invoice.save');
+  persist(id);
+  span.end();
+}`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('billing');
+function persist(id: string) {
+  tracer.startSpan('db.insert', { attributes: { id } }).end();
+}
+export function save(id: string) {
+  const span = tracer.startSpan('invoice.save');
+  context.with(trace.setSpan(context.active(), span), () => persist(id));
+  span.end();
+}`,
+      errors: [
+        { messageId: 'tracedCallWithoutParent', data: { span: 'span', callee: 'persist' }, line: 9, column: 3, endLine: 9, endColumn: 10 },
+      ],
+    },
+    {
+      name: 'a callback handed to another API (not a timer), CommonJS, under stack',
+      settings: under('stack'),
+      code: `
+const { trace } = require('@opentelemetry/api');
+const fs = require('node:fs');
+const tracer = trace.getTracer('files');
+function load(path) {
+  const span = tracer.startSpan('file.load');
+  fs.readFile(path, (err, data) => {
+    tracer.startSpan('file.parse').end();
+    span.end();
+  });
+}`,
+      output: `
+const { trace, context } = require('@opentelemetry/api');
+const fs = require('node:fs');
+const tracer = trace.getTracer('files');
+function load(path) {
+  const span = tracer.startSpan('file.load');
+  fs.readFile(path, context.bind(trace.setSpan(context.active(), span), (err, data) => {
+    tracer.startSpan('file.parse').end();
+    span.end();
+  }));
+}`,
+      errors: [
+        { messageId: 'callbackWithoutParent', data: { span: 'span', callee: 'fs.readFile' }, line: 7, column: 21, endLine: 10, endColumn: 4 },
+      ],
+    },
+    {
+      name: 'module-level span (zone)',
+      settings: under('zone'),
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('boot');
+const span = tracer.startSpan('boot');
+tracer.startSpan('boot.config').end();
+span.end();`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('boot');
+const span = tracer.startSpan('boot');
+tracer.startSpan('boot.config', undefined, trace.setSpan(context.active(), span)).end();
+span.end();`,
+      errors: [
+        { messageId: 'childSpanWithoutParent', data: { span: 'span', method: 'startSpan' }, line: 5, column: 1, endLine: 5, endColumn: 17 },
+      ],
+    },
+
+  ],
+});

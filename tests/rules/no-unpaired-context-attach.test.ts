@@ -1,0 +1,781 @@
+import rule from '../../rules/no-unpaired-context-attach.js';
+import { createRuleTester, under } from '../rule-tester.js';
+
+const ruleTester = createRuleTester();
+
+const HEADER = `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+`;
+
+ruleTester.run('no-unpaired-context-attach', rule, {
+  valid: [
+    {
+      name: 'token disposed in finally (8e-after)',
+      code: `${HEADER}export function handle(ctx: any) {
+  const token = context.attach(ctx);
+  try {
+    work();
+  } finally {
+    token.dispose();
+  }
+}`,
+    },
+    {
+      name: 'attach after the first await: the caller already has its promise',
+      code: `${HEADER}export async function handle(ctx: any) {
+  await ready();
+  const token = context.attach(ctx);
+  try {
+    await work();
+  } finally {
+    token.dispose();
+  }
+}`,
+    },
+    {
+      name: 'token passed to a helper of this file that disposes it',
+      code: `${HEADER}function restore(t: { dispose(): void }) {
+  t.dispose();
+}
+export function handle(ctx: any) {
+  const token = context.attach(ctx);
+  try {
+    work();
+  } finally {
+    restore(token);
+  }
+}`,
+    },
+    {
+      name: 'withScope held by using (a RunScope is really disposable)',
+      code: `${HEADER}export function handle(id: string) {
+  using scope = als.withScope(id);
+  work();
+}`,
+    },
+    {
+      name: 'catch disposes and rethrows, normal path disposes after the try',
+      code: `${HEADER}export function handle(ctx: any) {
+  const token = context.attach(ctx);
+  try {
+    work();
+  } catch (error) {
+    token.dispose();
+    throw error;
+  }
+  token.dispose();
+}`,
+    },
+    {
+      name: 'als.run instead of enterWith',
+      code: `${HEADER}export function middleware(req: any, next: () => void) {
+  als.run(req.id, next);
+}`,
+    },
+    {
+      name: 'a local object called context is not the API',
+      code: `const context = { attach: (ctx: unknown) => ctx };
+context.attach({});`,
+    },
+    {
+      name: 'enterWith on something that is not an AsyncLocalStorage',
+      code: `const store = { enterWith: (value: string) => value };
+store.enterWith('x');`,
+    },
+    {
+      name: 'attach inside a sync callback of an async function, disposed in finally',
+      code: `${HEADER}export async function handleAll(ctxs: any[]) {
+  ctxs.forEach((ctx) => {
+    const token = context.attach(ctx);
+    try {
+      work();
+    } finally {
+      token.dispose();
+    }
+  });
+  await flush();
+}`,
+    },
+  ],
+  invalid: [
+    {
+      name: "discarded token: fixed with try/finally",
+      code: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handle(ctx: any) {
+  context.attach(ctx);
+  work();
+}`,
+      output: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handle(ctx: any) {
+  const token = context.attach(ctx);
+  try {
+    work();
+  } finally {
+    token.dispose();
+  }
+}`,
+      errors: [
+      {
+        messageId: 'discardedToken',
+        line: 5,
+        column: 3,
+        endLine: 5,
+        endColumn: 17,
+        data: {"call":"context.attach()"},
+        suggestions: [
+          { messageId: 'useContextWith', data: {"head":"context.with(ctx, ..)"}, output: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handle(ctx: any) {
+  context.with(ctx, () => {
+    work();
+  });
+}` },
+        ],
+      },
+      ],
+    },
+    {
+      name: "token disposed only on the normal path",
+      code: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handle(ctx: any) {
+  const token = context.attach(ctx);
+  work();
+  token.dispose();
+}`,
+      output: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handle(ctx: any) {
+  const token = context.attach(ctx);
+  try {
+    work();
+  } finally {
+    token.dispose();
+  }
+}`,
+      errors: [
+      {
+        messageId: 'undisposedToken',
+        line: 5,
+        column: 17,
+        endLine: 5,
+        endColumn: 31,
+        data: {"call":"context.attach()","token":"token","when":"when the code that follows it throws"},
+        suggestions: [
+          { messageId: 'useContextWith', data: {"head":"context.with(ctx, ..)"}, output: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handle(ctx: any) {
+  context.with(ctx, () => {
+    work();
+  });
+}` },
+        ],
+      },
+      ],
+    },
+    {
+      name: "token never disposed",
+      code: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handle(ctx: any) {
+  const token = context.attach(ctx);
+  work();
+}`,
+      output: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handle(ctx: any) {
+  const token = context.attach(ctx);
+  try {
+    work();
+  } finally {
+    token.dispose();
+  }
+}`,
+      errors: [
+      {
+        messageId: 'undisposedToken',
+        line: 5,
+        column: 17,
+        endLine: 5,
+        endColumn: 31,
+        data: {"call":"context.attach()","token":"token","when":"on every path"},
+        suggestions: [
+          { messageId: 'useContextWith', data: {"head":"context.with(ctx, ..)"}, output: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handle(ctx: any) {
+  context.with(ctx, () => {
+    work();
+  });
+}` },
+        ],
+      },
+      ],
+    },
+    {
+      name: "disposed on one branch only",
+      code: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handle(ctx: any, ok: boolean) {
+  const token = context.attach(ctx);
+  try {
+    work();
+  } finally {
+    if (ok) token.dispose();
+  }
+}`,
+      output: null,
+      errors: [
+      {
+        messageId: 'undisposedToken',
+        line: 5,
+        column: 17,
+        endLine: 5,
+        endColumn: 31,
+        data: {"call":"context.attach()","token":"token","when":"on every path"},
+        suggestions: [],
+      },
+      ],
+    },
+    {
+      name: "result returned after the dispose moves into the try",
+      code: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handle(ctx: any) {
+  const token = context.attach(ctx);
+  const result = work();
+  token.dispose();
+  return result;
+}`,
+      output: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handle(ctx: any) {
+  const token = context.attach(ctx);
+  try {
+    const result = work();
+    return result;
+  } finally {
+    token.dispose();
+  }
+}`,
+      errors: [
+      {
+        messageId: 'undisposedToken',
+        line: 5,
+        column: 17,
+        endLine: 5,
+        endColumn: 31,
+        data: {"call":"context.attach()","token":"token","when":"when the code that follows it throws"},
+        suggestions: [
+          { messageId: 'useContextWith', data: {"head":"context.with(ctx, ..)"}, output: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handle(ctx: any) {
+  return context.with(ctx, () => {
+    const result = work();
+    return result;
+  });
+}` },
+        ],
+      },
+      ],
+    },
+    {
+      name: "attach before the first await (8g)",
+      code: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export async function handle(ctx: any) {
+  const token = context.attach(ctx);
+  try {
+    await work();
+  } finally {
+    token.dispose();
+  }
+}`,
+      output: null,
+      errors: [
+      {
+        messageId: 'attachBeforeAwait',
+        line: 5,
+        column: 17,
+        endLine: 5,
+        endColumn: 31,
+        data: {"call":"context.attach()","alternative":"context.with(ctx, async () => ..)"},
+        suggestions: [
+          { messageId: 'useContextWith', data: {"head":"context.with(ctx, ..)"}, output: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export async function handle(ctx: any) {
+  await context.with(ctx, async () => {
+    await work();
+  });
+}` },
+        ],
+      },
+      ],
+    },
+    {
+      name: "attach in an async arrow with a return",
+      code: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export const handle = async (ctx: any) => {
+  const token = context.attach(ctx);
+  const value = await work();
+  token.dispose();
+  return value;
+};`,
+      output: null,
+      errors: [
+      {
+        messageId: 'attachBeforeAwait',
+        line: 5,
+        column: 17,
+        endLine: 5,
+        endColumn: 31,
+        data: {"call":"context.attach()","alternative":"context.with(ctx, async () => ..)"},
+        suggestions: [
+          { messageId: 'useContextWith', data: {"head":"context.with(ctx, ..)"}, output: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export const handle = async (ctx: any) => {
+  return context.with(ctx, async () => {
+    const value = await work();
+    return value;
+  });
+};` },
+        ],
+      },
+      ],
+    },
+    {
+      name: "disposed twice",
+      code: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handle(ctx: any) {
+  const token = context.attach(ctx);
+  try {
+    work();
+    token.dispose();
+  } finally {
+    token.dispose();
+  }
+}`,
+      output: null,
+      errors: [
+      {
+        messageId: 'tokenDisposedTwice',
+        line: 10,
+        column: 5,
+        endLine: 10,
+        endColumn: 20,
+        data: {"token":"token"},
+        suggestions: [],
+      },
+      ],
+    },
+    {
+      name: "token returned",
+      code: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function enter(ctx: any) {
+  return context.attach(ctx);
+}`,
+      output: null,
+      errors: [
+      {
+        messageId: 'escapingToken',
+        line: 5,
+        column: 10,
+        endLine: 5,
+        endColumn: 24,
+        data: {"call":"context.attach()","how":"is returned","alternative":"context.with(ctx, () => ..)"},
+        suggestions: [],
+      },
+      ],
+    },
+    {
+      name: "token disposed in a callback",
+      code: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handle(ctx: any, res: any) {
+  const token = context.attach(ctx);
+  res.on('finish', () => token.dispose());
+}`,
+      output: null,
+      errors: [
+      {
+        messageId: 'escapingToken',
+        line: 5,
+        column: 17,
+        endLine: 5,
+        endColumn: 31,
+        data: {"call":"context.attach()","how":"is used inside a nested function","alternative":"context.with(ctx, () => ..)"},
+        suggestions: [],
+      },
+      ],
+    },
+    {
+      name: "using with a context.attach token",
+      code: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handle(ctx: any) {
+  using token = context.attach(ctx);
+  work();
+}`,
+      output: null,
+      errors: [
+      {
+        messageId: 'nonDisposableToken',
+        line: 5,
+        column: 17,
+        endLine: 5,
+        endColumn: 31,
+        data: {"call":"context.attach()"},
+        suggestions: [],
+      },
+      ],
+    },
+    {
+      name: "enterWith middleware",
+      code: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function middleware(req: any, next: () => void) {
+  als.enterWith(req.id);
+  next();
+}`,
+      output: null,
+      errors: [
+      {
+        messageId: 'enterWithLeak',
+        line: 5,
+        column: 3,
+        endLine: 5,
+        endColumn: 16,
+        data: {"store":"als"},
+        suggestions: [
+          { messageId: 'useAlsRun', data: {"head":"als.run(store, ..)"}, output: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function middleware(req: any, next: () => void) {
+  als.run(req.id, next);
+}` },
+        ],
+      },
+      ],
+    },
+    {
+      name: "enterWith returning next(req)",
+      code: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function middleware(req: any, next: (r: any) => unknown) {
+  als.enterWith(req.id);
+  return next(req);
+}`,
+      output: null,
+      errors: [
+      {
+        messageId: 'enterWithLeak',
+        line: 5,
+        column: 3,
+        endLine: 5,
+        endColumn: 16,
+        data: {"store":"als"},
+        suggestions: [
+          { messageId: 'useAlsRun', data: {"head":"als.run(store, ..)"}, output: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function middleware(req: any, next: (r: any) => unknown) {
+  return als.run(req.id, () => next(req));
+}` },
+        ],
+      },
+      ],
+    },
+    {
+      name: "enterWith at module level",
+      code: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+als.enterWith('boot');`,
+      output: null,
+      errors: [
+      {
+        messageId: 'enterWithLeak',
+        line: 4,
+        column: 1,
+        endLine: 4,
+        endColumn: 14,
+        data: {"store":"als"},
+        suggestions: [],
+      },
+      ],
+    },
+    {
+      name: "withScope not disposed",
+      code: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handle(id: string) {
+  const scope = als.withScope(id);
+  work();
+}`,
+      output: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handle(id: string) {
+  const scope = als.withScope(id);
+  try {
+    work();
+  } finally {
+    scope.dispose();
+  }
+}`,
+      errors: [
+      {
+        messageId: 'undisposedToken',
+        line: 5,
+        column: 17,
+        endLine: 5,
+        endColumn: 30,
+        data: {"call":"als.withScope()","token":"scope","when":"on every path"},
+        suggestions: [
+          { messageId: 'useAlsRun', data: {"head":"als.run(id, ..)"}, output: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handle(id: string) {
+  als.run(id, () => {
+    work();
+  });
+}` },
+        ],
+      },
+      ],
+    },
+    {
+      name: "attach under stack",
+      settings: under('stack'),
+      code: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handle(ctx: any) {
+  const token = context.attach(ctx);
+  try {
+    work();
+  } finally {
+    token.dispose();
+  }
+}`,
+      output: null,
+      errors: [
+      {
+        messageId: 'attachNotImplemented',
+        line: 5,
+        column: 17,
+        endLine: 5,
+        endColumn: 31,
+        data: {"manager":"stack"},
+        suggestions: [
+          { messageId: 'useContextWith', data: {"head":"context.with(ctx, ..)"}, output: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handle(ctx: any) {
+  context.with(ctx, () => {
+    work();
+  });
+}` },
+        ],
+      },
+      ],
+    },
+    {
+      name: "attach under zone, discarded",
+      settings: under('zone'),
+      code: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handle(ctx: any) {
+  context.attach(ctx);
+  work();
+}`,
+      output: null,
+      errors: [
+      {
+        messageId: 'attachNotImplemented',
+        line: 5,
+        column: 3,
+        endLine: 5,
+        endColumn: 17,
+        data: {"manager":"zone"},
+        suggestions: [
+          { messageId: 'useContextWith', data: {"head":"context.with(ctx, ..)"}, output: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handle(ctx: any) {
+  context.with(ctx, () => {
+    work();
+  });
+}` },
+        ],
+      },
+      ],
+    },
+    {
+      name: "attach under async-hooks",
+      settings: under('async-hooks'),
+      code: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handle(ctx: any) {
+  const token = context.attach(ctx);
+  try {
+    work();
+  } finally {
+    token.dispose();
+  }
+}`,
+      output: null,
+      errors: [
+      {
+        messageId: 'attachNotImplemented',
+        line: 5,
+        column: 17,
+        endLine: 5,
+        endColumn: 31,
+        data: {"manager":"async-hooks"},
+        suggestions: [
+          { messageId: 'useContextWith', data: {"head":"context.with(ctx, ..)"}, output: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handle(ctx: any) {
+  context.with(ctx, () => {
+    work();
+  });
+}` },
+        ],
+      },
+      ],
+    },
+    {
+      name: "re-attached in a loop without dispose",
+      code: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handleAll(ctxs: any[]) {
+  for (const ctx of ctxs) {
+    const token = context.attach(ctx);
+    work();
+  }
+}`,
+      output: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handleAll(ctxs: any[]) {
+  for (const ctx of ctxs) {
+    const token = context.attach(ctx);
+    try {
+      work();
+    } finally {
+      token.dispose();
+    }
+  }
+}`,
+      errors: [
+      {
+        messageId: 'undisposedToken',
+        line: 6,
+        column: 19,
+        endLine: 6,
+        endColumn: 33,
+        data: {"call":"context.attach()","token":"token","when":"on every path"},
+        suggestions: [
+          { messageId: 'useContextWith', data: {"head":"context.with(ctx, ..)"}, output: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handleAll(ctxs: any[]) {
+  for (const ctx of ctxs) {
+    context.with(ctx, () => {
+      work();
+    });
+  }
+}` },
+        ],
+      },
+      ],
+    },
+    {
+      name: "declaration used after the block: reported without a fix",
+      code: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export function handle(ctx: any) {
+  const token = context.attach(ctx);
+  const span = start();
+  token.dispose();
+  span.end();
+}`,
+      output: null,
+      errors: [
+      {
+        messageId: 'undisposedToken',
+        line: 5,
+        column: 17,
+        endLine: 5,
+        endColumn: 31,
+        data: {"call":"context.attach()","token":"token","when":"when the code that follows it throws"},
+        suggestions: [],
+      },
+      ],
+    },
+    {
+      name: "enterWith in an async function before await",
+      code: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export async function handle(id: string) {
+  als.enterWith(id);
+  await work();
+}`,
+      output: null,
+      errors: [
+      {
+        messageId: 'enterWithLeak',
+        line: 5,
+        column: 3,
+        endLine: 5,
+        endColumn: 16,
+        data: {"store":"als"},
+        suggestions: [
+          { messageId: 'useAlsRun', data: {"head":"als.run(store, ..)"}, output: `import { context } from '@opentelemetry/api';
+import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<string>();
+export async function handle(id: string) {
+  await als.run(id, work);
+}` },
+        ],
+      },
+      ],
+    },
+  ],
+});

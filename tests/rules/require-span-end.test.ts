@@ -1,0 +1,294 @@
+import rule from '../../rules/require-span-end.js';
+import { createRuleTester, under } from '../rule-tester.js';
+
+const ruleTester = createRuleTester();
+
+ruleTester.run('require-span-end', rule, {
+  valid: [
+    {
+      name: 'ended in finally on every path',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('users');
+export async function getUser(id: string) {
+  const span = tracer.startSpan('users.get');
+  try {
+    if (!id) return undefined;
+    return await load(id);
+  } finally {
+    span.end();
+  }
+}`,
+    },
+    {
+      name: 'ended on every branch with nothing that can throw in between',
+      code: `
+import { trace } from '@opentelemetry/api';
+export function f(flag: boolean) {
+  const span = trace.getTracer('a').startSpan('a');
+  span.setAttribute('flag', flag);
+  if (flag) {
+    span.end();
+    return 1;
+  }
+  span.end();
+  return 2;
+}`,
+    },
+    {
+      name: 'a span returned to the caller is handed over',
+      code: `
+import { trace } from '@opentelemetry/api';
+export function startRequestSpan() {
+  const span = trace.getTracer('http').startSpan('http.request');
+  return span;
+}`,
+    },
+    {
+      name: 'a span stored on an object is handed over',
+      code: `
+import { trace } from '@opentelemetry/api';
+export function start(req: { span?: unknown }) {
+  const span = trace.getTracer('http').startSpan('http.request');
+  req.span = span;
+}`,
+    },
+    {
+      name: 'a span ended in a callback is handed over to whoever runs it',
+      code: `
+import { trace } from '@opentelemetry/api';
+export function track(res: { on(e: string, cb: () => void): void }) {
+  const span = trace.getTracer('http').startSpan('http.response');
+  res.on('finish', () => span.end());
+}`,
+    },
+    {
+      name: 'a span passed to a helper is handed over',
+      code: `
+import { trace } from '@opentelemetry/api';
+export function start() {
+  const span = trace.getTracer('http').startSpan('http.request');
+  finish(span);
+}`,
+    },
+    {
+      name: 'making the span active with trace.setSpan is not a hand-over, and it is ended in finally',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+export function run() {
+  const span = trace.getTracer('a').startSpan('a');
+  try {
+    context.with(trace.setSpan(context.active(), span), () => work());
+  } finally {
+    span.end();
+  }
+}`,
+    },
+    {
+      name: 'async startActiveSpan callback ending the span in finally',
+      code: `
+import { trace } from '@opentelemetry/api';
+trace.getTracer('orders').startActiveSpan('orders.pay', async (span) => {
+  try {
+    await charge();
+  } finally {
+    span.end();
+  }
+});`,
+    },
+    {
+      name: 'ended in catch and after the try: every path ends it',
+      code: `
+import { trace } from '@opentelemetry/api';
+export function f() {
+  const span = trace.getTracer('a').startSpan('a');
+  try {
+    work();
+  } catch (error) {
+    span.recordException(error as Error);
+    span.end();
+    throw error;
+  }
+  span.end();
+}`,
+    },
+    {
+      name: 'startActiveSpan callback that hands the span to a helper',
+      code: `
+import { trace } from '@opentelemetry/api';
+trace.getTracer('a').startActiveSpan('a', (span) => handle(span));`,
+    },
+    {
+      name: 'a span started and ended in one expression',
+      code: `
+import { trace } from '@opentelemetry/api';
+trace.getTracer('a').startSpan('a').end();`,
+    },
+
+  ],
+  invalid: [
+    {
+      name: 'early return leaves a startSpan span open',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('users');
+export async function getUser(id: string) {
+  const span = tracer.startSpan('users.get');
+  if (!id) {
+    return undefined;
+  }
+  const user = await load(id);
+  span.end();
+  return user;
+}`,
+      output: null,
+      errors: [
+        { messageId: 'spanNotEndedOnEveryPath', data: { span: 'span', exit: 'a return' }, line: 5, column: 16, endLine: 5, endColumn: 32, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('users');
+export async function getUser(id: string) {
+  const span = tracer.startSpan('users.get');
+  try {
+    if (!id) {
+      return undefined;
+    }
+    const user = await load(id);
+    return user;
+  } finally {
+    span.end();
+  }
+}` }] },
+      ],
+    },
+    {
+      name: 'a call between start and end may throw (exceptional path)',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('pricing');
+export function price(order: { total: number }) {
+  const span = tracer.startSpan('pricing.compute');
+  span.setAttribute('total', order.total);
+  const result = compute(order);
+  span.end();
+  return result;
+}`,
+      output: null,
+      errors: [
+        { messageId: 'spanNotEndedOnException', data: { span: 'span', call: 'compute(order)' }, line: 5, column: 16, endLine: 5, endColumn: 32, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('pricing');
+export function price(order: { total: number }) {
+  const span = tracer.startSpan('pricing.compute');
+  try {
+    span.setAttribute('total', order.total);
+    const result = compute(order);
+    return result;
+  } finally {
+    span.end();
+  }
+}` }] },
+      ],
+    },
+    {
+      name: 'async startActiveSpan callback ends the span only after a successful await',
+      code: `
+import { trace } from '@opentelemetry/api';
+trace.getTracer('orders').startActiveSpan('orders.pay', async (span) => {
+  await charge();
+  span.end();
+});`,
+      output: null,
+      errors: [
+        { messageId: 'spanNotEndedOnException', data: { span: 'span', call: 'await charge()' }, line: 3, column: 1, endLine: 3, endColumn: 42, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+trace.getTracer('orders').startActiveSpan('orders.pay', async (span) => {
+  try {
+    await charge();
+  } finally {
+    span.end();
+  }
+});` }] },
+      ],
+    },
+    {
+      name: 'startActiveSpan callback never ends its span',
+      code: `
+import { trace } from '@opentelemetry/api';
+trace.getTracer('jobs').startActiveSpan('jobs.run', (span) => {
+  work();
+});`,
+      output: null,
+      errors: [
+        { messageId: 'spanNeverEnded', data: { span: 'span' }, line: 3, column: 1, endLine: 3, endColumn: 40, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+trace.getTracer('jobs').startActiveSpan('jobs.run', (span) => {
+  try {
+    work();
+  } finally {
+    span.end();
+  }
+});` }] },
+      ],
+    },
+    {
+      name: 'a throw statement leaves the span open',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('auth');
+export function check(token: string) {
+  const span = tracer.startSpan('auth.check');
+  if (!token) throw new Error('no token');
+  span.end();
+}`,
+      output: null,
+      errors: [
+        { messageId: 'spanNotEndedOnEveryPath', data: { span: 'span', exit: 'a throw' }, line: 5, column: 16, endLine: 5, endColumn: 32, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('auth');
+export function check(token: string) {
+  const span = tracer.startSpan('auth.check');
+  try {
+    if (!token) throw new Error('no token');
+  } finally {
+    span.end();
+  }
+}` }] },
+      ],
+    },
+    {
+      name: 'a discarded span can never be ended',
+      code: `
+import { trace } from '@opentelemetry/api';
+trace.getTracer('boot').startSpan('boot.start');`,
+      output: null,
+      errors: [
+        { messageId: 'spanDiscarded', data: {}, line: 3, column: 1, endLine: 3, endColumn: 34 },
+      ],
+    },
+    {
+      name: 'every manager: same finding under stack',
+      settings: under('stack'),
+      code: `
+import { trace } from '@opentelemetry/api';
+export function f() {
+  const span = trace.getTracer('a').startSpan('a');
+  if (Math.random() > 0.5) return;
+  span.end();
+}`,
+      output: null,
+      errors: [
+        { messageId: 'spanNotEndedOnEveryPath', data: { span: 'span', exit: 'a return' }, line: 4, column: 16, endLine: 4, endColumn: 46, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+export function f() {
+  const span = trace.getTracer('a').startSpan('a');
+  try {
+    if (Math.random() > 0.5) return;
+  } finally {
+    span.end();
+  }
+}` }] },
+      ],
+    },
+
+  ],
+});
