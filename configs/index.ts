@@ -22,25 +22,30 @@ interface PluginLike {
 
 type Settings = Partial<OtelContextSettings>;
 
-const PRESETS: Record<PresetName, { settings?: Settings; include(docs: OtelContextRuleDocs): boolean; strict?: boolean }> = {
+const PRESETS: Record<PresetName, { settings?: Settings; include(docs: OtelContextRuleDocs): boolean; options(docs: OtelContextRuleDocs): readonly unknown[] | undefined }> = {
   recommended: {
     settings: { contextManager: 'async-local-storage' },
     include: (docs) => docs.recommended === true && docs.requiresTypeChecking !== true,
+    options: () => undefined,
   },
   'recommended-type-checked': {
     settings: { contextManager: 'async-local-storage' },
     include: (docs) => docs.recommended === true,
+    // a rule recommended syntactically turns its type-aware mode on here
+    options: (docs) => docs.typeCheckedOptions,
   },
   browser: {
     settings: { contextManager: 'zone' },
     include: (docs) => docs.browser === true && docs.requiresTypeChecking !== true,
+    options: () => undefined,
   },
   strict: {
     include: (docs) => docs.requiresTypeChecking !== true,
-    strict: true,
+    options: (docs) => docs.strictOptions,
   },
   all: {
     include: () => true,
+    options: () => undefined,
   },
 };
 
@@ -52,8 +57,8 @@ export function buildConfigs(plugin: PluginLike & object): Record<PresetName, TS
     for (const [ruleName, rule] of Object.entries(plugin.rules).sort(([a], [b]) => a.localeCompare(b))) {
       const docs = rule.meta.docs ?? {};
       if (!preset.include(docs)) continue;
-      const strictOptions = preset.strict ? docs.strictOptions : undefined;
-      rules[`otel-context/${ruleName}`] = strictOptions ? ['error', ...strictOptions] : 'error';
+      const options = preset.options(docs);
+      rules[`otel-context/${ruleName}`] = options && options.length > 0 ? ['error', ...options] : 'error';
     }
     configs[name] = {
       name: `otel-context/${name}`,

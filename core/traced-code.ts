@@ -13,7 +13,7 @@ import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
 import { contains, getCallOfArgument, getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
 import { getTimerCall } from './async-boundaries.js';
-import { getSpanStartKind, getTracedCallback, hasExplicitParentContext, isActiveContextRead } from './otel-api.js';
+import { API, getSpanStartKind, getTracedCallback, hasExplicitParentContext, isActiveContextRead } from './otel-api.js';
 import type { OtelApi, TracedCallback } from './otel-api.js';
 
 /** A span started with `startSpan` that nothing made active (yet) and that has not ended. */
@@ -77,7 +77,7 @@ export function createSpanRegionTracker(
       if (declarator.id.type !== AST_NODE_TYPES.Identifier) continue;
       const variable = sourceCode.getDeclaredVariables(declarator)[0];
       if (!variable) continue;
-      if (!isNeverActivated(variable) || isEndedBefore(variable, node)) continue;
+      if (!isNeverActivated(api, variable) || isEndedBefore(variable, node)) continue;
       return { kind: 'inactive-span', name: declarator.id.name, variable, declarator };
     }
     return undefined;
@@ -113,11 +113,22 @@ export function createSpanRegionTracker(
   };
 }
 
-/** Every use of the span is a passive method call (`span.setAttribute(..)`, `span.end()`). */
-function isNeverActivated(variable: TSESLint.Scope.Variable): boolean {
+/**
+ * Nothing makes the span active for the rest of its region: every use is a passive method call
+ * (`span.setAttribute(..)`, `span.end()`) or a site-local context built from it
+ * (`trace.setSpan(ctx, span)` passed to `context.with`, `context.bind` or a `startSpan` call) —
+ * those cover only their own site, so other sites in the region still lack the span. Any other
+ * use (handed to an unknown function, `context.attach(trace.setSpan(..))`) might activate it.
+ */
+function isNeverActivated(api: OtelApi, variable: TSESLint.Scope.Variable): boolean {
   return variable.references.every((reference) => {
     if (reference.init) return true;
     const parent = reference.identifier.parent;
+    if (parent?.type === AST_NODE_TYPES.CallExpression && parent.arguments[1] === reference.identifier) {
+      if (api.calleePath(parent) !== API('trace.setSpan')) return false;
+      const user = parent.parent;
+      return !(user.type === AST_NODE_TYPES.CallExpression && api.calleePath(user) === API('context.attach'));
+    }
     if (parent?.type !== AST_NODE_TYPES.MemberExpression || parent.object !== reference.identifier) return false;
     return (
       !parent.computed &&

@@ -66,20 +66,30 @@ describe('meta', () => {
       }
     }
   });
-  it('requiresTypeChecking matches use of parser services', () => {
+  it('a rule uses parser services exactly when it requires type checking or has a type-checked mode', () => {
+    // Follows the rule's imports into core/ transitively.
+    const sourcesOf = (file: string, seen = new Set<string>()): string => {
+      if (seen.has(file)) return '';
+      seen.add(file);
+      const text = read(file);
+      const imports = [...text.matchAll(/from '\.\.?\/(?:\.\.\/)?(core\/)?([\w-]+)\.js'/g)]
+        .map((m) => `core/${m[2]}.ts`)
+        .filter((path) => existsSync(new URL(path, root)));
+      return text + imports.map((path) => sourcesOf(path, seen)).join('\n');
+    };
     for (const name of ruleNames) {
-      const source = read(`rules/${name}.ts`);
-      const detectorImport = /from '\.\.\/core\/([\w-]+)\.js'/.exec(source)?.[1];
-      const detector = detectorImport ? read(`core/${detectorImport}.ts`) : '';
-      const usesTypes = /getParserServices/.test(source + detector);
-      expect(usesTypes, name).toBe(rules[name]?.meta.docs.requiresTypeChecking === true);
+      const docs = rules[name]?.meta.docs ?? {};
+      const typed = docs.requiresTypeChecking === true || Array.isArray(docs.typeCheckedOptions);
+      expect(/getParserServices/.test(sourcesOf(`rules/${name}.ts`)), name).toBe(typed);
     }
   });
 });
 
 describe('presets', () => {
   const docsOf = (name: string) => rules[name]?.meta.docs ?? {};
-  const expected: Record<string, { rules: string[]; contextManager?: string }> = {
+  const entry = (name: string, options: unknown): unknown =>
+    Array.isArray(options) && options.length > 0 ? ['error', ...(options as unknown[])] : 'error';
+  const expected: Record<string, { rules: string[]; contextManager?: string; options?: (name: string) => unknown }> = {
     recommended: {
       rules: ruleNames.filter((n) => docsOf(n).recommended === true && docsOf(n).requiresTypeChecking !== true),
       contextManager: 'async-local-storage',
@@ -87,12 +97,13 @@ describe('presets', () => {
     'recommended-type-checked': {
       rules: ruleNames.filter((n) => docsOf(n).recommended === true),
       contextManager: 'async-local-storage',
+      options: (n) => docsOf(n).typeCheckedOptions,
     },
     browser: {
       rules: ruleNames.filter((n) => docsOf(n).browser === true && docsOf(n).requiresTypeChecking !== true),
       contextManager: 'zone',
     },
-    strict: { rules: ruleNames.filter((n) => docsOf(n).requiresTypeChecking !== true) },
+    strict: { rules: ruleNames.filter((n) => docsOf(n).requiresTypeChecking !== true), options: (n) => docsOf(n).strictOptions },
     all: { rules: ruleNames },
   };
   it('are exactly the five presets', () => {
@@ -104,6 +115,9 @@ describe('presets', () => {
       expect(config.name).toBe(`otel-context/${name}`);
       expect(config.plugins?.['otel-context']).toBe(plugin);
       expect(sorted(Object.keys(config.rules ?? {}))).toEqual(want.rules.map((r) => `otel-context/${r}`));
+      for (const r of want.rules) {
+        expect(config.rules?.[`otel-context/${r}`], r).toEqual(entry(r, want.options?.(r)));
+      }
       expect((config.settings?.['otel-context'] as { contextManager?: string } | undefined)?.contextManager).toBe(want.contextManager);
       expect(config.files).toEqual(['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}']);
     });

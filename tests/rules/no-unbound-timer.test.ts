@@ -111,6 +111,22 @@ export function handle() {
 }`,
     },
     {
+      name: 'a span made active with context.attach(trace.setSpan(..)) is active for the rest of the region',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function handle() {
+  const span = tracer.startSpan('parent');
+  const token = context.attach(trace.setSpan(context.active(), span));
+  try {
+    setTimeout(() => tracer.startSpan('child').end(), 5);
+  } finally {
+    token.dispose();
+    span.end();
+  }
+}`,
+    },
+    {
       name: 'timer after span.end() is not in the span region',
       code: `
 import { trace } from '@opentelemetry/api';
@@ -337,6 +353,28 @@ export function handle() {
   }), 5);
 }`,
       errors: [{ messageId: 'timerExpectsInactiveSpan', data: { timer: 'setTimeout', span: 'span' }, line: 6, column: 3, endLine: 6, endColumn: 13 }],
+    },
+    {
+      name: 'inactive span: two timers need the span; a context built for one site does not cover the other',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function handle() {
+  const span = tracer.startSpan('parent');
+  setTimeout(context.bind(trace.setSpan(context.active(), span), () => tracer.startSpan('first').end()), 5);
+  setTimeout(() => tracer.startSpan('second').end(), 10);
+  span.end();
+}`,
+      output: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function handle() {
+  const span = tracer.startSpan('parent');
+  setTimeout(context.bind(trace.setSpan(context.active(), span), () => tracer.startSpan('first').end()), 5);
+  setTimeout(context.bind(trace.setSpan(context.active(), span), () => tracer.startSpan('second').end()), 10);
+  span.end();
+}`,
+      errors: [{ messageId: 'timerExpectsInactiveSpan', data: { timer: 'setTimeout', span: 'span' }, line: 7, column: 3, endLine: 7, endColumn: 13 }],
     },
     {
       name: 'inactive span: the callback calls a function of the file that starts spans',
