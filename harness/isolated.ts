@@ -83,6 +83,7 @@ export function captureTraceIsolated(modulePath: string | URL, options: Isolated
     const child = fork(entry, [JSON.stringify(request)], {
       execArgv: options.execArgv ?? [],
       env: { ...process.env, ...options.env },
+      ...(options.execPath !== undefined ? { execPath: options.execPath } : {}),
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     let stdout = '';

@@ -63,6 +63,8 @@ export interface IsolatedCaptureOptions extends CaptureOptions {
   execArgv?: string[];
   /** Extra environment variables for the child process. */
   env?: Record<string, string>;
+  /** The `node` binary for the child process (e.g. another Node version). Default: this process's. */
+  execPath?: string;
 }
 
 /** A runtime expectation of a fixture's `runtime.expect` list. */

