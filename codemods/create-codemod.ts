@@ -34,6 +34,8 @@ export const RULE_TRIGGERS: Readonly<Record<string, readonly string[]>> = {
   // `context.attach` comes from the API; `enterWith`/`withScope` on any AsyncLocalStorage.
   'no-unpaired-context-attach': [OTEL_API_MODULE, 'AsyncLocalStorage', 'enterWith', 'withScope'],
   'require-span-end': ['startSpan', 'startActiveSpan'],
+  // senders and receivers of the transports it knows, recognised by import
+  'require-context-propagation': ['worker_threads', 'child_process', 'kafkajs', 'bullmq', 'amqplib', "'message'"],
 };
 
 /** Whether `source` may contain a finding of one of `rules` (cheap text test, no parse). */

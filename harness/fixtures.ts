@@ -6,9 +6,13 @@
  * on it; `.cjs`/`.cts` → CommonJS, everything else → ESM) into `<project>/.tmp/runtime/<hash>/`,
  * inside the project so that `@opentelemetry/api` resolves from its node_modules, then run with
  * captureTraceIsolated in a fresh process. `typescript` is imported only when a fixture is run.
+ *
+ * A fixture may use helper modules that must not be transpiled (a real worker thread's or child
+ * process's entry file): they live in a `support/` folder beside it, which is linked into the
+ * output folder, so `./support/..` imports and `new URL('./support/..', import.meta.url)` resolve.
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { captureTraceIsolated } from './isolated.js';
@@ -83,7 +87,20 @@ export async function transpileFixture(source: string | FixtureSource, options: 
     writeFileSync(temp, result.outputText);
     renameSync(temp, target);
   }
+  linkSupportFolder(dirname(filename), dir);
   return target;
+}
+
+/** Links `<fixture dir>/support` into the output folder (once; parallel runs may race, the first wins). */
+function linkSupportFolder(fixtureDir: string, outDir: string): void {
+  const support = join(fixtureDir, 'support');
+  const link = join(outDir, 'support');
+  if (!existsSync(support) || existsSync(link)) return;
+  try {
+    symlinkSync(support, link, 'dir');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
 
 /** Transpiles a fixture and runs its `scenario` export in a fresh process (captureTraceIsolated). */

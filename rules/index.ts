@@ -2,6 +2,7 @@ import noFloatingPromiseInSpan from './no-floating-promise-in-span.js';
 import noInactiveParentSpan from './no-inactive-parent-span.js';
 import noUnboundTimer from './no-unbound-timer.js';
 import noUnpairedContextAttach from './no-unpaired-context-attach.js';
+import requireContextPropagation from './require-context-propagation.js';
 import requireSpanEnd from './require-span-end.js';
 
 /** Every rule of the plugin, sorted by name (a test keeps this equal to the directory listing). */
@@ -10,6 +11,7 @@ export const rules = {
   'no-inactive-parent-span': noInactiveParentSpan,
   'no-unbound-timer': noUnboundTimer,
   'no-unpaired-context-attach': noUnpairedContextAttach,
+  'require-context-propagation': requireContextPropagation,
   'require-span-end': requireSpanEnd,
 };
 

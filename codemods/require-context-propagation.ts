@@ -1,0 +1,2 @@
+import { createCodemod } from './create-codemod.js';
+export default createCodemod('require-context-propagation');

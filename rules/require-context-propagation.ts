@@ -1,0 +1,49 @@
+import { createContextPropagationDetector } from '../core/context-propagation.js';
+import type { ContextPropagationMessageId } from '../core/context-propagation.js';
+import { createRule, reportFinding } from './create-rule.js';
+
+export type Options = [{ checkAllProducers?: boolean }];
+export type MessageId = ContextPropagationMessageId;
+
+export default createRule<Options, MessageId>({
+  name: 'require-context-propagation',
+  meta: {
+    type: 'problem',
+    docs: {
+      description: 'Require trace context to be injected and extracted across threads, processes and message brokers',
+      recommended: true,
+      strictOptions: [{ checkAllProducers: true }],
+    },
+    fixable: 'code',
+    hasSuggestions: true,
+    schema: [
+      {
+        type: 'object',
+        properties: {
+          checkAllProducers: {
+            type: 'boolean',
+            description:
+              'Also report sends outside lexically traced code (code that auto-instrumentation runs inside a span, like HTTP handlers).',
+          },
+        },
+        additionalProperties: false,
+      },
+    ],
+    defaultOptions: [{ checkAllProducers: false }],
+    messages: {
+      sendWithoutContext:
+        'What {{ transport }} sends carries no trace context, so the work on the other side starts a new trace. Inject it into {{ slot }}: propagation.inject(context.active(), carrier).',
+      handlerWithoutContext:
+        'This {{ transport }} handler starts spans without propagation.extract, so every message starts a new trace. Extract the sender\'s context from {{ slot }} and run the handler under context.with(extracted, ..).',
+      batchHandlerWithoutContext:
+        'This {{ transport }} handler starts spans without propagation.extract, so every batch starts a new trace unrelated to its messages. Extract each message\'s context from {{ slot }} and add it to the batch span as a span link.',
+      mergeCarrierIntoPayload:
+        'Spread a propagation.inject carrier into {{ slot }} (the receiver sees two more keys: traceparent, tracestate).',
+    },
+  },
+  create(context, [options]) {
+    return createContextPropagationDetector(context, { checkAllProducers: options.checkAllProducers === true }, (finding) =>
+      reportFinding(context, finding),
+    );
+  },
+});

@@ -1,0 +1,592 @@
+import rule from '../../rules/require-context-propagation.js';
+import { createRuleTester, under } from '../rule-tester.js';
+
+const ruleTester = createRuleTester();
+
+ruleTester.run('require-context-propagation', rule, {
+  valid: [
+    {
+      name: "a send outside traced code is not reported by default (no span in play)",
+      code: `
+import type { Producer } from 'kafkajs';
+export async function publish(producer: Producer, value: string) {
+  await producer.send({ topic: 't', messages: [{ value }] });
+}`,
+    },
+    {
+      name: "already injected: the carrier variable travels in the headers",
+      code: `
+import { context, propagation, trace } from '@opentelemetry/api';
+import type { Producer } from 'kafkajs';
+export function publish(producer: Producer, value: string) {
+  return trace.getTracer('a').startActiveSpan('p', async (span) => {
+    const headers: Record<string, string> = {};
+    propagation.inject(context.active(), headers);
+    await producer.send({ topic: 't', messages: [{ value, headers }] });
+    span.end();
+  });
+}`,
+    },
+    {
+      name: "already injected through a helper of the file",
+      code: `
+import { context, propagation, trace } from '@opentelemetry/api';
+import { spawn } from 'node:child_process';
+function traceEnv() {
+  const env: Record<string, string> = {};
+  propagation.inject(context.active(), env, { set: (c, k, v) => { c[k.toUpperCase()] = v; } });
+  return env;
+}
+trace.getTracer('a').startActiveSpan('p', (span) => {
+  spawn('job', [], { env: { ...process.env, ...traceEnv() } });
+  span.end();
+});`,
+    },
+    {
+      name: "a consumer that extracts before starting its span",
+      code: `
+import { context, propagation, trace } from '@opentelemetry/api';
+import { parentPort } from 'node:worker_threads';
+parentPort?.on('message', (message) => {
+  context.with(propagation.extract(context.active(), message), () => trace.getTracer('w').startSpan('work').end());
+});`,
+    },
+    {
+      name: "a consumer that starts no span has nothing to parent",
+      code: `
+import type { Consumer } from 'kafkajs';
+export async function consume(consumer: Consumer) {
+  await consumer.run({ eachMessage: async ({ message }) => { console.log(message.offset); } });
+}`,
+    },
+    {
+      name: "recognised by import, not by name: a local Queue class is no broker",
+      code: `
+import { trace } from '@opentelemetry/api';
+class Queue { add(item: string) { return item; } }
+const queue = new Queue();
+trace.getTracer('a').startActiveSpan('p', (span) => { queue.add('x'); span.end(); });`,
+    },
+    {
+      name: "a BullMQ queue with its own telemetry option propagates by itself",
+      code: `
+import { trace } from '@opentelemetry/api';
+import { Queue } from 'bullmq';
+import type { Telemetry } from 'bullmq';
+declare const telemetry: Telemetry;
+const queue = new Queue('emails', { telemetry });
+trace.getTracer('a').startActiveSpan('p', async (span) => { await queue.add('send', {}); span.end(); });`,
+    },
+    {
+      name: "a worker started and fed at startup, with no span in play",
+      code: `
+import { Worker } from 'node:worker_threads';
+const worker = new Worker('./warmup.js', { workerData: { models: ['a'] } });
+worker.postMessage({ type: 'load' });`,
+    },
+    {
+      name: "a BullMQ sandboxed processor file is not a handler of this file",
+      code: `
+import { Worker } from 'bullmq';
+export const worker = new Worker('emails', './processor.js');`,
+    },
+    {
+      name: "a message listener on something other than parentPort or process",
+      code: `
+import { trace } from '@opentelemetry/api';
+import { EventEmitter } from 'node:events';
+const bus = new EventEmitter();
+bus.on('message', () => trace.getTracer('a').startSpan('x').end());`,
+    },
+  ],
+  invalid: [
+    {
+      name: "kafkajs producer.send inside startActiveSpan: headers get a carrier",
+      code: `
+import { trace } from '@opentelemetry/api';
+import { Kafka } from 'kafkajs';
+const producer = new Kafka({ brokers: ['kafka:9092'] }).producer();
+export function publish(orderId: string) {
+  return trace.getTracer('orders').startActiveSpan('POST /orders', async (span) => {
+    await producer.send({ topic: 'order.placed', messages: [{ key: orderId, value: orderId }] });
+    span.end();
+  });
+}`,
+      output: `
+import { trace, context, propagation } from '@opentelemetry/api';
+import { Kafka } from 'kafkajs';
+const producer = new Kafka({ brokers: ['kafka:9092'] }).producer();
+export function publish(orderId: string) {
+  return trace.getTracer('orders').startActiveSpan('POST /orders', async (span) => {
+    const traceHeaders: Record<string, string> = {};
+    propagation.inject(context.active(), traceHeaders);
+    await producer.send({ topic: 'order.placed', messages: [{ key: orderId, value: orderId, headers: traceHeaders }] });
+    span.end();
+  });
+}`,
+      errors: [
+        {
+          messageId: 'sendWithoutContext',
+          line: 7,
+          column: 11,
+          endLine: 7,
+          endColumn: 24,
+          data: {"transport":"kafkajs producer.send","slot":"each message's headers"},
+        },
+      ],
+    },
+    {
+      name: "the same under stack (no manager carries context across a process)",
+      settings: under('stack'),
+      code: `
+import { trace } from '@opentelemetry/api';
+import type { Producer } from 'kafkajs';
+export function publish(producer: Producer, value: string) {
+  trace.getTracer('web').startActiveSpan('click', (span) => {
+    void producer.send({ topic: 't', messages: [{ value, headers: { source: 'web' } }] });
+    span.end();
+  });
+}`,
+      output: `
+import { trace, context, propagation } from '@opentelemetry/api';
+import type { Producer } from 'kafkajs';
+export function publish(producer: Producer, value: string) {
+  trace.getTracer('web').startActiveSpan('click', (span) => {
+    const traceHeaders: Record<string, string> = {};
+    propagation.inject(context.active(), traceHeaders);
+    void producer.send({ topic: 't', messages: [{ value, headers: { source: 'web', ...traceHeaders } }] });
+    span.end();
+  });
+}`,
+      errors: [
+        {
+          messageId: 'sendWithoutContext',
+          line: 6,
+          column: 10,
+          endLine: 6,
+          endColumn: 23,
+          data: {"transport":"kafkajs producer.send","slot":"each message's headers"},
+        },
+      ],
+    },
+    {
+      name: "kafkajs sendBatch with a messages expression: each message gets the headers",
+      code: `
+import { trace } from '@opentelemetry/api';
+import type { Message, Producer } from 'kafkajs';
+export async function flush(producer: Producer, messages: Message[]) {
+  await trace.getTracer('outbox').startActiveSpan('outbox.flush', async (span) => {
+    await producer.sendBatch({ topicMessages: [{ topic: 'events', messages }] });
+    span.end();
+  });
+}`,
+      output: `
+import { trace, context, propagation } from '@opentelemetry/api';
+import type { Message, Producer } from 'kafkajs';
+export async function flush(producer: Producer, messages: Message[]) {
+  await trace.getTracer('outbox').startActiveSpan('outbox.flush', async (span) => {
+    const traceHeaders: Record<string, string> = {};
+    propagation.inject(context.active(), traceHeaders);
+    await producer.sendBatch({ topicMessages: [{ topic: 'events', messages: messages.map((message) => ({ ...message, headers: { ...message.headers, ...traceHeaders } })) }] });
+    span.end();
+  });
+}`,
+      errors: [
+        {
+          messageId: 'sendWithoutContext',
+          line: 6,
+          column: 11,
+          endLine: 6,
+          endColumn: 29,
+          data: {"transport":"kafkajs producer.sendBatch","slot":"each message's headers"},
+        },
+      ],
+    },
+    {
+      name: "child_process.spawn without options: env with TRACEPARENT is added",
+      code: `
+import { context } from '@opentelemetry/api';
+import { spawn } from 'node:child_process';
+export function convert(ctx: ReturnType<typeof context.active>) {
+  context.with(ctx, () => {
+    spawn('ffmpeg');
+  });
+}`,
+      output: `
+import { context, propagation } from '@opentelemetry/api';
+import { spawn } from 'node:child_process';
+export function convert(ctx: ReturnType<typeof context.active>) {
+  context.with(ctx, () => {
+    const traceEnv: Record<string, string> = {};
+    propagation.inject(context.active(), traceEnv, { set: (env, key, value) => { env[key.toUpperCase()] = value; } });
+    spawn('ffmpeg', [], { env: { ...process.env, ...traceEnv } });
+  });
+}`,
+      errors: [
+        {
+          messageId: 'sendWithoutContext',
+          line: 6,
+          column: 5,
+          endLine: 6,
+          endColumn: 10,
+          data: {"transport":"child_process.spawn","slot":"the child's env (TRACEPARENT, TRACESTATE)"},
+        },
+      ],
+    },
+    {
+      name: "child_process.exec with an env option: the carrier is merged into it",
+      settings: under('async-hooks'),
+      code: `
+import { trace } from '@opentelemetry/api';
+import * as cp from 'child_process';
+trace.getTracer('ops').startActiveSpan('backup', (span) => {
+  cp.exec('pg_dump', { env: { PGHOST: 'db' } }, () => span.end());
+});`,
+      output: `
+import { trace, context, propagation } from '@opentelemetry/api';
+import * as cp from 'child_process';
+trace.getTracer('ops').startActiveSpan('backup', (span) => {
+  const traceEnv: Record<string, string> = {};
+  propagation.inject(context.active(), traceEnv, { set: (env, key, value) => { env[key.toUpperCase()] = value; } });
+  cp.exec('pg_dump', { env: { PGHOST: 'db', ...traceEnv } }, () => span.end());
+});`,
+      errors: [
+        {
+          messageId: 'sendWithoutContext',
+          line: 5,
+          column: 3,
+          endLine: 5,
+          endColumn: 10,
+          data: {"transport":"child_process.exec","slot":"the child's env (TRACEPARENT, TRACESTATE)"},
+        },
+      ],
+    },
+    {
+      name: "a span never made active: the carrier is injected from that span",
+      code: `
+import { trace } from '@opentelemetry/api';
+import { Queue } from 'bullmq';
+const tracer = trace.getTracer('orders');
+const queue = new Queue('emails');
+export async function confirm(orderId: string) {
+  const span = tracer.startSpan('order.confirm');
+  await queue.add('send', { orderId });
+  span.end();
+}`,
+      output: `
+import { trace, context, propagation } from '@opentelemetry/api';
+import { Queue } from 'bullmq';
+const tracer = trace.getTracer('orders');
+const queue = new Queue('emails');
+export async function confirm(orderId: string) {
+  const span = tracer.startSpan('order.confirm');
+  const traceCarrier: Record<string, string> = {};
+  propagation.inject(trace.setSpan(context.active(), span), traceCarrier);
+  await queue.add('send', { orderId }, { telemetry: { metadata: JSON.stringify(traceCarrier) } });
+  span.end();
+}`,
+      errors: [
+        {
+          messageId: 'sendWithoutContext',
+          line: 8,
+          column: 9,
+          endLine: 8,
+          endColumn: 18,
+          data: {"transport":"BullMQ queue.add","slot":"the job options (telemetry.metadata)"},
+        },
+      ],
+    },
+    {
+      name: "BullMQ addBulk: each job gets telemetry metadata",
+      code: `
+import { trace } from '@opentelemetry/api';
+import { Queue } from 'bullmq';
+class Mailer {
+  private readonly queue = new Queue('emails');
+  send(ids: string[]) {
+    return trace.getTracer('mail').startActiveSpan('mail.batch', async (span) => {
+      await this.queue.addBulk([{ name: 'send', data: { id: ids[0] } }, { name: 'send', data: { id: ids[1] }, opts: { delay: 10 } }]);
+      span.end();
+    });
+  }
+}`,
+      output: `
+import { trace, context, propagation } from '@opentelemetry/api';
+import { Queue } from 'bullmq';
+class Mailer {
+  private readonly queue = new Queue('emails');
+  send(ids: string[]) {
+    return trace.getTracer('mail').startActiveSpan('mail.batch', async (span) => {
+      const traceCarrier: Record<string, string> = {};
+      propagation.inject(context.active(), traceCarrier);
+      await this.queue.addBulk([{ name: 'send', data: { id: ids[0] }, opts: { telemetry: { metadata: JSON.stringify(traceCarrier) } } }, { name: 'send', data: { id: ids[1] }, opts: { delay: 10, telemetry: { metadata: JSON.stringify(traceCarrier) } } }]);
+      span.end();
+    });
+  }
+}`,
+      errors: [
+        {
+          messageId: 'sendWithoutContext',
+          line: 8,
+          column: 13,
+          endLine: 8,
+          endColumn: 31,
+          data: {"transport":"BullMQ queue.addBulk","slot":"the job options (telemetry.metadata)"},
+        },
+      ],
+    },
+    {
+      name: "amqplib sendToQueue from a channel made by import: headers are added",
+      code: `
+import { trace } from '@opentelemetry/api';
+import amqp from 'amqplib';
+export async function notify(text: string) {
+  const connection = await amqp.connect('amqp://rabbit');
+  const channel = await connection.createChannel();
+  await trace.getTracer('n').startActiveSpan('notify', async (span) => {
+    channel.sendToQueue('notifications', Buffer.from(text));
+    span.end();
+  });
+}`,
+      output: `
+import { trace, context, propagation } from '@opentelemetry/api';
+import amqp from 'amqplib';
+export async function notify(text: string) {
+  const connection = await amqp.connect('amqp://rabbit');
+  const channel = await connection.createChannel();
+  await trace.getTracer('n').startActiveSpan('notify', async (span) => {
+    const traceHeaders: Record<string, string> = {};
+    propagation.inject(context.active(), traceHeaders);
+    channel.sendToQueue('notifications', Buffer.from(text), { headers: traceHeaders });
+    span.end();
+  });
+}`,
+      errors: [
+        {
+          messageId: 'sendWithoutContext',
+          line: 8,
+          column: 5,
+          endLine: 8,
+          endColumn: 24,
+          data: {"transport":"amqplib channel.sendToQueue","slot":"the message headers"},
+        },
+      ],
+    },
+    {
+      name: "worker.postMessage with a payload that is not an object literal: suggestion only",
+      code: `
+import { trace } from '@opentelemetry/api';
+import { Worker } from 'node:worker_threads';
+const worker = new Worker('./resize.js');
+export function resize(job: { id: string }) {
+  trace.getTracer('img').startActiveSpan('resize', (span) => {
+    worker.postMessage(job);
+    span.end();
+  });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'sendWithoutContext',
+          line: 7,
+          column: 5,
+          endLine: 7,
+          endColumn: 23,
+          data: {"transport":"worker.postMessage","slot":"the message"},
+          suggestions: [
+            {
+              messageId: 'mergeCarrierIntoPayload',
+              data: {"transport":"worker.postMessage","slot":"the message"},
+              output: `
+import { trace, context, propagation } from '@opentelemetry/api';
+import { Worker } from 'node:worker_threads';
+const worker = new Worker('./resize.js');
+export function resize(job: { id: string }) {
+  trace.getTracer('img').startActiveSpan('resize', (span) => {
+    const traceCarrier: Record<string, string> = {};
+    propagation.inject(context.active(), traceCarrier);
+    worker.postMessage({ ...job, ...traceCarrier });
+    span.end();
+  });
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: "new Worker with workerData inside traced code (CommonJS file)",
+      filename: 'file.js',
+      code: `
+const { trace } = require('@opentelemetry/api');
+const { Worker } = require('worker_threads');
+trace.getTracer('img').startActiveSpan('thumbnail', (span) => {
+  new Worker('./thumb.js', { workerData: { file: 'a.png' } }).once('exit', () => span.end());
+});`,
+      output: `
+const { trace, context, propagation } = require('@opentelemetry/api');
+const { Worker } = require('worker_threads');
+trace.getTracer('img').startActiveSpan('thumbnail', (span) => {
+  const traceCarrier = {};
+  propagation.inject(context.active(), traceCarrier);
+  new Worker('./thumb.js', { workerData: { file: 'a.png', ...traceCarrier } }).once('exit', () => span.end());
+});`,
+      errors: [
+        {
+          messageId: 'sendWithoutContext',
+          line: 5,
+          column: 3,
+          endLine: 5,
+          endColumn: 62,
+          data: {"transport":"new Worker(.., { workerData })","slot":"workerData"},
+        },
+      ],
+    },
+    {
+      name: "checkAllProducers: a send outside lexically traced code",
+      options: [{"checkAllProducers":true}],
+      code: `
+import type { Producer } from 'kafkajs';
+export async function publish(producer: Producer, value: string) {
+  await producer.send({ topic: 't', messages: [{ value }] });
+}`,
+      output: `
+import type { Producer } from 'kafkajs';
+import { context, propagation } from '@opentelemetry/api';
+export async function publish(producer: Producer, value: string) {
+  const traceHeaders: Record<string, string> = {};
+  propagation.inject(context.active(), traceHeaders);
+  await producer.send({ topic: 't', messages: [{ value, headers: traceHeaders }] });
+}`,
+      errors: [
+        {
+          messageId: 'sendWithoutContext',
+          line: 4,
+          column: 9,
+          endLine: 4,
+          endColumn: 22,
+          data: {"transport":"kafkajs producer.send","slot":"each message's headers"},
+        },
+      ],
+    },
+    {
+      name: "kafkajs eachMessage that starts spans without extract",
+      code: `
+import { trace } from '@opentelemetry/api';
+import type { Consumer } from 'kafkajs';
+export async function consume(consumer: Consumer) {
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      trace.getTracer('c').startSpan('process').end();
+    },
+  });
+}`,
+      output: `
+import { trace, context, propagation } from '@opentelemetry/api';
+import type { Consumer } from 'kafkajs';
+export async function consume(consumer: Consumer) {
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const producerContext = propagation.extract(context.active(), message, {
+        get: (carrier, key) => carrier.headers?.[key]?.toString(),
+        keys: (carrier) => Object.keys(carrier.headers ?? {}),
+      });
+      return context.with(producerContext, async () => {
+        trace.getTracer('c').startSpan('process').end();
+      });
+    },
+  });
+}`,
+      errors: [
+        {
+          messageId: 'handlerWithoutContext',
+          line: 6,
+          column: 5,
+          endLine: 6,
+          endColumn: 16,
+          data: {"transport":"kafkajs eachMessage","slot":"the message headers"},
+        },
+      ],
+    },
+    {
+      name: "kafkajs eachBatch: reported, no fix (one batch has many parents: span links)",
+      code: `
+import { trace } from '@opentelemetry/api';
+import type { Consumer } from 'kafkajs';
+export async function consume(consumer: Consumer) {
+  await consumer.run({
+    eachBatch: async ({ batch }) => {
+      trace.getTracer('c').startSpan(\`batch \${batch.topic}\`).end();
+    },
+  });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'batchHandlerWithoutContext',
+          line: 6,
+          column: 5,
+          endLine: 6,
+          endColumn: 14,
+          data: {"transport":"kafkajs eachBatch","slot":"each message's headers"},
+        },
+      ],
+    },
+    {
+      name: "process.on(message) in a forked child: extract from the message",
+      code: `
+import { trace } from '@opentelemetry/api';
+process.on('message', (message) => trace.getTracer('child').startSpan('job').end());`,
+      output: `
+import { trace, context, propagation } from '@opentelemetry/api';
+process.on('message', (message) => {
+  const producerContext = propagation.extract(context.active(), message);
+  return context.with(producerContext, () => trace.getTracer('child').startSpan('job').end());
+});`,
+      errors: [
+        {
+          messageId: 'handlerWithoutContext',
+          line: 3,
+          column: 1,
+          endLine: 3,
+          endColumn: 11,
+          data: {"transport":"process 'message'","slot":"the message"},
+        },
+      ],
+    },
+    {
+      name: "BullMQ processor declared as a function used only here",
+      code: `
+import { trace } from '@opentelemetry/api';
+import { Worker } from 'bullmq';
+import type { Job } from 'bullmq';
+async function sendEmail(job: Job) {
+  const span = trace.getTracer('mail').startSpan('email.send');
+  span.end();
+}
+export const worker = new Worker('emails', sendEmail);`,
+      output: `
+import { trace, context, propagation } from '@opentelemetry/api';
+import { Worker } from 'bullmq';
+import type { Job } from 'bullmq';
+async function sendEmail(job: Job) {
+  const producerContext = propagation.extract(context.active(), JSON.parse(job.opts.telemetry?.metadata ?? '{}'));
+  return context.with(producerContext, async () => {
+    const span = trace.getTracer('mail').startSpan('email.send');
+    span.end();
+  });
+}
+export const worker = new Worker('emails', sendEmail);`,
+      errors: [
+        {
+          messageId: 'handlerWithoutContext',
+          line: 9,
+          column: 27,
+          endLine: 9,
+          endColumn: 33,
+          data: {"transport":"BullMQ Worker","slot":"job.opts.telemetry.metadata"},
+        },
+      ],
+    },
+  ],
+});
