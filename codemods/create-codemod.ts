@@ -23,13 +23,16 @@ export type Codemod = (file: FileInfo, api: Pick<API, 'stats' | 'report'> & Part
  * Per rule: substrings without which a file cannot contain one of its findings. A file that
  * mentions none of them (nor a configured `apiModules` or `spanWrappers` name) is skipped without
  * being parsed. A rule without an entry is never skipped, so a new rule is safe by default; narrow
- * it by adding its triggers here (e.g. `no-unbound-queued-callback` has none yet).
+ * it by adding its triggers here.
  */
 /** "Traced code" (core/traced-code.ts): the API (`context.with`, …), span starts, ALS-only code. */
 const TRACED_CODE = [OTEL_API_MODULE, 'startSpan', 'startActiveSpan', 'AsyncLocalStorage'];
 
 export const RULE_TRIGGERS: Readonly<Record<string, readonly string[]>> = {
+  'no-late-context-capture': TRACED_CODE,
   'no-unbound-listener': TRACED_CODE,
+  // a queued callback is flagged only when stored from traced code (or an `als.run` store)
+  'no-unbound-queued-callback': TRACED_CODE,
   'no-unbound-timer': TRACED_CODE,
   // `context.attach` comes from the API; `enterWith`/`withScope` on any AsyncLocalStorage.
   'no-unpaired-context-attach': [OTEL_API_MODULE, 'AsyncLocalStorage', 'enterWith', 'withScope'],

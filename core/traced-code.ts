@@ -47,6 +47,12 @@ export function isPassThroughCallback(api: OtelApi, fn: FunctionNode): boolean {
   if (call.type === AST_NODE_TYPES.NewExpression) {
     return call.callee.type === AST_NODE_TYPES.Identifier && call.callee.name === 'Promise' && site.index === 0;
   }
+  // `context.bind(ctx, fn)`: fn runs in the context it was bound to, the current one unless that
+  // is the root context (then it is no longer traced code).
+  if (site.index === 1 && api.calleePath(call) === API('context.bind')) {
+    const ctx = call.arguments[0];
+    return ctx !== undefined && api.resolver.pathOf(ctx) !== API('ROOT_CONTEXT');
+  }
   const method = getMethodName(call);
   if (method !== undefined && (SYNC_CALLBACK_METHODS.has(method) || PROMISE_CALLBACK_METHODS.has(method))) return true;
   const timer = getTimerCall(api.resolver, call);

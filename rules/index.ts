@@ -1,5 +1,8 @@
 import noFloatingPromiseInSpan from './no-floating-promise-in-span.js';
 import noInactiveParentSpan from './no-inactive-parent-span.js';
+import noLateContextCapture from './no-late-context-capture.js';
+import noUnboundListener from './no-unbound-listener.js';
+import noUnboundQueuedCallback from './no-unbound-queued-callback.js';
 import noUnboundTimer from './no-unbound-timer.js';
 import noUnpairedContextAttach from './no-unpaired-context-attach.js';
 import requireContextPropagation from './require-context-propagation.js';
@@ -9,6 +12,9 @@ import requireSpanEnd from './require-span-end.js';
 export const rules = {
   'no-floating-promise-in-span': noFloatingPromiseInSpan,
   'no-inactive-parent-span': noInactiveParentSpan,
+  'no-late-context-capture': noLateContextCapture,
+  'no-unbound-listener': noUnboundListener,
+  'no-unbound-queued-callback': noUnboundQueuedCallback,
   'no-unbound-timer': noUnboundTimer,
   'no-unpaired-context-attach': noUnpairedContextAttach,
   'require-context-propagation': requireContextPropagation,

@@ -1,0 +1,247 @@
+/**
+ * What a stored or registered callback is, shared by the binding detectors
+ * (`unbound-listener.ts`, `unbound-queued-callback.ts`) and by `late-context-capture.ts`:
+ * whether a value is a function at all, whether it cares about the context it runs in, how to
+ * bind it, and how detectors' listener objects are merged.
+ */
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
+import type { FunctionNode } from './ast.js';
+import { getCallOfArgument, getEnclosingFunction, getMethodName, getPropertyName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
+import { ensureApiMembers, surround, wrapInBind } from './edits.js';
+import type { Edit } from './findings.js';
+import { getTracedCallback } from './otel-api.js';
+import type { OtelApi } from './otel-api.js';
+import { isPassThroughCallback, resolveFunction } from './traced-code.js';
+import type { SpanRegionTracker, TraceScope } from './traced-code.js';
+
+/** How a callback expression is written: an inline or named function of this file, or a value of unknown shape. */
+export type CallbackShape = { kind: 'function'; fn: FunctionNode } | { kind: 'reference' } | { kind: 'not-a-function' };
+
+/** Whether `node` can be a function: a function, a name or member bound to one, `fn.bind(..)`. */
+export function getCallbackShape(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): CallbackShape {
+  const expression = unwrapTypeScriptExpression(node);
+  const fn = resolveFunction(sourceCode, expression);
+  if (fn) return { kind: 'function', fn };
+  switch (expression.type) {
+    case AST_NODE_TYPES.Identifier:
+      return expression.name === 'undefined' ? { kind: 'not-a-function' } : { kind: 'reference' };
+    case AST_NODE_TYPES.CallExpression:
+      // `fn.bind(thisArg, ..)` makes a function; what other calls return is not known to be one.
+      return getMethodName(expression) === 'bind' ? { kind: 'reference' } : { kind: 'not-a-function' };
+    case AST_NODE_TYPES.MemberExpression:
+    case AST_NODE_TYPES.ConditionalExpression:
+    case AST_NODE_TYPES.LogicalExpression:
+      return { kind: 'reference' };
+    default:
+      return { kind: 'not-a-function' };
+  }
+}
+
+const RESOLVER_FACTORY = /(withResolvers|deferred|defer)$/i;
+
+/**
+ * `resolve` / `reject` of a `new Promise((resolve, reject) => ..)` executor, a variable they are
+ * assigned to (`let done; new Promise((r) => { done = r; })`), or the `resolve` / `reject` of
+ * `Promise.withResolvers()` (or a helper named like it: `createPromiseWithResolvers`, `defer`).
+ */
+export function isPromiseResolver(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node, depth = 0): boolean {
+  const expression = unwrapTypeScriptExpression(node);
+  if (expression.type !== AST_NODE_TYPES.Identifier || depth > 2) return false;
+  const variable = ASTUtils.findVariable(sourceCode.getScope(expression), expression);
+  const def = variable?.defs[0];
+  if (def?.type === 'Variable') {
+    const property = def.name.parent;
+    const init = def.node.init && unwrapTypeScriptExpression(def.node.init);
+    if (
+      property?.type === AST_NODE_TYPES.Property &&
+      property.key.type === AST_NODE_TYPES.Identifier &&
+      (property.key.name === 'resolve' || property.key.name === 'reject') &&
+      init?.type === AST_NODE_TYPES.CallExpression
+    ) {
+      const callee = unwrapTypeScriptExpression(init.callee);
+      const name = callee.type === AST_NODE_TYPES.Identifier ? callee.name : callee.type === AST_NODE_TYPES.MemberExpression ? getPropertyName(callee) : undefined;
+      if (name !== undefined && RESOLVER_FACTORY.test(name)) return true;
+    }
+    return (variable?.references ?? []).some((reference) => {
+      const assignment = reference.identifier.parent;
+      return (
+        reference.isWrite() &&
+        assignment?.type === AST_NODE_TYPES.AssignmentExpression &&
+        assignment.left === reference.identifier &&
+        isPromiseResolver(sourceCode, assignment.right, depth + 1)
+      );
+    });
+  }
+  if (def?.type !== 'Parameter' || !isFunctionLike(def.node)) return false;
+  const site = getCallOfArgument(def.node);
+  return (
+    site !== undefined &&
+    site.index === 0 &&
+    site.call.type === AST_NODE_TYPES.NewExpression &&
+    site.call.callee.type === AST_NODE_TYPES.Identifier &&
+    site.call.callee.name === 'Promise'
+  );
+}
+
+const CONTEXT_FREE_GLOBALS = new Set(['clearTimeout', 'clearInterval', 'clearImmediate']);
+/** Span methods that record on a span object the callback already holds: they read no context. */
+const SPAN_RECORDING_METHODS = new Set(['end', 'setAttribute', 'setAttributes', 'addEvent', 'setStatus', 'recordException', 'updateName']);
+
+/**
+ * A callback whose behaviour does not depend on the context it runs in: it calls nothing but
+ * promise resolvers, timer cancellations and recording methods of a span it holds
+ * (`() => { done = true; }`, `reject`, `() => resolve(value)`, `() => span.end()`). A promise continuation follows the `await`, not the resolver, so
+ * binding these changes nothing.
+ */
+export function isContextFreeCallback(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): boolean {
+  const expression = unwrapTypeScriptExpression(node);
+  if (isPromiseResolver(sourceCode, expression)) return true;
+  if (!isFunctionLike(expression)) return false;
+  let free = true;
+  walk(expression.body, (child) => {
+    if (!free) return false;
+    switch (child.type) {
+      case AST_NODE_TYPES.AwaitExpression:
+      case AST_NODE_TYPES.YieldExpression:
+      case AST_NODE_TYPES.NewExpression:
+      case AST_NODE_TYPES.TaggedTemplateExpression:
+        free = false;
+        return false;
+      case AST_NODE_TYPES.CallExpression: {
+        const callee = unwrapTypeScriptExpression(child.callee);
+        const harmless =
+          (callee.type === AST_NODE_TYPES.Identifier && (isPromiseResolver(sourceCode, callee) || CONTEXT_FREE_GLOBALS.has(callee.name))) ||
+          (callee.type === AST_NODE_TYPES.MemberExpression &&
+            callee.object.type === AST_NODE_TYPES.Identifier &&
+            SPAN_RECORDING_METHODS.has(getMethodName(child) ?? ''));
+        if (!harmless) free = false;
+        return free;
+      }
+      default:
+        return !isFunctionLike(child);
+    }
+  });
+  return free;
+}
+
+/** The local name under which `AsyncLocalStorage` (the class) is reachable at module level, if any. */
+export function getAsyncLocalStorageClassText(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi): string | undefined {
+  for (const statement of sourceCode.ast.body) {
+    if (statement.type === AST_NODE_TYPES.ImportDeclaration && api.resolver.normaliseModule(statement.source.value) === 'node:async_hooks') {
+      for (const specifier of statement.specifiers) {
+        if (specifier.type === AST_NODE_TYPES.ImportSpecifier) {
+          const imported = specifier.imported.type === AST_NODE_TYPES.Identifier ? specifier.imported.name : specifier.imported.value;
+          if (imported === 'AsyncLocalStorage' && specifier.importKind !== 'type') return specifier.local.name;
+        } else {
+          return `${specifier.local.name}.AsyncLocalStorage`;
+        }
+      }
+    }
+    if (statement.type === AST_NODE_TYPES.VariableDeclaration && statement.kind === 'const') {
+      for (const declarator of statement.declarations) {
+        if (!declarator.init || api.resolver.pathOf(declarator.init) !== undefined) continue;
+        if (declarator.id.type !== AST_NODE_TYPES.ObjectPattern) continue;
+        for (const property of declarator.id.properties) {
+          if (property.type !== AST_NODE_TYPES.Property || property.value.type !== AST_NODE_TYPES.Identifier) continue;
+          if (api.resolver.pathOf(property.value) === 'node:async_hooks:AsyncLocalStorage') return property.value.name;
+        }
+      }
+    }
+  }
+  return undefined;
+}
+
+/** Code that keeps its own `AsyncLocalStorage` and has no OpenTelemetry import. */
+export function isAsyncLocalStorageOnly(api: OtelApi): boolean {
+  return !api.hasApiImport && api.hasAsyncLocalStorageImport && (api.settings.contextManager === 'async-local-storage' || api.settings.contextManager === 'async-hooks');
+}
+
+/**
+ * The edits that bind `callback` to the context current where it is stored or registered:
+ * `context.bind(context.active(), cb)` (adding the import where needed), or in ALS-only code
+ * `AsyncLocalStorage.bind(cb)`. Undefined when no safe edit exists.
+ */
+export function bindToCurrentContext(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  api: OtelApi,
+  callback: TSESTree.Node,
+): Edit[] | undefined {
+  if (isAsyncLocalStorageOnly(api)) {
+    const als = getAsyncLocalStorageClassText(sourceCode, api);
+    return als === undefined ? undefined : surround(callback, `${als}.bind(`, ')');
+  }
+  const refs = ensureApiMembers(sourceCode, api, ['context']);
+  return [...refs.edits, ...wrapInBind(callback, `${refs.names.context}.bind`, `${refs.names.context}.active()`)];
+}
+
+/** Whether `fn` runs as a method of a class (so `this` is the instance): a method, or an arrow inside one. */
+export function getEnclosingClassBody(node: TSESTree.Node): TSESTree.ClassBody | undefined {
+  for (let fn = getEnclosingFunction(node); fn; fn = getEnclosingFunction(fn)) {
+    if (fn.type === AST_NODE_TYPES.ArrowFunctionExpression) continue;
+    const parent = fn.parent;
+    if (
+      (parent?.type === AST_NODE_TYPES.MethodDefinition || parent?.type === AST_NODE_TYPES.PropertyDefinition) &&
+      parent.parent.type === AST_NODE_TYPES.ClassBody
+    ) {
+      return parent.parent;
+    }
+    return undefined;
+  }
+  // Arrow functions in a class field initialiser: `handler = () => this.x.push(..)`.
+  for (let current: TSESTree.Node | undefined = node.parent; current; current = current.parent) {
+    if (current.type === AST_NODE_TYPES.PropertyDefinition) return current.parent;
+    if (isFunctionLike(current) && current.type !== AST_NODE_TYPES.ArrowFunctionExpression) return undefined;
+  }
+  return undefined;
+}
+
+/** `this.name` / `this.#name` inside a class: the member name, or undefined. */
+export function getThisMemberName(node: TSESTree.Node): string | undefined {
+  const expression = unwrapTypeScriptExpression(node);
+  if (expression.type !== AST_NODE_TYPES.MemberExpression || expression.computed) return undefined;
+  if (unwrapTypeScriptExpression(expression.object).type !== AST_NODE_TYPES.ThisExpression) return undefined;
+  if (expression.property.type === AST_NODE_TYPES.Identifier) return expression.property.name;
+  if (expression.property.type === AST_NODE_TYPES.PrivateIdentifier) return `#${expression.property.name}`;
+  return undefined;
+}
+
+type Handler = (node: never) => void;
+
+/** Merges detectors' listener objects: every handler of every object runs, in order. */
+export function mergeListeners(...objects: TSESLint.RuleListener[]): TSESLint.RuleListener {
+  const merged: Record<string, Handler[]> = {};
+  for (const object of objects) {
+    for (const [selector, handler] of Object.entries(object)) {
+      if (typeof handler !== 'function') continue;
+      (merged[selector] ??= []).push(handler as Handler);
+    }
+  }
+  const result: Record<string, Handler> = {};
+  for (const [selector, handlers] of Object.entries(merged)) {
+    result[selector] = (node: never) => {
+      for (const handler of handlers) handler(node);
+    };
+  }
+  return result as TSESLint.RuleListener;
+}
+
+/**
+ * `regions.getTraceScope(node)`, also through a callback bound to the context of its creation
+ * (`context.bind(context.active(), fn)`): after a binding fix, the code inside it still runs in
+ * the trace it was written in.
+ */
+export function getTraceScopeThroughBinds(api: OtelApi, regions: SpanRegionTracker, node: TSESTree.Node): TraceScope | undefined {
+  const direct = regions.getTraceScope(node);
+  if (direct) return direct;
+  for (let fn = getEnclosingFunction(node); fn; fn = getEnclosingFunction(fn)) {
+    const site = getCallOfArgument(fn);
+    if (site?.call.type === AST_NODE_TYPES.CallExpression && site.index === 1 && api.isApiCall(site.call, 'context.bind')) {
+      const ctx = site.call.arguments[0];
+      const bindsCurrent = ctx?.type === AST_NODE_TYPES.CallExpression && api.isApiCall(ctx, 'context.active');
+      return bindsCurrent ? getTraceScopeThroughBinds(api, regions, site.call) : undefined;
+    }
+    if (getTracedCallback(api, fn) || !isPassThroughCallback(api, fn)) return undefined;
+  }
+  return undefined;
+}

@@ -1,0 +1,389 @@
+/**
+ * Detector for `no-unbound-queued-callback`: a callback stored for later in a work queue runs in
+ * the context of whoever drains the queue — a timer started at module load (6a: orphaned), the
+ * request that first created the drainer (6b: wrong parent), the socket that delivers a reply.
+ * Under every manager: none of them can see through a user-land queue.
+ *
+ * A work queue is a long-lived collection (module-level, a class member, or kept by an enclosing
+ * function) into which a callback is stored (`push`, `unshift`, `add`, `enqueue`, `set`) and that
+ * the same file both drains (`shift`, `pop`, `dequeue`, `splice`, `delete` after `set`, `clear`,
+ * `length = 0`, reassignment to an empty collection) and runs the entries of (calls an entry
+ * taken from it, or hands it on). Calls listed in the `additionalQueueFunctions` option (pools,
+ * limiters) store their callback argument too.
+ *
+ * Not a work queue: a registry that is iterated and never drained (middleware, plugin hooks,
+ * event handler lists, `splice(indexOf(fn), 1)` to unsubscribe, `set.delete(fn)`). Binding its
+ * entries at registration would tie every later call to the startup context — a new bug.
+ * Not flagged: promise resolvers and callbacks that call nothing else (a promise continuation
+ * follows the `await`, not the resolver); callbacks already bound.
+ *
+ * Fix: `context.bind(context.active(), cb)` at the storing site; in ALS-only code (no
+ * OpenTelemetry import, an `AsyncLocalStorage` of its own) `AsyncLocalStorage.bind(cb)`.
+ */
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
+import { getEnclosingFunction, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
+import {
+  bindToCurrentContext,
+  getCallbackShape,
+  getEnclosingClassBody,
+  getThisMemberName,
+  isAsyncLocalStorageOnly,
+  isContextFreeCallback,
+} from './callbacks.js';
+import type { Finding } from './findings.js';
+import { getOtelApi } from './otel-api.js';
+import type { OtelApi } from './otel-api.js';
+import { isSameActivation } from './unbound-listener.js';
+import { isContextBound } from './unbound-timer.js';
+
+export type UnboundQueuedCallbackMessageId = 'queuedCallbackLosesContext' | 'queuedCallbackLosesStore';
+
+export interface UnboundQueuedCallbackOptions {
+  /** Functions and methods that store their callback argument to run it later. */
+  additionalQueueFunctions: readonly string[];
+}
+
+const STORE_METHODS = new Set(['push', 'unshift', 'add', 'enqueue', 'set']);
+const TAKE_METHODS = new Set(['shift', 'pop', 'dequeue', 'get', 'at']);
+const DRAIN_METHODS = new Set(['shift', 'pop', 'dequeue', 'clear']);
+const COPY_METHODS = new Set(['splice', 'slice', 'values', 'concat']);
+const INDEX_METHODS = new Set(['indexOf', 'findIndex', 'lastIndexOf', 'findLastIndex']);
+
+interface CollectionRef {
+  id: string;
+  text: string;
+  /** The class body (members) or the declaring function or program (variables). */
+  owner: TSESTree.Node;
+  isMember: boolean;
+}
+
+interface Store {
+  ref: CollectionRef;
+  call: TSESTree.CallExpression;
+  method: string;
+  values: TSESTree.Node[];
+}
+
+interface QueueModel {
+  stores: Store[];
+  drained: Set<string>;
+  deletedFrom: Set<string>;
+  invoked: Set<string>;
+  passed: Set<string>;
+  invokedProps: Map<string, Set<string>>;
+}
+
+const modelCache = new WeakMap<object, QueueModel>();
+
+/** A reference to a collection: `queue` (a variable) or `this.queue` (a class member). */
+function getCollectionRef(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): CollectionRef | undefined {
+  const expression = unwrapTypeScriptExpression(node);
+  const member = getThisMemberName(expression);
+  if (member !== undefined) {
+    const classBody = getEnclosingClassBody(expression);
+    return classBody ? { id: `m:${classBody.range[0]}:${member}`, text: `this.${member}`, owner: classBody, isMember: true } : undefined;
+  }
+  if (expression.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const variable = ASTUtils.findVariable(sourceCode.getScope(expression), expression);
+  const def = variable?.defs[0];
+  if (!variable || def?.type !== 'Variable') return undefined;
+  return { id: `v:${def.name.range[0]}`, text: expression.name, owner: variable.scope.variableScope.block, isMember: false };
+}
+
+function buildModel(sourceCode: Readonly<TSESLint.SourceCode>): QueueModel {
+  const model: QueueModel = { stores: [], drained: new Set(), deletedFrom: new Set(), invoked: new Set(), passed: new Set(), invokedProps: new Map() };
+  const ref = (node: TSESTree.Node | undefined) => (node ? getCollectionRef(sourceCode, node) : undefined);
+
+  /** The collection whose entries `node` holds: `q`, `q.splice(0)`, `[...q]`, `Array.from(q)`, a const holding one. */
+  function collectionOf(node: TSESTree.Node, depth = 0): string | undefined {
+    if (depth > 4) return undefined;
+    const expression = unwrapTypeScriptExpression(node);
+    if (expression.type === AST_NODE_TYPES.CallExpression) {
+      const method = getMethodName(expression);
+      const receiver = getMethodReceiver(expression);
+      if (method !== undefined && COPY_METHODS.has(method) && receiver) return collectionOf(receiver, depth + 1);
+      const arg = expression.arguments[0];
+      if (method === 'from' && arg && sourceCode.getText(receiver ?? expression) === 'Array') return collectionOf(arg, depth + 1);
+      return undefined;
+    }
+    if (expression.type === AST_NODE_TYPES.ArrayExpression && expression.elements.length === 1) {
+      const only = expression.elements[0];
+      return only?.type === AST_NODE_TYPES.SpreadElement ? collectionOf(only.argument, depth + 1) : undefined;
+    }
+    const direct = ref(expression);
+    if (direct && expression.type === AST_NODE_TYPES.Identifier) {
+      const init = getConstInit(expression);
+      return (init && collectionOf(init, depth + 1)) ?? direct.id;
+    }
+    return direct?.id;
+  }
+
+  function getConstInit(identifier: TSESTree.Identifier): TSESTree.Expression | undefined {
+    const variable = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);
+    const def = variable?.defs[0];
+    if (def?.type !== 'Variable' || variable?.defs.length !== 1 || def.node.id.type !== AST_NODE_TYPES.Identifier) return undefined;
+    return def.node.init ?? undefined;
+  }
+
+  /** The collection an entry comes from (and the property read off it): `q.shift()`, `q[0]`, a loop variable over `q`. */
+  function entryOf(node: TSESTree.Node, depth = 0): { id: string; prop?: string } | undefined {
+    if (depth > 4) return undefined;
+    let expression = unwrapTypeScriptExpression(node);
+    if (expression.type === AST_NODE_TYPES.ChainExpression) expression = unwrapTypeScriptExpression(expression.expression);
+    if (expression.type === AST_NODE_TYPES.CallExpression) {
+      const method = getMethodName(expression);
+      const receiver = getMethodReceiver(expression);
+      const id = method !== undefined && TAKE_METHODS.has(method) && receiver ? collectionOf(receiver) : undefined;
+      return id === undefined ? undefined : { id };
+    }
+    if (expression.type === AST_NODE_TYPES.MemberExpression) {
+      if (expression.computed) {
+        const id = collectionOf(expression.object);
+        if (id !== undefined) return { id };
+      }
+      const entry = entryOf(expression.object, depth + 1);
+      const name = !expression.computed && expression.property.type === AST_NODE_TYPES.Identifier ? expression.property.name : undefined;
+      return entry && entry.prop === undefined && name !== undefined ? { id: entry.id, prop: name } : undefined;
+    }
+    if (expression.type !== AST_NODE_TYPES.Identifier) return undefined;
+    const variable = ASTUtils.findVariable(sourceCode.getScope(expression), expression);
+    const def = variable?.defs[0];
+    if (!def || variable?.defs.length !== 1) return undefined;
+    const prop = getPatternKey(def.name);
+    const wrap = (entry: { id: string; prop?: string } | undefined) =>
+      entry && (prop === undefined ? entry : entry.prop === undefined ? { id: entry.id, prop } : undefined);
+    if (def.type === 'Variable') {
+      const loop = def.node.parent.parent;
+      if (loop.type === AST_NODE_TYPES.ForOfStatement && loop.left === def.node.parent) {
+        const id = collectionOf(loop.right);
+        return wrap(id === undefined ? undefined : { id });
+      }
+      return def.node.init ? wrap(entryOf(def.node.init, depth + 1)) : undefined;
+    }
+    if (def.type === 'Parameter' && isFunctionLike(def.node) && def.node.params[0] && contains(def.node.params[0], def.name)) {
+      const call = def.node.parent;
+      if (call.type === AST_NODE_TYPES.CallExpression && call.arguments[0] === def.node) {
+        const receiver = getMethodReceiver(call);
+        const id = receiver && ['forEach', 'map', 'filter'].includes(getMethodName(call) ?? '') ? collectionOf(receiver) : undefined;
+        return wrap(id === undefined ? undefined : { id });
+      }
+    }
+    return undefined;
+  }
+
+  walk(sourceCode.ast, (node) => {
+    if (node.type === AST_NODE_TYPES.CallExpression) {
+      const method = getMethodName(node);
+      const receiver = ref(getMethodReceiver(node));
+      if (method !== undefined && receiver) {
+        if (STORE_METHODS.has(method)) {
+          const values = method === 'set' ? node.arguments.slice(1, 2) : node.arguments;
+          model.stores.push({ ref: receiver, call: node, method, values: values.filter((v) => v.type !== AST_NODE_TYPES.SpreadElement) });
+        }
+        if (DRAIN_METHODS.has(method)) model.drained.add(receiver.id);
+        // A map is drained when an entry is taken: `get(key)` and `delete(key)` in the same function.
+        if (method === 'delete' && isTakenInSameFunction(node, receiver.id)) model.deletedFrom.add(receiver.id);
+        if (method === 'splice' && !isIndexLookup(node.arguments[0])) model.drained.add(receiver.id);
+      }
+      let callee = unwrapTypeScriptExpression(node.callee);
+      if (callee.type === AST_NODE_TYPES.MemberExpression && ['call', 'apply'].includes(getMethodName(node) ?? '')) callee = callee.object;
+      const entry = entryOf(callee);
+      if (entry?.prop === undefined && entry) model.invoked.add(entry.id);
+      else if (entry?.prop !== undefined) {
+        const props = model.invokedProps.get(entry.id) ?? new Set<string>();
+        props.add(entry.prop);
+        model.invokedProps.set(entry.id, props);
+      }
+      for (const argument of node.arguments) {
+        const passed = entryOf(argument);
+        if (passed?.prop === undefined && passed) model.passed.add(passed.id);
+      }
+    } else if (node.type === AST_NODE_TYPES.AssignmentExpression && node.operator === '=') {
+      const left = unwrapTypeScriptExpression(node.left);
+      const right = unwrapTypeScriptExpression(node.right);
+      if (left.type === AST_NODE_TYPES.MemberExpression && getMethodNameOfMember(left) === 'length' && right.type === AST_NODE_TYPES.Literal && right.value === 0) {
+        const target = ref(left.object);
+        if (target) model.drained.add(target.id);
+      } else if (isEmptyCollection(right) && !isInConstructor(node)) {
+        const target = ref(left);
+        if (target) model.drained.add(target.id);
+      }
+    }
+    return true;
+  });
+
+  function isTakenInSameFunction(deleteCall: TSESTree.CallExpression, id: string): boolean {
+    const key = deleteCall.arguments[0];
+    const owner = getEnclosingFunction(deleteCall) ?? sourceCode.ast;
+    if (!key) return false;
+    const keyText = sourceCode.getText(key);
+    let taken = false;
+    walk(owner, (node) => {
+      if (taken) return false;
+      if (node !== owner && isFunctionLike(node)) return false;
+      if (node.type === AST_NODE_TYPES.CallExpression && getMethodName(node) === 'get') {
+        const arg = node.arguments[0];
+        if (arg && sourceCode.getText(arg) === keyText && ref(getMethodReceiver(node))?.id === id) taken = true;
+      }
+      return !taken;
+    });
+    return taken;
+  }
+
+  function isIndexLookup(node: TSESTree.Node | undefined): boolean {
+    if (!node) return false;
+    const expression = unwrapTypeScriptExpression(node);
+    if (expression.type === AST_NODE_TYPES.CallExpression) return INDEX_METHODS.has(getMethodName(expression) ?? '');
+    if (expression.type === AST_NODE_TYPES.Identifier) {
+      const init = getConstInit(expression);
+      return init !== undefined && isIndexLookup(init);
+    }
+    return false;
+  }
+
+  return model;
+}
+
+function contains(outer: TSESTree.Node, inner: TSESTree.Node): boolean {
+  return outer.range[0] <= inner.range[0] && inner.range[1] <= outer.range[1];
+}
+
+/** `const { task } = entry` → 'task' for the identifier `task`. */
+function getPatternKey(name: TSESTree.Node): string | undefined {
+  const parent = name.parent;
+  if (parent?.type === AST_NODE_TYPES.Property && parent.value === name && parent.parent.type === AST_NODE_TYPES.ObjectPattern) {
+    return parent.key.type === AST_NODE_TYPES.Identifier ? parent.key.name : undefined;
+  }
+  return undefined;
+}
+
+function getMethodNameOfMember(node: TSESTree.MemberExpression): string | undefined {
+  return !node.computed && node.property.type === AST_NODE_TYPES.Identifier ? node.property.name : undefined;
+}
+
+function isEmptyCollection(node: TSESTree.Node): boolean {
+  if (node.type === AST_NODE_TYPES.ArrayExpression) return node.elements.length === 0;
+  return node.type === AST_NODE_TYPES.NewExpression && node.arguments.length === 0;
+}
+
+function isInConstructor(node: TSESTree.Node): boolean {
+  for (let current = node.parent; current; current = current.parent) {
+    if (current.type === AST_NODE_TYPES.MethodDefinition) return current.kind === 'constructor';
+    if (current.type === AST_NODE_TYPES.Program) return false;
+  }
+  return false;
+}
+
+function getQueueModel(sourceCode: Readonly<TSESLint.SourceCode>): QueueModel {
+  const cached = modelCache.get(sourceCode.ast);
+  if (cached) return cached;
+  const model = buildModel(sourceCode);
+  modelCache.set(sourceCode.ast, model);
+  return model;
+}
+
+/** The stored values (callbacks, or function-valued properties of a stored object) the drainer runs. */
+export function findQueuedCallbacks(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi): { node: TSESTree.Node; queue: string }[] {
+  const model = getQueueModel(sourceCode);
+  const found: { node: TSESTree.Node; queue: string }[] = [];
+  const unbound = (node: TSESTree.Node) => !isContextBound(sourceCode, api, node) && !isContextFreeCallback(sourceCode, node);
+  for (const store of model.stores) {
+    const { id } = store.ref;
+    const isMap = store.method === 'set';
+    if (!model.drained.has(id) && !(isMap && model.deletedFrom.has(id))) continue;
+    // A collection of one call (filled and drained while that call runs) is not long-lived;
+    // module-level collections and class members are.
+    if (!store.ref.isMember && store.ref.owner.type !== AST_NODE_TYPES.Program && isSameActivation(api, store.ref.owner, store.call)) continue;
+    for (const value of store.values) {
+      const expression = unwrapTypeScriptExpression(value);
+      if (expression.type === AST_NODE_TYPES.ObjectExpression) {
+        const props = model.invokedProps.get(id);
+        for (const property of expression.properties) {
+          if (property.type !== AST_NODE_TYPES.Property || property.computed || property.key.type !== AST_NODE_TYPES.Identifier) continue;
+          if (property.method || property.kind !== 'init') continue;
+          if (property.shorthand) {
+            if (props?.has(property.key.name) && getCallbackShape(sourceCode, property.value).kind !== 'not-a-function' && unbound(property.value)) {
+              found.push({ node: property, queue: store.ref.text });
+            }
+            continue;
+          }
+          const shape = getCallbackShape(sourceCode, property.value);
+          if (shape.kind === 'not-a-function' || !unbound(property.value)) continue;
+          if (props?.has(property.key.name) || (model.passed.has(id) && shape.kind === 'function')) {
+            found.push({ node: property.value, queue: store.ref.text });
+          }
+        }
+        continue;
+      }
+      const shape = getCallbackShape(sourceCode, expression);
+      if (shape.kind === 'not-a-function' || !unbound(expression)) continue;
+      if (model.invoked.has(id) || (model.passed.has(id) && shape.kind === 'function')) found.push({ node: value, queue: store.ref.text });
+    }
+  }
+  return found;
+}
+
+function calleeText(node: TSESTree.Node): string | undefined {
+  const callee = unwrapTypeScriptExpression(node);
+  if (callee.type === AST_NODE_TYPES.Identifier) return callee.name;
+  if (callee.type === AST_NODE_TYPES.ThisExpression) return 'this';
+  if (callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.property.type === AST_NODE_TYPES.Identifier) {
+    const object = calleeText(callee.object);
+    return object === undefined ? undefined : `${object}.${callee.property.name}`;
+  }
+  return undefined;
+}
+
+/** A call listed in `additionalQueueFunctions` (`limit(fn)`, `pool.acquire(cb)`): its callback argument. */
+export function getQueueFunctionCallback(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  call: TSESTree.CallExpression,
+  queueFunctions: readonly string[],
+): { node: TSESTree.Node; queue: string } | undefined {
+  if (queueFunctions.length === 0) return undefined;
+  const text = calleeText(call.callee);
+  if (text === undefined) return undefined;
+  const last = text.split('.').at(-1);
+  if (!queueFunctions.some((entry) => entry === text || (!entry.includes('.') && entry === last))) return undefined;
+  const args = call.arguments.filter((a) => a.type !== AST_NODE_TYPES.SpreadElement);
+  const fn = args.find((a) => getCallbackShape(sourceCode, a).kind === 'function');
+  const lastArg = args.at(-1);
+  const node = fn ?? (lastArg && unwrapTypeScriptExpression(lastArg).type === AST_NODE_TYPES.Identifier ? lastArg : undefined);
+  return node ? { node, queue: `${text}(..)` } : undefined;
+}
+
+export function createUnboundQueuedCallbackDetector(
+  context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
+  options: UnboundQueuedCallbackOptions,
+  onFinding: (finding: Finding<UnboundQueuedCallbackMessageId>) => void,
+): TSESLint.RuleListener {
+  const sourceCode = context.sourceCode;
+  const api = getOtelApi(context);
+  const messageId: UnboundQueuedCallbackMessageId = isAsyncLocalStorageOnly(api) ? 'queuedCallbackLosesStore' : 'queuedCallbackLosesContext';
+  const seen = new Set<TSESTree.Node>();
+
+  function report(entry: { node: TSESTree.Node; queue: string }): void {
+    if (seen.has(entry.node)) return;
+    seen.add(entry.node);
+    const target = entry.node.type === AST_NODE_TYPES.Property ? entry.node.value : entry.node;
+    let fix = bindToCurrentContext(sourceCode, api, target);
+    if (fix && entry.node.type === AST_NODE_TYPES.Property) {
+      // `{ done }` → `{ done: context.bind(context.active(), done) }`
+      const key = sourceCode.getText(entry.node.key);
+      const start = fix.findIndex((edit) => edit.range[0] === target.range[0] && edit.range[1] === target.range[0]);
+      fix = fix.map((edit, index) => (index === start ? { ...edit, text: `${key}: ${edit.text}` } : edit));
+    }
+    onFinding({ messageId, data: { queue: entry.queue }, node: entry.node, ...(fix ? { fix } : {}) });
+  }
+
+  return {
+    CallExpression(node) {
+      const entry = getQueueFunctionCallback(sourceCode, node, options.additionalQueueFunctions);
+      if (entry && !isContextBound(sourceCode, api, entry.node) && !isContextFreeCallback(sourceCode, entry.node)) report(entry);
+    },
+    'Program:exit'() {
+      for (const entry of findQueuedCallbacks(sourceCode, api)) report(entry);
+    },
+  };
+}

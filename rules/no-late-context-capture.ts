@@ -1,0 +1,29 @@
+import { createLateContextCaptureDetector } from '../core/late-context-capture.js';
+import type { LateContextCaptureMessageId } from '../core/late-context-capture.js';
+import { createRule, reportFinding } from './create-rule.js';
+
+export type Options = [];
+export type MessageId = LateContextCaptureMessageId;
+
+export default createRule<Options, MessageId>({
+  name: 'no-late-context-capture',
+  meta: {
+    type: 'problem',
+    docs: {
+      description: 'Disallow reading the active context in code that runs after the caller\'s context is gone',
+      recommended: true,
+      browser: true,
+    },
+    fixable: 'code',
+    schema: [],
+    messages: {
+      lateContextRead:
+        "This read of the active context ({{ read }}) runs {{ boundary }}, where the {{ manager }} context manager no longer has the caller's context, so it returns another context or none. Capture the context before the boundary: const ctx = context.active().",
+      lateImplicitParent:
+        "This span start ({{ read }}) takes its parent from the active context {{ boundary }}, where the {{ manager }} context manager no longer has the caller's context, so the span becomes a new root. Capture the context before the boundary and pass it explicitly.",
+    },
+  },
+  create(context) {
+    return createLateContextCaptureDetector(context, (finding) => reportFinding(context, finding));
+  },
+});

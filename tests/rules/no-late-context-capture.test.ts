@@ -1,0 +1,335 @@
+import rule from '../../rules/no-late-context-capture.js';
+import { createRuleTester, under } from '../rule-tester.js';
+
+const ruleTester = createRuleTester();
+
+ruleTester.run('no-late-context-capture', rule, {
+  valid: [
+    {
+      name: 'async-local-storage: a read after await keeps the caller context (7c linked)',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+export async function handle() {
+  await fetch('http://localhost/health');
+  trace.getActiveSpan()?.addEvent('checked');
+  return context.active();
+}`,
+    },
+    {
+      name: 'async-local-storage and zone: a read inside a timer callback keeps the scheduling context (7a linked)',
+      settings: under('zone'),
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function later() {
+  setTimeout(() => tracer.startSpan('later', {}, context.active()).end(), 10);
+  Promise.resolve().then(() => trace.getActiveSpan()?.end());
+}`,
+    },
+    {
+      name: 'async-hooks: a read in a .then callback and after await keeps the context (4a, 7c linked)',
+      settings: under('async-hooks'),
+      code: `
+import { context, trace } from '@opentelemetry/api';
+export async function handle(p: Promise<number>) {
+  p.then(() => trace.getActiveSpan()?.end());
+  await p;
+  return context.active();
+}`,
+    },
+    {
+      name: 'zone: captured before the first await',
+      settings: under('zone'),
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export async function load() {
+  const ctx = context.active();
+  await fetch('/api');
+  tracer.startSpan('render', undefined, ctx).end();
+}`,
+    },
+    {
+      name: 'zone: a read before the first await',
+      settings: under('zone'),
+      code: `
+import { trace } from '@opentelemetry/api';
+export async function load() {
+  const span = trace.getActiveSpan();
+  await fetch('/api');
+  span?.end();
+}`,
+    },
+    {
+      name: 'stack: the timer callback in traced code is owned by no-unbound-timer (one defect, one finding)',
+      settings: under('stack'),
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(() => { tracer.startSpan('child', {}, context.active()).end(); span.end(); }, 10);
+});`,
+    },
+    {
+      name: 'stack: ticks of recurring work should be roots; capturing would make an endless trace',
+      settings: under('stack'),
+      code: `
+import { trace } from '@opentelemetry/api';
+export function startPolling() {
+  setInterval(() => trace.getActiveSpan()?.addEvent('poll'), 1000);
+}`,
+    },
+    {
+      name: 'stack: a listener registered at startup on a bus sees the emitter context (5d: wanted)',
+      settings: under('stack'),
+      code: `
+import { trace } from '@opentelemetry/api';
+import { EventEmitter } from 'node:events';
+export const bus = new EventEmitter();
+bus.on('order', () => trace.getActiveSpan()?.addEvent('order'));`,
+    },
+    {
+      name: 'stack: scheduled at module level there is no caller context to keep',
+      settings: under('stack'),
+      code: `
+import { context } from '@opentelemetry/api';
+setTimeout(() => console.log(context.active()), 0);`,
+    },
+    {
+      name: 'async-local-storage: a read in a queued callback is owned by no-unbound-queued-callback (7b)',
+      code: `
+import { context } from '@opentelemetry/api';
+const jobs: Array<() => void> = [];
+export function defer() { jobs.push(() => console.log(context.active())); }
+setInterval(() => { while (jobs.length) jobs.shift()?.(); }, 10);`,
+    },
+    {
+      name: 'a local function named context is not the API',
+      settings: under('zone'),
+      code: `
+const context = { active: () => ({}) };
+export async function f() { await null; return context.active(); }`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'zone: every read after the first await shares one capture (7c, 9a inject)',
+      settings: under('zone'),
+      code: `
+import { context, propagation, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('checkout-web');
+export async function submitOrder(cart: unknown): Promise<void> {
+  const res = await fetch('/api/orders', { method: 'POST', body: JSON.stringify(cart) });
+  trace.getActiveSpan()?.setAttribute('order.status', res.status);
+  const headers: Record<string, string> = {};
+  propagation.inject(context.active(), headers);
+  tracer.startSpan('order.confirmed').end();
+}`,
+      output: `
+import { context, propagation, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('checkout-web');
+export async function submitOrder(cart: unknown): Promise<void> {
+  const ctx = context.active();
+  const res = await fetch('/api/orders', { method: 'POST', body: JSON.stringify(cart) });
+  trace.getSpan(ctx)?.setAttribute('order.status', res.status);
+  const headers: Record<string, string> = {};
+  propagation.inject(ctx, headers);
+  tracer.startSpan('order.confirmed', undefined, ctx).end();
+}`,
+      errors: [
+        { messageId: 'lateContextRead', data: { read: 'trace.getActiveSpan()', boundary: 'after an await', manager: 'zone' }, line: 6, column: 3, endLine: 6, endColumn: 24 },
+        { messageId: 'lateContextRead', data: { read: 'context.active()', boundary: 'after an await', manager: 'zone' }, line: 8, column: 22, endLine: 8, endColumn: 38 },
+        { messageId: 'lateImplicitParent', data: { read: 'tracer.startSpan(..)', boundary: 'after an await', manager: 'zone' }, line: 9, column: 3, endLine: 9, endColumn: 19 },
+      ],
+    },
+    {
+      name: 'stack: a .then callback in traced code; capture goes before the statement',
+      settings: under('stack'),
+      code: `
+import { context, trace } from '@opentelemetry/api';
+export function save(p: Promise<Response>) {
+  trace.getTracer('web').startActiveSpan('save', (span) => {
+    p.then((r) => {
+      trace.getSpan(context.active())?.setAttribute('http.status', r.status);
+      span.end();
+    });
+  });
+}`,
+      output: `
+import { context, trace } from '@opentelemetry/api';
+export function save(p: Promise<Response>) {
+  trace.getTracer('web').startActiveSpan('save', (span) => {
+    const ctx = context.active();
+    p.then((r) => {
+      trace.getSpan(ctx)?.setAttribute('http.status', r.status);
+      span.end();
+    });
+  });
+}`,
+      errors: [{ messageId: 'lateContextRead', data: { read: 'context.active()', boundary: 'in a .then callback', manager: 'stack' }, line: 6, column: 21, endLine: 6, endColumn: 37 }],
+    },
+    {
+      name: 'stack: a timer scheduled by a helper (not owned by no-unbound-timer); startActiveSpan gets the context',
+      settings: under('stack'),
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('web');
+export function debounceSave(save: () => void) {
+  setTimeout(() => tracer.startActiveSpan('autosave', (span) => { save(); span.end(); }), 300);
+}`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('web');
+export function debounceSave(save: () => void) {
+  const ctx = context.active();
+  setTimeout(() => tracer.startActiveSpan('autosave', {}, ctx, (span) => { save(); span.end(); }), 300);
+}`,
+      errors: [{ messageId: 'lateImplicitParent', data: { read: 'tracer.startActiveSpan(..)', boundary: 'in a setTimeout callback', manager: 'stack' }, line: 5, column: 20, endLine: 5, endColumn: 42 }],
+    },
+    {
+      name: 'stack: an await inside a callback owned by no-unbound-timer: the capture goes at its top',
+      settings: under('stack'),
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('web');
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(async () => {
+    await fetch('/api');
+    tracer.startSpan('after', {}, context.active()).end();
+    span.end();
+  }, 10);
+});`,
+      output: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('web');
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(async () => {
+    const ctx = context.active();
+    await fetch('/api');
+    tracer.startSpan('after', {}, ctx).end();
+    span.end();
+  }, 10);
+});`,
+      errors: [{ messageId: 'lateContextRead', data: { read: 'context.active()', boundary: 'after an await', manager: 'stack' }, line: 7, column: 35, endLine: 7, endColumn: 51 }],
+    },
+    {
+      name: 'zone: reads in a for await loop body, a name that is taken, startActiveSpan with options',
+      settings: under('zone'),
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('feed');
+export async function consume(ctx: string, events: AsyncIterable<string>) {
+  for await (const event of events) {
+    tracer.startActiveSpan('event', { attributes: { ctx } }, (span) => span.end());
+  }
+  return context.active();
+}`,
+      output: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('feed');
+export async function consume(ctx: string, events: AsyncIterable<string>) {
+  const ctx2 = context.active();
+  for await (const event of events) {
+    tracer.startActiveSpan('event', { attributes: { ctx } }, ctx2, (span) => span.end());
+  }
+  return ctx2;
+}`,
+      errors: [
+        { messageId: 'lateImplicitParent', data: { read: 'tracer.startActiveSpan(..)', boundary: 'after an await', manager: 'zone' }, line: 6, column: 5, endLine: 6, endColumn: 27 },
+        { messageId: 'lateContextRead', data: { read: 'context.active()', boundary: 'after an await', manager: 'zone' }, line: 8, column: 10, endLine: 8, endColumn: 26 },
+      ],
+    },
+    {
+      name: 'zone: an expression-bodied async arrow becomes a block that captures first',
+      settings: under('zone'),
+      code: `
+import { trace } from '@opentelemetry/api';
+export const check = async (p: Promise<unknown>) => (await p, trace.getActiveSpan());`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+export const check = async (p: Promise<unknown>) => {
+  const ctx = context.active();
+  return (await p, trace.getSpan(ctx));
+};`,
+      errors: [{ messageId: 'lateContextRead', data: { read: 'trace.getActiveSpan()', boundary: 'after an await', manager: 'zone' }, line: 3, column: 63, endLine: 3, endColumn: 84 }],
+    },
+    {
+      name: 'zone: a listener added after an await runs in the zone it was added in, so its read is late too',
+      settings: under('zone'),
+      code: `
+import { context, trace } from '@opentelemetry/api';
+import { EventEmitter } from 'node:events';
+const bus = new EventEmitter();
+export async function watch() {
+  await Promise.resolve();
+  bus.on('change', () => trace.getTracer('a').startSpan('change', {}, context.active()).end());
+}`,
+      output: `
+import { context, trace } from '@opentelemetry/api';
+import { EventEmitter } from 'node:events';
+const bus = new EventEmitter();
+export async function watch() {
+  const ctx = context.active();
+  await Promise.resolve();
+  bus.on('change', () => trace.getTracer('a').startSpan('change', {}, ctx).end());
+}`,
+      errors: [{ messageId: 'lateContextRead', data: { read: 'context.active()', boundary: 'after an await', manager: 'zone' }, line: 7, column: 71, endLine: 7, endColumn: 87 }],
+    },
+    {
+      name: 'stack: an existing capture before the first await is reused, never doubled',
+      settings: under('stack'),
+      code: `
+import { context, trace } from '@opentelemetry/api';
+export async function report() {
+  const parent = context.active();
+  await fetch('/api');
+  trace.getTracer('a').startSpan('report', {}, parent).end();
+  return trace.getActiveSpan();
+}`,
+      output: `
+import { context, trace } from '@opentelemetry/api';
+export async function report() {
+  const parent = context.active();
+  await fetch('/api');
+  trace.getTracer('a').startSpan('report', {}, parent).end();
+  return trace.getSpan(parent);
+}`,
+      errors: [{ messageId: 'lateContextRead', data: { read: 'trace.getActiveSpan()', boundary: 'after an await', manager: 'stack' }, line: 7, column: 10, endLine: 7, endColumn: 31 }],
+    },
+    {
+      name: 'zone: a span start with spread arguments cannot take the context: reported without a fix',
+      settings: under('zone'),
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export async function run(args: [string]) {
+  await null;
+  tracer.startSpan(...args).end();
+}`,
+      output: null,
+      errors: [{ messageId: 'lateImplicitParent', data: { read: 'tracer.startSpan(..)', boundary: 'after an await', manager: 'zone' }, line: 6, column: 3, endLine: 6, endColumn: 19 }],
+    },
+    {
+      name: 'stack: CommonJS, destructured getActiveSpan gets trace added to the require',
+      settings: under('stack'),
+      code: `
+const { context, trace } = require('@opentelemetry/api');
+const { getActiveSpan } = trace;
+async function refresh() {
+  await fetch('/api');
+  getActiveSpan()?.end();
+}
+module.exports = { refresh, context };`,
+      output: `
+const { context, trace } = require('@opentelemetry/api');
+const { getActiveSpan } = trace;
+async function refresh() {
+  const ctx = context.active();
+  await fetch('/api');
+  trace.getSpan(ctx)?.end();
+}
+module.exports = { refresh, context };`,
+      errors: [{ messageId: 'lateContextRead', data: { read: 'getActiveSpan()', boundary: 'after an await', manager: 'stack' }, line: 6, column: 3, endLine: 6, endColumn: 18 }],
+    },
+  ],
+});

@@ -1,0 +1,305 @@
+import rule from '../../rules/no-unbound-queued-callback.js';
+import { createRuleTester, under } from '../rule-tester.js';
+
+const ruleTester = createRuleTester();
+
+const LOSES = 'queuedCallbackLosesContext' as const;
+
+ruleTester.run('no-unbound-queued-callback', rule, {
+  valid: [
+    {
+      name: 'a registry that is iterated and never drained (middleware): binding would tie every call to startup',
+      code: `
+type Middleware = (req: unknown, next: () => void) => void;
+const middlewares: Middleware[] = [];
+export function use(fn: Middleware) { middlewares.push(fn); }
+export function run(req: unknown) { for (const m of middlewares) m(req, () => undefined); }`,
+    },
+    {
+      name: 'event handler set with unsubscribe by value (delete(fn)) is a registry',
+      code: `
+const listeners = new Set<(value: number) => void>();
+export function subscribe(fn: (value: number) => void) {
+  listeners.add(fn);
+  return () => listeners.delete(fn);
+}
+export function publish(value: number) { for (const l of listeners) l(value); }`,
+    },
+    {
+      name: 'array registry with splice(indexOf(fn), 1) to unsubscribe',
+      code: `
+const hooks: Array<() => void> = [];
+export function onReady(fn: () => void) {
+  hooks.push(fn);
+  return () => { const i = hooks.indexOf(fn); if (i >= 0) hooks.splice(i, 1); };
+}
+export function ready() { hooks.forEach((h) => h()); }`,
+    },
+    {
+      name: 'promise resolvers parked in a wait queue: the continuation follows the await',
+      code: `
+export class Semaphore {
+  private waiters: Array<() => void> = [];
+  acquire(): Promise<void> { return new Promise((resolve) => this.waiters.push(resolve)); }
+  release(): void { this.waiters.shift()?.(); }
+}`,
+    },
+    {
+      name: 'already bound callback',
+      code: `
+import { context } from '@opentelemetry/api';
+const jobs: Array<() => void> = [];
+export function later(fn: () => void) { jobs.push(context.bind(context.active(), fn)); }
+setInterval(() => { while (jobs.length) jobs.shift()?.(); }, 10);`,
+    },
+    {
+      name: 'a map of handlers read by key but never taken (get and delete in different functions) is a registry',
+      code: `
+const consumers = new Map<string, (msg: string) => void>();
+export function consume(tag: string, handler: (msg: string) => void) { consumers.set(tag, handler); }
+export function cancel(tag: string) { consumers.delete(tag); }
+export function dispatch(tag: string, msg: string) { consumers.get(tag)?.(msg); }`,
+    },
+    {
+      name: 'a local queue filled and drained in the same call runs in that call',
+      code: `
+export function runAll(tasks: Array<() => void>) {
+  const queue: Array<() => void> = [];
+  for (const t of tasks) queue.push(t);
+  while (queue.length) queue.shift()?.();
+}`,
+    },
+    {
+      name: 'a queue of data (entries are never called)',
+      code: `
+const pending: string[] = [];
+export function log(line: string) { pending.push(line); }
+setInterval(() => { process.stdout.write(pending.splice(0).join('\\n')); }, 1000);`,
+    },
+    {
+      name: 'an option-listed limiter with an already bound callback',
+      options: [{ additionalQueueFunctions: ['limit'] }],
+      code: `
+import { context } from '@opentelemetry/api';
+declare const limit: <T>(fn: () => Promise<T>) => Promise<T>;
+export function fetchAll(urls: string[]) { return urls.map((u) => limit(context.bind(context.active(), () => fetch(u)))); }`,
+    },
+  ],
+  invalid: [
+    {
+      name: 'callback-style pool wait queue drained by release (6a: orphaned or wrong parent)',
+      code: `
+import { trace } from '@opentelemetry/api';
+type Conn = { query(sql: string): void };
+type Waiter = (err: Error | null, conn?: Conn) => void;
+export class Pool {
+  private idle: Conn[] = [];
+  private waiters: Waiter[] = [];
+  acquire(cb: Waiter): void {
+    const conn = this.idle.pop();
+    if (conn) cb(null, conn);
+    else this.waiters.push(cb);
+  }
+  release(conn: Conn): void {
+    const next = this.waiters.shift();
+    if (next) next(null, conn);
+    else this.idle.push(conn);
+  }
+}
+export const tracer = trace.getTracer('db');`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+type Conn = { query(sql: string): void };
+type Waiter = (err: Error | null, conn?: Conn) => void;
+export class Pool {
+  private idle: Conn[] = [];
+  private waiters: Waiter[] = [];
+  acquire(cb: Waiter): void {
+    const conn = this.idle.pop();
+    if (conn) cb(null, conn);
+    else this.waiters.push(context.bind(context.active(), cb));
+  }
+  release(conn: Conn): void {
+    const next = this.waiters.shift();
+    if (next) next(null, conn);
+    else this.idle.push(conn);
+  }
+}
+export const tracer = trace.getTracer('db');`,
+      errors: [{ messageId: LOSES, data: { queue: 'this.waiters' }, line: 11, column: 28, endLine: 11, endColumn: 30 }],
+    },
+    {
+      name: 'batching writer drained by a timer: the done callback of each entry (shorthand property)',
+      code: `
+type Entry = { line: string; done: (err?: Error) => void };
+let batch: Entry[] = [];
+export function write(line: string, done: (err?: Error) => void) {
+  batch.push({ line, done });
+}
+setInterval(() => {
+  const flushing = batch;
+  batch = [];
+  for (const entry of flushing) entry.done();
+}, 100).unref();`,
+      output: `
+import { context } from '@opentelemetry/api';
+type Entry = { line: string; done: (err?: Error) => void };
+let batch: Entry[] = [];
+export function write(line: string, done: (err?: Error) => void) {
+  batch.push({ line, done: context.bind(context.active(), done) });
+}
+setInterval(() => {
+  const flushing = batch;
+  batch = [];
+  for (const entry of flushing) entry.done();
+}, 100).unref();`,
+      errors: [{ messageId: LOSES, data: { queue: 'batch' }, line: 5, column: 22, endLine: 5, endColumn: 26 }],
+    },
+    {
+      name: 'async-hooks: pending replies keyed by id, resolved from a socket listener (set + get + delete)',
+      settings: under('async-hooks'),
+      code: `
+const { context } = require('@opentelemetry/api');
+const pending = new Map();
+function call(id, payload, cb) {
+  pending.set(id, (err, reply) => cb(err, reply));
+  socket.write(JSON.stringify({ id, payload }));
+}
+socket.on('data', (raw) => {
+  const { id, reply } = JSON.parse(raw);
+  const cb = pending.get(id);
+  pending.delete(id);
+  cb(null, reply);
+});`,
+      output: `
+const { context } = require('@opentelemetry/api');
+const pending = new Map();
+function call(id, payload, cb) {
+  pending.set(id, context.bind(context.active(), (err, reply) => cb(err, reply)));
+  socket.write(JSON.stringify({ id, payload }));
+}
+socket.on('data', (raw) => {
+  const { id, reply } = JSON.parse(raw);
+  const cb = pending.get(id);
+  pending.delete(id);
+  cb(null, reply);
+});`,
+      errors: [{ messageId: LOSES, data: { queue: 'pending' }, line: 5, column: 19, endLine: 5, endColumn: 49 }],
+    },
+    {
+      name: 'queue kept by a factory closure, drained by its own interval (scenario 6a); zone is broken too',
+      settings: under('zone'),
+      code: `
+import * as otel from '@opentelemetry/api';
+export function makeQueue() {
+  const queue: Array<() => void> = [];
+  const timer = setInterval(() => { while (queue.length) queue.shift()?.(); }, 5);
+  return { push: (fn: () => void) => queue.push(fn), stop: () => clearInterval(timer) };
+}
+export const api = otel;`,
+      output: `
+import * as otel from '@opentelemetry/api';
+export function makeQueue() {
+  const queue: Array<() => void> = [];
+  const timer = setInterval(() => { while (queue.length) queue.shift()?.(); }, 5);
+  return { push: (fn: () => void) => queue.push(otel.context.bind(otel.context.active(), fn)), stop: () => clearInterval(timer) };
+}
+export const api = otel;`,
+      errors: [{ messageId: LOSES, data: { queue: 'queue' }, line: 6, column: 49, endLine: 6, endColumn: 51 }],
+    },
+    {
+      name: 'stack: an inline task pushed to a module-level queue and run by the drainer through a call',
+      settings: under('stack'),
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tasks: Array<() => void> = [];
+function runTask(task: () => void) { task(); }
+export function schedule() {
+  tasks.unshift(() => trace.getTracer('ui').startSpan('render').end());
+}
+export function tick() { const task = tasks.pop(); if (task) runTask(task); }`,
+      output: `
+import { context, trace } from '@opentelemetry/api';
+const tasks: Array<() => void> = [];
+function runTask(task: () => void) { task(); }
+export function schedule() {
+  tasks.unshift(context.bind(context.active(), () => trace.getTracer('ui').startSpan('render').end()));
+}
+export function tick() { const task = tasks.pop(); if (task) runTask(task); }`,
+      errors: [{ messageId: LOSES, data: { queue: 'tasks' }, line: 6, column: 17, endLine: 6, endColumn: 70 }],
+    },
+    {
+      name: 'a job pushed from traced code into a module-level queue drained by a module-level interval (6a)',
+      code: `
+import { trace } from '@opentelemetry/api';
+const jobs: Array<() => void> = [];
+setInterval(() => { while (jobs.length) jobs.shift()?.(); }, 10);
+trace.getTracer('a').startActiveSpan('job', (span) => {
+  [1, 2].forEach((n) => jobs.push(() => trace.getTracer('a').startSpan(\`step \${n}\`).end()));
+  span.end();
+});`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+const jobs: Array<() => void> = [];
+setInterval(() => { while (jobs.length) jobs.shift()?.(); }, 10);
+trace.getTracer('a').startActiveSpan('job', (span) => {
+  [1, 2].forEach((n) => jobs.push(context.bind(context.active(), () => trace.getTracer('a').startSpan(\`step \${n}\`).end())));
+  span.end();
+});`,
+      errors: [{ messageId: LOSES, data: { queue: 'jobs' }, line: 6, column: 35, endLine: 6, endColumn: 90 }],
+    },
+    {
+      name: 'ALS-only code binds with AsyncLocalStorage.bind',
+      code: `
+import { AsyncLocalStorage } from 'node:async_hooks';
+export const requestStore = new AsyncLocalStorage<{ id: string }>();
+const jobs: Array<() => void> = [];
+export function defer(job: () => void) { jobs.push(job); }
+setInterval(() => { for (const job of jobs.splice(0)) job(); }, 10).unref();`,
+      output: `
+import { AsyncLocalStorage } from 'node:async_hooks';
+export const requestStore = new AsyncLocalStorage<{ id: string }>();
+const jobs: Array<() => void> = [];
+export function defer(job: () => void) { jobs.push(AsyncLocalStorage.bind(job)); }
+setInterval(() => { for (const job of jobs.splice(0)) job(); }, 10).unref();`,
+      errors: [{ messageId: 'queuedCallbackLosesStore', data: { queue: 'jobs' }, line: 5, column: 52, endLine: 5, endColumn: 55 }],
+    },
+    {
+      name: 'option: a p-limit style limiter and a pool method',
+      options: [{ additionalQueueFunctions: ['limit', 'pool.acquire'] }],
+      code: `
+import { trace } from '@opentelemetry/api';
+declare const limit: <T>(fn: () => Promise<T>) => Promise<T>;
+declare const pool: { acquire(cb: (conn: unknown) => void): void };
+export function fetchAll(urls: string[]) {
+  return urls.map((u) => limit(() => fetch(u)));
+}
+export function withConn(cb: (conn: unknown) => void) { pool.acquire(cb); }
+export const tracer = trace.getTracer('x');`,
+      output: [
+        `
+import { trace, context } from '@opentelemetry/api';
+declare const limit: <T>(fn: () => Promise<T>) => Promise<T>;
+declare const pool: { acquire(cb: (conn: unknown) => void): void };
+export function fetchAll(urls: string[]) {
+  return urls.map((u) => limit(context.bind(context.active(), () => fetch(u))));
+}
+export function withConn(cb: (conn: unknown) => void) { pool.acquire(cb); }
+export const tracer = trace.getTracer('x');`,
+        `
+import { trace, context } from '@opentelemetry/api';
+declare const limit: <T>(fn: () => Promise<T>) => Promise<T>;
+declare const pool: { acquire(cb: (conn: unknown) => void): void };
+export function fetchAll(urls: string[]) {
+  return urls.map((u) => limit(context.bind(context.active(), () => fetch(u))));
+}
+export function withConn(cb: (conn: unknown) => void) { pool.acquire(context.bind(context.active(), cb)); }
+export const tracer = trace.getTracer('x');`,
+      ],
+      errors: [
+        { messageId: LOSES, data: { queue: 'limit(..)' }, line: 6, column: 32, endLine: 6, endColumn: 46 },
+        { messageId: LOSES, data: { queue: 'pool.acquire(..)' }, line: 8, column: 70, endLine: 8, endColumn: 72 },
+      ],
+    },
+  ],
+});
