@@ -12,8 +12,8 @@ import { ensureApiMembers, surround, wrapInBind } from './edits.js';
 import type { Edit } from './findings.js';
 import { getTracedCallback } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
-import { isPassThroughCallback, resolveFunction } from './traced-code.js';
-import type { SpanRegionTracker, TraceScope } from './traced-code.js';
+import { doesTracedWork, resolveFunction } from './traced-code.js';
+import type { TraceScope } from './traced-code.js';
 
 /** How a callback expression is written: an inline or named function of this file, or a value of unknown shape. */
 export type CallbackShape = { kind: 'function'; fn: FunctionNode } | { kind: 'reference' } | { kind: 'not-a-function' };
@@ -227,21 +227,19 @@ export function mergeListeners(...objects: TSESLint.RuleListener[]): TSESLint.Ru
 }
 
 /**
- * `regions.getTraceScope(node)`, also through a callback bound to the context of its creation
- * (`context.bind(context.active(), fn)`): after a binding fix, the code inside it still runs in
- * the trace it was written in.
+ * In a never-activated span's region (`const span = tracer.startSpan(..)`), a callback that does
+ * traced work is `no-inactive-parent-span`'s: it binds the callback to that span, which is what
+ * the callback needs. A binding rule that would bind it to the current context leaves it alone
+ * (one defect, one finding). Timer callbacks are the exception: `no-unbound-timer` binds them to
+ * the span itself.
  */
-export function getTraceScopeThroughBinds(api: OtelApi, regions: SpanRegionTracker, node: TSESTree.Node): TraceScope | undefined {
-  const direct = regions.getTraceScope(node);
-  if (direct) return direct;
-  for (let fn = getEnclosingFunction(node); fn; fn = getEnclosingFunction(fn)) {
-    const site = getCallOfArgument(fn);
-    if (site?.call.type === AST_NODE_TYPES.CallExpression && site.index === 1 && api.isApiCall(site.call, 'context.bind')) {
-      const ctx = site.call.arguments[0];
-      const bindsCurrent = ctx?.type === AST_NODE_TYPES.CallExpression && api.isApiCall(ctx, 'context.active');
-      return bindsCurrent ? getTraceScopeThroughBinds(api, regions, site.call) : undefined;
-    }
-    if (getTracedCallback(api, fn) || !isPassThroughCallback(api, fn)) return undefined;
-  }
-  return undefined;
+export function isOwnedByInactiveParentSpan(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  api: OtelApi,
+  scope: TraceScope | undefined,
+  callback: TSESTree.Node,
+): boolean {
+  if (scope?.kind !== 'inactive-span') return false;
+  const fn = resolveFunction(sourceCode, callback);
+  return fn !== undefined && doesTracedWork(sourceCode, api, fn);
 }

@@ -30,12 +30,14 @@ import {
   getThisMemberName,
   isAsyncLocalStorageOnly,
   isContextFreeCallback,
+  isOwnedByInactiveParentSpan,
 } from './callbacks.js';
 import type { Finding } from './findings.js';
 import { getOtelApi } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
 import { isSameActivation } from './unbound-listener.js';
 import { isContextBound } from './unbound-timer.js';
+import { createSpanRegionTracker } from './traced-code.js';
 
 export type UnboundQueuedCallbackMessageId = 'queuedCallbackLosesContext' | 'queuedCallbackLosesStore';
 
@@ -362,11 +364,13 @@ export function createUnboundQueuedCallbackDetector(
   const api = getOtelApi(context);
   const messageId: UnboundQueuedCallbackMessageId = isAsyncLocalStorageOnly(api) ? 'queuedCallbackLosesStore' : 'queuedCallbackLosesContext';
   const seen = new Set<TSESTree.Node>();
+  const regions = createSpanRegionTracker(sourceCode, api);
 
   function report(entry: { node: TSESTree.Node; queue: string }): void {
     if (seen.has(entry.node)) return;
     seen.add(entry.node);
     const target = entry.node.type === AST_NODE_TYPES.Property ? entry.node.value : entry.node;
+    if (isOwnedByInactiveParentSpan(sourceCode, api, regions.getTraceScope(entry.node), target)) return;
     let fix = bindToCurrentContext(sourceCode, api, target);
     if (fix && entry.node.type === AST_NODE_TYPES.Property) {
       // `{ done }` → `{ done: context.bind(context.active(), done) }`
@@ -378,6 +382,7 @@ export function createUnboundQueuedCallbackDetector(
   }
 
   return {
+    ...regions.listeners,
     CallExpression(node) {
       const entry = getQueueFunctionCallback(sourceCode, node, options.additionalQueueFunctions);
       if (entry && !isContextBound(sourceCode, api, entry.node) && !isContextFreeCallback(sourceCode, entry.node)) report(entry);

@@ -8,6 +8,19 @@ const RUNS_IN_EMITTER = 'listenerRunsInEmitterContext' as const;
 ruleTester.run('no-unbound-listener', rule, {
   valid: [
     {
+      name: 'in a never-activated span region, a listener that does traced work belongs to no-inactive-parent-span',
+      code: `
+import { trace } from '@opentelemetry/api';
+import { EventEmitter } from 'node:events';
+const tracer = trace.getTracer('a');
+const bus = new EventEmitter();
+export function handle() {
+  const span = tracer.startSpan('parent');
+  bus.on('done', () => tracer.startSpan('child').end());
+  span.end();
+}`,
+    },
+    {
       name: 'emitter created in the same scope emits in the right context under async-local-storage (12d)',
       code: `
 import { trace } from '@opentelemetry/api';

@@ -8,6 +8,19 @@ const LOSES = 'queuedCallbackLosesContext' as const;
 ruleTester.run('no-unbound-queued-callback', rule, {
   valid: [
     {
+      name: 'in a never-activated span region, a queued callback that does traced work belongs to no-inactive-parent-span',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+const queue: Array<() => void> = [];
+setInterval(() => { while (queue.length) queue.shift()?.(); }, 10);
+export function handle() {
+  const span = tracer.startSpan('parent');
+  queue.push(() => tracer.startSpan('child').end());
+  span.end();
+}`,
+    },
+    {
       name: 'a registry that is iterated and never drained (middleware): binding would tie every call to startup',
       code: `
 type Middleware = (req: unknown, next: () => void) => void;

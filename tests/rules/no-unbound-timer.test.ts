@@ -94,6 +94,15 @@ trace.getTracer('a').startActiveSpan('boot', (span) => {
 });`,
     },
     {
+      name: 'a callback bound to ROOT_CONTEXT is no longer traced code',
+      settings: under('stack'),
+      code: `
+import { context, ROOT_CONTEXT } from '@opentelemetry/api';
+context.with(ctx, () => {
+  setInterval(context.bind(ROOT_CONTEXT, () => { setTimeout(flush, 10); }), 1000);
+});`,
+    },
+    {
       name: 'setInterval at module level is not in traced code',
       code: `setInterval(() => poll(), 1000);`,
     },
@@ -329,6 +338,21 @@ context.with(ctx, () => { items.forEach((item) => setTimeout(() => send(item), 1
 import { context } from '@opentelemetry/api';
 context.with(ctx, () => { items.forEach((item) => setTimeout(context.bind(context.active(), () => send(item)), 1)); });`,
       errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' }, line: 3, column: 51, endLine: 3, endColumn: 61 }],
+    },
+    {
+      name: 'stack: a timer inside an already bound callback is still traced code',
+      settings: under('stack'),
+      code: `
+import { context } from '@opentelemetry/api';
+context.with(ctx, () => {
+  setTimeout(context.bind(context.active(), () => { setTimeout(retry, 10); }), 1);
+});`,
+      output: `
+import { context } from '@opentelemetry/api';
+context.with(ctx, () => {
+  setTimeout(context.bind(context.active(), () => { setTimeout(context.bind(context.active(), retry), 10); }), 1);
+});`,
+      errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' }, line: 4, column: 53, endLine: 4, endColumn: 63 }],
     },
     {
       name: 'any manager: timer callback expects a span that was never made active (2b)',
