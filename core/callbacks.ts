@@ -10,7 +10,6 @@ import type { FunctionNode } from './ast.js';
 import { getCallOfArgument, getEnclosingFunction, getMethodName, getPropertyName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
 import { ensureApiMembers, surround, wrapInBind } from './edits.js';
 import type { Edit } from './findings.js';
-import { getTracedCallback } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
 import { doesTracedWork, resolveFunction } from './traced-code.js';
 import type { TraceScope } from './traced-code.js';
