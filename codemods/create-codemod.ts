@@ -14,6 +14,7 @@ import type { API, FileInfo, Options } from 'jscodeshift';
 import { CONTEXT_MANAGERS, isContextManagerName } from '../core/settings.js';
 import type { ContextManagerName, OtelContextSettings } from '../core/settings.js';
 import { OTEL_API_MODULE } from '../core/module-bindings.js';
+import { TRACED_CODE_TRIGGERS } from '../core/otel-api.js';
 import { codemodRuleNames, fixWithRules, requiresTypeChecking, ruleNames } from './fix-with-rule.js';
 
 /** A jscodeshift transform (synchronous: ESLint's Linter is). */
@@ -26,7 +27,7 @@ export type Codemod = (file: FileInfo, api: Pick<API, 'stats' | 'report'> & Part
  * it by adding its triggers here.
  */
 /** "Traced code" (core/traced-code.ts): the API (`context.with`, …), span starts, ALS-only code. */
-const TRACED_CODE = [OTEL_API_MODULE, 'startSpan', 'startActiveSpan', 'AsyncLocalStorage'];
+const TRACED_CODE = TRACED_CODE_TRIGGERS;
 
 export const RULE_TRIGGERS: Readonly<Record<string, readonly (string | RegExp)[]>> = {
   'no-late-context-capture': TRACED_CODE,

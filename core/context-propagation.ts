@@ -26,7 +26,7 @@ import type { FunctionNode } from './ast.js';
 import { getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
 import { ensureApiMembers, getFreeLocalName } from './edits.js';
 import type { Edit, EditPlan, Finding } from './findings.js';
-import { getOtelApi } from './otel-api.js';
+import { getOtelApi, fileMayContainTracedCode } from './otel-api.js';
 import type { ApiMember } from './otel-api.js';
 import { createSpanRegionTracker, doesTracedWork, resolveFunction } from './traced-code.js';
 import type { TraceScope } from './traced-code.js';
@@ -77,6 +77,8 @@ export function createContextPropagationDetector(
   options: ContextPropagationOptions,
   onFinding: (finding: Finding<ContextPropagationMessageId>) => void,
 ): TSESLint.RuleListener {
+  // Senders are checked in traced code and receivers start spans, unless every sender counts.
+  if (!options.checkAllProducers && !fileMayContainTracedCode(context)) return {};
   const sourceCode = context.sourceCode;
   const api = getOtelApi(context);
   const regions = createSpanRegionTracker(sourceCode, api);

@@ -28,7 +28,7 @@ import { getCallOfArgument, getEnclosingFunction, getMethodName, getMethodReceiv
 import { getTimerCall } from './async-boundaries.js';
 import { ensureApiMembers } from './edits.js';
 import type { Edit, Finding, FindingSuggestion } from './findings.js';
-import { getOtelApi, getSpanStartKind } from './otel-api.js';
+import { getOtelApi, getSpanStartKind, fileMayContainTracedCode } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
 import { createPromiseTypeChecker } from './promise-types.js';
 import { createSpanRegionTracker, resolveFunction } from './traced-code.js';
@@ -57,6 +57,7 @@ export function createFloatingPromiseDetector(
   options: FloatingPromiseOptions,
   onFinding: (finding: Finding<FloatingPromiseMessageId>) => void,
 ): TSESLint.RuleListener {
+  if (!fileMayContainTracedCode(context)) return {};
   const sourceCode = context.sourceCode;
   const api = getOtelApi(context);
   const regions = createSpanRegionTracker(sourceCode, api);

@@ -25,7 +25,7 @@ import { contains, getCallOfArgument, getEnclosingFunction, getMethodName, isFun
 import { getTimerCall } from './async-boundaries.js';
 import { ensureApiMembers, surround, wrapInBind } from './edits.js';
 import type { Edit, Finding } from './findings.js';
-import { API, getOtelApi, getSpanStartKind, hasExplicitParentContext } from './otel-api.js';
+import { API, getOtelApi, getSpanStartKind, hasExplicitParentContext, fileMayContainTracedCode } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
 import { doesTracedWork, resolveFunction } from './traced-code.js';
 
@@ -43,6 +43,7 @@ export function createInactiveParentDetector(
   context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
   onFinding: (finding: Finding<InactiveParentMessageId>) => void,
 ): TSESLint.RuleListener {
+  if (!fileMayContainTracedCode(context)) return {};
   const sourceCode = context.sourceCode;
   const api = getOtelApi(context);
   const declarators: TSESTree.VariableDeclarator[] = [];

@@ -36,7 +36,7 @@ import { mergeListeners } from './callbacks.js';
 import { ensureApiMembers, getFreeLocalName } from './edits.js';
 import type { Edit } from './findings.js';
 import type { Finding } from './findings.js';
-import { API, getOtelApi, getSpanStartKind, hasExplicitParentContext } from './otel-api.js';
+import { API, getOtelApi, getSpanStartKind, hasExplicitParentContext, fileMayContainTracedCode } from './otel-api.js';
 import { isPassThroughCallback } from './traced-code.js';
 import { getListenerRegistration } from './unbound-listener.js';
 import { reschedulesItself } from './unbound-timer.js';
@@ -74,6 +74,7 @@ export function createLateContextCaptureDetector(
   context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
   onFinding: (finding: Finding<LateContextCaptureMessageId>) => void,
 ): TSESLint.RuleListener {
+  if (!fileMayContainTracedCode(context)) return {};
   const sourceCode = context.sourceCode;
   const api = getOtelApi(context);
   const manager = api.settings.contextManager;

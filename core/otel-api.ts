@@ -41,6 +41,28 @@ export interface OtelApi {
   isEsm: boolean;
 }
 
+/**
+ * Substrings without which a file cannot contain traced code, an active-context read or a span
+ * (the OpenTelemetry API module, span starts, an AsyncLocalStorage of its own). Detectors bail out
+ * on a file without any of them (or of the configured `apiModules` / `spanWrappers`) before doing
+ * any work; the codemod skips such a file before parsing it. One list for both.
+ */
+export const TRACED_CODE_TRIGGERS: readonly string[] = [OTEL_API_MODULE, 'startSpan', 'startActiveSpan', 'AsyncLocalStorage'];
+
+/** Cheap text test: can this file contain traced code at all? */
+export function mayContainTracedCode(text: string, settings: Pick<OtelContextSettings, 'apiModules' | 'spanWrappers'>): boolean {
+  return (
+    TRACED_CODE_TRIGGERS.some((trigger) => text.includes(trigger)) ||
+    settings.apiModules.some((name) => name.length > 0 && text.includes(name)) ||
+    settings.spanWrappers.some((name) => name.length > 0 && text.includes(name.split('.').at(-1) ?? name))
+  );
+}
+
+/** For a rule's `create`: whether the file can contain traced code (see mayContainTracedCode). */
+export function fileMayContainTracedCode(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>): boolean {
+  return mayContainTracedCode(context.sourceCode.text, getSettings(context.settings));
+}
+
 const cache = new WeakMap<object, OtelApi>();
 
 /** Builds (once per file) what the rules need to know about the OpenTelemetry API in it. */

@@ -16,7 +16,7 @@ import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
 import { getEnclosingFunction, getMethodName, getMethodReceiver, unwrapTypeScriptExpression } from './ast.js';
 import type { Edit, Finding } from './findings.js';
-import { API, getOtelApi, getSpanStartKind } from './otel-api.js';
+import { API, getOtelApi, getSpanStartKind, fileMayContainTracedCode } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
 import { createPairingTracker, findUnprotectedThrowingNodes } from './pairing.js';
 
@@ -50,6 +50,7 @@ export function createSpanEndDetector(
   context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
   onFinding: (finding: Finding<SpanEndMessageId>) => void,
 ): TSESLint.RuleListener {
+  if (!fileMayContainTracedCode(context)) return {};
   const sourceCode = context.sourceCode;
   const api = getOtelApi(context);
   const acquired = new Map<Variable, Acquired>();

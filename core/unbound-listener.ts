@@ -29,7 +29,7 @@ import { builtinModules } from 'node:module';
 import { getEnclosingFunction, getMethodName, getMethodReceiver, unwrapTypeScriptExpression, walk } from './ast.js';
 import { bindToCurrentContext, getCallbackShape, getThisMemberName, isContextFreeCallback, isOwnedByInactiveParentSpan } from './callbacks.js';
 import type { Finding } from './findings.js';
-import { getOtelApi, getTracedCallback } from './otel-api.js';
+import { getOtelApi, getTracedCallback, fileMayContainTracedCode } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
 import { createSpanRegionTracker, isPassThroughCallback } from './traced-code.js';
 import { isContextBound } from './unbound-timer.js';
@@ -133,6 +133,7 @@ export function createUnboundListenerDetector(
   context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
   onFinding: (finding: Finding<UnboundListenerMessageId>) => void,
 ): TSESLint.RuleListener {
+  if (!fileMayContainTracedCode(context)) return {};
   const sourceCode = context.sourceCode;
   const api = getOtelApi(context);
   const manager = api.settings.contextManager;

@@ -93,7 +93,7 @@ function getCollectionRef(sourceCode: Readonly<TSESLint.SourceCode>, node: TSEST
   return { id: `v:${def.name.range[0]}`, text: expression.name, owner: variable.scope.variableScope.block, isMember: false };
 }
 
-function buildModel(sourceCode: Readonly<TSESLint.SourceCode>): QueueModel {
+function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (TSESTree.CallExpression | TSESTree.AssignmentExpression)[]): QueueModel {
   const model: QueueModel = { stores: [], drained: new Set(), deletedFrom: new Set(), invoked: new Set(), passed: new Set(), invokedProps: new Map() };
   const ref = (node: TSESTree.Node | undefined) => (node ? getCollectionRef(sourceCode, node) : undefined);
 
@@ -174,7 +174,7 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>): QueueModel {
     return undefined;
   }
 
-  walk(sourceCode.ast, (node) => {
+  for (const node of nodes) {
     if (node.type === AST_NODE_TYPES.CallExpression) {
       const method = getMethodName(node);
       const receiver = ref(getMethodReceiver(node));
@@ -201,7 +201,7 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>): QueueModel {
         const passed = entryOf(argument);
         if (passed?.prop === undefined && passed) model.passed.add(passed.id);
       }
-    } else if (node.type === AST_NODE_TYPES.AssignmentExpression && node.operator === '=') {
+    } else if (node.operator === '=') {
       const left = unwrapTypeScriptExpression(node.left);
       const right = unwrapTypeScriptExpression(node.right);
       if (left.type === AST_NODE_TYPES.MemberExpression && getMethodNameOfMember(left) === 'length' && right.type === AST_NODE_TYPES.Literal && right.value === 0) {
@@ -212,8 +212,7 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>): QueueModel {
         if (target) model.drained.add(target.id);
       }
     }
-    return true;
-  });
+  }
 
   function isTakenInSameFunction(deleteCall: TSESTree.CallExpression, id: string): boolean {
     const key = deleteCall.arguments[0];
@@ -277,17 +276,49 @@ function isInConstructor(node: TSESTree.Node): boolean {
   return false;
 }
 
-function getQueueModel(sourceCode: Readonly<TSESLint.SourceCode>): QueueModel {
+/** The name a collection goes by: `q` → 'q', `this.pool.waiters` → 'waiters'. */
+function lastName(node: TSESTree.Node): string | undefined {
+  const expression = unwrapTypeScriptExpression(node);
+  if (expression.type === AST_NODE_TYPES.Identifier) return expression.name;
+  if (expression.type === AST_NODE_TYPES.MemberExpression) return getMethodNameOfMember(expression) ?? (expression.property.type === AST_NODE_TYPES.PrivateIdentifier ? `#${expression.property.name}` : undefined);
+  return undefined;
+}
+
+/** A stored value that may be (or hold) a callback; literals and array/collection literals cannot. */
+function mayBeCallback(node: TSESTree.CallExpressionArgument): boolean {
+  const expression = unwrapTypeScriptExpression(node);
+  switch (expression.type) {
+    case AST_NODE_TYPES.Literal:
+    case AST_NODE_TYPES.TemplateLiteral:
+    case AST_NODE_TYPES.ArrayExpression:
+    case AST_NODE_TYPES.BinaryExpression:
+    case AST_NODE_TYPES.UnaryExpression:
+    case AST_NODE_TYPES.UpdateExpression:
+      return false;
+    default:
+      return true;
+  }
+}
+
+function getQueueModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (TSESTree.CallExpression | TSESTree.AssignmentExpression)[]): QueueModel {
   const cached = modelCache.get(sourceCode.ast);
   if (cached) return cached;
-  const model = buildModel(sourceCode);
+  const model = buildModel(sourceCode, nodes);
   modelCache.set(sourceCode.ast, model);
   return model;
 }
 
 /** The stored values (callbacks, or function-valued properties of a stored object) the drainer runs. */
-export function findQueuedCallbacks(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi): { node: TSESTree.Node; queue: string }[] {
-  const model = getQueueModel(sourceCode);
+/**
+ * `nodes`: every call and assignment of the file, in source order, collected during ESLint's
+ * traversal (so the model needs no second walk of the file).
+ */
+export function findQueuedCallbacks(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  api: OtelApi,
+  nodes: readonly (TSESTree.CallExpression | TSESTree.AssignmentExpression)[],
+): { node: TSESTree.Node; queue: string }[] {
+  const model = getQueueModel(sourceCode, nodes);
   const found: { node: TSESTree.Node; queue: string }[] = [];
   const unbound = (node: TSESTree.Node) => !isContextBound(sourceCode, api, node) && !isContextFreeCallback(sourceCode, node);
   for (const store of model.stores) {
@@ -365,6 +396,9 @@ export function createUnboundQueuedCallbackDetector(
   const messageId: UnboundQueuedCallbackMessageId = isAsyncLocalStorageOnly(api) ? 'queuedCallbackLosesStore' : 'queuedCallbackLosesContext';
   const seen = new Set<TSESTree.Node>();
   const regions = createSpanRegionTracker(sourceCode, api);
+  const storedNames = new Set<string>();
+  const drainedNames = new Set<string>();
+  const nodes: (TSESTree.CallExpression | TSESTree.AssignmentExpression)[] = [];
 
   function report(entry: { node: TSESTree.Node; queue: string }): void {
     if (seen.has(entry.node)) return;
@@ -384,11 +418,33 @@ export function createUnboundQueuedCallbackDetector(
   return {
     ...regions.listeners,
     CallExpression(node) {
+      nodes.push(node);
       const entry = getQueueFunctionCallback(sourceCode, node, options.additionalQueueFunctions);
       if (entry && !isContextBound(sourceCode, api, entry.node) && !isContextFreeCallback(sourceCode, entry.node)) report(entry);
     },
+    // Cheap gate, on ESLint's own traversal: the queue model (a walk with scope lookups) is built
+    // only for files that store something that may be a callback into a collection whose name
+    // they also drain (`this.waiters.push(cb)` … `this.waiters.shift()`, `q.length = 0`, `q = []`).
+    'CallExpression > MemberExpression.callee'(node: TSESTree.MemberExpression) {
+      const method = !node.computed && node.property.type === AST_NODE_TYPES.Identifier ? node.property.name : undefined;
+      const name = method === undefined ? undefined : lastName(node.object);
+      if (method === undefined || name === undefined) return;
+      if (DRAIN_METHODS.has(method) || method === 'splice' || method === 'delete') drainedNames.add(name);
+      if (STORE_METHODS.has(method) && node.parent.type === AST_NODE_TYPES.CallExpression && node.parent.arguments.some(mayBeCallback)) {
+        storedNames.add(name);
+      }
+    },
+    AssignmentExpression(node) {
+      nodes.push(node);
+      if (node.operator !== '=') return;
+      const left = unwrapTypeScriptExpression(node.left);
+      const target = left.type === AST_NODE_TYPES.MemberExpression && getMethodNameOfMember(left) === 'length' ? left.object : left;
+      const name = lastName(target);
+      if (name !== undefined) drainedNames.add(name);
+    },
     'Program:exit'() {
-      for (const entry of findQueuedCallbacks(sourceCode, api)) report(entry);
+      if (![...storedNames].some((name) => drainedNames.has(name))) return;
+      for (const entry of findQueuedCallbacks(sourceCode, api, nodes)) report(entry);
     },
   };
 }

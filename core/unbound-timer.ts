@@ -24,7 +24,7 @@ import { getTimerCall, mayAliasTimers } from './async-boundaries.js';
 import type { TimerCall } from './async-boundaries.js';
 import { ensureApiMembers, surround, wrapInBind } from './edits.js';
 import type { Finding } from './findings.js';
-import { API, getOtelApi } from './otel-api.js';
+import { API, getOtelApi, fileMayContainTracedCode } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
 import { createSpanRegionTracker, doesTracedWork, resolveFunction } from './traced-code.js';
 import type { InactiveSpan } from './traced-code.js';
@@ -39,6 +39,7 @@ export function createUnboundTimerDetector(
   context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
   onFinding: (finding: Finding<UnboundTimerMessageId>) => void,
 ): TSESLint.RuleListener {
+  if (!fileMayContainTracedCode(context)) return {};
   const sourceCode = context.sourceCode;
   const api = getOtelApi(context);
   const regions = createSpanRegionTracker(sourceCode, api);
