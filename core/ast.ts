@@ -61,6 +61,18 @@ export function getMethodReceiver(call: TSESTree.CallExpression): TSESTree.Expre
   return callee.type === AST_NODE_TYPES.MemberExpression ? callee.object : undefined;
 }
 
+/** `a.b.c` → 'a.b.c', `this.x` → 'this.x'; undefined for anything else (calls, computed members). */
+export function getDottedName(node: TSESTree.Node): string | undefined {
+  const expression = unwrapTypeScriptExpression(node);
+  if (expression.type === AST_NODE_TYPES.Identifier) return expression.name;
+  if (expression.type === AST_NODE_TYPES.ThisExpression) return 'this';
+  if (expression.type === AST_NODE_TYPES.MemberExpression && !expression.computed && expression.property.type === AST_NODE_TYPES.Identifier) {
+    const object = getDottedName(expression.object);
+    return object === undefined ? undefined : `${object}.${expression.property.name}`;
+  }
+  return undefined;
+}
+
 /** Whether `inner` lies inside `outer` (inclusive). */
 export function contains(outer: TSESTree.Node, inner: TSESTree.Node): boolean {
   return outer.range[0] <= inner.range[0] && inner.range[1] <= outer.range[1];

@@ -3,7 +3,7 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { getCallbackArgument, getMethodName, isFunctionLike, unwrapTypeScriptExpression } from './ast.js';
+import { getCallbackArgument, getMethodName, isFunctionLike, unwrapTypeScriptExpression, getDottedName } from './ast.js';
 import type { FunctionNode } from './ast.js';
 import { createBindingResolver, OTEL_API_MODULE } from './module-bindings.js';
 import type { BindingResolver } from './module-bindings.js';
@@ -239,19 +239,8 @@ export function getTracedCallback(api: OtelApi, fn: TSESTree.Node): TracedCallba
   return undefined;
 }
 
-function calleeText(node: TSESTree.Node): string | undefined {
-  const callee = unwrapTypeScriptExpression(node);
-  if (callee.type === AST_NODE_TYPES.Identifier) return callee.name;
-  if (callee.type === AST_NODE_TYPES.ThisExpression) return 'this';
-  if (callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.property.type === AST_NODE_TYPES.Identifier) {
-    const object = calleeText(callee.object);
-    return object === undefined ? undefined : `${object}.${callee.property.name}`;
-  }
-  return undefined;
-}
-
 function matchesSpanWrapper(api: OtelApi, call: TSESTree.CallExpression): boolean {
-  const text = calleeText(call.callee);
+  const text = getDottedName(call.callee);
   if (text === undefined) return false;
   const method = text.split('.').at(-1);
   return api.settings.spanWrappers.some((wrapper) => wrapper === text || (!wrapper.includes('.') && wrapper === method));

@@ -22,7 +22,7 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
-import { getEnclosingFunction, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
+import { contains, getEnclosingFunction, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk, getDottedName } from './ast.js';
 import {
   bindToCurrentContext,
   getCallbackShape,
@@ -246,10 +246,6 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
   return model;
 }
 
-function contains(outer: TSESTree.Node, inner: TSESTree.Node): boolean {
-  return outer.range[0] <= inner.range[0] && inner.range[1] <= outer.range[1];
-}
-
 /** `const { task } = entry` → 'task' for the identifier `task`. */
 function getPatternKey(name: TSESTree.Node): string | undefined {
   const parent = name.parent;
@@ -357,17 +353,6 @@ export function findQueuedCallbacks(
   return found;
 }
 
-function calleeText(node: TSESTree.Node): string | undefined {
-  const callee = unwrapTypeScriptExpression(node);
-  if (callee.type === AST_NODE_TYPES.Identifier) return callee.name;
-  if (callee.type === AST_NODE_TYPES.ThisExpression) return 'this';
-  if (callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.property.type === AST_NODE_TYPES.Identifier) {
-    const object = calleeText(callee.object);
-    return object === undefined ? undefined : `${object}.${callee.property.name}`;
-  }
-  return undefined;
-}
-
 /** A call listed in `additionalQueueFunctions` (`limit(fn)`, `pool.acquire(cb)`): its callback argument. */
 export function getQueueFunctionCallback(
   sourceCode: Readonly<TSESLint.SourceCode>,
@@ -375,7 +360,7 @@ export function getQueueFunctionCallback(
   queueFunctions: readonly string[],
 ): { node: TSESTree.Node; queue: string } | undefined {
   if (queueFunctions.length === 0) return undefined;
-  const text = calleeText(call.callee);
+  const text = getDottedName(call.callee);
   if (text === undefined) return undefined;
   const last = text.split('.').at(-1);
   if (!queueFunctions.some((entry) => entry === text || (!entry.includes('.') && entry === last))) return undefined;
