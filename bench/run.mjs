@@ -31,8 +31,8 @@ const corpus = loadCorpus();
 const stats = corpusStats(corpus);
 log(`corpus: ${stats.files} files, ${stats.lines} lines, ${(stats.bytes / 1e6).toFixed(1)} MB`);
 
-// Files under node_modules are ignored by flat config; lint them under a virtual folder.
-const virtualName = (file) => file.relativePath.replace(/^node_modules\//, 'corpus/');
+// Files under node_modules (nested ones too) are ignored by flat config; lint them under virtual folders.
+const virtualName = (file) => file.relativePath.replace(/^node_modules\//, 'corpus/').replace(/\/node_modules\//g, '/nm_/');
 
 const base = {
   files: ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'],

@@ -29,11 +29,10 @@ export type Codemod = (file: FileInfo, api: Pick<API, 'stats' | 'report'> & Part
 /** "Traced code" (core/traced-code.ts): the API (`context.with`, …), span starts, ALS-only code. */
 const TRACED_CODE = TRACED_CODE_TRIGGERS;
 
-export const RULE_TRIGGERS: Readonly<Record<string, readonly (string | RegExp)[]>> = {
+export const RULE_TRIGGERS: Readonly<Record<string, readonly string[]>> = {
   'no-late-context-capture': TRACED_CODE,
   'no-unbound-listener': TRACED_CODE,
-  // a callback stored into a queue (any file: pools and limiters live in files of their own)
-  'no-unbound-queued-callback': [/\.(push|unshift|add|enqueue|set)\(/],
+  'no-unbound-queued-callback': TRACED_CODE,
   'no-unbound-timer': TRACED_CODE,
   // `context.attach` comes from the API; `enterWith`/`withScope` on any AsyncLocalStorage.
   'no-unpaired-context-attach': [OTEL_API_MODULE, 'AsyncLocalStorage', 'enterWith', 'withScope'],
@@ -48,7 +47,7 @@ export function mayContainFinding(source: string, rules: readonly string[], sett
   if (configured.some((name) => name.length > 0 && source.includes(name))) return true;
   return rules.some((rule) => {
     const triggers = RULE_TRIGGERS[rule];
-    return triggers === undefined || triggers.some((trigger) => (typeof trigger === 'string' ? source.includes(trigger) : trigger.test(source)));
+    return triggers === undefined || triggers.some((trigger) => source.includes(trigger));
   });
 }
 

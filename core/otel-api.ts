@@ -210,7 +210,8 @@ export interface TracedCallback {
 
 /**
  * If `fn` is the callback of a call that runs it inside an active span — `startActiveSpan`,
- * `context.with(ctx, fn)` (not with `ROOT_CONTEXT`), a `spanWrappers` helper — says which.
+ * `context.with(ctx, fn)` (not with `ROOT_CONTEXT`), `context.bind(trace.setSpan(ctx, span), fn)`,
+ * a `spanWrappers` helper — says which.
  * In files with no OpenTelemetry import, the callback of `als.run(store, fn)` on an
  * `AsyncLocalStorage` counts too.
  */
@@ -229,6 +230,14 @@ export function getTracedCallback(api: OtelApi, fn: TSESTree.Node): TracedCallba
     const ctx = call.arguments[0];
     if (ctx && api.resolver.pathOf(ctx) === API('ROOT_CONTEXT')) return undefined;
     return { kind: 'context.with', fn, call };
+  }
+  // `context.bind(trace.setSpan(ctx, span), fn)`: fn runs with `span` active.
+  if (path === API('context.bind') && index === 1) {
+    const ctx = call.arguments[0];
+    const unwrapped = ctx && unwrapTypeScriptExpression(ctx);
+    if (unwrapped?.type === AST_NODE_TYPES.CallExpression && api.calleePath(unwrapped) === API('trace.setSpan')) {
+      return { kind: 'context.with', fn, call };
+    }
   }
   if (isLast && api.settings.spanWrappers.length > 0 && matchesSpanWrapper(api, call)) {
     return { kind: 'spanWrapper', fn, call };

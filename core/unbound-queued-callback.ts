@@ -33,7 +33,7 @@ import {
   isOwnedByInactiveParentSpan,
 } from './callbacks.js';
 import type { Finding } from './findings.js';
-import { getOtelApi } from './otel-api.js';
+import { getOtelApi, fileMayContainTracedCode } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
 import { isSameActivation } from './unbound-listener.js';
 import { isContextBound } from './unbound-timer.js';
@@ -376,6 +376,9 @@ export function createUnboundQueuedCallbackDetector(
   options: UnboundQueuedCallbackOptions,
   onFinding: (finding: Finding<UnboundQueuedCallbackMessageId>) => void,
 ): TSESLint.RuleListener {
+  // A queue in a file with no tracing (no API import, no span, no AsyncLocalStorage of its own) is a
+  // library's business: binding there would add an OpenTelemetry import to code that does not use it.
+  if (!fileMayContainTracedCode(context)) return {};
   const sourceCode = context.sourceCode;
   const api = getOtelApi(context);
   const messageId: UnboundQueuedCallbackMessageId = isAsyncLocalStorageOnly(api) ? 'queuedCallbackLosesStore' : 'queuedCallbackLosesContext';

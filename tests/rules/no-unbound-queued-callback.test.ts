@@ -8,6 +8,13 @@ const LOSES = 'queuedCallbackLosesContext' as const;
 ruleTester.run('no-unbound-queued-callback', rule, {
   valid: [
     {
+      name: 'a queue in a file with no tracing at all (no API import, no span, no AsyncLocalStorage) is a library\'s business: no OpenTelemetry import is forced on it',
+      code: `
+const waiters: Array<(err?: Error) => void> = [];
+export function whenReady(callback: (err?: Error) => void) { waiters.push(callback); }
+export function ready() { while (waiters.length) waiters.shift()?.(); }`,
+    },
+    {
       name: 'in a never-activated span region, a queued callback that does traced work belongs to no-inactive-parent-span',
       code: `
 import { trace } from '@opentelemetry/api';
@@ -144,6 +151,7 @@ export const tracer = trace.getTracer('db');`,
     {
       name: 'batching writer drained by a timer: the done callback of each entry (shorthand property)',
       code: `
+import { context } from '@opentelemetry/api';
 type Entry = { line: string; done: (err?: Error) => void };
 let batch: Entry[] = [];
 export function write(line: string, done: (err?: Error) => void) {
@@ -166,7 +174,7 @@ setInterval(() => {
   batch = [];
   for (const entry of flushing) entry.done();
 }, 100).unref();`,
-      errors: [{ messageId: LOSES, data: { queue: 'batch' }, line: 5, column: 22, endLine: 5, endColumn: 26 }],
+      errors: [{ messageId: LOSES, data: { queue: 'batch' }, line: 6, column: 22, endLine: 6, endColumn: 26 }],
     },
     {
       name: 'async-hooks: pending replies keyed by id, resolved from a socket listener (set + get + delete)',

@@ -103,6 +103,21 @@ context.with(ctx, () => {
 });`,
     },
     {
+      name: 'a timer inside a callback bound to trace.setSpan(.., span) runs with that span active (found by the property tests)',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+import { EventEmitter } from 'node:events';
+const tracer = trace.getTracer('gen');
+const emitter = new EventEmitter();
+export function handler1() {
+  const span1 = tracer.startSpan('span1');
+  emitter.on('data', context.bind(trace.setSpan(context.active(), span1), () => {
+    setTimeout(() => { tracer.startSpan('leaf').end(); }, 10);
+  }));
+  span1.end();
+}`,
+    },
+    {
       name: 'setInterval at module level is not in traced code',
       code: `setInterval(() => poll(), 1000);`,
     },
