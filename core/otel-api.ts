@@ -58,9 +58,17 @@ export function mayContainTracedCode(text: string, settings: Pick<OtelContextSet
   );
 }
 
-/** For a rule's `create`: whether the file can contain traced code (see mayContainTracedCode). */
+const tracedCodeCache = new WeakMap<object, boolean>();
+
+/** For a rule's `create`: whether the file can contain traced code (see mayContainTracedCode); once per file. */
 export function fileMayContainTracedCode(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>): boolean {
-  return mayContainTracedCode(context.sourceCode.text, getSettings(context.settings));
+  const ast = context.sourceCode.ast;
+  let result = tracedCodeCache.get(ast);
+  if (result === undefined) {
+    result = mayContainTracedCode(context.sourceCode.text, getSettings(context.settings));
+    tracedCodeCache.set(ast, result);
+  }
+  return result;
 }
 
 const cache = new WeakMap<object, OtelApi>();
