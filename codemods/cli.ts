@@ -89,10 +89,16 @@ interface Walk {
   files: Target[];
   failures: Failure[];
   ignored: number;
+  /** Source-looking names that are not files: broken or looping symbolic links. Listed, never silent. */
+  skipped: Failure[];
 }
 
 function isLintable(name: string): boolean {
   return (EXTENSIONS as readonly string[]).includes(extname(name).toLowerCase());
+}
+
+function symlinkProblem(error: unknown): string {
+  return (error as NodeJS.ErrnoException).code === 'ELOOP' ? 'symbolic link loop, skipped' : 'broken symbolic link, skipped';
 }
 
 function errorMessage(error: unknown): string {
@@ -106,7 +112,7 @@ function displayPath(cwd: string, path: string): string {
 }
 
 function collectTargets(cwd: string, paths: readonly string[]): Walk {
-  const walk: Walk = { files: [], failures: [], ignored: 0 };
+  const walk: Walk = { files: [], failures: [], ignored: 0, skipped: [] };
   const seenFiles = new Set<string>();
   const seenDirectories = new Set<string>();
 
@@ -146,8 +152,11 @@ function collectTargets(cwd: string, paths: readonly string[]): Walk {
           const stats = statSync(path);
           isDirectory = stats.isDirectory();
           isFile = stats.isFile();
-        } catch {
-          continue; // a dangling symlink is not a file to rewrite
+        } catch (error) {
+          // a dangling or looping symlink is not a file to rewrite; say so when it looks like source
+          if (isLintable(entry.name)) walk.skipped.push({ display: displayPath(cwd, path), reason: symlinkProblem(error) });
+          else walk.ignored++;
+          continue;
         }
       }
       if (isDirectory) {
@@ -165,8 +174,9 @@ function collectTargets(cwd: string, paths: readonly string[]): Walk {
     try {
       lstatSync(path);
       stats = statSync(path);
-    } catch {
-      throw new UsageError(`no such file or directory: ${given}`);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new UsageError(code === 'ELOOP' ? `symbolic link loop: ${given}` : `no such file or directory: ${given}`);
     }
     if (stats.isDirectory()) visitDirectory(path);
     else if (stats.isFile() && isLintable(path)) addFile(path);
@@ -423,7 +433,7 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
     changed.push(`${target.display} (${fileFixed} fixed)`);
   }
 
-  stderr.write(summary(args, total, walk.ignored, changed, fixed, unfixed, failures));
+  stderr.write(summary(args, total, walk.ignored, walk.skipped, changed, fixed, unfixed, failures));
   return failures.length > 0 ? 1 : 0;
 }
 
@@ -431,6 +441,7 @@ function summary(
   args: ParsedArgs,
   scanned: number,
   ignored: number,
+  skipped: readonly Failure[],
   changed: readonly string[],
   fixed: ReadonlyMap<string, number>,
   unfixed: readonly string[],
@@ -442,6 +453,10 @@ function summary(
     lines.push(`Type-aware rules not run (pass --tsconfig FILE to run them): ${args.skippedTypeAware.join(', ')}`);
   }
   lines.push(`Files scanned: ${scanned}${ignored > 0 ? ` (${ignored} other file${ignored === 1 ? '' : 's'} ignored)` : ''}`);
+  if (skipped.length > 0) {
+    lines.push(`Files skipped: ${skipped.length}`);
+    for (const entry of skipped) lines.push(`  ${entry.display}: ${entry.reason}`);
+  }
   lines.push(`Files ${args.dry ? 'that would change' : 'changed'}: ${changed.length}`);
   for (const file of changed) lines.push(`  ${file}`);
   const totalFixed = [...fixed.values()].reduce((a, b) => a + b, 0);

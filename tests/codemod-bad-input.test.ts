@@ -155,7 +155,7 @@ describe('otel-context-codemod on bad input', () => {
     expectGoodFileFixed(dir);
   }, 300_000);
 
-  it('a loop of file symlinks (a.ts -> b.ts -> a.ts) inside a directory is skipped, the rest is processed (exit 0)', async () => {
+  it('a loop of file symlinks (a.ts -> b.ts -> a.ts) inside a directory is listed as skipped, the rest is processed (exit 0)', async () => {
     const dir = project();
     symlinkSync('b.ts', join(dir, 'src', 'a.ts'));
     symlinkSync('a.ts', join(dir, 'src', 'b.ts'));
@@ -165,6 +165,7 @@ describe('otel-context-codemod on bad input', () => {
     expect(summary.scanned).toBe(1);
     expect(summary.changed).toEqual(['src/good.ts']);
     expect(summary.failed).toEqual([]);
+    expect(run.stderr).toContain('Files skipped: 2\n  src/a.ts: symbolic link loop, skipped\n  src/b.ts: symbolic link loop, skipped\n');
     expect(lstatSync(join(dir, 'src', 'a.ts')).isSymbolicLink()).toBe(true);
     expectGoodFileFixed(dir);
   });
@@ -175,7 +176,7 @@ describe('otel-context-codemod on bad input', () => {
     symlinkSync('a.ts', join(dir, 'b.ts'));
     const run = await runCli(['all', 'src', 'a.ts', ...STACK], dir);
     expect(run.code).toBe(2);
-    expect(run.stderr.trimEnd().split('\n')).toEqual(['otel-context-codemod: no such file or directory: a.ts (see --help)']);
+    expect(run.stderr.trimEnd().split('\n')).toEqual(['otel-context-codemod: symbolic link loop: a.ts (see --help)']);
     expect(readFileSync(join(dir, 'src', 'good.ts'), 'utf8')).toBe(FIXABLE);
   });
 
