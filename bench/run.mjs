@@ -13,6 +13,7 @@ import plugin from '../dist/index.js';
 import { createCodemod } from '../dist/codemods/create-codemod.js';
 import { corpusStats, loadCorpus, ROOT } from './corpus.mjs';
 import { generateLargeFile } from './generate.mjs';
+import { renderMarkdown } from './render.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -208,34 +209,3 @@ mkdirSync(join(ROOT, 'bench'), { recursive: true });
 writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(join(ROOT, 'docs/benchmarks.md'), renderMarkdown(results));
 log('wrote bench/results.json and docs/benchmarks.md');
-
-function renderMarkdown(r) {
-  const pct = (x) => `${(x * 100).toFixed(2)}%`;
-  return `# Benchmarks
-
-Reproduce with \`npm run bench\` (\`${r.command}\`; results in [\`bench/results.json\`](../bench/results.json)).
-Measured ${r.date.slice(0, 10)} on Node ${r.node}, ${r.cpus} CPUs (a shared machine: wall-clock
-ratios spread by about ±10%; the rule-time share is the sharp number).
-
-**Corpus**: ${r.corpus.files} files, ${r.corpus.lines.toLocaleString('en-US')} lines (${(r.corpus.bytes / 1e6).toFixed(1)} MB) of real JavaScript shipped in
-\`node_modules\` after \`npm ci\`: ${r.corpus.packages.map((p) => `\`${p}\``).join(', ')} (\`.d.ts\` excluded, files over 2 MB
-skipped). No one on this project wrote it.
-
-| measure | result | goal |
-|---|---|---|
-| lint wall time, \`recommended\` vs the same ESLint + parser with no rules (median of ${r.rounds} alternating rounds) | **${r.lintOverheadRatio}×** (${r.lintRecommendedMedianMs} ms vs ${r.lintNoRulesMedianMs} ms) | ≤ 1.10× |
-| the preset's rules' own time (ESLint per-rule timing), as a share of the no-rules wall time | **${pct(r.lintRuleTimeShare)}** (${r.lintRuleTimeMs} ms) | ≤ 2% |
-| findings of \`recommended\` on the corpus | ${r.findingsOnCorpus} | |
-| scaling (${r.scaling.map((s) => `${s.factor}×: ${s.files} files ${s.ms} ms`).join('; ')}) | ${r.scaling.map((s) => `${s.msPerFile} ms/file`).join(' → ')} | linear |
-| one generated file: 12,500 → 50,000 lines, the rules' own time | ${r.largeFile.ruleMs12500} ms → ${r.largeFile.ruleMs50000} ms (**${r.largeFile.ruleTimeGrowth}×** for 4× the lines) | ~4×, not 16× |
-| the same, wall time (includes ESLint handling one report per 6 lines of that file) | ${r.largeFile.lines12500Ms} ms → ${r.largeFile.lines50000Ms} ms (${r.largeFile.growth}×; ESLint with one core rule: ${r.largeFile.baselineGrowth}×) | |
-| editor latency: lint one 3,000-line file dense with spans, timers and listeners with \`recommended\` (median of 20) | **${r.editorLatencyMs} ms** (one core rule: ${r.editorBaselineMs} ms) | |
-| codemod \`all\` vs a jscodeshift transform that parses and prints every file | **${r.codemodOverheadRatio}×** (${r.codemodAllMs} ms vs ${r.codemodBaselineMs} ms) | ≤ 1.2× |
-
-The codemod reaches its ratio by skipping, before parsing, every file whose text cannot contain
-a finding (no OpenTelemetry import, no span call, no \`AsyncLocalStorage\`), then running the
-rules through ESLint's \`Linter\` on the rest. It changed ${r.codemodChangedFiles} corpus files; the plain
-parse-and-print transform "changed" ${r.baselineChangedFiles} files by reprinting them, which is why the CLI writes
-only files a fix changed.
-`;
-}

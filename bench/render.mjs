@@ -1,0 +1,54 @@
+// Renders docs/benchmarks.md from bench/results.json (used by run.mjs; `node bench/render.mjs`
+// re-renders the committed results without measuring again).
+import { readFileSync, writeFileSync } from 'node:fs';
+
+export function renderMarkdown(r) {
+  const pct = (x) => `${(x * 100).toFixed(2)}%`;
+  return `# Benchmarks
+
+Reproduce with \`npm run bench\` (\`${r.command}\`; results in [\`bench/results.json\`](../bench/results.json)).
+Measured ${r.date.slice(0, 10)} on Node ${r.node}, ${r.cpus} CPUs (a shared machine: wall-clock
+ratios spread by about ±10%; the rule-time share is the sharp number).
+
+**Corpus**: ${r.corpus.files} files, ${r.corpus.lines.toLocaleString('en-US')} lines (${(r.corpus.bytes / 1e6).toFixed(1)} MB) of real JavaScript shipped in
+\`node_modules\` after \`npm ci\`: ${r.corpus.packages.map((p) => `\`${p}\``).join(', ')} (\`.d.ts\` excluded, files over 2 MB
+skipped). No one on this project wrote it.
+
+| measure | result | goal |
+|---|---|---|
+| lint wall time, \`recommended\` vs the same ESLint + parser with no rules (median of ${r.rounds} alternating rounds) | **${r.lintOverheadRatio}×** (${r.lintRecommendedMedianMs} ms vs ${r.lintNoRulesMedianMs} ms) | ≤ 1.10× |
+| the preset's rules' own time (ESLint per-rule timing), as a share of the no-rules wall time | **${pct(r.lintRuleTimeShare)}** (${r.lintRuleTimeMs} ms) | ≤ 2% |
+| findings of \`recommended\` on the corpus | ${r.findingsOnCorpus} | |
+| scaling (${r.scaling.map((s) => `${s.factor}×: ${s.files} files ${s.ms} ms`).join('; ')}) | ${r.scaling.map((s) => `${s.msPerFile} ms/file`).join(' → ')} | linear |
+| one generated file: 12,500 → 50,000 lines, the rules' own time | ${r.largeFile.ruleMs12500} ms → ${r.largeFile.ruleMs50000} ms (**${r.largeFile.ruleTimeGrowth}×** for 4× the lines) | ~4×, not 16× |
+| the same, wall time (includes ESLint handling one report per 6 lines of that file) | ${r.largeFile.lines12500Ms} ms → ${r.largeFile.lines50000Ms} ms (${r.largeFile.growth}×; ESLint with one core rule: ${r.largeFile.baselineGrowth}×) | |
+| editor latency: lint one 3,000-line file dense with spans, timers and listeners with \`recommended\` (median of 20) | **${r.editorLatencyMs} ms** (one core rule: ${r.editorBaselineMs} ms) | |
+| codemod \`all\` vs a jscodeshift transform that parses and prints every file | **${r.codemodOverheadRatio}×** (${r.codemodAllMs} ms vs ${r.codemodBaselineMs} ms) | ≤ 1.2× |
+
+## Reading the numbers
+
+- **Lint wall time** is over its goal. Turning on *any* rule costs ESLint about 9% on this corpus
+  (a rule with no listeners measured 1.09–1.11×: traversal and garbage collection), so the
+  preset's own cost is the remainder, and its sharp measure is the rule-time share, which is
+  close to its goal. Every detector returns no listeners for a file whose text cannot contain
+  traced code (no \`@opentelemetry/api\`, no span start, no \`AsyncLocalStorage\`, none of the
+  configured \`apiModules\`/\`spanWrappers\`); what is left is mostly the files that mention the
+  API — about 30% of this corpus is OpenTelemetry's own source.
+- **The large file** grows linearly in the rules' own time; the wall time grows faster because
+  ESLint handles thousands of reports in one file (the generated file is nothing but traced code).
+- **The codemod** skips, before parsing, every file whose text cannot contain a finding (the same
+  trigger list the detectors use), and runs the rules through ESLint's \`Linter\` on the rest. Its
+  remaining cost over parse-and-print is the typescript-eslint parse and scope analysis of the
+  files that pass the filter. It changed ${r.codemodChangedFiles} corpus files (no finding is fixable there); the plain
+  parse-and-print transform "changed" ${r.baselineChangedFiles} files by reprinting them, which is why the CLI
+  writes only files a fix changed.
+- Not measured yet: the type-aware preset plus \`@typescript-eslint/no-floating-promises\` against
+  \`no-floating-promises\` alone on a typed project.
+`;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const root = new URL('../', import.meta.url);
+  const results = JSON.parse(readFileSync(new URL('bench/results.json', root), 'utf8'));
+  writeFileSync(new URL('docs/benchmarks.md', root), renderMarkdown(results));
+}
