@@ -13,43 +13,11 @@
 import type { API, FileInfo, Options } from 'jscodeshift';
 import { CONTEXT_MANAGERS, isContextManagerName } from '../core/settings.js';
 import type { ContextManagerName, OtelContextSettings } from '../core/settings.js';
-import { OTEL_API_MODULE } from '../core/module-bindings.js';
-import { TRACED_CODE_TRIGGERS } from '../core/otel-api.js';
+import { mayContainFinding } from '../core/triggers.js';
 import { codemodRuleNames, fixWithRules, requiresTypeChecking, ruleNames } from './fix-with-rule.js';
 
 /** A jscodeshift transform (synchronous: ESLint's Linter is). */
 export type Codemod = (file: FileInfo, api: Pick<API, 'stats' | 'report'> & Partial<API>, options?: Options) => string | undefined;
-
-/**
- * Per rule: substrings without which a file cannot contain one of its findings. A file that
- * mentions none of them (nor a configured `apiModules` or `spanWrappers` name) is skipped without
- * being parsed. A rule without an entry is never skipped, so a new rule is safe by default; narrow
- * it by adding its triggers here.
- */
-/** "Traced code" (core/traced-code.ts): the API (`context.with`, …), span starts, ALS-only code. */
-const TRACED_CODE = TRACED_CODE_TRIGGERS;
-
-export const RULE_TRIGGERS: Readonly<Record<string, readonly string[]>> = {
-  'no-late-context-capture': TRACED_CODE,
-  'no-unbound-listener': TRACED_CODE,
-  'no-unbound-queued-callback': TRACED_CODE,
-  'no-unbound-timer': TRACED_CODE,
-  // `context.attach` comes from the API; `enterWith`/`withScope` on any AsyncLocalStorage.
-  'no-unpaired-context-attach': [OTEL_API_MODULE, 'AsyncLocalStorage', 'enterWith', 'withScope'],
-  'require-span-end': ['startSpan', 'startActiveSpan'],
-  // senders and receivers of the transports it knows, recognised by import
-  'require-context-propagation': ['worker_threads', 'child_process', 'kafkajs', 'bullmq', 'amqplib', "'message'"],
-};
-
-/** Whether `source` may contain a finding of one of `rules` (cheap text test, no parse). */
-export function mayContainFinding(source: string, rules: readonly string[], settings: Partial<OtelContextSettings> = {}): boolean {
-  const configured = [...(settings.apiModules ?? []), ...(settings.spanWrappers ?? [])];
-  if (configured.some((name) => name.length > 0 && source.includes(name))) return true;
-  return rules.some((rule) => {
-    const triggers = RULE_TRIGGERS[rule];
-    return triggers === undefined || triggers.some((trigger) => source.includes(trigger));
-  });
-}
 
 function option(options: Options, camel: string, kebab: string): unknown {
   return options[camel] ?? options[kebab];

@@ -123,3 +123,10 @@ describe('presets', () => {
     });
   }
 });
+
+describe('codemod pre-filter', () => {
+  it('every rule has trigger strings, so `otel-context-codemod all` can skip files without parsing them', async () => {
+    const { RULE_TRIGGERS } = await import('../core/triggers.js');
+    expect(sorted(Object.keys(RULE_TRIGGERS))).toEqual(ruleNames);
+  });
+});
