@@ -49,12 +49,14 @@ ${typedRow(r)}
 - **The large file** grows linearly in the rules' own time; the wall time grows faster because
   ESLint handles thousands of reports in one file (the generated file is nothing but traced code).
 - **The codemod** skips, before parsing, every file whose text cannot contain a finding (the same
-  trigger list the detectors use), and runs the rules through ESLint's \`Linter\` on the rest. Its
-  remaining cost over parse-and-print is the typescript-eslint parse and scope analysis of the
-  files that pass the filter. It changed ${r.codemodChangedFiles} corpus files (no finding is fixable there); the plain
-  parse-and-print transform "changed" ${r.baselineChangedFiles} files by reprinting them, which is why the CLI
-  writes only files a fix changed.
-${r.typed ? '' : '- Not measured yet: the type-aware preset plus \`@typescript-eslint/no-floating-promises\` against \`no-floating-promises\` alone on a typed project (\`npm run bench:typed\`).\n'}`;
+  per-rule trigger lists, core/triggers.ts, that the detectors' per-file gate uses), and runs the
+  rules through ESLint's \`Linter\` on the rest; parse-and-print, by contrast, parses and prints
+  every file. It changed ${r.codemodChangedFiles} corpus files (no finding is fixable there); the plain parse-and-print
+  transform "changed" ${r.baselineChangedFiles} files by reprinting them, which is why the CLI writes only files a fix
+  changed.
+- **Wall-clock ratios on this shared 2-core machine move by ±10% between runs** (the rule-time
+  share measured 2.2%–3.6% across three runs on the same day); compare ratios within one run.
+${r.typed ? '' : '- Not measured yet: the type-aware preset plus `@typescript-eslint/no-floating-promises` against `no-floating-promises` alone on a typed project (`npm run bench:typed`).\n'}`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
