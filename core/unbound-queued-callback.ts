@@ -22,7 +22,7 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
-import { contains, getEnclosingFunction, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk, getDottedName } from './ast.js';
+import { contains, getEnclosingFunction, getPropertyName, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk, getDottedName } from './ast.js';
 import {
   bindToCurrentContext,
   getCallbackShape,
@@ -204,7 +204,7 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
     } else if (node.operator === '=') {
       const left = unwrapTypeScriptExpression(node.left);
       const right = unwrapTypeScriptExpression(node.right);
-      if (left.type === AST_NODE_TYPES.MemberExpression && getMethodNameOfMember(left) === 'length' && right.type === AST_NODE_TYPES.Literal && right.value === 0) {
+      if (left.type === AST_NODE_TYPES.MemberExpression && getPropertyName(left) === 'length' && right.type === AST_NODE_TYPES.Literal && right.value === 0) {
         const target = ref(left.object);
         if (target) model.drained.add(target.id);
       } else if (isEmptyCollection(right) && !isInConstructor(node)) {
@@ -255,10 +255,6 @@ function getPatternKey(name: TSESTree.Node): string | undefined {
   return undefined;
 }
 
-function getMethodNameOfMember(node: TSESTree.MemberExpression): string | undefined {
-  return !node.computed && node.property.type === AST_NODE_TYPES.Identifier ? node.property.name : undefined;
-}
-
 function isEmptyCollection(node: TSESTree.Node): boolean {
   if (node.type === AST_NODE_TYPES.ArrayExpression) return node.elements.length === 0;
   return node.type === AST_NODE_TYPES.NewExpression && node.arguments.length === 0;
@@ -276,7 +272,7 @@ function isInConstructor(node: TSESTree.Node): boolean {
 function lastName(node: TSESTree.Node): string | undefined {
   const expression = unwrapTypeScriptExpression(node);
   if (expression.type === AST_NODE_TYPES.Identifier) return expression.name;
-  if (expression.type === AST_NODE_TYPES.MemberExpression) return getMethodNameOfMember(expression) ?? (expression.property.type === AST_NODE_TYPES.PrivateIdentifier ? `#${expression.property.name}` : undefined);
+  if (expression.type === AST_NODE_TYPES.MemberExpression) return getPropertyName(expression) ?? (expression.property.type === AST_NODE_TYPES.PrivateIdentifier ? `#${expression.property.name}` : undefined);
   return undefined;
 }
 
@@ -426,7 +422,7 @@ export function createUnboundQueuedCallbackDetector(
       nodes.push(node);
       if (node.operator !== '=') return;
       const left = unwrapTypeScriptExpression(node.left);
-      const target = left.type === AST_NODE_TYPES.MemberExpression && getMethodNameOfMember(left) === 'length' ? left.object : left;
+      const target = left.type === AST_NODE_TYPES.MemberExpression && getPropertyName(left) === 'length' ? left.object : left;
       const name = lastName(target);
       if (name !== undefined) drainedNames.add(name);
     },
