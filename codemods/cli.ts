@@ -28,6 +28,7 @@ import { parseArgs } from 'node:util';
 import jscodeshift from 'jscodeshift';
 import type { API } from 'jscodeshift';
 import { CONTEXT_MANAGERS } from '../core/settings.js';
+import { mayContainFinding } from '../core/triggers.js';
 import { createCodemod, readCodemodOptions, resolveCodemodRules } from './create-codemod.js';
 import { codemodRuleNames, requiresTypeChecking } from './fix-with-rule.js';
 
@@ -63,6 +64,8 @@ Options:
   --print                 print each changed file's new source to stdout (when more than one
                           file is scanned, each is preceded by a line "==> path <==")
   --force                 write even inside a git work tree with uncommitted changes
+  --include-minified      also transform files that look minified (by default they are listed
+                          under "Files skipped": a bundle is rebuilt, not edited)
   --help                  show this help
 
 Exit status: 0 done (unfixed findings are reported, not failures), 1 some file failed,
@@ -256,6 +259,8 @@ interface ParsedArgs {
   dry: boolean;
   print: boolean;
   force: boolean;
+  /** Transform files that look minified too (see minifiedReason). */
+  includeMinified: boolean;
   transformOptions: Record<string, unknown>;
   /** Type-aware rules that `all` leaves out for want of --tsconfig. */
   skippedTypeAware: string[];
@@ -277,6 +282,7 @@ function parseCli(argv: readonly string[], cwd: string): ParsedArgs | 'help' {
         dry: { type: 'boolean' },
         print: { type: 'boolean' },
         force: { type: 'boolean' },
+        'include-minified': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     });
@@ -325,6 +331,7 @@ function parseCli(argv: readonly string[], cwd: string): ParsedArgs | 'help' {
     dry: values.dry === true,
     print: values.print === true,
     force: values.force === true,
+    includeMinified: values['include-minified'] === true,
     transformOptions,
     skippedTypeAware: untyped,
   };
@@ -364,6 +371,8 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
 
   const transform = createCodemod(args.rule);
+  const { settings, tsconfig } = readCodemodOptions(args.transformOptions);
+  const rules = resolveCodemodRules(args.rule, { typed: tsconfig !== undefined });
   const j = jscodeshift.withParser('tsx');
   const fixed = new Map<string, number>();
   const unfixed: string[] = [];
@@ -397,6 +406,13 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
       continue;
     }
     const source = buffer.toString('utf8');
+    if (!args.includeMinified && mayContainFinding(source, rules, settings)) {
+      const minified = minifiedReason(source);
+      if (minified) {
+        walk.skipped.push({ display: target.display, reason: minified });
+        continue;
+      }
+    }
 
     let fileFixed = 0;
     const api: API = {
@@ -435,6 +451,20 @@ async function run(argv: readonly string[], io: CliIo): Promise<number> {
 
   stderr.write(summary(args, total, walk.ignored, walk.skipped, changed, fixed, unfixed, failures));
   return failures.length > 0 ? 1 : 0;
+}
+
+/**
+ * Why a file is left alone as minified, or undefined: GitHub Linguist's test for minified
+ * files (an average line length over 110 characters), for files of 10 kB and more. A bundle is
+ * rebuilt from its sources, not edited; transforming one also takes more than 10 s per MB.
+ */
+export function minifiedReason(source: string): string | undefined {
+  if (source.length < 10_000) return undefined;
+  let lines = 1;
+  for (let at = source.indexOf('\n'); at !== -1 && at < source.length - 1; at = source.indexOf('\n', at + 1)) lines++;
+  const average = source.length / lines;
+  if (average <= 110) return undefined;
+  return `looks minified (${lines} line${lines === 1 ? '' : 's'}, ${Math.round(average)} characters per line on average); pass --include-minified to transform it`;
 }
 
 function summary(

@@ -26,7 +26,8 @@ import type { FunctionNode } from './ast.js';
 import { getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
 import { ensureApiMembers, getFreeLocalName } from './edits.js';
 import type { Edit, EditPlan, Finding } from './findings.js';
-import { getOtelApi, fileMayContainTracedCode } from './otel-api.js';
+import { getOtelApi, fileMayContainTracedCode, fileMentionsAny } from './otel-api.js';
+import { RULE_TRIGGERS } from './triggers.js';
 import type { ApiMember } from './otel-api.js';
 import { createSpanRegionTracker, doesTracedWork, resolveFunction } from './traced-code.js';
 import type { TraceScope } from './traced-code.js';
@@ -79,6 +80,7 @@ export function createContextPropagationDetector(
 ): TSESLint.RuleListener {
   // Senders are checked in traced code and receivers start spans, unless every sender counts.
   if (!options.checkAllProducers && !fileMayContainTracedCode(context)) return {};
+  if (!fileMentionsAny(context, RULE_TRIGGERS['require-context-propagation'])) return {};
   const sourceCode = context.sourceCode;
   const api = getOtelApi(context);
   const regions = createSpanRegionTracker(sourceCode, api);

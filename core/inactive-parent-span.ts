@@ -117,16 +117,26 @@ export function createInactiveParentDetector(
   };
 }
 
-/** `span.end();` ran before `node`: a statement of the span's own function, in a block that encloses `node`. */
+/**
+ * `span.end();` ran before `node`: a statement of the span's own function, in a block that
+ * encloses `node` — or directly in the `finally` block of a `try` statement that ends before `node`
+ * in such a block (a `finally` block always runs before what follows its `try`).
+ */
 function isEndedBeforeSite(variable: TSESLint.Scope.Variable, node: TSESTree.Node, owner: FunctionNode | undefined): boolean {
   return variable.references.some((reference) => {
     const member = reference.identifier.parent;
     const call = member?.parent;
     if (member?.type !== AST_NODE_TYPES.MemberExpression || call?.type !== AST_NODE_TYPES.CallExpression || getMethodName(call) !== 'end') return false;
-    const statement = call.parent;
+    if (call.parent.type !== AST_NODE_TYPES.ExpressionStatement) return false;
+    let statement: TSESTree.Node = call.parent;
+    for (let block = statement.parent; block?.type === AST_NODE_TYPES.BlockStatement; block = statement.parent) {
+      const tryStatement = block.parent;
+      if (tryStatement?.type !== AST_NODE_TYPES.TryStatement || tryStatement.finalizer !== block) break;
+      statement = tryStatement;
+    }
     return (
-      statement.type === AST_NODE_TYPES.ExpressionStatement &&
       statement.range[1] <= node.range[0] &&
+      statement.parent !== undefined &&
       contains(statement.parent, node) &&
       getEnclosingFunction(call) === owner
     );

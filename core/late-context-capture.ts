@@ -79,6 +79,9 @@ export function createLateContextCaptureDetector(
   const api = getOtelApi(context);
   const manager = api.settings.contextManager;
   const awaitsLoseContext = manager === 'zone' || manager === 'stack';
+  // Outside zone/stack only explicit reads are late, and each one spells `active`/`Active`
+  // (`context.active()`, `trace.getActiveSpan()`): without it there is nothing to own or report.
+  if (!awaitsLoseContext && !sourceCode.text.includes('ctive')) return {};
   const ownership = createCallbackOwnership(context);
   const candidates: { call: TSESTree.CallExpression; kind: ReadKind }[] = [];
   const awaitCache = new Map<FunctionNode, TSESTree.Node[]>();

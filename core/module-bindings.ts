@@ -153,7 +153,17 @@ export function createBindingResolver(
     return pathOf(unwrapped);
   }
 
+  // The nine rules ask about the same callees; the AST does not change, so each node is resolved once.
+  const memo = new Map<TSESTree.Node, string | undefined>();
+
   function pathOf(node: TSESTree.Node): string | undefined {
+    if (memo.has(node)) return memo.get(node);
+    const path = resolvePath(node);
+    memo.set(node, path);
+    return path;
+  }
+
+  function resolvePath(node: TSESTree.Node): string | undefined {
     const unwrapped = unwrapTypeScriptExpression(node);
     switch (unwrapped.type) {
       case AST_NODE_TYPES.Identifier: {

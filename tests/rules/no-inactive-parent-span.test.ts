@@ -19,6 +19,26 @@ export function f() {
 }`,
     },
     {
+      name: 'span ended in a finally block before the work that follows the try',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+function traced(fn: () => void) {
+  return tracer.startActiveSpan('inner', (s) => { fn(); s.end(); });
+}
+export function f() {
+  const span = tracer.startSpan('parent');
+  try {
+    span.setAttribute('k', 1);
+  } finally {
+    span.end();
+  }
+  tracer.startSpan('after').end();
+  traced();
+  run(() => tracer.startSpan('cb').end());
+}`,
+    },
+    {
       name: 'child started with an explicit context',
       code: `
 import { context, trace } from '@opentelemetry/api';
@@ -101,6 +121,34 @@ export function f() {
 
   ],
   invalid: [
+    {
+      name: 'an end() that a finally block runs only sometimes does not end the span for what follows',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function f(done: boolean) {
+  const span = tracer.startSpan('parent');
+  try {
+    span.setAttribute('k', 1);
+  } finally {
+    if (done) span.end();
+  }
+  tracer.startSpan('after').end();
+}`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function f(done: boolean) {
+  const span = tracer.startSpan('parent');
+  try {
+    span.setAttribute('k', 1);
+  } finally {
+    if (done) span.end();
+  }
+  tracer.startSpan('after', undefined, trace.setSpan(context.active(), span)).end();
+}`,
+      errors: [{ messageId: 'childSpanWithoutParent', line: 11, column: 3 }],
+    },
     {
       name: 'a child span started while the parent was never made active (2a): explicit context',
       code: `

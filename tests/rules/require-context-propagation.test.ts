@@ -555,6 +555,21 @@ process.on('message', (message) => {
       ],
     },
     {
+      // the rule's file triggers (core/triggers.ts) must see "message" in either quote style: the
+      // codemod skips a file without them before parsing it
+      name: 'process.on("message") with double quotes, in a file that imports no transport',
+      code: `
+import { trace } from "@opentelemetry/api";
+process.on("message", (message) => trace.getTracer("child").startSpan("job").end());`,
+      output: `
+import { trace, context, propagation } from "@opentelemetry/api";
+process.on("message", (message) => {
+  const producerContext = propagation.extract(context.active(), message);
+  return context.with(producerContext, () => trace.getTracer("child").startSpan("job").end());
+});`,
+      errors: [{ messageId: 'handlerWithoutContext', line: 3, column: 1, endLine: 3, endColumn: 11 }],
+    },
+    {
       name: "BullMQ processor declared as a function used only here",
       code: `
 import { trace } from '@opentelemetry/api';
