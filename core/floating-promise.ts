@@ -76,7 +76,8 @@ export function createFloatingPromiseDetector(
     const promise = voided ? unwrapTypeScriptExpression(expression.argument) : expression;
     if (voided && !orphans && !options.checkVoid) return;
     if (!api.hasApiImport) return;
-    // cheap syntactic gates first: the type checker is asked only about statements inside a span
+    // only a call or `new` can start work; the type checker is asked only about statements inside a span
+    if (!types && promise.type !== AST_NODE_TYPES.CallExpression && promise.type !== AST_NODE_TYPES.NewExpression) return;
     const scope = getSpanScope(statement);
     if (!scope || knowledge.isHandled(promise) || !isPromise(promise)) return;
     const data = { scope: describeScope(scope), manager };

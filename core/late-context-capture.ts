@@ -15,6 +15,7 @@
  *   read in it, so this detector treats an owned callback as running in its registration context
  *   and reports nothing for it (core/callback-owner.ts). A listener no rule owns (registered at
  *   startup on a process-wide bus) is meant to see the emitter's context (5d): not a finding.
+ *   So under `async-local-storage` and `async-hooks` this rule has nothing to report, and does no work.
  *
  * The walk goes from the read outwards through enclosing functions: an `await` before the read
  * (or in a loop around it) and a `.then`/timer callback under `stack` are late boundaries;
@@ -79,9 +80,11 @@ export function createLateContextCaptureDetector(
   const api = getOtelApi(context);
   const manager = api.settings.contextManager;
   const awaitsLoseContext = manager === 'zone' || manager === 'stack';
-  // Outside zone/stack only explicit reads are late, and each one spells `active`/`Active`
-  // (`context.active()`, `trace.getActiveSpan()`): without it there is nothing to own or report.
-  if (!awaitsLoseContext && !sourceCode.text.includes('ctive')) return {};
+  // Under async-local-storage and async-hooks every late boundary this detector knows is a
+  // callback that a binding rule owns (findBoundaries finds a boundary only after an await under
+  // zone/stack, or in a deferred callback under stack): there is nothing to report, so nothing to
+  // run — not even the three binding detectors that tell owned callbacks apart.
+  if (!awaitsLoseContext) return {};
   const ownership = createCallbackOwnership(context);
   const candidates: { call: TSESTree.CallExpression; kind: ReadKind }[] = [];
   const awaitCache = new Map<FunctionNode, TSESTree.Node[]>();
