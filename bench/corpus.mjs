@@ -47,6 +47,15 @@ export function loadCorpus({ maxBytes = 2_000_000 } = {}) {
   return files;
 }
 
+/** Every source file under `dir` (skipping node_modules and .d.ts): `{ path, relativePath, source }`. */
+export function loadDirectory(dir, { maxBytes = 2_000_000 } = {}) {
+  const paths = [];
+  walk(dir, paths);
+  return paths
+    .filter((path) => !path.split('/').includes('node_modules') && statSync(path).size <= maxBytes)
+    .map((path) => ({ path, relativePath: relative(dir, path), source: readFileSync(path, 'utf8') }));
+}
+
 export function corpusStats(files) {
   let bytes = 0;
   let lines = 0;

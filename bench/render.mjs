@@ -13,6 +13,36 @@ function typedRow(r) {
   );
 }
 
+function otelCodebaseSection(r) {
+  const o = r.otelCodebase;
+  if (!o) return '';
+  const pct = (x) => `${(x * 100).toFixed(2)}%`;
+  const perRule = Object.entries(o.lintRuleTimeMsPerRule).map(([rule, ms]) => `${rule} ${ms} ms`).join(', ');
+  const findingRows = Object.entries(o.findingsAllPreset)
+    .map(([manager, counts]) => `| \`${manager}\` | ${Object.entries(counts).map(([rule, n]) => `${rule} ${n}`).join(', ') || 'none'} |`)
+    .join('\n');
+  return `
+## A real codebase dense with OpenTelemetry code
+
+The corpus above is mostly code that never mentions the API, which the rules skip after one text
+scan. Application code that *is* instrumented costs more, so the same measurements were run on
+${o.source}: ${o.files} TypeScript files, ${o.lines.toLocaleString('en-US')} lines, ${o.filesMentioningApi} of them mention the API, a
+span start or \`AsyncLocalStorage\`. Not part of \`npm run bench\` (it is not in node_modules);
+reproduce with the commands at the top of [\`bench/otel-codebase.mjs\`](../bench/otel-codebase.mjs) (\`${o.command}\`).
+
+| measure | result |
+|---|---|
+| lint wall time, \`recommended\` vs no rules (interleaved file by file, median of ${o.rounds} rounds) | **${o.lintOverheadRatio}×** (no rules: ${o.lintNoRulesMedianMs} ms) |
+| the rules' own time, as a share of the no-rules wall time | **${pct(o.lintRuleTimeShare)}** (${o.lintRuleTimeMs} ms: ${perRule}) |
+
+Findings of the \`all\` preset, per context manager:
+
+| manager | findings |
+|---|---|
+${findingRows}
+${o.notes ? `\n${o.notes}\n` : ''}`;
+}
+
 export function renderMarkdown(r) {
   const pct = (x) => `${(x * 100).toFixed(2)}%`;
   return `# Benchmarks
@@ -63,7 +93,7 @@ ${typedRow(r)}
   transform "changed" ${r.baselineChangedFiles} files by reprinting them, which is why the CLI writes only files a fix
   changed.
 - **This is a shared 2-core machine**: compare ratios within one run; absolute times move between runs.
-${r.typed ? '' : '- Not measured yet: the type-aware preset plus `@typescript-eslint/no-floating-promises` against `no-floating-promises` alone on a typed project (`npm run bench:typed`).\n'}`;
+${r.typed ? '' : '- Not measured yet: the type-aware preset plus `@typescript-eslint/no-floating-promises` against `no-floating-promises` alone on a typed project (`npm run bench:typed`).\n'}${otelCodebaseSection(r)}`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -249,11 +249,12 @@ const results = {
   baselineChangedFiles: baselineResult.changed,
 };
 mkdirSync(join(ROOT, 'bench'), { recursive: true });
-// keep the type-aware measurement of `npm run bench:typed`, which this script does not repeat
+// keep the measurements of `npm run bench:typed` and `bench:otel-codebase`, which this script does not repeat
 const resultsPath = join(ROOT, 'bench/results.json');
 if (existsSync(resultsPath)) {
   const previous = JSON.parse(readFileSync(resultsPath, 'utf8'));
   if (previous.typed) results.typed = previous.typed;
+  if (previous.otelCodebase) results.otelCodebase = previous.otelCodebase;
 }
 writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
 writeFileSync(join(ROOT, 'docs/benchmarks.md'), renderMarkdown(results));

@@ -57,6 +57,8 @@ Options:
   --context-manager NAME  ${CONTEXT_MANAGERS.join(' | ')} (default: async-local-storage)
   --api-module M          a module re-exporting @opentelemetry/api (repeatable)
   --span-wrapper W        a helper that runs a callback in an active span (repeatable)
+  --queue-function F      a function or method that queues its callback (p-limit's \`limit\`,
+                          \`pool.acquire\`): no-unbound-queued-callback's additionalQueueFunctions (repeatable)
   --unsafe                also apply each remaining finding's first suggestion
   --tsconfig FILE         type information: required by type-aware rules (\`all\` leaves them
                           out without it, and says so); rules run with their typeCheckedOptions
@@ -277,6 +279,7 @@ function parseCli(argv: readonly string[], cwd: string): ParsedArgs | 'help' {
         'context-manager': { type: 'string' },
         'api-module': { type: 'string', multiple: true },
         'span-wrapper': { type: 'string', multiple: true },
+        'queue-function': { type: 'string', multiple: true },
         unsafe: { type: 'boolean' },
         tsconfig: { type: 'string' },
         dry: { type: 'boolean' },
@@ -305,6 +308,7 @@ function parseCli(argv: readonly string[], cwd: string): ParsedArgs | 'help' {
     ...(values['context-manager'] !== undefined ? { contextManager: values['context-manager'] } : {}),
     ...(values['api-module'] ? { apiModules: values['api-module'] } : {}),
     ...(values['span-wrapper'] ? { spanWrappers: values['span-wrapper'] } : {}),
+    ...(values['queue-function'] ? { queueFunctions: values['queue-function'] } : {}),
     unsafe: values.unsafe === true,
   };
   if (values.tsconfig !== undefined) {

@@ -9,6 +9,8 @@
  *   --span-wrapper W         settings['otel-context'].spanWrappers (repeatable or comma-separated)
  *   --unsafe                 also apply each remaining finding's first suggestion
  *   --tsconfig FILE          type information (required by type-aware rules)
+ *   --queue-function F       no-unbound-queued-callback's additionalQueueFunctions (repeatable or
+ *                            comma-separated), as configured for the lint
  */
 import type { API, FileInfo, Options } from 'jscodeshift';
 import { CONTEXT_MANAGERS, isContextManagerName } from '../core/settings.js';
@@ -40,6 +42,7 @@ export interface CodemodOptions {
   settings: Partial<OtelContextSettings>;
   unsafe: boolean;
   tsconfig?: string;
+  ruleOptions?: Record<string, readonly unknown[]>;
 }
 
 /** Reads the transform options given by jscodeshift (or our CLI); throws on bad values. */
@@ -58,7 +61,13 @@ export function readCodemodOptions(options: Options = {}): CodemodOptions {
   if (spanWrappers.length > 0) settings.spanWrappers = spanWrappers;
   const tsconfig = options.tsconfig;
   if (tsconfig !== undefined && typeof tsconfig !== 'string') throw new Error('--tsconfig expects a file name');
-  return { settings, unsafe: flag(options.unsafe), ...(tsconfig !== undefined ? { tsconfig } : {}) };
+  const queueFunctions = stringList(option(options, 'queueFunctions', 'queue-function') ?? options.queueFunction, 'queue-function');
+  return {
+    settings,
+    unsafe: flag(options.unsafe),
+    ...(tsconfig !== undefined ? { tsconfig } : {}),
+    ...(queueFunctions.length > 0 ? { ruleOptions: { 'no-unbound-queued-callback': [{ additionalQueueFunctions: queueFunctions }] } } : {}),
+  };
 }
 
 /**
@@ -77,7 +86,7 @@ export function resolveCodemodRules(ruleOrAll: string, { typed = true }: { typed
 export function createCodemod(ruleOrAll: string): Codemod {
   resolveCodemodRules(ruleOrAll); // fail at load time for an unknown rule
   return function transform(file, api, options = {}) {
-    const { settings, unsafe, tsconfig } = readCodemodOptions(options);
+    const { settings, unsafe, tsconfig, ruleOptions } = readCodemodOptions(options);
     const rules = resolveCodemodRules(ruleOrAll, { typed: tsconfig !== undefined });
     if (rules.length === 0 || !mayContainFinding(file.source, rules, settings)) return undefined;
     const result = fixWithRules(file.source, file.path, {
@@ -85,6 +94,7 @@ export function createCodemod(ruleOrAll: string): Codemod {
       settings,
       unsafe,
       ...(tsconfig !== undefined ? { tsconfig } : {}),
+      ...(ruleOptions !== undefined ? { ruleOptions } : {}),
     });
     if (result.fatal) {
       const { line, column, message } = result.fatal;

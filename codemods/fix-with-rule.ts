@@ -30,6 +30,8 @@ export interface FixWithRulesOptions {
   unsafe?: boolean;
   /** A tsconfig file: enables type information (required by type-aware rules). */
   tsconfig?: string;
+  /** Rule options by rule name (without the prefix), as in an ESLint config: they replace the defaults. */
+  ruleOptions?: Readonly<Record<string, readonly unknown[]>>;
 }
 
 export interface RemainingFinding {
@@ -86,9 +88,12 @@ export function requiresTypeChecking(rule: string): boolean {
   return pluginRules[rule]?.meta?.docs?.requiresTypeChecking === true;
 }
 
-/** With type information, a rule runs with its `meta.docs.typeCheckedOptions` (as in `recommended-type-checked`). */
-function ruleEntry(rule: string, typed: boolean): Linter.RuleEntry {
-  const options = typed ? pluginRules[rule]?.meta?.docs?.typeCheckedOptions : undefined;
+/**
+ * A rule runs with the options given for it; otherwise, with type information, with its
+ * `meta.docs.typeCheckedOptions` (as in `recommended-type-checked`).
+ */
+function ruleEntry(rule: string, typed: boolean, given: FixWithRulesOptions['ruleOptions']): Linter.RuleEntry {
+  const options = given?.[rule] ?? (typed ? pluginRules[rule]?.meta?.docs?.typeCheckedOptions : undefined);
   return options && options.length > 0 ? ['error', ...options] : 'error';
 }
 
@@ -112,7 +117,7 @@ function buildConfig(filename: string, options: FixWithRulesOptions, rules: read
       languageOptions: { parser: tsParser as unknown as Linter.Parser, parserOptions },
       linterOptions: { reportUnusedDisableDirectives: 'off', reportUnusedInlineConfigs: 'off' },
       settings: { [SETTINGS_KEY]: { ...options.settings } },
-      rules: Object.fromEntries(rules.map((rule) => [`${PLUGIN_PREFIX}${rule}`, ruleEntry(rule, tsconfig !== undefined)])),
+      rules: Object.fromEntries(rules.map((rule) => [`${PLUGIN_PREFIX}${rule}`, ruleEntry(rule, tsconfig !== undefined, options.ruleOptions)])),
     },
   ];
 }

@@ -381,6 +381,26 @@ describe('otel-context-codemod CLI', () => {
     expect(await readFile(join(dir, 'handler.ts'), 'utf8')).toContain('als.run(id, ');
   });
 
+  it('--queue-function passes additionalQueueFunctions, so the codemod fixes what a lint configured with it flags', async () => {
+    const dir = await tempDir();
+    const source = `import { trace } from '@opentelemetry/api';
+declare const limit: <T>(fn: () => Promise<T>) => Promise<T>;
+export const tracer = trace.getTracer('x');
+export function fetchAll(urls: string[]) {
+  return urls.map((u) => limit(() => fetch(u)));
+}
+`;
+    await writeFile(join(dir, 'limiter.ts'), source);
+    const without = await cli(['no-unbound-queued-callback', '.'], dir);
+    expect(without.code).toBe(0);
+    expect(without.stderr).toContain('Files changed: 0\n');
+    expect(await readFile(join(dir, 'limiter.ts'), 'utf8')).toBe(source);
+    const withOption = await cli(['no-unbound-queued-callback', '.', '--queue-function', 'limit'], dir);
+    expect(withOption.code).toBe(0);
+    expect(withOption.stderr).toContain('  queuedCallbackLosesContext: 1\n');
+    expect(await readFile(join(dir, 'limiter.ts'), 'utf8')).toContain('limit(context.bind(context.active(), () => fetch(u)))');
+  });
+
   it('--tsconfig lints with type information; a file outside that project fails with the reason', async () => {
     const dir = await tempDir();
     await mkdir(join(dir, 'src'));
