@@ -81,8 +81,8 @@ interface PathState<Key> {
 
 export function createPairingTracker<Key>(options: PairingTrackerOptions<Key>): PairingTracker<Key> {
   const stack: PathState<Key>[] = [];
-  /** Releases by key across every code path, to report `releasesElsewhere`. */
-  const allReleases: { key: Key; node: TSESTree.Node; codePath: CodePath }[] = [];
+  /** Releases by key across every code path, to report `releasesElsewhere` (a map: a file may hold thousands). */
+  const allReleases = new Map<Key, { node: TSESTree.Node; codePath: CodePath }[]>();
   const finished: { state: PathState<Key> }[] = [];
   let order = 0;
 
@@ -95,14 +95,25 @@ export function createPairingTracker<Key>(options: PairingTrackerOptions<Key>): 
     if (!state) return;
     const segments = [...state.current].filter((s) => s.reachable);
     state[list].push({ key, node, order: order++, segments });
-    if (list === 'releases') allReleases.push({ key, node, codePath: state.codePath });
+    if (list === 'releases') {
+      const entry = { node, codePath: state.codePath };
+      const known = allReleases.get(key);
+      if (known) known.push(entry);
+      else allReleases.set(key, [entry]);
+    }
   }
 
   function analyse(state: PathState<Key>): void {
     const returned = new Set(state.codePath.returnedSegments);
     const thrown = new Set(state.codePath.thrownSegments);
+    const releasesByKey = new Map<Key, Event<Key>[]>();
+    for (const release of state.releases) {
+      const known = releasesByKey.get(release.key);
+      if (known) known.push(release);
+      else releasesByKey.set(release.key, [release]);
+    }
     for (const acquire of state.acquires) {
-      const releases = state.releases.filter((r) => r.key === acquire.key);
+      const releases = releasesByKey.get(acquire.key) ?? [];
       const releasingSegments = new Set<CodePathSegment>();
       for (const r of releases) for (const s of r.segments) releasingSegments.add(s);
       let leaksOnReturn = false;
@@ -124,7 +135,7 @@ export function createPairingTracker<Key>(options: PairingTrackerOptions<Key>): 
         key: acquire.key,
         acquireNode: acquire.node,
         releases: releases.map((r) => r.node),
-        releasesElsewhere: allReleases.filter((r) => r.key === acquire.key && r.codePath !== state.codePath).map((r) => r.node),
+        releasesElsewhere: (allReleases.get(acquire.key) ?? []).filter((r) => r.codePath !== state.codePath).map((r) => r.node),
         leaksOnReturn,
         leaksOnThrow,
         owner: state.owner,

@@ -1,12 +1,12 @@
 /**
  * Per rule: substrings without which a file cannot contain one of its findings. Detection
- * knowledge, so it lives in core: every detector returns no listeners for a file without
- * TRACED_CODE_TRIGGERS (core/otel-api.ts), and a detector whose list is narrower also for a file
- * without one of its own; the codemod skips, without parsing it, a file that mentions none of a
- * rule's triggers (nor a configured `apiModules` or `spanWrappers` name). A rule without an entry
+ * knowledge, so it lives in core: every detector returns no listeners for a file without traced
+ * code (TRACED_CODE_TRIGGERS in core/otel-api.ts, or a configured `apiModules`/`spanWrappers`
+ * name), and a detector whose list is narrower also for a file without one of its own; the codemod
+ * skips such a file without parsing it (mayContainFinding, the same test). A rule without an entry
  * is never skipped, so a new rule is safe by default.
  */
-import { TRACED_CODE_TRIGGERS } from './otel-api.js';
+import { mayContainTracedCode, TRACED_CODE_TRIGGERS } from './otel-api.js';
 import type { OtelContextSettings } from './settings.js';
 
 /** "Traced code" (core/traced-code.ts): the API (`context.with`, …), span starts, ALS-only code. */
@@ -28,12 +28,19 @@ export const RULE_TRIGGERS = {
 
 const TRIGGERS_BY_NAME: Readonly<Record<string, readonly string[] | undefined>> = RULE_TRIGGERS;
 
-/** Whether `source` may contain a finding of one of `rules` (cheap text test, no parse). */
+/**
+ * Whether `source` may contain a finding of one of `rules` (cheap text test, no parse): the same
+ * test as the detectors' per-file gates — traced code (TRACED_CODE_TRIGGERS or a configured
+ * `apiModules`/`spanWrappers` name) and, for a rule with a narrower list, one of its own triggers.
+ * (With `checkAllProducers`, which the codemod never sets, require-context-propagation also runs
+ * in files without traced code.)
+ */
 export function mayContainFinding(source: string, rules: readonly string[], settings: Partial<OtelContextSettings> = {}): boolean {
-  const configured = [...(settings.apiModules ?? []), ...(settings.spanWrappers ?? [])];
-  if (configured.some((name) => name.length > 0 && source.includes(name))) return true;
+  const tracedCode = mayContainTracedCode(source, { apiModules: settings.apiModules ?? [], spanWrappers: settings.spanWrappers ?? [] });
   return rules.some((rule) => {
     const triggers = TRIGGERS_BY_NAME[rule];
-    return triggers === undefined || triggers.some((trigger) => source.includes(trigger));
+    if (triggers === undefined) return true;
+    if (!tracedCode) return false;
+    return triggers === TRACED_CODE || triggers.some((trigger) => source.includes(trigger));
   });
 }

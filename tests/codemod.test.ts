@@ -219,6 +219,24 @@ describe('createCodemod', () => {
     expect(mayContainFinding('setTimeout(f)', ['no-unbound-timer'])).toBe(false);
     expect(mayContainFinding('withSpan(f)', ['no-unbound-timer'], { spanWrappers: ['withSpan'] })).toBe(true);
     expect(mayContainFinding("import x from '@acme/otel'", ['no-unbound-timer'], { apiModules: ['@acme/otel'] })).toBe(true);
+    // a narrower list needs traced code too, as the detectors' gates do
+    expect(mayContainFinding('el.attachEvent("x", f)', ['no-unpaired-context-attach'])).toBe(false);
+    expect(mayContainFinding("import { context } from '@acme/otel'; context.attach(c)", ['no-unpaired-context-attach'], { apiModules: ['@acme/otel'] })).toBe(true);
+    expect(mayContainFinding("import { trace } from '@opentelemetry/api'; setTimeout(f)", ['require-span-end'])).toBe(false);
+  });
+
+  it('never skips a fixture with findings: the pre-filter lets through every `before` fixture of its rule', async () => {
+    const { readdirSync: list, readFileSync: read } = await import('node:fs');
+    let checked = 0;
+    for (const rule of list(join(ROOT, 'fixtures'), { withFileTypes: true }).filter((e) => e.isDirectory()).map((e) => e.name)) {
+      for (const name of list(join(ROOT, 'fixtures', rule)).filter((n) => /\.input\.[cm]?[jt]sx?$/.test(n))) {
+        const sidecar = join(ROOT, 'fixtures', rule, name.replace(/\.input\..*$/, '.json'));
+        const settings = existsSync(sidecar) ? ((JSON.parse(read(sidecar, 'utf8')) as { settings?: object }).settings ?? {}) : {};
+        expect(mayContainFinding(read(join(ROOT, 'fixtures', rule, name), 'utf8'), [rule], settings), `${rule}/${name}`).toBe(true);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(30);
   });
 
   it('rewrites, counts fixed findings with api.stats and returns the output', () => {
