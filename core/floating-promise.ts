@@ -28,7 +28,7 @@ import { getCallOfArgument, getEnclosingFunction, getMethodName, getMethodReceiv
 import { getTimerCall } from './async-boundaries.js';
 import { ensureApiMembers } from './edits.js';
 import type { Edit, Finding, FindingSuggestion } from './findings.js';
-import { getOtelApi, getSpanStartKind, fileMayContainTracedCode } from './otel-api.js';
+import { API, getOtelApi, getSpanStartKind, fileMayContainTracedCode } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
 import { createPromiseTypeChecker } from './promise-types.js';
 import { createSpanRegionTracker, resolveFunction } from './traced-code.js';
@@ -80,6 +80,9 @@ export function createFloatingPromiseDetector(
     if (!types && promise.type !== AST_NODE_TYPES.CallExpression && promise.type !== AST_NODE_TYPES.NewExpression) return;
     const scope = getSpanScope(statement);
     if (!scope || knowledge.isHandled(promise) || !isPromise(promise)) return;
+    // The span ends inside the promise's own continuation (`.then(() => span.end())`, an async
+    // callback that ends it after its awaits): the work cannot outlive it.
+    if (endsScopeSpan(scope, promise)) return;
     const data = { scope: describeScope(scope), manager };
     const messageId: FloatingPromiseMessageId = voided
       ? orphans ? 'voidedPromiseOrphaned' : 'voidedPromiseInSpan'
@@ -93,13 +96,45 @@ export function createFloatingPromiseDetector(
     onFinding({ messageId, data, node: statement.expression, suggestions });
   }
 
+  /** Whether `node` contains `<span>.end()` for the span of `scope` (by name: the variable, the callback's parameter, the span in `trace.setSpan(..)`). */
+  function endsScopeSpan(scope: TraceScope, node: TSESTree.Node): boolean {
+    const name = scopeSpanName(scope);
+    if (name === undefined) return false;
+    let found = false;
+    walk(node, (inner) => {
+      if (found) return false;
+      if (inner.type === AST_NODE_TYPES.CallExpression && getMethodName(inner) === 'end') {
+        const receiver = getMethodReceiver(inner);
+        if (receiver?.type === AST_NODE_TYPES.Identifier && receiver.name === name) found = true;
+      }
+      return !found;
+    });
+    return found;
+  }
+
+  function scopeSpanName(scope: TraceScope): string | undefined {
+    if (scope.kind === 'inactive-span') return scope.name;
+    if (scope.kind === 'startActiveSpan') {
+      const param = scope.fn.params[0];
+      return param?.type === AST_NODE_TYPES.Identifier ? param.name : undefined;
+    }
+    if (scope.kind === 'context.with') {
+      const ctx = scope.call.arguments[0];
+      const setSpan = ctx && unwrapTypeScriptExpression(ctx);
+      if (setSpan?.type !== AST_NODE_TYPES.CallExpression || api.calleePath(setSpan) !== API('trace.setSpan')) return undefined;
+      const span = setSpan.arguments[1];
+      return span?.type === AST_NODE_TYPES.Identifier ? span.name : undefined;
+    }
+    return undefined;
+  }
+
   /** The trace scope of `statement`, if its function is the scope's own or runs synchronously inside it. */
   function getSpanScope(statement: TSESTree.Node): TraceScope | undefined {
     const scope = regions.getTraceScope(statement);
     if (!scope || scope.kind === 'als.run') return undefined;
     const owner = scope.kind === 'inactive-span' ? getEnclosingFunction(scope.declarator) : scope.fn;
     for (let fn = getEnclosingFunction(statement); fn !== owner; fn = getEnclosingFunction(fn)) {
-      if (!fn || !runsSynchronously(fn)) return undefined;
+      if (!fn || !runsSynchronously(api, fn)) return undefined;
     }
     return scope;
   }
@@ -205,15 +240,16 @@ export function createFloatingPromiseDetector(
   };
 }
 
-/** Array methods and a `new Promise` executor run their callback before the call returns. */
-function runsSynchronously(fn: FunctionNode): boolean {
+/** Array methods, a `new Promise` executor and `context.with` run their callback before the call returns. */
+function runsSynchronously(api: OtelApi, fn: FunctionNode): boolean {
   const site = getCallOfArgument(fn);
   if (!site) return false;
   if (site.call.type === AST_NODE_TYPES.NewExpression) {
     return site.call.callee.type === AST_NODE_TYPES.Identifier && site.call.callee.name === 'Promise' && site.index === 0;
   }
   const method = getMethodName(site.call);
-  return method !== undefined && SYNC_CALLBACK_METHODS.has(method);
+  if (method !== undefined && SYNC_CALLBACK_METHODS.has(method)) return true;
+  return site.index === 1 && api.calleePath(site.call) === API('context.with');
 }
 
 /** A short name for the detached work: `audit.write(..)` → `audit.write`. */

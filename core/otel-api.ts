@@ -2,7 +2,7 @@
  * Recognition of the OpenTelemetry API (by import tracing) and of "traced code".
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import { getCallbackArgument, getMethodName, isFunctionLike, unwrapTypeScriptExpression, getDottedName } from './ast.js';
 import type { FunctionNode } from './ast.js';
 import { createBindingResolver, OTEL_API_MODULE } from './module-bindings.js';
@@ -27,6 +27,8 @@ export interface ApiImports {
 }
 
 export interface OtelApi {
+  /** The file the API was resolved in. */
+  sourceCode: Readonly<TSESLint.SourceCode>;
   settings: OtelContextSettings;
   resolver: BindingResolver;
   /** The resolved path of a call's callee. */
@@ -154,6 +156,7 @@ export function getOtelApi(context: Readonly<TSESLint.RuleContext<string, readon
   }
 
   const api: OtelApi = {
+    sourceCode,
     settings,
     resolver,
     calleePath: (call) => resolver.pathOf(call.callee),
@@ -249,6 +252,7 @@ export function getTracedCallback(api: OtelApi, fn: TSESTree.Node): TracedCallba
   if (path === API('context.with') && index === 1) {
     const ctx = call.arguments[0];
     if (ctx && api.resolver.pathOf(ctx) === API('ROOT_CONTEXT')) return undefined;
+    if (ctx && getSpanlessContextChange(api, ctx) !== undefined) return undefined;
     return { kind: 'context.with', fn, call };
   }
   // `context.bind(trace.setSpan(ctx, span), fn)`: fn runs with `span` active.
@@ -266,6 +270,33 @@ export function getTracedCallback(api: OtelApi, fn: TSESTree.Node): TracedCallba
     return { kind: 'als.run', fn, call };
   }
   return undefined;
+}
+
+const BAGGAGE_CHANGES = new Set([API('propagation.setBaggage'), API('propagation.deleteBaggage')]);
+const TRACING_REMOVALS = new Set([API('trace.deleteSpan'), '@opentelemetry/core:suppressTracing']);
+
+/**
+ * A context that makes no span active, passed to `context.with`: `'baggage'` when it is the
+ * current context with other baggage (`propagation.setBaggage(context.active(), ..)`: the callback
+ * runs in the same trace as its caller), `'no-tracing'` when it removes the span or suppresses
+ * tracing (`trace.deleteSpan(..)`, `suppressTracing(..)` from `@opentelemetry/core`: nothing in
+ * the callback belongs to a trace). Follows one `const` holding such a call.
+ */
+export function getSpanlessContextChange(api: OtelApi, ctx: TSESTree.Node): 'baggage' | 'no-tracing' | undefined {
+  let expression = unwrapTypeScriptExpression(ctx);
+  if (expression.type === AST_NODE_TYPES.Identifier) {
+    const variable = ASTUtils.findVariable(api.sourceCode.getScope(expression), expression);
+    const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+    if (def?.type !== 'Variable' || def.parent.kind !== 'const' || !def.node.init) return undefined;
+    expression = unwrapTypeScriptExpression(def.node.init);
+  }
+  if (expression.type !== AST_NODE_TYPES.CallExpression) return undefined;
+  const path = api.calleePath(expression);
+  if (path !== undefined && TRACING_REMOVALS.has(path)) return 'no-tracing';
+  if (path === undefined || !BAGGAGE_CHANGES.has(path)) return undefined;
+  const base = expression.arguments[0];
+  const active = base && unwrapTypeScriptExpression(base);
+  return active?.type === AST_NODE_TYPES.CallExpression && api.calleePath(active) === API('context.active') ? 'baggage' : undefined;
 }
 
 function matchesSpanWrapper(api: OtelApi, call: TSESTree.CallExpression): boolean {

@@ -75,7 +75,12 @@ export function createSpanEndDetector(
         });
         return;
       }
-      const throwing = findUnprotectedThrowingNodes(info.fn, info.from, result.releases, (node) => isSafe(api, info.variable, node));
+      const throwing = findUnprotectedThrowingNodes(
+        info.fn,
+        info.from,
+        result.releases,
+        (node) => isSafe(api, info.variable, node) || isOtherSpanMethodCall(node),
+      );
       const first = throwing[0];
       if (first) {
         onFinding({
@@ -87,6 +92,15 @@ export function createSpanEndDetector(
       }
     },
   });
+
+  /** `other.end()`, `other.setAttribute(..)` on another span of this file: span methods never throw (API contract). */
+  function isOtherSpanMethodCall(node: TSESTree.CallExpression | TSESTree.NewExpression | TSESTree.AwaitExpression): boolean {
+    if (node.type !== AST_NODE_TYPES.CallExpression || !SPAN_METHODS.has(getMethodName(node) ?? '')) return false;
+    const receiver = getMethodReceiver(node);
+    if (receiver?.type !== AST_NODE_TYPES.Identifier) return false;
+    const variable = ASTUtils.findVariable(sourceCode.getScope(receiver), receiver);
+    return variable !== null && acquired.has(variable);
+  }
 
   function endCallVariable(node: TSESTree.CallExpression): Variable | undefined {
     if (getMethodName(node) !== 'end') return undefined;

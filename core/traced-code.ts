@@ -13,7 +13,7 @@ import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
 import { contains, getCallOfArgument, getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
 import { getTimerCall } from './async-boundaries.js';
-import { API, getSpanStartKind, getTracedCallback, hasExplicitParentContext, isActiveContextRead } from './otel-api.js';
+import { API, getSpanlessContextChange, getSpanStartKind, getTracedCallback, hasExplicitParentContext, isActiveContextRead } from './otel-api.js';
 import type { OtelApi, TracedCallback } from './otel-api.js';
 
 /** A span started with `startSpan` that nothing made active (yet) and that has not ended. */
@@ -52,6 +52,11 @@ export function isPassThroughCallback(api: OtelApi, fn: FunctionNode): boolean {
   if (site.index === 1 && api.calleePath(call) === API('context.bind')) {
     const ctx = call.arguments[0];
     return ctx !== undefined && api.resolver.pathOf(ctx) !== API('ROOT_CONTEXT');
+  }
+  // `context.with(propagation.setBaggage(context.active(), ..), fn)`: fn runs in the caller's trace.
+  if (site.index === 1 && api.calleePath(call) === API('context.with')) {
+    const ctx = call.arguments[0];
+    return ctx !== undefined && getSpanlessContextChange(api, ctx) === 'baggage';
   }
   const method = getMethodName(call);
   if (method !== undefined && (SYNC_CALLBACK_METHODS.has(method) || PROMISE_CALLBACK_METHODS.has(method))) return true;

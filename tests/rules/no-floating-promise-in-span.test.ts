@@ -142,8 +142,136 @@ export class Repo {
 }`,
     },
 
+    {
+      name: 'the span ends inside the promise: in its .then callback, or after the awaits of the async callback',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('t');
+declare function query(): Promise<number>;
+export function handler(done: () => void) {
+  const span = tracer.startSpan('parent');
+  context.with(trace.setSpan(context.active(), span), async () => {
+    await query();
+    span.end();
+    done();
+  });
+}
+export function chain(done: () => void) {
+  const span = tracer.startSpan('parent');
+  context.with(trace.setSpan(context.active(), span), () => {
+    query().then(() => { span.end(); done(); });
+  });
+}
+export function active() {
+  tracer.startActiveSpan('a', (s) => {
+    query().finally(() => s.end());
+  });
+}`,
+    },
+    {
+      name: 'context.with a context that adds only baggage, or suppresses tracing, is not a span: nothing to outlive',
+      code: `
+import { context, propagation } from '@opentelemetry/api';
+import { suppressTracing } from '@opentelemetry/core';
+declare function consume(): Promise<void>;
+export function test(done: () => void) {
+  const ctx = propagation.setBaggage(context.active(), propagation.createBaggage({ k: { value: 'v' } }));
+  context.with(ctx, () => {
+    consume().then(() => done());
+  });
+  context.with(suppressTracing(context.active()), () => {
+    consume().then(() => done());
+  });
+}`,
+    },
   ],
   invalid: [
+    {
+      name: 'baggage-only context.with inside a span: its callback is still in the span (pass-through)',
+      code: `
+import { context, propagation, trace } from '@opentelemetry/api';
+declare function consume(): Promise<void>;
+export function f() {
+  trace.getTracer('t').startActiveSpan('job', (span) => {
+    context.with(propagation.setBaggage(context.active(), propagation.createBaggage({})), () => {
+      consume().then(() => undefined);
+    });
+    span.end();
+  });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'floatingPromiseInSpan',
+          line: 7,
+          column: 7,
+          suggestions: [
+            { messageId: 'detachInOwnSpan', output: `
+import { context, propagation, trace, SpanStatusCode } from '@opentelemetry/api';
+declare function consume(): Promise<void>;
+export function f() {
+  trace.getTracer('t').startActiveSpan('job', (span) => {
+    context.with(propagation.setBaggage(context.active(), propagation.createBaggage({})), () => {
+      trace.getTracer('detached').startActiveSpan('consume', {}, trace.setSpan(context.active(), span), (detached) => consume().then(() => undefined).then(() => detached.end(), (error) => {
+        detached.recordException(error);
+        detached.setStatus({ code: SpanStatusCode.ERROR });
+        detached.end();
+      }));
+    });
+    span.end();
+  });
+}` },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'a span ended inside the promise of another span does not count: work still outlives this one',
+      code: `
+import { trace } from '@opentelemetry/api';
+declare function query(): Promise<number>;
+export function f() {
+  const other = trace.getTracer('t').startSpan('other');
+  trace.getTracer('t').startActiveSpan('job', (span) => {
+    query().then(() => other.end());
+    span.end();
+  });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'floatingPromiseInSpan',
+          line: 7,
+          column: 5,
+          suggestions: [
+            { messageId: 'awaitPromise', output: `
+import { trace } from '@opentelemetry/api';
+declare function query(): Promise<number>;
+export function f() {
+  const other = trace.getTracer('t').startSpan('other');
+  trace.getTracer('t').startActiveSpan('job', async (span) => {
+    await query().then(() => other.end());
+    span.end();
+  });
+}` },
+            { messageId: 'detachInOwnSpan', output: `
+import { trace, SpanStatusCode, context } from '@opentelemetry/api';
+declare function query(): Promise<number>;
+export function f() {
+  const other = trace.getTracer('t').startSpan('other');
+  trace.getTracer('t').startActiveSpan('job', (span) => {
+    trace.getTracer('detached').startActiveSpan('query', {}, trace.setSpan(context.active(), span), (detached) => query().then(() => other.end()).then(() => detached.end(), (error) => {
+      detached.recordException(error);
+      detached.setStatus({ code: SpanStatusCode.ERROR });
+      detached.end();
+    }));
+    span.end();
+  });
+}` },
+          ],
+        },
+      ],
+    },
     {
       name: 'async-local-storage: fire-and-forget async call inside startActiveSpan (3a/3b): await first',
       code: `

@@ -21,6 +21,21 @@ export async function getUser(id: string) {
 }`,
     },
     {
+      name: "other spans' methods between start and end never throw (span methods do not throw, by the API contract)",
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function nested() {
+  const span0 = tracer.startSpan('root');
+  const span1 = tracer.startSpan('child');
+  const span2 = tracer.startSpan('grandchild');
+  span2.setAttribute('k', 1);
+  span2.end();
+  span1.end();
+  span0.end();
+}`,
+    },
+    {
       name: 'ended on every branch with nothing that can throw in between',
       code: `
 import { trace } from '@opentelemetry/api';
