@@ -30,7 +30,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
-import { getCallOfArgument, getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
+import { contains, getCallOfArgument, getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
 import { getTimerCall } from './async-boundaries.js';
 import { createCallbackOwnership } from './callback-owner.js';
 import { mergeListeners } from './callbacks.js';
@@ -66,6 +66,11 @@ interface LateRead {
 }
 
 const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
+const TEST_RUNNER_FUNCTIONS = new Set([
+  'it', 'test', 'specify', 'describe', 'suite', 'before', 'beforeEach', 'after', 'afterEach', 'beforeAll', 'afterAll',
+  'setup', 'teardown', 'suiteSetup', 'suiteTeardown',
+]);
+const TEST_RUNNER_MODULES = new Set(['vitest', 'mocha', '@jest/globals', 'node:test', 'bun:test']);
 const LOOPS = new Set<string>([
   AST_NODE_TYPES.ForStatement, AST_NODE_TYPES.ForInStatement, AST_NODE_TYPES.ForOfStatement,
   AST_NODE_TYPES.WhileStatement, AST_NODE_TYPES.DoWhileStatement,
@@ -108,6 +113,10 @@ export function createLateContextCaptureDetector(
 
   function isAfterAwait(fn: FunctionNode, position: TSESTree.Node): boolean {
     return awaitsOf(fn).some((node) => {
+      // `return await x` / `throw await x`: the function leaves right after it, so nothing of it
+      // runs after that await — except a `finally` block around it.
+      const exit = getExitAfter(node);
+      if (exit && !contains(exit, position) && !inFinallyAround(node, position, fn)) return false;
       const end = node.type === AST_NODE_TYPES.ForOfStatement ? node.right.range[1] : node.range[1];
       if (end <= position.range[0]) return true;
       for (let loop = node.parent; loop && loop !== fn; loop = loop.parent) {
@@ -118,10 +127,18 @@ export function createLateContextCaptureDetector(
   }
 
   /** The statement of a statement list that contains `node` (or the arrow body), without leaving its function. */
-  function getAnchor(node: TSESTree.Node): Anchor | undefined {
+  /**
+   * Where the capture goes for a boundary at `node`: before its statement, in the innermost
+   * statement list that also holds `reader` (so that the capture is in scope at the read: an
+   * `await` in a `try` block read from its `finally` is captured before the `try`).
+   */
+  function getAnchor(node: TSESTree.Node, reader?: TSESTree.Node): Anchor | undefined {
     for (let current: TSESTree.Node = node; current.parent; current = current.parent) {
       const parent: TSESTree.Node = current.parent;
-      if (parent.type === AST_NODE_TYPES.BlockStatement || parent.type === AST_NODE_TYPES.SwitchCase) return { kind: 'statement', node: current };
+      if (parent.type === AST_NODE_TYPES.BlockStatement || parent.type === AST_NODE_TYPES.SwitchCase) {
+        if (reader && !contains(parent, reader)) continue;
+        return { kind: 'statement', node: current };
+      }
       if (parent.type === AST_NODE_TYPES.ArrowFunctionExpression && parent.body === current) return { kind: 'arrow-body', arrow: parent };
       if (parent.type === AST_NODE_TYPES.Program || isFunctionLike(parent)) return undefined;
     }
@@ -139,7 +156,7 @@ export function createLateContextCaptureDetector(
     for (let fn = getEnclosingFunction(read); fn; fn = getEnclosingFunction(fn)) {
       if (awaitsLoseContext && isAfterAwait(fn, position)) {
         const first = awaitsOf(fn)[0];
-        found({ text: 'after an await', anchor: first && getAnchor(first) });
+        found({ text: 'after an await', anchor: first && getAnchor(first, position) });
       }
       position = fn;
       if (ownership.getOwner(fn)) continue;
@@ -165,9 +182,48 @@ export function createLateContextCaptureDetector(
       if (isPassThroughCallback(api, fn)) continue;
       // zone.js runs a listener in the zone it was registered in (5a, 5b).
       if (manager === 'zone' && call && getListenerRegistration(sourceCode, call)?.listener === fn) continue;
+      // A test runner calls its callbacks from the root context: there is no caller's context to keep.
+      if (call && isTestRunnerCall(call)) return undefined;
       break;
     }
     return inner && outer ? { inner, outer } : undefined;
+  }
+
+  /** `it(..)`, `test.only(..)`, `beforeEach(..)`: global, or imported from a test runner. */
+  function isTestRunnerCall(call: TSESTree.CallExpression): boolean {
+    let callee = unwrapTypeScriptExpression(call.callee);
+    // `it.only(..)`, `test.concurrent(..)`, `test.each(table)(..)`
+    while (callee.type === AST_NODE_TYPES.MemberExpression || callee.type === AST_NODE_TYPES.CallExpression) {
+      callee = unwrapTypeScriptExpression(callee.type === AST_NODE_TYPES.MemberExpression ? callee.object : callee.callee);
+    }
+    if (callee.type !== AST_NODE_TYPES.Identifier || !TEST_RUNNER_FUNCTIONS.has(callee.name)) return false;
+    const path = api.resolver.pathOf(callee);
+    if (path === undefined) return false;
+    const separator = path.lastIndexOf(':');
+    const module = path.slice(0, separator);
+    return path.slice(separator + 1) === callee.name && (module === 'global' || TEST_RUNNER_MODULES.has(module));
+  }
+
+  /**
+   * The `return`/`throw` statement (or expression body of an arrow function) whose expression
+   * holds `node` (an `await`): the function leaves once it is evaluated. Undefined otherwise.
+   */
+  function getExitAfter(node: TSESTree.Node): TSESTree.Node | undefined {
+    let child: TSESTree.Node = node;
+    for (let current: TSESTree.Node | undefined = node.parent; current; child = current, current = current.parent) {
+      if (current.type === AST_NODE_TYPES.ReturnStatement || current.type === AST_NODE_TYPES.ThrowStatement) return current;
+      if (current.type === AST_NODE_TYPES.ArrowFunctionExpression) return current.body === child && child.type !== AST_NODE_TYPES.BlockStatement ? child : undefined;
+      if (isFunctionLike(current) || /Statement$|Declaration$/.test(current.type)) return undefined;
+    }
+    return undefined;
+  }
+
+  /** Whether `position` is in the `finally` block of a `try` (of `fn`) whose block holds `node`. */
+  function inFinallyAround(node: TSESTree.Node, position: TSESTree.Node, fn: FunctionNode): boolean {
+    for (let current: TSESTree.Node | undefined = node.parent; current && current !== fn; current = current.parent) {
+      if (current.type === AST_NODE_TYPES.TryStatement && current.finalizer && contains(current.finalizer, position)) return true;
+    }
+    return false;
   }
 
   function readText(read: LateRead): string {

@@ -110,8 +110,94 @@ setInterval(() => { while (jobs.length) jobs.shift()?.(); }, 10);`,
 const context = { active: () => ({}) };
 export async function f() { await null; return context.active(); }`,
     },
+    {
+      name: 'zone: the only await is on an early-return path, so no await precedes the reads at run time (hapi)',
+      settings: under('zone'),
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('t');
+declare function method(): Promise<void>;
+export const handler = async function () {
+  if (trace.getSpan(context.active()) === undefined) {
+    return await method();
+  }
+  const span = tracer.startSpan('ext', undefined, context.active());
+  try {
+    return await context.with(trace.setSpan(context.active(), span), method);
+  } finally {
+    span.end();
+  }
+};`,
+    },
+    {
+      name: 'zone and stack: a test runner calls its callbacks from the root context, so there is no caller context to keep',
+      settings: under('stack'),
+      code: `
+import { context, trace } from '@opentelemetry/api';
+import { it } from 'vitest';
+declare function startServer(): Promise<void>;
+const tracer = trace.getTracer('t');
+it('creates child spans', async () => {
+  const rootSpan = tracer.startSpan('rootSpan', {}, context.active());
+  await startServer();
+  await context.with(trace.setSpan(context.active(), rootSpan), async () => {
+    rootSpan.end();
+  });
+});
+describe('suite', () => {
+  beforeEach(async () => {
+    await startServer();
+    trace.getActiveSpan()?.addEvent('ready');
+  });
+  it.only('then', () => Promise.resolve().then(() => trace.getActiveSpan()?.end()));
+});`,
+    },
   ],
   invalid: [
+    {
+      name: 'zone: a read in the finally block after "return await" runs after the await; the capture goes before the try',
+      settings: under('zone'),
+      code: `
+import { trace } from '@opentelemetry/api';
+export async function run(work: () => Promise<void>) {
+  try {
+    return await work();
+  } finally {
+    trace.getActiveSpan()?.addEvent('done');
+  }
+}`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+export async function run(work: () => Promise<void>) {
+  const ctx = context.active();
+  try {
+    return await work();
+  } finally {
+    trace.getSpan(ctx)?.addEvent('done');
+  }
+}`,
+      errors: [{ messageId: 'lateContextRead', line: 7, column: 5 }],
+    },
+    {
+      name: 'zone: a read later in the same return expression runs after its await',
+      settings: under('zone'),
+      code: `
+import { context } from '@opentelemetry/api';
+declare function send(body: unknown, target: unknown): Promise<void>;
+declare function load(): Promise<unknown>;
+export async function forward() {
+  return send(await load(), context.active());
+}`,
+      output: `
+import { context } from '@opentelemetry/api';
+declare function send(body: unknown, target: unknown): Promise<void>;
+declare function load(): Promise<unknown>;
+export async function forward() {
+  const ctx = context.active();
+  return send(await load(), ctx);
+}`,
+      errors: [{ messageId: 'lateContextRead', line: 6, column: 29 }],
+    },
     {
       name: 'zone: every read after the first await shares one capture (7c, 9a inject)',
       settings: under('zone'),
