@@ -13,6 +13,14 @@
  * site, so after one fix the other sites are still found. Any other use of `span` (passed to a
  * function, stored, returned) means someone else may activate it: the span is skipped.
  *
+ * Work that is all inside site-local activations of `span` itself (a callback that *is* the
+ * activation, `(req, next) => context.with(trace.setSpan(context.active(), span), next)`) already
+ * has `span` as parent: its `context.active()` only builds the context that activates `span`.
+ * Calling a function runs its body, not the functions it creates and returns or stores (a
+ * middleware factory): those count only when they run right there (array and promise callbacks, a
+ * `new Promise` executor, `startActiveSpan`/`context.with` callbacks, timer callbacks, which take
+ * the current context).
+ *
  * One defect, one finding: timer callbacks are `no-unbound-timer`'s (`timerExpectsInactiveSpan`),
  * so this detector never looks inside them nor at the timer call.
  *
@@ -25,9 +33,9 @@ import { contains, getCallOfArgument, getEnclosingFunction, getMethodName, isFun
 import { getTimerCall } from './async-boundaries.js';
 import { ensureApiMembers, surround, wrapInBind } from './edits.js';
 import type { Edit, Finding } from './findings.js';
-import { API, getOtelApi, getSpanStartKind, hasExplicitParentContext, fileMayContainTracedCode } from './otel-api.js';
+import { API, getOtelApi, getSpanStartKind, getTracedCallback, hasExplicitParentContext, isActiveContextRead, fileMayContainTracedCode } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
-import { doesTracedWork, resolveFunction } from './traced-code.js';
+import { doesTracedWork, isPassThroughCallback, resolveFunction } from './traced-code.js';
 
 export type InactiveParentMessageId = 'childSpanWithoutParent' | 'tracedCallWithoutParent' | 'callbackWithoutParent';
 
@@ -53,6 +61,7 @@ export function createInactiveParentDetector(
     if (!variable || declarator.id.type !== AST_NODE_TYPES.Identifier) return;
     const covered = getCoveredFunctions(api, variable);
     if (!covered) return;
+    const expectsParent = createParentNeedCheck(sourceCode, api, variable, covered);
     const name = variable.name;
     const block = declarator.parent.parent;
     const owner = getEnclosingFunction(declarator);
@@ -81,7 +90,7 @@ export function createInactiveParentDetector(
         return true;
       }
       const callee = resolveFunction(sourceCode, node.callee);
-      if (callee && doesTracedWork(sourceCode, api, callee)) {
+      if (callee && doesTracedWork(sourceCode, api, callee) && expectsParent(callee, 'call')) {
         onFinding({
           messageId: 'tracedCallWithoutParent',
           data: { span: name, callee: sourceCode.getText(node.callee) },
@@ -93,7 +102,7 @@ export function createInactiveParentDetector(
       if (api.calleePath(node)?.startsWith(API('')) || SYNC_CALLBACK_METHODS.has(getMethodName(node) ?? '')) return true;
       for (const argument of node.arguments) {
         const fn = resolveFunction(sourceCode, argument);
-        if (!fn || !doesTracedWork(sourceCode, api, fn)) continue;
+        if (!fn || !doesTracedWork(sourceCode, api, fn) || !expectsParent(fn, 'callback')) continue;
         onFinding({
           messageId: 'callbackWithoutParent',
           data: { span: name, callee: sourceCode.getText(node.callee) },
@@ -151,6 +160,70 @@ function isPassThrough(fn: FunctionNode): boolean {
     return site.call.callee.type === AST_NODE_TYPES.Identifier && site.call.callee.name === 'Promise' && site.index === 0;
   }
   return SYNC_CALLBACK_METHODS.has(getMethodName(site.call) ?? '');
+}
+
+/**
+ * Whether running `fn` does traced work that would take `span` as parent if it were active — a
+ * refinement of `doesTracedWork` for one span. Not counted: the callbacks `span` is activated for
+ * (`covered`), and a `context.active()` that only builds the context activating `span`
+ * (`trace.setSpan(context.active(), span)`). With `'call'` (a call of `fn` at the site) only what
+ * the call runs counts: `fn`'s body and the nested callbacks that run in the context they are
+ * created in, not functions it creates and returns or stores for later. With `'callback'` (`fn` is
+ * handed to another API) every nested function counts, as in `doesTracedWork`. Functions of this
+ * file that `fn` calls are looked at as calls.
+ */
+function createParentNeedCheck(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  api: OtelApi,
+  variable: TSESLint.Scope.Variable,
+  covered: ReadonlySet<TSESTree.Node>,
+): (fn: FunctionNode, mode: 'call' | 'callback') => boolean {
+  const spanReferences = new Set<TSESTree.Node>(variable.references.map((reference) => reference.identifier));
+  const callResults = new Map<FunctionNode, boolean>();
+  const visiting = new Set<FunctionNode>();
+
+  /** `context.active()` as the context of `trace.setSpan(.., span)`: it builds `span`'s activation. */
+  const buildsActivation = (call: TSESTree.CallExpression): boolean => {
+    if (api.calleePath(call) !== API('context.active')) return false;
+    const setSpan = call.parent;
+    if (setSpan.type !== AST_NODE_TYPES.CallExpression || setSpan.arguments[0] !== call || api.calleePath(setSpan) !== API('trace.setSpan')) return false;
+    const target = setSpan.arguments[1];
+    return target !== undefined && spanReferences.has(unwrapTypeScriptExpression(target));
+  };
+
+  const runsNow = (fn: FunctionNode): boolean => {
+    const traced = getTracedCallback(api, fn);
+    if (traced) return api.calleePath(traced.call) !== API('context.bind');
+    return isPassThroughCallback(api, fn);
+  };
+
+  function check(fn: FunctionNode, mode: 'call' | 'callback'): boolean {
+    if (mode === 'call') {
+      const cached = callResults.get(fn);
+      if (cached !== undefined) return cached;
+    }
+    if (visiting.has(fn)) return false;
+    visiting.add(fn);
+    let found = false;
+    walk(fn.body, (node) => {
+      if (found) return false;
+      if (isFunctionLike(node)) return !covered.has(node) && (mode === 'callback' || runsNow(node));
+      if (node.type !== AST_NODE_TYPES.CallExpression) return true;
+      if ((getSpanStartKind(node) && !hasExplicitParentContext(node)) || (isActiveContextRead(api, node) && !buildsActivation(node))) {
+        found = true;
+        return false;
+      }
+      const callee = resolveFunction(sourceCode, node.callee);
+      if (callee && callee !== fn && check(callee, 'call')) found = true;
+      return !found;
+    });
+    visiting.delete(fn);
+    // A result reached while a caller is still being visited may have cut a cycle short.
+    if (mode === 'call' && (found || visiting.size === 0)) callResults.set(fn, found);
+    return found;
+  }
+
+  return check;
 }
 
 /**

@@ -118,6 +118,51 @@ export function f() {
   span.end();
 }`,
     },
+    {
+      name: 'a callback that is the activation of the span itself (koa middleware: next runs under rootSpan)',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('t');
+declare const app: { use(fn: (ctx: unknown, next: () => Promise<void>) => unknown): void };
+export async function test() {
+  const rootSpan = tracer.startSpan('rootSpan');
+  app.use((_ctx, next) => context.with(trace.setSpan(context.active(), rootSpan), next));
+  await context.with(trace.setSpan(context.active(), rootSpan), async () => { rootSpan.end(); });
+}`,
+    },
+    {
+      name: 'a called function whose traced work is all inside an activation of the span',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function f() {
+  const span = tracer.startSpan('parent');
+  const underSpan = () => context.with(trace.setSpan(context.active(), span), () => tracer.startSpan('child').end());
+  underSpan();
+  span.end();
+}`,
+    },
+    {
+      name: 'calling a middleware factory starts nothing: the middleware it returns runs later',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('t');
+declare const app: { use(fn: (ctx: unknown, next: () => Promise<void>) => unknown): void };
+const spanCreateMiddleware = () => async function mw(_ctx: unknown, next: () => Promise<void>) {
+  tracer.startSpan('foo').end();
+  await next();
+};
+function handlerFactory() {
+  const handler = () => tracer.startSpan('later').end();
+  return handler;
+}
+export async function test() {
+  const rootSpan = tracer.startSpan('rootSpan');
+  app.use(spanCreateMiddleware());
+  app.use(handlerFactory());
+  await context.with(trace.setSpan(context.active(), rootSpan), async () => { rootSpan.end(); });
+}`,
+    },
 
   ],
   invalid: [
@@ -276,6 +321,121 @@ tracer.startSpan('boot.config', undefined, trace.setSpan(context.active(), span)
 span.end();`,
       errors: [
         { messageId: 'childSpanWithoutParent', data: { span: 'span', method: 'startSpan' }, line: 5, column: 1, endLine: 5, endColumn: 17 },
+      ],
+    },
+    {
+      name: 'a middleware that starts a span, handed to app.use without any activation',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('t');
+declare const app: { use(fn: (ctx: unknown, next: () => Promise<void>) => unknown): void };
+async function mw(_ctx: unknown, next: () => Promise<void>) {
+  tracer.startSpan('foo').end();
+  await next();
+}
+export async function test() {
+  const rootSpan = tracer.startSpan('rootSpan');
+  app.use(mw);
+  app.use(async (_ctx, next) => { tracer.startSpan('inline').end(); await next(); });
+  rootSpan.end();
+}`,
+      output: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('t');
+declare const app: { use(fn: (ctx: unknown, next: () => Promise<void>) => unknown): void };
+async function mw(_ctx: unknown, next: () => Promise<void>) {
+  tracer.startSpan('foo').end();
+  await next();
+}
+export async function test() {
+  const rootSpan = tracer.startSpan('rootSpan');
+  app.use(context.bind(trace.setSpan(context.active(), rootSpan), mw));
+  app.use(context.bind(trace.setSpan(context.active(), rootSpan), async (_ctx, next) => { tracer.startSpan('inline').end(); await next(); }));
+  rootSpan.end();
+}`,
+      errors: [
+        { messageId: 'callbackWithoutParent', data: { span: 'rootSpan', callee: 'app.use' }, line: 11 },
+        { messageId: 'callbackWithoutParent', data: { span: 'rootSpan', callee: 'app.use' }, line: 12 },
+      ],
+    },
+    {
+      name: 'a callback that activates the span for next but starts a span outside that activation',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('t');
+declare const app: { use(fn: (ctx: unknown, next: () => Promise<void>) => unknown): void };
+export function test() {
+  const rootSpan = tracer.startSpan('rootSpan');
+  app.use((_ctx, next) => {
+    tracer.startSpan('before').end();
+    return context.with(trace.setSpan(context.active(), rootSpan), next);
+  });
+  rootSpan.end();
+}`,
+      output: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('t');
+declare const app: { use(fn: (ctx: unknown, next: () => Promise<void>) => unknown): void };
+export function test() {
+  const rootSpan = tracer.startSpan('rootSpan');
+  app.use(context.bind(trace.setSpan(context.active(), rootSpan), (_ctx, next) => {
+    tracer.startSpan('before').end();
+    return context.with(trace.setSpan(context.active(), rootSpan), next);
+  }));
+  rootSpan.end();
+}`,
+      errors: [{ messageId: 'callbackWithoutParent', data: { span: 'rootSpan', callee: 'app.use' }, line: 7 }],
+    },
+    {
+      name: 'a factory that starts a span in its own body, or in callbacks that run right there',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('t');
+declare const app: { use(fn: () => unknown): void };
+const makeMiddleware = () => {
+  tracer.startSpan('setup').end();
+  return () => undefined;
+};
+function persistAll(ids: string[]) {
+  ids.forEach((id) => tracer.startSpan('db.insert', { attributes: { id } }).end());
+  return () => undefined;
+}
+function later() {
+  return new Promise<void>((resolve) => { tracer.startSpan('executor').end(); resolve(); });
+}
+export async function test() {
+  const rootSpan = tracer.startSpan('rootSpan');
+  app.use(makeMiddleware());
+  persistAll(['a']);
+  await later();
+  rootSpan.end();
+}`,
+      output: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('t');
+declare const app: { use(fn: () => unknown): void };
+const makeMiddleware = () => {
+  tracer.startSpan('setup').end();
+  return () => undefined;
+};
+function persistAll(ids: string[]) {
+  ids.forEach((id) => tracer.startSpan('db.insert', { attributes: { id } }).end());
+  return () => undefined;
+}
+function later() {
+  return new Promise<void>((resolve) => { tracer.startSpan('executor').end(); resolve(); });
+}
+export async function test() {
+  const rootSpan = tracer.startSpan('rootSpan');
+  app.use(context.with(trace.setSpan(context.active(), rootSpan), () => makeMiddleware()));
+  context.with(trace.setSpan(context.active(), rootSpan), () => persistAll(['a']));
+  await context.with(trace.setSpan(context.active(), rootSpan), () => later());
+  rootSpan.end();
+}`,
+      errors: [
+        { messageId: 'tracedCallWithoutParent', data: { span: 'rootSpan', callee: 'makeMiddleware' }, line: 18 },
+        { messageId: 'tracedCallWithoutParent', data: { span: 'rootSpan', callee: 'persistAll' }, line: 19 },
+        { messageId: 'tracedCallWithoutParent', data: { span: 'rootSpan', callee: 'later' }, line: 20 },
       ],
     },
 
