@@ -86,34 +86,66 @@ export function isPromiseResolver(sourceCode: Readonly<TSESLint.SourceCode>, nod
 const CONTEXT_FREE_GLOBALS = new Set(['clearTimeout', 'clearInterval', 'clearImmediate']);
 /** Span methods that record on a span object the callback already holds: they read no context. */
 const SPAN_RECORDING_METHODS = new Set(['end', 'setAttribute', 'setAttributes', 'addEvent', 'setStatus', 'recordException', 'updateName']);
+/** Taking a listener off an emitter reads no context. */
+const REMOVAL_METHODS = new Set(['off', 'removeListener', 'removeEventListener', 'removeAllListeners']);
+const ERROR_CLASSES = new Set(['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'AggregateError']);
+const ASSERT_MODULES = new Set(['assert', 'node:assert', 'assert/strict', 'node:assert/strict']);
+
+/** An identifier not declared in this file (a global such as `console`, `Error`). */
+function isGlobal(sourceCode: Readonly<TSESLint.SourceCode>, identifier: TSESTree.Identifier): boolean {
+  const variable = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);
+  return !variable || variable.defs.length === 0;
+}
+
+/** An identifier bound to an import of `node:assert` (`assert(..)`, `assert.strictEqual(..)`). */
+function isAssert(sourceCode: Readonly<TSESLint.SourceCode>, identifier: TSESTree.Identifier): boolean {
+  const def = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier)?.defs[0];
+  if (def?.type === 'ImportBinding') return def.parent.type === AST_NODE_TYPES.ImportDeclaration && ASSERT_MODULES.has(def.parent.source.value);
+  if (def?.type !== 'Variable' || !def.node.init) return false;
+  const init = unwrapTypeScriptExpression(def.node.init);
+  const source = init.type === AST_NODE_TYPES.CallExpression && init.callee.type === AST_NODE_TYPES.Identifier && init.callee.name === 'require' ? init.arguments[0] : undefined;
+  return source?.type === AST_NODE_TYPES.Literal && typeof source.value === 'string' && ASSERT_MODULES.has(source.value);
+}
 
 /**
  * A callback whose behaviour does not depend on the context it runs in: it calls nothing but
- * promise resolvers, timer cancellations and recording methods of a span it holds
- * (`() => { done = true; }`, `reject`, `() => resolve(value)`, `() => span.end()`). A promise continuation follows the `await`, not the resolver, so
- * binding these changes nothing.
+ * promise resolvers, timer cancellations, recording methods of a span it holds, `console`,
+ * `node:assert`, listener removal, and creates nothing but errors (`() => { done = true; }`,
+ * `reject`, `() => resolve(value)`, `() => span.end()`, `() => reject(new Error('closed'))`). A
+ * promise continuation follows the `await`, not the resolver, so binding these changes nothing.
+ * A callback passed by name is looked at through its declaration in this file.
  */
 export function isContextFreeCallback(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): boolean {
   const expression = unwrapTypeScriptExpression(node);
   if (isPromiseResolver(sourceCode, expression)) return true;
-  if (!isFunctionLike(expression)) return false;
+  const fn = isFunctionLike(expression) ? expression : expression.type === AST_NODE_TYPES.Identifier ? resolveFunction(sourceCode, expression) : undefined;
+  if (!fn) return false;
   let free = true;
-  walk(expression.body, (child) => {
+  walk(fn.body, (child) => {
     if (!free) return false;
     switch (child.type) {
       case AST_NODE_TYPES.AwaitExpression:
       case AST_NODE_TYPES.YieldExpression:
-      case AST_NODE_TYPES.NewExpression:
       case AST_NODE_TYPES.TaggedTemplateExpression:
         free = false;
         return false;
+      case AST_NODE_TYPES.NewExpression: {
+        const callee = unwrapTypeScriptExpression(child.callee);
+        free = callee.type === AST_NODE_TYPES.Identifier && ERROR_CLASSES.has(callee.name) && isGlobal(sourceCode, callee);
+        return free;
+      }
       case AST_NODE_TYPES.CallExpression: {
         const callee = unwrapTypeScriptExpression(child.callee);
+        const object = callee.type === AST_NODE_TYPES.MemberExpression ? unwrapTypeScriptExpression(callee.object) : undefined;
+        const method = getMethodName(child) ?? '';
         const harmless =
-          (callee.type === AST_NODE_TYPES.Identifier && (isPromiseResolver(sourceCode, callee) || CONTEXT_FREE_GLOBALS.has(callee.name))) ||
-          (callee.type === AST_NODE_TYPES.MemberExpression &&
-            callee.object.type === AST_NODE_TYPES.Identifier &&
-            SPAN_RECORDING_METHODS.has(getMethodName(child) ?? ''));
+          (callee.type === AST_NODE_TYPES.Identifier &&
+            (isPromiseResolver(sourceCode, callee) || (CONTEXT_FREE_GLOBALS.has(callee.name) && isGlobal(sourceCode, callee)) || isAssert(sourceCode, callee))) ||
+          (object?.type === AST_NODE_TYPES.Identifier &&
+            (SPAN_RECORDING_METHODS.has(method) ||
+              (object.name === 'console' && isGlobal(sourceCode, object)) ||
+              isAssert(sourceCode, object))) ||
+          (object !== undefined && REMOVAL_METHODS.has(method));
         if (!harmless) free = false;
         return free;
       }

@@ -8,6 +8,26 @@ const RUNS_IN_EMITTER = 'listenerRunsInEmitterContext' as const;
 ruleTester.run('no-unbound-listener', rule, {
   valid: [
     {
+      name: 'stack: listeners whose behaviour does not depend on the context (span methods, errors, console, assert, removal; also by name)',
+      settings: under('stack'),
+      code: `
+import { context, trace } from '@opentelemetry/api';
+import * as assert from 'node:assert';
+import type { Socket } from 'node:net';
+const tracer = trace.getTracer('t');
+export function connect(socket: Socket) {
+  const span = tracer.startSpan('connect');
+  context.with(trace.setSpan(context.active(), span), () => {
+    const onDone = () => span.end();
+    socket.once('connect', onDone);
+    socket.once('error', (e: Error) => { span.recordException(e); socket.removeListener('connect', onDone); });
+    socket.once('end', () => { console.log(socket.remoteAddress); });
+    socket.once('close', () => { assert.strictEqual(socket.destroyed, true); });
+    return new Promise<void>((resolve, reject) => socket.once('timeout', () => reject(new Error('timed out'))));
+  });
+}`,
+    },
+    {
       name: 'in a never-activated span region, a listener that does traced work belongs to no-inactive-parent-span',
       code: `
 import { trace } from '@opentelemetry/api';
