@@ -59,6 +59,9 @@ Options:
   --span-wrapper W        a helper that runs a callback in an active span (repeatable)
   --queue-function F      a function or method that queues its callback (p-limit's \`limit\`,
                           \`pool.acquire\`): no-unbound-queued-callback's additionalQueueFunctions (repeatable)
+  --instrumented-transport T  a transport an OpenTelemetry instrumentation propagates already
+                          (kafkajs | amqplib | bullmq): require-context-propagation's
+                          instrumentedTransports (repeatable)
   --unsafe                also apply each remaining finding's first suggestion
   --tsconfig FILE         type information: required by type-aware rules (\`all\` leaves them
                           out without it, and says so); rules run with their typeCheckedOptions
@@ -280,6 +283,7 @@ function parseCli(argv: readonly string[], cwd: string): ParsedArgs | 'help' {
         'api-module': { type: 'string', multiple: true },
         'span-wrapper': { type: 'string', multiple: true },
         'queue-function': { type: 'string', multiple: true },
+        'instrumented-transport': { type: 'string', multiple: true },
         unsafe: { type: 'boolean' },
         tsconfig: { type: 'string' },
         dry: { type: 'boolean' },
@@ -309,6 +313,7 @@ function parseCli(argv: readonly string[], cwd: string): ParsedArgs | 'help' {
     ...(values['api-module'] ? { apiModules: values['api-module'] } : {}),
     ...(values['span-wrapper'] ? { spanWrappers: values['span-wrapper'] } : {}),
     ...(values['queue-function'] ? { queueFunctions: values['queue-function'] } : {}),
+    ...(values['instrumented-transport'] ? { instrumentedTransports: values['instrumented-transport'] } : {}),
     unsafe: values.unsafe === true,
   };
   if (values.tsconfig !== undefined) {

@@ -11,10 +11,12 @@
  *   --tsconfig FILE          type information (required by type-aware rules)
  *   --queue-function F       no-unbound-queued-callback's additionalQueueFunctions (repeatable or
  *                            comma-separated), as configured for the lint
+ *   --instrumented-transport T  require-context-propagation's instrumentedTransports (repeatable)
  */
 import type { API, FileInfo, Options } from 'jscodeshift';
 import { CONTEXT_MANAGERS, isContextManagerName } from '../core/settings.js';
 import type { ContextManagerName, OtelContextSettings } from '../core/settings.js';
+import { INSTRUMENTABLE_TRANSPORTS } from '../core/transports.js';
 import { mayContainFinding } from '../core/triggers.js';
 import { codemodRuleNames, fixWithRules, requiresTypeChecking, ruleNames } from './fix-with-rule.js';
 
@@ -61,12 +63,20 @@ export function readCodemodOptions(options: Options = {}): CodemodOptions {
   if (spanWrappers.length > 0) settings.spanWrappers = spanWrappers;
   const tsconfig = options.tsconfig;
   if (tsconfig !== undefined && typeof tsconfig !== 'string') throw new Error('--tsconfig expects a file name');
+  const ruleOptions: Record<string, readonly unknown[]> = {};
   const queueFunctions = stringList(option(options, 'queueFunctions', 'queue-function') ?? options.queueFunction, 'queue-function');
+  if (queueFunctions.length > 0) ruleOptions['no-unbound-queued-callback'] = [{ additionalQueueFunctions: queueFunctions }];
+  const instrumented = stringList(option(options, 'instrumentedTransports', 'instrumented-transport') ?? options.instrumentedTransport, 'instrumented-transport');
+  const unknownTransport = instrumented.find((name) => !(INSTRUMENTABLE_TRANSPORTS as readonly string[]).includes(name));
+  if (unknownTransport !== undefined) {
+    throw new Error(`--instrumented-transport must be one of ${INSTRUMENTABLE_TRANSPORTS.join(', ')} (got ${JSON.stringify(unknownTransport)})`);
+  }
+  if (instrumented.length > 0) ruleOptions['require-context-propagation'] = [{ instrumentedTransports: instrumented }];
   return {
     settings,
     unsafe: flag(options.unsafe),
     ...(tsconfig !== undefined ? { tsconfig } : {}),
-    ...(queueFunctions.length > 0 ? { ruleOptions: { 'no-unbound-queued-callback': [{ additionalQueueFunctions: queueFunctions }] } } : {}),
+    ...(Object.keys(ruleOptions).length > 0 ? { ruleOptions } : {}),
   };
 }
 

@@ -11,11 +11,17 @@
  * `TRACESTATE`). A worker or IPC message has no metadata slot: the carrier is merged into an object
  * literal message (fix), or spread into any other payload (suggestion: it changes the payload's shape).
  *
- * Consumer side — a handler that does traced work without `propagation.extract`: kafkajs
+ * Consumer side — a handler that does traced work (starts a span without an explicit parent, or
+ * reads the active context, itself or through a function of the file) without `propagation.extract`: kafkajs
  * `eachMessage`/`eachBatch`, the processor of BullMQ `new Worker(name, processor)`, amqplib
  * `consume`, `parentPort.on('message')`, `process.on('message')`. The fix extracts from the same
  * place and runs the body under `context.with(extracted, ..)`. `eachBatch` is only reported: one
  * batch has many parents, and the right shape (a span link per message) is the docs' business.
+ *
+ * Instrumented transports — producers and consumers of a broker listed in `instrumentedTransports`,
+ * or instrumented by the file itself (it imports `@opentelemetry/instrumentation-kafkajs`,
+ * `-amqplib` or `@opentelemetry/auto-instrumentations-node`), are not reported: the
+ * instrumentation injects into the headers and runs the handler under the extracted context.
  *
  * Out of scope: a worker or child reading `workerData` / `process.env` at startup; transports
  * reached through wrappers of other modules; `node:cluster`; `MessagePort`s from `MessageChannel`.
@@ -31,8 +37,16 @@ import { RULE_TRIGGERS } from './triggers.js';
 import type { ApiMember } from './otel-api.js';
 import { createSpanRegionTracker, doesTracedWork, resolveFunction } from './traced-code.js';
 import type { TraceScope } from './traced-code.js';
-import { CHILD_PROCESS_FUNCTIONS, createRoleResolver, findProperty, getConsumerHandlers, getProducerCall } from './transports.js';
-import type { ConsumerHandler, ProducerCall } from './transports.js';
+import {
+  CHILD_PROCESS_FUNCTIONS,
+  createRoleResolver,
+  findProperty,
+  getConsumerHandlers,
+  getFileInstrumentedTransports,
+  getProducerCall,
+  instrumentableTransportOf,
+} from './transports.js';
+import type { ConsumerHandler, InstrumentableTransport, ProducerCall } from './transports.js';
 
 export type ContextPropagationMessageId =
   | 'sendWithoutContext'
@@ -43,6 +57,8 @@ export type ContextPropagationMessageId =
 export interface ContextPropagationOptions {
   /** Report producers outside lexically traced code too (auto-instrumented handlers are traced). */
   checkAllProducers: boolean;
+  /** Transports propagated by an instrumentation registered elsewhere (kafkajs, amqplib, BullMQ). */
+  instrumentedTransports: readonly InstrumentableTransport[];
 }
 
 /** Methods worth resolving a receiver for (cheap gate before import tracing). */
@@ -107,7 +123,15 @@ export function createContextPropagationDetector(
     consumers.push(...getConsumerHandlers(api, roles, node));
   }
 
+  /** Listed in `instrumentedTransports`, or instrumented by this file's own imports (computed once per file). */
+  function isInstrumented(kind: ProducerCall['kind'] | ConsumerHandler['kind']): boolean {
+    const transport = instrumentableTransportOf(kind);
+    if (transport === undefined) return false;
+    return options.instrumentedTransports.includes(transport) || getFileInstrumentedTransports(sourceCode).has(transport);
+  }
+
   function checkProducer(producer: ProducerCall): void {
+    if (isInstrumented(producer.kind)) return;
     const scope = regions.getTraceScope(producer.call);
     if (!scope && !options.checkAllProducers) return;
     if (carriesContext(producer.call)) return;
@@ -124,6 +148,7 @@ export function createContextPropagationDetector(
   }
 
   function checkConsumer(consumer: ConsumerHandler): void {
+    if (isInstrumented(consumer.kind)) return;
     const fn = resolveFunction(sourceCode, consumer.handler);
     if (!fn || !doesTracedWork(sourceCode, api, fn) || extracts(fn)) return;
     const data = { transport: consumer.transport, slot: CONSUMER_SLOTS[consumer.kind] };

@@ -4,11 +4,12 @@
  * Every library object is recognised by import tracing — an instance made from the library
  * (`new Kafka(..).producer()`, `await amqp.connect(..)`, `new Queue(..)`), a parameter, field or
  * variable typed with the library's own type (`producer: Producer` imported from `kafkajs`) —
- * never by a variable's name.
+ * never by a variable's name. The brokers an OpenTelemetry instrumentation propagates for, and the
+ * imports by which a file sets one up, are at the end (`getFileInstrumentedTransports`).
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
-import { getMethodName, getMethodReceiver, getPropertyName, unwrapTypeScriptExpression } from './ast.js';
+import { getMethodName, getMethodReceiver, getPropertyName, unwrapTypeScriptExpression, walk } from './ast.js';
 import type { OtelApi } from './otel-api.js';
 
 /** What a library object is. */
@@ -309,4 +310,147 @@ function hasTelemetryOption(node: TSESTree.Node | undefined): boolean {
 
 function isStringLiteral(node: TSESTree.Node | undefined, value: string): boolean {
   return node?.type === AST_NODE_TYPES.Literal && node.value === value;
+}
+
+/* ------------------------------------------------------------------------------------------ */
+/* Instrumented transports                                                                     */
+/* ------------------------------------------------------------------------------------------ */
+
+/**
+ * The transports that can propagate by themselves: the brokers with an OpenTelemetry
+ * instrumentation (`@opentelemetry/instrumentation-kafkajs`, `@opentelemetry/instrumentation-amqplib`)
+ * or with built-in propagation (BullMQ's `telemetry` option, when it is not visible at the call).
+ * `worker_threads` and `child_process` are not among them: nothing propagates across those.
+ */
+export const INSTRUMENTABLE_TRANSPORTS = ['kafkajs', 'amqplib', 'bullmq'] as const;
+export type InstrumentableTransport = (typeof INSTRUMENTABLE_TRANSPORTS)[number];
+
+const TRANSPORT_OF_KIND: Readonly<Record<ProducerKind | ConsumerKind, InstrumentableTransport | undefined>> = {
+  kafkaSend: 'kafkajs',
+  kafkaSendBatch: 'kafkajs',
+  kafkaEachMessage: 'kafkajs',
+  kafkaEachBatch: 'kafkajs',
+  amqpPublish: 'amqplib',
+  amqpConsume: 'amqplib',
+  bullmqAdd: 'bullmq',
+  bullmqAddBulk: 'bullmq',
+  bullmqProcessor: 'bullmq',
+  postMessage: undefined,
+  workerData: undefined,
+  workerMessage: undefined,
+  childProcess: undefined,
+  childSend: undefined,
+  processMessage: undefined,
+};
+
+/** The transport a producer or consumer belongs to, when an instrumentation can propagate for it. */
+export function instrumentableTransportOf(kind: ProducerKind | ConsumerKind): InstrumentableTransport | undefined {
+  return TRANSPORT_OF_KIND[kind];
+}
+
+/** Modules whose import means the file sets up an instrumentation that injects and extracts. */
+const INSTRUMENTATION_MODULES: Readonly<Record<string, readonly InstrumentableTransport[]>> = {
+  '@opentelemetry/instrumentation-kafkajs': ['kafkajs'],
+  '@opentelemetry/instrumentation-amqplib': ['amqplib'],
+  // Its `getNodeAutoInstrumentations()` (and its `/register` entry point) includes both.
+  '@opentelemetry/auto-instrumentations-node': ['kafkajs', 'amqplib'],
+};
+
+/**
+ * The official instrumentation classes, imported under their own name from any module: the
+ * instrumentation's own tests import it from `../src`, a monorepo from a local re-export.
+ */
+const INSTRUMENTATION_CLASSES: Readonly<Record<string, InstrumentableTransport>> = {
+  KafkaJsInstrumentation: 'kafkajs',
+  AmqplibInstrumentation: 'amqplib',
+};
+
+const INSTRUMENTATION_TRIGGERS = [...Object.keys(INSTRUMENTATION_MODULES), ...Object.keys(INSTRUMENTATION_CLASSES)];
+const NO_TRANSPORTS: ReadonlySet<InstrumentableTransport> = new Set();
+const instrumentedCache = new WeakMap<object, ReadonlySet<InstrumentableTransport>>();
+
+/**
+ * The transports that the file itself instruments: it imports (ESM `import`, `import x =
+ * require(..)`, `require(..)` or `import(..)`) an instrumentation package, or one of the official
+ * instrumentation classes by name. A type-only import sets nothing up and does not count. Once per file.
+ */
+export function getFileInstrumentedTransports(sourceCode: Readonly<TSESLint.SourceCode>): ReadonlySet<InstrumentableTransport> {
+  const cached = instrumentedCache.get(sourceCode.ast);
+  if (cached) return cached;
+  const text = sourceCode.text;
+  if (!INSTRUMENTATION_TRIGGERS.some((trigger) => text.includes(trigger))) {
+    instrumentedCache.set(sourceCode.ast, NO_TRANSPORTS);
+    return NO_TRANSPORTS;
+  }
+  const found = new Set<InstrumentableTransport>();
+  const addModule = (source: unknown): void => {
+    if (typeof source !== 'string') return;
+    for (const [module, transports] of Object.entries(INSTRUMENTATION_MODULES)) {
+      if (source === module || source.startsWith(`${module}/`)) transports.forEach((transport) => found.add(transport));
+    }
+  };
+  const addName = (name: string): void => {
+    const transport = INSTRUMENTATION_CLASSES[name];
+    if (transport) found.add(transport);
+  };
+  walk(sourceCode.ast, (node) => {
+    switch (node.type) {
+      case AST_NODE_TYPES.ImportDeclaration: {
+        if (node.importKind === 'type') return false;
+        const values = node.specifiers.filter((s) => s.type !== AST_NODE_TYPES.ImportSpecifier || s.importKind !== 'type');
+        if (node.specifiers.length > 0 && values.length === 0) return false;
+        addModule(node.source.value);
+        for (const specifier of values) {
+          if (specifier.type === AST_NODE_TYPES.ImportSpecifier) addName(importedName(specifier));
+        }
+        return false;
+      }
+      case AST_NODE_TYPES.TSImportEqualsDeclaration:
+        if (node.importKind !== 'type' && node.moduleReference.type === AST_NODE_TYPES.TSExternalModuleReference) {
+          addModule(node.moduleReference.expression.value);
+        }
+        return false;
+      case AST_NODE_TYPES.ImportExpression:
+        if (node.source.type === AST_NODE_TYPES.Literal) addModule(node.source.value);
+        return true;
+      case AST_NODE_TYPES.CallExpression: {
+        const source = requireSource(node);
+        if (source === undefined) return true;
+        addModule(source);
+        const parent = node.parent;
+        if (parent.type === AST_NODE_TYPES.VariableDeclarator && parent.init === node && parent.id.type === AST_NODE_TYPES.ObjectPattern) {
+          for (const property of parent.id.properties) {
+            if (property.type === AST_NODE_TYPES.Property && !property.computed && property.key.type === AST_NODE_TYPES.Identifier) {
+              addName(property.key.name);
+            }
+          }
+        } else if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === node) {
+          const name = getPropertyName(parent);
+          if (name !== undefined) addName(name);
+        }
+        return true;
+      }
+      default:
+        return true;
+    }
+  });
+  const result = found.size > 0 ? found : NO_TRANSPORTS;
+  instrumentedCache.set(sourceCode.ast, result);
+  return result;
+}
+
+function importedName(specifier: TSESTree.ImportSpecifier): string {
+  return specifier.imported.type === AST_NODE_TYPES.Identifier ? specifier.imported.name : specifier.imported.value;
+}
+
+/** `require('x')` → 'x'. */
+function requireSource(call: TSESTree.CallExpression): string | undefined {
+  const argument = call.arguments[0];
+  return call.callee.type === AST_NODE_TYPES.Identifier &&
+    call.callee.name === 'require' &&
+    call.arguments.length === 1 &&
+    argument?.type === AST_NODE_TYPES.Literal &&
+    typeof argument.value === 'string'
+    ? argument.value
+    : undefined;
 }

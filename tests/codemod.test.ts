@@ -419,6 +419,31 @@ export function fetchAll(urls: string[]) {
     expect(await readFile(join(dir, 'limiter.ts'), 'utf8')).toContain('limit(context.bind(context.active(), () => fetch(u)))');
   });
 
+  it('--instrumented-transport passes instrumentedTransports; an unknown transport is a usage error', async () => {
+    const dir = await tempDir();
+    const source = `import { trace } from '@opentelemetry/api';
+import { Kafka } from 'kafkajs';
+const producer = new Kafka({ brokers: ['b:9092'] }).producer();
+export function publish() {
+  return trace.getTracer('x').startActiveSpan('publish', async (span) => {
+    await producer.send({ topic: 'orders', messages: [{ value: 'v' }] });
+    span.end();
+  });
+}
+`;
+    await writeFile(join(dir, 'producer.ts'), source);
+    const instrumented = await cli(['require-context-propagation', '.', '--instrumented-transport', 'kafkajs'], dir);
+    expect(instrumented.code).toBe(0);
+    expect(instrumented.stderr).toContain('Findings fixed: 0\n');
+    expect(await readFile(join(dir, 'producer.ts'), 'utf8')).toBe(source);
+    const bad = await cli(['require-context-propagation', '.', '--instrumented-transport', 'nats'], dir);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--instrumented-transport must be one of kafkajs, amqplib, bullmq');
+    const plain = await cli(['require-context-propagation', '.'], dir);
+    expect(plain.code).toBe(0);
+    expect(await readFile(join(dir, 'producer.ts'), 'utf8')).toContain('propagation.inject(');
+  });
+
   it('--tsconfig lints with type information; a file outside that project fails with the reason', async () => {
     const dir = await tempDir();
     await mkdir(join(dir, 'src'));

@@ -3,6 +3,60 @@ import { createRuleTester, under } from '../rule-tester.js';
 
 const ruleTester = createRuleTester();
 
+/**
+ * A kafkajs producer in traced code and an `eachMessage` handler that starts a span: both are
+ * reported (see the invalid case below) unless kafkajs is instrumented. `prelude` goes first;
+ * `fixed` gives the code after the producer's fix (pass 1) or both fixes (pass 2).
+ */
+const kafkaApp = (prelude = '', fixed: 0 | 1 | 2 = 0): string => `
+${prelude}import { trace${fixed ? ', context, propagation' : ''} } from '@opentelemetry/api';
+import { Kafka } from 'kafkajs';
+const kafka = new Kafka({ brokers: ['kafka:9092'] });
+const producer = kafka.producer();
+const consumer = kafka.consumer({ groupId: 'fulfilment' });
+export function placeOrder(orderId: string) {
+  return trace.getTracer('orders').startActiveSpan('POST /orders', async (span) => {
+${fixed ? `    const traceHeaders: Record<string, string> = {};
+    propagation.inject(context.active(), traceHeaders);
+    await producer.send({ topic: 'order.placed', messages: [{ key: orderId, value: orderId, headers: traceHeaders }] });` : `    await producer.send({ topic: 'order.placed', messages: [{ key: orderId, value: orderId }] });`}
+    span.end();
+  });
+}
+export async function fulfil() {
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+${fixed === 2 ? `      const producerContext = propagation.extract(context.active(), message, {
+        get: (carrier, key) => carrier.headers?.[key]?.toString(),
+        keys: (carrier) => Object.keys(carrier.headers ?? {}),
+      });
+      return context.with(producerContext, async () => {
+        trace.getTracer('fulfilment').startSpan('order.fulfil').end();
+      });` : `      trace.getTracer('fulfilment').startSpan('order.fulfil').end();`}
+    },
+  });
+}`;
+
+/** The same with amqplib: a publish in traced code and a consumer that starts a span. */
+const amqpApp = (prelude = '', fixed: 0 | 1 | 2 = 0): string => `
+${prelude}import { trace${fixed ? ', context, propagation' : ''} } from '@opentelemetry/api';
+import amqp from 'amqplib';
+export async function notify(text: string) {
+  const connection = await amqp.connect('amqp://rabbit');
+  const channel = await connection.createChannel();
+  await trace.getTracer('n').startActiveSpan('notify', async (span) => {
+${fixed ? `    const traceHeaders: Record<string, string> = {};
+    propagation.inject(context.active(), traceHeaders);
+    channel.publish('events', 'notify', Buffer.from(text), { headers: traceHeaders });` : `    channel.publish('events', 'notify', Buffer.from(text));`}
+    span.end();
+  });
+  await channel.consume('events', (msg) => {
+${fixed === 2 ? `    const producerContext = propagation.extract(context.active(), msg?.properties.headers ?? {});
+    return context.with(producerContext, () => {
+      trace.getTracer('n').startSpan('deliver').end();
+    });` : `    trace.getTracer('n').startSpan('deliver').end();`}
+  });
+}`;
+
 ruleTester.run('require-context-propagation', rule, {
   valid: [
     {
@@ -97,6 +151,59 @@ import { trace } from '@opentelemetry/api';
 import { EventEmitter } from 'node:events';
 const bus = new EventEmitter();
 bus.on('message', () => trace.getTracer('a').startSpan('x').end());`,
+    },
+    {
+      name: "instrumentedTransports: kafkajs is instrumented elsewhere, so its producer and consumer are not reported",
+      options: [{ instrumentedTransports: ['kafkajs'] }],
+      code: kafkaApp(),
+    },
+    {
+      name: "the file imports @opentelemetry/instrumentation-kafkajs: kafkajs counts as instrumented without the option",
+      code: kafkaApp(`import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
+registerInstrumentations({ instrumentations: [new KafkaJsInstrumentation()] });
+`),
+    },
+    {
+      name: "the same with require() in a CommonJS file",
+      filename: 'file.js',
+      code: `
+const { KafkaJsInstrumentation } = require('@opentelemetry/instrumentation-kafkajs');
+const { trace } = require('@opentelemetry/api');
+const { Kafka } = require('kafkajs');
+new KafkaJsInstrumentation();
+const producer = new Kafka({ brokers: ['kafka:9092'] }).producer();
+trace.getTracer('orders').startActiveSpan('POST /orders', async (span) => {
+  await producer.send({ topic: 'order.placed', messages: [{ value: 'x' }] });
+  span.end();
+});`,
+    },
+    {
+      // the instrumentation's own tests (opentelemetry-js-contrib, instrumentation-kafkajs) import it from '../src'
+      name: "the official instrumentation class imported under its own name from a local module",
+      code: kafkaApp(`import { KafkaJsInstrumentation } from '../src';
+const instrumentation = new KafkaJsInstrumentation();
+`),
+    },
+    {
+      name: "the file imports @opentelemetry/auto-instrumentations-node: amqplib counts as instrumented",
+      code: amqpApp(`import { getNodeAutoInstrumentations } from '@opentelemetry/auto-instrumentations-node';
+`),
+    },
+    {
+      name: "auto-instrumentations-node's register entry point, imported for its side effect",
+      code: amqpApp(`import '@opentelemetry/auto-instrumentations-node/register';
+`),
+    },
+    {
+      name: "instrumentedTransports: bullmq (telemetry set up where the rule cannot see it)",
+      options: [{ instrumentedTransports: ['bullmq'] }],
+      code: `
+import { trace } from '@opentelemetry/api';
+import { Queue, Worker } from 'bullmq';
+const emails = new Queue('emails');
+trace.getTracer('a').startActiveSpan('p', async (span) => { await emails.add('send', {}); span.end(); });
+export const worker = new Worker('emails', async (job) => { trace.getTracer('mail').startSpan('email.send').end(); });`,
     },
   ],
   invalid: [
@@ -602,6 +709,85 @@ export const worker = new Worker('emails', sendEmail);`,
           data: {"transport":"BullMQ Worker","slot":"job.opts.telemetry.metadata"},
         },
       ],
+    },
+    {
+      name: "the kafkajs app without the option or an instrumentation import: both sides are reported",
+      code: kafkaApp(),
+      output: [kafkaApp('', 1), kafkaApp('', 2)],
+      errors: [
+        { messageId: 'sendWithoutContext', line: 9, data: {"transport":"kafkajs producer.send","slot":"each message's headers"} },
+        { messageId: 'handlerWithoutContext', line: 15, data: {"transport":"kafkajs eachMessage","slot":"the message headers"} },
+      ],
+    },
+    {
+      name: "listing kafkajs does not silence amqplib in the same file",
+      options: [{ instrumentedTransports: ['kafkajs'] }],
+      code: amqpApp(),
+      output: [amqpApp('', 1), amqpApp('', 2)],
+      errors: [
+        { messageId: 'sendWithoutContext', line: 8, data: {"transport":"amqplib channel.publish","slot":"the message headers"} },
+        { messageId: 'handlerWithoutContext', line: 11, data: {"transport":"amqplib channel.consume","slot":"msg.properties.headers"} },
+      ],
+    },
+    {
+      name: "importing the kafkajs instrumentation does not cover amqplib",
+      code: amqpApp(`import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
+`),
+      output: [
+        amqpApp(`import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
+`, 1),
+        amqpApp(`import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
+`, 2),
+      ],
+      errors: [
+        { messageId: 'sendWithoutContext', line: 9 },
+        { messageId: 'handlerWithoutContext', line: 12 },
+      ],
+    },
+    {
+      name: "a type-only import of the instrumentation sets nothing up",
+      code: kafkaApp(`import type { KafkaJsInstrumentationConfig } from '@opentelemetry/instrumentation-kafkajs';
+`),
+      output: [
+        kafkaApp(`import type { KafkaJsInstrumentationConfig } from '@opentelemetry/instrumentation-kafkajs';
+`, 1),
+        kafkaApp(`import type { KafkaJsInstrumentationConfig } from '@opentelemetry/instrumentation-kafkajs';
+`, 2),
+      ],
+      errors: [
+        { messageId: 'sendWithoutContext', line: 10 },
+        { messageId: 'handlerWithoutContext', line: 16 },
+      ],
+    },
+    {
+      name: "a handler that starts no span but reads the active context (log correlation) is reported too",
+      code: `
+import { trace } from '@opentelemetry/api';
+import type { Consumer } from 'kafkajs';
+export async function consume(consumer: Consumer) {
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      console.log({ traceId: trace.getActiveSpan()?.spanContext().traceId, offset: message.offset });
+    },
+  });
+}`,
+      output: `
+import { trace, context, propagation } from '@opentelemetry/api';
+import type { Consumer } from 'kafkajs';
+export async function consume(consumer: Consumer) {
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const producerContext = propagation.extract(context.active(), message, {
+        get: (carrier, key) => carrier.headers?.[key]?.toString(),
+        keys: (carrier) => Object.keys(carrier.headers ?? {}),
+      });
+      return context.with(producerContext, async () => {
+        console.log({ traceId: trace.getActiveSpan()?.spanContext().traceId, offset: message.offset });
+      });
+    },
+  });
+}`,
+      errors: [{ messageId: 'handlerWithoutContext', line: 6, data: {"transport":"kafkajs eachMessage","slot":"the message headers"} }],
     },
   ],
 });
