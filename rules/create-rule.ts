@@ -49,7 +49,8 @@ export function createRule<Options extends readonly unknown[], MessageId extends
     const key = identity === undefined ? (userOptions.length === 0 ? '' : JSON.stringify(userOptions)) : '';
     const cached = identity === undefined ? byKey.get(key) : byObject.get(identity);
     if (cached !== undefined) return cached;
-    const withDefaults: Readonly<Options> = deepFreeze(ESLintUtils.applyDefault<Options, Options>(defaults, userOptions));
+    // cloned (once per configuration) so that freezing never reaches the user's own config objects
+    const withDefaults: Readonly<Options> = deepFreeze(structuredClone(ESLintUtils.applyDefault<Options, Options>(defaults, userOptions)));
     if (identity === undefined) byKey.set(key, withDefaults);
     else byObject.set(identity, withDefaults);
     return withDefaults;

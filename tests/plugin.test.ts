@@ -130,3 +130,25 @@ describe('codemod pre-filter', () => {
     expect(sorted(Object.keys(RULE_TRIGGERS))).toEqual(ruleNames);
   });
 });
+
+describe('rule options', () => {
+  it('are merged with the defaults once per configuration: each configuration gets its own, and user config objects are never frozen', async () => {
+    const { Linter } = await import('eslint');
+    const tsParser = (await import('@typescript-eslint/parser')).default;
+    const code = `import { trace } from '@opentelemetry/api';
+declare const limit: <T>(fn: () => Promise<T>) => Promise<T>;
+export const tracer = trace.getTracer('x');
+export function fetchAll(urls: string[]) { return urls.map((u) => limit(() => fetch(u))); }`;
+    const linter = new Linter({ configType: 'flat' });
+    const lint = (options: object) =>
+      linter.verify(code, [{ files: ['**/*.ts'], languageOptions: { parser: tsParser as never }, plugins: { 'otel-context': plugin as never }, rules: { 'otel-context/no-unbound-queued-callback': ['error', options] } }], { filename: 'x.ts' });
+    const withLimit = { additionalQueueFunctions: ['limit'] };
+    for (let i = 0; i < 2; i++) {
+      expect(lint(withLimit).map((m) => m.messageId)).toEqual(['queuedCallbackLosesContext']);
+      expect(lint({ additionalQueueFunctions: [] })).toEqual([]);
+      expect(lint({})).toEqual([]);
+    }
+    expect(Object.isFrozen(withLimit)).toBe(false);
+    expect(Object.isFrozen(withLimit.additionalQueueFunctions)).toBe(false);
+  });
+});
