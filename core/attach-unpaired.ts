@@ -28,8 +28,8 @@ import { createSegmentRecorder, solveSegments, stateAtReturn } from './attach-pa
 import type { RecordedCodePath } from './attach-pairing.js';
 import { buildRunInsteadOfEnterWith, buildTryFinally, buildWrapInCallback } from './attach-edits.js';
 import type { Finding, FindingSuggestion } from './findings.js';
-import { API, getOtelApi, isAsyncLocalStorageInstance, fileMayContainTracedCode, fileMentionsAny } from './otel-api.js';
-import { RULE_TRIGGERS } from './triggers.js';
+import { API, getOtelApi, isAsyncLocalStorageInstance } from './otel-api.js';
+import { fileMayContainFinding } from './triggers.js';
 import type { OtelApi } from './otel-api.js';
 import { resolveFunction } from './traced-code.js';
 
@@ -72,7 +72,7 @@ export function createUnpairedAttachDetector(
   context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
   onFinding: (finding: Finding<UnpairedAttachMessageId>) => void,
 ): TSESLint.RuleListener {
-  if (!fileMayContainTracedCode(context) || !fileMentionsAny(context, RULE_TRIGGERS['no-unpaired-context-attach'])) return {};
+  if (!fileMayContainFinding(context, 'no-unpaired-context-attach')) return {};
   const sourceCode = context.sourceCode;
   const api = getOtelApi(context);
   const manager = api.settings.contextManager;

@@ -16,8 +16,8 @@ import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
 import { getEnclosingFunction, getMethodName, getMethodReceiver, unwrapTypeScriptExpression } from './ast.js';
 import type { Edit, Finding } from './findings.js';
-import { API, getOtelApi, getSpanStartKind, fileMayContainTracedCode, fileMentionsAny } from './otel-api.js';
-import { RULE_TRIGGERS } from './triggers.js';
+import { API, getOtelApi, getSpanStartKind } from './otel-api.js';
+import { fileMayContainFinding } from './triggers.js';
 import type { OtelApi } from './otel-api.js';
 import { createPairingTracker, findUnprotectedThrowingNodes } from './pairing.js';
 
@@ -51,7 +51,7 @@ export function createSpanEndDetector(
   context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
   onFinding: (finding: Finding<SpanEndMessageId>) => void,
 ): TSESLint.RuleListener {
-  if (!fileMayContainTracedCode(context) || !fileMentionsAny(context, RULE_TRIGGERS['require-span-end'])) return {};
+  if (!fileMayContainFinding(context, 'require-span-end')) return {};
   const sourceCode = context.sourceCode;
   const api = getOtelApi(context);
   const acquired = new Map<Variable, Acquired>();

@@ -6,7 +6,8 @@
  * skips such a file without parsing it (mayContainFinding, the same test). A rule without an entry
  * is never skipped, so a new rule is safe by default.
  */
-import { mayContainTracedCode, TRACED_CODE_TRIGGERS } from './otel-api.js';
+import type { TSESLint } from '@typescript-eslint/utils';
+import { fileMayContainTracedCode, fileMentionsAny, mayContainTracedCode, TRACED_CODE_TRIGGERS } from './otel-api.js';
 import type { OtelContextSettings } from './settings.js';
 
 /** "Traced code" (core/traced-code.ts): the API (`context.with`, …), span starts, ALS-only code. */
@@ -43,4 +44,14 @@ export function mayContainFinding(source: string, rules: readonly string[], sett
     if (!tracedCode) return false;
     return triggers === TRACED_CODE || triggers.some((trigger) => source.includes(trigger));
   });
+}
+
+/** For a detector's `create`: the same test on the file being linted (traced code, then the rule's own list). */
+export function fileMayContainFinding(
+  context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
+  rule: keyof typeof RULE_TRIGGERS,
+): boolean {
+  if (!fileMayContainTracedCode(context)) return false;
+  const triggers: readonly string[] = RULE_TRIGGERS[rule];
+  return triggers === TRACED_CODE || fileMentionsAny(context, triggers);
 }
