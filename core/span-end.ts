@@ -5,6 +5,9 @@
  * a call that may throw outside any `try` whose `finally`/`catch` ends the span is an exceptional
  * path that code paths do not model, found by `findUnprotectedThrowingNodes`.
  *
+ * A `startActiveSpan` callback with no parameter that never reads the active span (nor
+ * `arguments`) cannot end its span at all: reported as such, without a suggestion.
+ *
  * Not this function's to end (skipped): a span returned, stored, passed to a function other than
  * `trace.setSpan`, or ended inside a callback (handed over to whoever runs it).
  *
@@ -14,7 +17,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
-import { getEnclosingFunction, getMethodName, getMethodReceiver, unwrapTypeScriptExpression } from './ast.js';
+import { getEnclosingFunction, getMethodName, getMethodReceiver, unwrapTypeScriptExpression, walk } from './ast.js';
 import type { Edit, Finding } from './findings.js';
 import { API, getOtelApi, getSpanStartKind } from './otel-api.js';
 import { fileMayContainFinding } from './triggers.js';
@@ -26,9 +29,13 @@ export type SpanEndMessageId =
   | 'spanNotEndedOnEveryPath'
   | 'spanNotEndedOnException'
   | 'spanDiscarded'
+  | 'activeSpanUnreachable'
   | 'endSpanInFinally';
 
 type Variable = TSESLint.Scope.Variable;
+
+/** Calls through which code reaches the active span without holding it. */
+const ACTIVE_SPAN_READS = new Set(['getActiveSpan', 'getSpan', 'active']);
 
 /** Span methods that neither end nor hand the span over. */
 const SPAN_METHODS = new Set([
@@ -115,6 +122,10 @@ export function createSpanEndDetector(
     if (parent?.type !== AST_NODE_TYPES.CallExpression || getSpanStartKind(parent) !== 'startActiveSpan') return;
     if (parent.arguments.at(-1) !== fn || parent.arguments.length < 2) return;
     const param = fn.params[0];
+    if (param === undefined && !mayReachActiveSpan(fn)) {
+      onFinding({ messageId: 'activeSpanUnreachable', data: {}, node: parent.callee });
+      return;
+    }
     if (param?.type !== AST_NODE_TYPES.Identifier) return;
     const variable = sourceCode.getDeclaredVariables(fn).find((v) => v.name === param.name);
     if (!variable) return;
@@ -229,4 +240,24 @@ function suggestFinally(
   const replacement = `try {\n${inner}\n${indent}} finally {\n${indent}  ${info.variable.name}.end();\n${indent}}`;
   const edit: Edit = { range: [start, end], text: replacement };
   return [{ messageId: 'endSpanInFinally', data: { span: info.variable.name }, fix: [edit] }];
+}
+
+/**
+ * Whether a `startActiveSpan` callback without parameters can still get at its span: through the
+ * active context (`trace.getActiveSpan()`, `trace.getSpan(context.active())`, in it or in a
+ * function it defines) or `arguments`.
+ */
+function mayReachActiveSpan(fn: FunctionNode): boolean {
+  let found = false;
+  walk(fn.body, (node) => {
+    if (found) return false;
+    if (node.type === AST_NODE_TYPES.Identifier && node.name === 'arguments') found = true;
+    if (node.type === AST_NODE_TYPES.CallExpression) {
+      const callee = unwrapTypeScriptExpression(node.callee);
+      const name = callee.type === AST_NODE_TYPES.Identifier ? callee.name : getMethodName(node);
+      if (name !== undefined && ACTIVE_SPAN_READS.has(name)) found = true;
+    }
+    return !found;
+  });
+  return found;
 }

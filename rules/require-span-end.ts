@@ -25,6 +25,8 @@ export default createRule<Options, MessageId>({
         "Span '{{ span }}' is not ended when '{{ call }}' throws or rejects, so it is never exported and the error is recorded on no span. End it in a finally block: try { .. } finally { {{ span }}.end(); }.",
       spanDiscarded:
         'The span started here is thrown away, so nothing can end it and it is never exported. Keep it in a variable and end it when its work is done.',
+      activeSpanUnreachable:
+        'This startActiveSpan callback takes no span parameter and never reads the active span, so nothing ends the span it starts and it is never exported. Take the span as the first parameter and end it on every path: (span) => { try { .. } finally { span.end(); } }.',
       endSpanInFinally: "Wrap the rest of the block in try { .. } finally { {{ span }}.end(); }.",
     },
   },

@@ -6,6 +6,21 @@ const ruleTester = createRuleTester();
 ruleTester.run('require-span-end', rule, {
   valid: [
     {
+      name: 'a startActiveSpan callback without a parameter that ends the active span itself',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('cache');
+export function warm(load: () => void) {
+  tracer.startActiveSpan('first request', () => {
+    try {
+      load();
+    } finally {
+      trace.getActiveSpan()?.end();
+    }
+  });
+}`,
+    },
+    {
       name: 'ended in finally on every path',
       code: `
 import { trace } from '@opentelemetry/api';
@@ -142,6 +157,19 @@ trace.getTracer('a').startSpan('a').end();`,
 
   ],
   invalid: [
+    {
+      name: 'a startActiveSpan callback without a span parameter can never end its span',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('cache');
+export function warm(load: () => void) {
+  tracer.startActiveSpan('first request', () => {
+    load();
+  });
+}`,
+      output: null,
+      errors: [{ messageId: 'activeSpanUnreachable', line: 5, column: 3, endLine: 5, endColumn: 25 }],
+    },
     {
       name: 'early return leaves a startSpan span open',
       code: `
