@@ -35,7 +35,8 @@ import { ensureApiMembers, surround, wrapInBind } from './edits.js';
 import type { Edit, Finding } from './findings.js';
 import { API, getOtelApi, getSpanStartKind, getTracedCallback, hasExplicitParentContext, isActiveContextRead, fileMayContainTracedCode } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
-import { doesTracedWork, isPassThroughCallback, resolveFunction } from './traced-code.js';
+import { doesTracedWork, isPassThroughCallback, resolveFunction, scanTracedWork } from './traced-code.js';
+import type { TracedWorkScan } from './traced-code.js';
 
 export type InactiveParentMessageId = 'childSpanWithoutParent' | 'tracedCallWithoutParent' | 'callbackWithoutParent';
 
@@ -163,8 +164,8 @@ function isPassThrough(fn: FunctionNode): boolean {
 }
 
 /**
- * Whether running `fn` does traced work that would take `span` as parent if it were active — a
- * refinement of `doesTracedWork` for one span. Not counted: the callbacks `span` is activated for
+ * Whether running `fn` does traced work that would take `span` as parent if it were active — two
+ * scans (scanTracedWork, core/traced-code.ts) of what `doesTracedWork` scans, for one span. Not counted: the callbacks `span` is activated for
  * (`covered`), and a `context.active()` that only builds the context activating `span`
  * (`trace.setSpan(context.active(), span)`). With `'call'` (a call of `fn` at the site) only what
  * the call runs counts: `fn`'s body and the nested callbacks that run in the context they are
@@ -179,8 +180,6 @@ function createParentNeedCheck(
   covered: ReadonlySet<TSESTree.Node>,
 ): (fn: FunctionNode, mode: 'call' | 'callback') => boolean {
   const spanReferences = new Set<TSESTree.Node>(variable.references.map((reference) => reference.identifier));
-  const callResults = new Map<FunctionNode, boolean>();
-  const visiting = new Set<FunctionNode>();
 
   /** `context.active()` as the context of `trace.setSpan(.., span)`: it builds `span`'s activation. */
   const buildsActivation = (call: TSESTree.CallExpression): boolean => {
@@ -197,33 +196,10 @@ function createParentNeedCheck(
     return isPassThroughCallback(api, fn);
   };
 
-  function check(fn: FunctionNode, mode: 'call' | 'callback'): boolean {
-    if (mode === 'call') {
-      const cached = callResults.get(fn);
-      if (cached !== undefined) return cached;
-    }
-    if (visiting.has(fn)) return false;
-    visiting.add(fn);
-    let found = false;
-    walk(fn.body, (node) => {
-      if (found) return false;
-      if (isFunctionLike(node)) return !covered.has(node) && (mode === 'callback' || runsNow(node));
-      if (node.type !== AST_NODE_TYPES.CallExpression) return true;
-      if ((getSpanStartKind(node) && !hasExplicitParentContext(node)) || (isActiveContextRead(api, node) && !buildsActivation(node))) {
-        found = true;
-        return false;
-      }
-      const callee = resolveFunction(sourceCode, node.callee);
-      if (callee && callee !== fn && check(callee, 'call')) found = true;
-      return !found;
-    });
-    visiting.delete(fn);
-    // A result reached while a caller is still being visited may have cut a cycle short.
-    if (mode === 'call' && (found || visiting.size === 0)) callResults.set(fn, found);
-    return found;
-  }
-
-  return check;
+  const counts = (read: TSESTree.CallExpression): boolean => !buildsActivation(read);
+  const call: TracedWorkScan = { enters: (nested) => !covered.has(nested) && runsNow(nested), counts, cache: new WeakMap() };
+  const callback: TracedWorkScan = { enters: (nested) => !covered.has(nested), counts, callees: call, cache: new WeakMap() };
+  return (fn, mode) => scanTracedWork(sourceCode, api, fn, mode === 'call' ? call : callback);
 }
 
 /**

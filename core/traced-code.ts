@@ -186,36 +186,57 @@ export function resolveFunction(
   return undefined;
 }
 
-const tracedWorkCache = new WeakMap<FunctionNode, boolean>();
+/** What a traced-work scan looks at (see scanTracedWork). */
+export interface TracedWorkScan {
+  /** Whether the walk enters `nested`, a function written inside the scanned one. */
+  enters(nested: FunctionNode): boolean;
+  /** Whether `read`, a read of the active context or span, counts. */
+  counts(read: TSESTree.CallExpression): boolean;
+  /** The scan for functions of this file that the scanned one calls (default: this one). */
+  callees?: TracedWorkScan;
+  /** Results of complete scans. */
+  cache: WeakMap<FunctionNode, boolean>;
+}
 
 /**
  * Whether running `fn` does work that takes its parent from the active context: starts a span
- * without an explicit context, reads the active context or span, or calls a function of this
- * file that does.
+ * without an explicit context, reads the active context or span (as far as `scan` counts it), or
+ * calls a function of this file that does; nested functions as far as `scan` enters them.
  */
-export function doesTracedWork(
+export function scanTracedWork(
   sourceCode: Readonly<TSESLint.SourceCode>,
   api: OtelApi,
   fn: FunctionNode,
+  scan: TracedWorkScan,
   visiting = new Set<FunctionNode>(),
 ): boolean {
-  const cached = tracedWorkCache.get(fn);
+  const cached = scan.cache.get(fn);
   if (cached !== undefined) return cached;
   if (visiting.has(fn)) return false;
   visiting.add(fn);
   let found = false;
   walk(fn.body, (node) => {
     if (found) return false;
+    if (isFunctionLike(node)) return scan.enters(node);
     if (node.type !== AST_NODE_TYPES.CallExpression) return true;
-    if ((getSpanStartKind(node) && !hasExplicitParentContext(node)) || isActiveContextRead(api, node)) {
+    if ((getSpanStartKind(node) && !hasExplicitParentContext(node)) || (isActiveContextRead(api, node) && scan.counts(node))) {
       found = true;
       return false;
     }
     const callee = resolveFunction(sourceCode, node.callee);
-    if (callee && callee !== fn && doesTracedWork(sourceCode, api, callee, visiting)) found = true;
+    if (callee && callee !== fn && scanTracedWork(sourceCode, api, callee, scan.callees ?? scan, visiting)) found = true;
     return !found;
   });
   visiting.delete(fn);
-  tracedWorkCache.set(fn, found);
+  // A negative result reached while a caller is still being scanned may have cut a cycle short.
+  if (found || visiting.size === 0) scan.cache.set(fn, found);
   return found;
+}
+
+/** Every nested function, every read: what `doesTracedWork` asks. */
+const EVERYTHING: TracedWorkScan = { enters: () => true, counts: () => true, cache: new WeakMap() };
+
+/** scanTracedWork with everything counted (nested functions included). */
+export function doesTracedWork(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, fn: FunctionNode): boolean {
+  return scanTracedWork(sourceCode, api, fn, EVERYTHING);
 }
