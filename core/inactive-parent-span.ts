@@ -33,7 +33,7 @@ import { contains, getCallOfArgument, getEnclosingFunction, getMethodName, isFun
 import { getTimerCall } from './async-boundaries.js';
 import { ensureApiMembers, surround, wrapInBind } from './edits.js';
 import type { Edit, Finding } from './findings.js';
-import { API, getOtelApi, getSpanStartKind, getTracedCallback, hasExplicitParentContext, isActiveContextRead, fileMayContainTracedCode } from './otel-api.js';
+import { API, getOtelApi, getSpanStartKind, getTracedCallback, hasExplicitParentContext, fileMayContainTracedCode } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
 import { doesTracedWork, isPassThroughCallback, resolveFunction, scanTracedWork } from './traced-code.js';
 import type { TracedWorkScan } from './traced-code.js';
