@@ -10,7 +10,7 @@
  * - `als.enterWith(store)` on any `AsyncLocalStorage` (8a–8c).
  * - `als.withScope(store)` (Node 24+): held by `using`, or paired like an attach token.
  *
- * Pairing is computed over ESLint's code paths (`attach-pairing.ts`). Exceptions that ESLint
+ * Pairing is computed over ESLint's code paths (`code-paths.ts`). Exceptions that ESLint
  * does not model (any call, `await` or `throw` may leave the function) are checked per node: a
  * node that may throw while the token is live must sit in a `try` whose `finally` (or `catch`)
  * disposes the token.
@@ -24,8 +24,8 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
 import { contains, getEnclosingFunction, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression } from './ast.js';
-import { createSegmentRecorder, solveSegments, stateAtReturn } from './attach-pairing.js';
-import type { RecordedCodePath } from './attach-pairing.js';
+import { createSegmentRecorder, solveSegments, stateAtReturn } from './code-paths.js';
+import type { RecordedCodePath } from './code-paths.js';
 import { buildRunInsteadOfEnterWith, buildTryFinally, buildWrapInCallback } from './attach-edits.js';
 import type { Finding, FindingSuggestion } from './findings.js';
 import { API, getOtelApi, isAsyncLocalStorageInstance } from './otel-api.js';

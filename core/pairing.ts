@@ -3,10 +3,10 @@
  * function released on every path out of it? Used by `require-span-end` (span / `span.end()`);
  * generic on purpose, for any pairing a rule needs (`context.attach` / `token.dispose()`).
  *
- * The tracker follows unicorn's `track-branch-exits.js`: one state per code path on a stack,
- * filled while ESLint walks, queried only when the code path ends. No hand-written control-flow
- * walker: paths come from `codePath.initialSegment` / `nextSegments` / `returnedSegments` /
- * `thrownSegments`.
+ * Built on the code-path recorder of core/code-paths.ts (shared with `no-unpaired-context-attach`):
+ * acquires and releases are recorded per segment while ESLint walks, and queried only when the
+ * Program's code path ends. No hand-written control-flow walker: paths come from the segments'
+ * `nextSegments` and the code path's `returnedSegments` / `thrownSegments`.
  *
  * Usage, inside a rule's `create`:
  *
@@ -32,6 +32,8 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
 import { contains, isFunctionLike, walk } from './ast.js';
+import { createSegmentRecorder } from './code-paths.js';
+import type { RecordedCodePath } from './code-paths.js';
 
 type CodePath = TSESLint.CodePath;
 type CodePathSegment = TSESLint.CodePathSegment;
@@ -64,116 +66,97 @@ export interface PairingTracker<Key> {
   release(key: Key, node: TSESTree.Node): void;
 }
 
-interface Event<Key> {
-  key: Key;
-  node: TSESTree.Node;
-  order: number;
-  segments: CodePathSegment[];
-}
-
-interface PathState<Key> {
-  codePath: CodePath;
-  owner: TSESTree.Node | undefined;
-  current: Set<CodePathSegment>;
-  acquires: Event<Key>[];
-  releases: Event<Key>[];
-}
+type EventKind = 'acquire' | 'release';
 
 export function createPairingTracker<Key>(options: PairingTrackerOptions<Key>): PairingTracker<Key> {
-  const stack: PathState<Key>[] = [];
-  /** Releases by key across every code path, to report `releasesElsewhere` (a map: a file may hold thousands). */
-  const allReleases = new Map<Key, { node: TSESTree.Node; codePath: CodePath }[]>();
-  const finished: { state: PathState<Key> }[] = [];
-  let order = 0;
+  /** What happened at each recorded node (a node may acquire one key and release another). */
+  const events = new Map<TSESTree.Node, { kind: EventKind; key: Key }[]>();
+  /** Releases by key, with the code path they were recorded in, to report `releasesElsewhere`. */
+  const releasesByKey = new Map<Key, { node: TSESTree.Node; codePath: CodePath }[]>();
+  /** Analysed when the Program's code path ends: `releasesElsewhere` needs every code path. */
+  const finished: RecordedCodePath[] = [];
 
-  function top(): PathState<Key> | undefined {
-    return stack.at(-1);
-  }
+  const recorder = createSegmentRecorder((recorded) => {
+    finished.push(recorded);
+    if (recorded.node.type !== AST_NODE_TYPES.Program) return;
+    for (const done of finished) analyse(done);
+    finished.length = 0;
+  });
 
-  function record(list: 'acquires' | 'releases', key: Key, node: TSESTree.Node): void {
-    const state = top();
-    if (!state) return;
-    const segments = [...state.current].filter((s) => s.reachable);
-    state[list].push({ key, node, order: order++, segments });
-    if (list === 'releases') {
-      const entry = { node, codePath: state.codePath };
-      const known = allReleases.get(key);
+  function record(kind: EventKind, key: Key, node: TSESTree.Node): void {
+    const currentCodePath = recorder.currentCodePath();
+    if (!currentCodePath) return;
+    const list = events.get(node);
+    if (list) list.push({ kind, key });
+    else {
+      events.set(node, [{ kind, key }]);
+      recorder.record(node);
+    }
+    if (kind === 'release') {
+      const entry = { node, codePath: currentCodePath };
+      const known = releasesByKey.get(key);
       if (known) known.push(entry);
-      else allReleases.set(key, [entry]);
+      else releasesByKey.set(key, [entry]);
     }
   }
 
-  function analyse(state: PathState<Key>): void {
-    const returned = new Set(state.codePath.returnedSegments);
-    const thrown = new Set(state.codePath.thrownSegments);
-    const releasesByKey = new Map<Key, Event<Key>[]>();
-    for (const release of state.releases) {
-      const known = releasesByKey.get(release.key);
-      if (known) known.push(release);
-      else releasesByKey.set(release.key, [release]);
+  function analyse(recorded: RecordedCodePath): void {
+    const returned = new Set(recorded.codePath.returnedSegments);
+    const thrown = new Set(recorded.codePath.thrownSegments);
+    /** Per key: the acquire node and, per segment holding it, its index there. */
+    const acquires = new Map<Key, { node: TSESTree.Node; at: Map<CodePathSegment, number> }>();
+    /** Per key: the release nodes, and per segment the indexes of its releases there. */
+    const releases = new Map<Key, { nodes: Set<TSESTree.Node>; at: Map<CodePathSegment, number[]> }>();
+    for (const segment of recorded.segments) {
+      (recorded.nodesBySegment.get(segment.id) ?? []).forEach((node, index) => {
+        for (const event of events.get(node) ?? []) {
+          if (event.kind === 'acquire') {
+            let acquire = acquires.get(event.key);
+            if (!acquire) acquires.set(event.key, (acquire = { node, at: new Map() }));
+            acquire.at.set(segment, index);
+          } else {
+            let release = releases.get(event.key);
+            if (!release) releases.set(event.key, (release = { nodes: new Set(), at: new Map() }));
+            release.nodes.add(node);
+            const indexes = release.at.get(segment);
+            if (indexes) indexes.push(index);
+            else release.at.set(segment, [index]);
+          }
+        }
+      });
     }
-    for (const acquire of state.acquires) {
-      const releases = releasesByKey.get(acquire.key) ?? [];
-      const releasingSegments = new Set<CodePathSegment>();
-      for (const r of releases) for (const s of r.segments) releasingSegments.add(s);
+    for (const [key, acquire] of acquires) {
+      const release = releases.get(key);
       let leaksOnReturn = false;
       let leaksOnThrow = false;
       const seen = new Set<CodePathSegment>();
-      const visit = (segment: CodePathSegment, first: boolean): void => {
-        if (seen.has(segment) && !first) return;
+      const visit = (segment: CodePathSegment, after: number | undefined): void => {
+        if (seen.has(segment) && after === undefined) return;
         seen.add(segment);
-        const releasedHere = first
-          ? releases.some((r) => r.order > acquire.order && r.segments.includes(segment))
-          : releasingSegments.has(segment);
+        const indexes = release?.at.get(segment);
+        const releasedHere = indexes !== undefined && (after === undefined || indexes.some((index) => index > after));
         if (releasedHere) return;
         if (returned.has(segment)) leaksOnReturn = true;
         if (thrown.has(segment)) leaksOnThrow = true;
-        for (const next of segment.nextSegments) visit(next, false);
+        for (const next of segment.nextSegments) visit(next, undefined);
       };
-      for (const segment of acquire.segments) visit(segment, true);
+      for (const [segment, index] of acquire.at) visit(segment, index);
       options.onComplete({
-        key: acquire.key,
+        key,
         acquireNode: acquire.node,
-        releases: releases.map((r) => r.node),
-        releasesElsewhere: (allReleases.get(acquire.key) ?? []).filter((r) => r.codePath !== state.codePath).map((r) => r.node),
+        releases: [...(release?.nodes ?? [])],
+        releasesElsewhere: (releasesByKey.get(key) ?? []).filter((r) => r.codePath !== recorded.codePath).map((r) => r.node),
         leaksOnReturn,
         leaksOnThrow,
-        owner: state.owner,
+        owner: recorded.node,
       });
     }
   }
 
-  const listeners = {
-    onCodePathStart(codePath: CodePath, node?: TSESTree.Node): void {
-      stack.push({ codePath, owner: node, current: new Set(), acquires: [], releases: [] });
-    },
-    onCodePathEnd(): void {
-      const state = stack.pop();
-      // Analysed when the Program's code path ends: `releasesElsewhere` needs every code path.
-      if (state) finished.push({ state });
-      if (stack.length === 0) {
-        for (const { state: done } of finished) analyse(done);
-        finished.length = 0;
-      }
-    },
-    onCodePathSegmentStart(segment: CodePathSegment): void {
-      top()?.current.add(segment);
-    },
-    onCodePathSegmentEnd(segment: CodePathSegment): void {
-      top()?.current.delete(segment);
-    },
-    onUnreachableCodePathSegmentStart(segment: CodePathSegment): void {
-      top()?.current.add(segment);
-    },
-    onUnreachableCodePathSegmentEnd(segment: CodePathSegment): void {
-      top()?.current.delete(segment);
-    },
-  };
-
   return {
-    listeners: listeners as TSESLint.RuleListener,
-    acquire: (key, node) => record('acquires', key, node),
-    release: (key, node) => record('releases', key, node),
+    listeners: recorder.listeners,
+    acquire: (key, node) => record('acquire', key, node),
+    release: (key, node) => record('release', key, node),
   };
 }
 

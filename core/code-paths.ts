@@ -1,12 +1,13 @@
 /**
- * Code-path based pairing for `no-unpaired-context-attach`: which attach tokens are still live
- * (attached, not disposed) where a function ends, where an exception may leave it, or where a
- * second `dispose()` runs; and whether an `await` happened before a given point.
+ * Code-path recording shared by the pairing rules: `require-span-end` (core/pairing.ts: is every
+ * span ended on every path) and `no-unpaired-context-attach` (which attach tokens are still live
+ * where a function ends, where an exception may leave it, or where a second `dispose()` runs;
+ * whether an `await` happened before a given point).
  *
  * Built on ESLint's own code-path analysis (house style 8.1.7, unicorn
- * `track-branch-exits.js`): the tracker records, per code path, the segments in creation order
- * and the interesting nodes evaluated in each segment (in traversal order). When the code path
- * ends, the caller interprets those nodes as events and {@link solveSegments} runs a forward
+ * `track-branch-exits.js`): the recorder keeps, per code path, the reachable segments in creation
+ * order and the interesting nodes evaluated in each segment (in traversal order). When the code
+ * path ends, the caller interprets those nodes as events; {@link solveSegments} runs a forward
  * dataflow over the segment graph to a fixed point (loops included), then replays each segment
  * once with the final entry states so that findings are reported exactly once.
  *
@@ -32,6 +33,8 @@ export interface SegmentRecorder {
   listeners: TSESLint.RuleListener;
   /** Appends `node` to every segment that is current in the innermost code path. */
   record(node: TSESTree.Node): void;
+  /** The innermost code path being walked. */
+  currentCodePath(): CodePath | undefined;
 }
 
 /**
@@ -74,6 +77,7 @@ export function createSegmentRecorder(onEnd: (recorded: RecordedCodePath) => voi
       if (!frame) return;
       for (const segment of frame.current) frame.nodesBySegment.get(segment.id)?.push(node);
     },
+    currentCodePath: () => stack.at(-1)?.codePath,
   };
 }
 
