@@ -16,6 +16,8 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 
 type CodePath = TSESLint.CodePath;
+
+const NO_NODES: TSESTree.Node[] = [];
 type CodePathSegment = TSESLint.CodePathSegment;
 
 export interface RecordedCodePath {
@@ -62,7 +64,8 @@ export function createSegmentRecorder(onEnd: (recorded: RecordedCodePath) => voi
       frame.current.add(segment);
       if (!frame.nodesBySegment.has(segment.id)) {
         frame.segments.push(segment);
-        frame.nodesBySegment.set(segment.id, []);
+        // most segments record nothing: one shared empty list until the first node
+        frame.nodesBySegment.set(segment.id, NO_NODES);
       }
     },
     onCodePathSegmentEnd(segment: CodePathSegment): void {
@@ -75,7 +78,11 @@ export function createSegmentRecorder(onEnd: (recorded: RecordedCodePath) => voi
     record(node) {
       const frame = stack.at(-1);
       if (!frame) return;
-      for (const segment of frame.current) frame.nodesBySegment.get(segment.id)?.push(node);
+      for (const segment of frame.current) {
+        const nodes = frame.nodesBySegment.get(segment.id);
+        if (nodes === NO_NODES) frame.nodesBySegment.set(segment.id, [node]);
+        else nodes?.push(node);
+      }
     },
     currentCodePath: () => stack.at(-1)?.codePath,
   };

@@ -77,7 +77,11 @@ export function createPairingTracker<Key>(options: PairingTrackerOptions<Key>): 
   const finished: RecordedCodePath[] = [];
 
   const recorder = createSegmentRecorder((recorded) => {
-    finished.push(recorded);
+    for (const nodes of recorded.nodesBySegment.values()) {
+      if (nodes.length === 0) continue;
+      finished.push(recorded); // something to analyse in this code path
+      break;
+    }
     if (recorded.node.type !== AST_NODE_TYPES.Program) return;
     for (const done of finished) analyse(done);
     finished.length = 0;
