@@ -6,8 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import allCodemod from '../codemods/all.js';
-import { runCodemod } from '../codemods/cli.js';
-import type { CliIo } from '../codemods/cli.js';
+import { runCli } from './support/cli.js';
 import { createCodemod, resolveCodemodRules } from '../codemods/create-codemod.js';
 import { mayContainFinding } from '../core/triggers.js';
 import { applyNonOverlapping, codemodRuleNames, fixWithRules } from '../codemods/fix-with-rule.js';
@@ -93,18 +92,6 @@ async function tempDir(): Promise<string> {
 afterAll(async () => {
   await Promise.all(temps.map((dir) => rm(dir, { recursive: true, force: true })));
 });
-
-async function cli(argv: string[], cwd: string, extra: Partial<CliIo> = {}) {
-  let stdout = '';
-  let stderr = '';
-  const code = await runCodemod(argv, {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    cwd,
-    ...extra,
-  });
-  return { code, stdout, stderr };
-}
 
 function recordingApi() {
   const stats: Record<string, number> = {};
@@ -302,7 +289,7 @@ describe('otel-context-codemod CLI', () => {
   it('rewrites with --context-manager stack, prints a summary, and a second run changes nothing', async () => {
     const dir = await project();
     chmodSync(join(dir, 'src', 'handler.ts'), 0o640);
-    const first = await cli(['no-unbound-timer', 'src', '--context-manager', 'stack'], dir);
+    const first = await runCli(['no-unbound-timer', 'src', '--context-manager', 'stack'], dir);
     expect(first.code).toBe(0);
     expect(await readFile(join(dir, 'src', 'handler.ts'), 'utf8')).toBe(STACK_OUTPUT);
     expect(await readFile(join(dir, 'src', 'legacy.cjs'), 'utf8')).toBe(CJS_OUTPUT);
@@ -326,7 +313,7 @@ describe('otel-context-codemod CLI', () => {
     expect(lines).toContain('Files failed: 0');
     expect(first.stdout).toBe('');
 
-    const second = await cli(['no-unbound-timer', 'src', '--context-manager', 'stack'], dir);
+    const second = await runCli(['no-unbound-timer', 'src', '--context-manager', 'stack'], dir);
     expect(second.code).toBe(0);
     expect(second.stderr).toContain('Files changed: 0\n');
     expect(second.stderr).toContain('Findings fixed: 0\n');
@@ -335,16 +322,16 @@ describe('otel-context-codemod CLI', () => {
 
   it('--dry writes nothing; --print prints the new source', async () => {
     const dir = await project();
-    const dry = await cli(['all', 'src', '--context-manager', 'stack', '--dry'], dir);
+    const dry = await runCli(['all', 'src', '--context-manager', 'stack', '--dry'], dir);
     expect(dry.code).toBe(0);
     expect(dry.stderr).toContain('(dry run: nothing written)');
     expect(dry.stderr).toContain('Files that would change: 2\n');
     expect(await readFile(join(dir, 'src', 'handler.ts'), 'utf8')).toBe(STACK_INPUT);
     expect(await readFile(join(dir, 'src', 'legacy.cjs'), 'utf8')).toBe(CJS_INPUT);
 
-    const single = await cli(['all', 'src/handler.ts', '--context-manager', 'stack', '--dry', '--print'], dir);
+    const single = await runCli(['all', 'src/handler.ts', '--context-manager', 'stack', '--dry', '--print'], dir);
     expect(single.stdout).toBe(STACK_OUTPUT);
-    const many = await cli(['all', 'src', '--context-manager', 'stack', '--dry', '--print'], dir);
+    const many = await runCli(['all', 'src', '--context-manager', 'stack', '--dry', '--print'], dir);
     expect(many.stdout).toBe(`==> src/handler.ts <==\n${STACK_OUTPUT}==> src/legacy.cjs <==\n${CJS_OUTPUT}`);
     expect(await readFile(join(dir, 'src', 'handler.ts'), 'utf8')).toBe(STACK_INPUT);
   });
@@ -352,7 +339,7 @@ describe('otel-context-codemod CLI', () => {
   it('a syntax error fails that file (exit 1, file:line:col) while the others are still processed', async () => {
     const dir = await project();
     await writeFile(join(dir, 'src', 'broken.ts'), "import { trace } from '@opentelemetry/api';\nconst = ;\n");
-    const result = await cli(['no-unbound-timer', 'src', '--context-manager', 'stack'], dir);
+    const result = await runCli(['no-unbound-timer', 'src', '--context-manager', 'stack'], dir);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('Files failed: 1\n');
     expect(result.stderr).toMatch(/^ {2}src\/broken\.ts:2:6 Parsing error/m);
@@ -363,7 +350,7 @@ describe('otel-context-codemod CLI', () => {
   it('reports a binary file as failed (exit 1)', async () => {
     const dir = await project();
     await writeFile(join(dir, 'src', 'video.ts'), Buffer.from([0x47, 0x00, 0x11, 0x10, 0x00]));
-    const result = await cli(['no-unbound-timer', 'src', '--context-manager', 'stack'], dir);
+    const result = await runCli(['no-unbound-timer', 'src', '--context-manager', 'stack'], dir);
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('  src/video.ts: binary file (contains NUL bytes)\n');
     expect(await readFile(join(dir, 'src', 'handler.ts'), 'utf8')).toBe(STACK_OUTPUT);
@@ -378,7 +365,7 @@ describe('otel-context-codemod CLI', () => {
     { name: 'missing --tsconfig file', argv: ['no-unbound-timer', 'src', '--tsconfig', 'nope.json'], message: '--tsconfig: no such file' },
   ])('bad usage exits 2 with one line and writes nothing: $name', async ({ argv, message }) => {
     const dir = await project();
-    const result = await cli(argv, dir);
+    const result = await runCli(argv, dir);
     expect(result.code).toBe(2);
     expect(result.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(result.stderr).toContain(message);
@@ -389,11 +376,11 @@ describe('otel-context-codemod CLI', () => {
   it('--unsafe applies suggestions through the CLI', async () => {
     const dir = await tempDir();
     await writeFile(join(dir, 'handler.ts'), ENTER_WITH);
-    const safe = await cli(['no-unpaired-context-attach', '.'], dir);
+    const safe = await runCli(['no-unpaired-context-attach', '.'], dir);
     expect(safe.code).toBe(0);
     expect(safe.stderr).toContain('Findings left unfixed: 1\n');
     expect(await readFile(join(dir, 'handler.ts'), 'utf8')).toBe(ENTER_WITH);
-    const unsafe = await cli(['no-unpaired-context-attach', '.', '--unsafe'], dir);
+    const unsafe = await runCli(['no-unpaired-context-attach', '.', '--unsafe'], dir);
     expect(unsafe.code).toBe(0);
     expect(unsafe.stderr).toContain('  enterWithLeak: 1\n');
     expect(await readFile(join(dir, 'handler.ts'), 'utf8')).toContain('als.run(id, ');
@@ -409,11 +396,11 @@ export function fetchAll(urls: string[]) {
 }
 `;
     await writeFile(join(dir, 'limiter.ts'), source);
-    const without = await cli(['no-unbound-queued-callback', '.'], dir);
+    const without = await runCli(['no-unbound-queued-callback', '.'], dir);
     expect(without.code).toBe(0);
     expect(without.stderr).toContain('Files changed: 0\n');
     expect(await readFile(join(dir, 'limiter.ts'), 'utf8')).toBe(source);
-    const withOption = await cli(['no-unbound-queued-callback', '.', '--queue-function', 'limit'], dir);
+    const withOption = await runCli(['no-unbound-queued-callback', '.', '--queue-function', 'limit'], dir);
     expect(withOption.code).toBe(0);
     expect(withOption.stderr).toContain('  queuedCallbackLosesContext: 1\n');
     expect(await readFile(join(dir, 'limiter.ts'), 'utf8')).toContain('limit(context.bind(context.active(), () => fetch(u)))');
@@ -432,14 +419,14 @@ export function publish() {
 }
 `;
     await writeFile(join(dir, 'producer.ts'), source);
-    const instrumented = await cli(['require-context-propagation', '.', '--instrumented-transport', 'kafkajs'], dir);
+    const instrumented = await runCli(['require-context-propagation', '.', '--instrumented-transport', 'kafkajs'], dir);
     expect(instrumented.code).toBe(0);
     expect(instrumented.stderr).toContain('Findings fixed: 0\n');
     expect(await readFile(join(dir, 'producer.ts'), 'utf8')).toBe(source);
-    const bad = await cli(['require-context-propagation', '.', '--instrumented-transport', 'nats'], dir);
+    const bad = await runCli(['require-context-propagation', '.', '--instrumented-transport', 'nats'], dir);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--instrumented-transport must be one of kafkajs, amqplib, bullmq');
-    const plain = await cli(['require-context-propagation', '.'], dir);
+    const plain = await runCli(['require-context-propagation', '.'], dir);
     expect(plain.code).toBe(0);
     expect(await readFile(join(dir, 'producer.ts'), 'utf8')).toContain('propagation.inject(');
   });
@@ -453,7 +440,7 @@ export function publish() {
     );
     await writeFile(join(dir, 'src', 'handler.ts'), STACK_INPUT);
     await writeFile(join(dir, 'outside.ts'), STACK_INPUT);
-    const result = await cli(['no-unbound-timer', '.', '--context-manager', 'stack', '--tsconfig', 'tsconfig.json'], dir);
+    const result = await runCli(['no-unbound-timer', '.', '--context-manager', 'stack', '--tsconfig', 'tsconfig.json'], dir);
     expect(result.code).toBe(1);
     expect(await readFile(join(dir, 'src', 'handler.ts'), 'utf8')).toBe(STACK_OUTPUT);
     expect(await readFile(join(dir, 'outside.ts'), 'utf8')).toBe(STACK_INPUT);
@@ -461,7 +448,7 @@ export function publish() {
   });
 
   it('--help prints the usage and exits 0', async () => {
-    const result = await cli(['--help'], tmpdir());
+    const result = await runCli(['--help'], tmpdir());
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^Usage: otel-context-codemod <rule\|all> <paths\.\.\.>/);
     expect(result.stdout).toContain(`Codemods: ${[...codemodRuleNames(), 'all'].join(', ')}\n`);
@@ -472,7 +459,7 @@ export function publish() {
     await mkdir(join(dir, 'real'));
     await writeFile(join(dir, 'real', 'handler.ts'), STACK_INPUT);
     symlinkSync(join('real', 'handler.ts'), join(dir, 'link.ts'));
-    const result = await cli(['no-unbound-timer', 'link.ts', 'real', '--context-manager', 'stack'], dir);
+    const result = await runCli(['no-unbound-timer', 'link.ts', 'real', '--context-manager', 'stack'], dir);
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('Files scanned: 1\n'); // the same file reached twice is processed once
     expect(lstatSync(join(dir, 'link.ts')).isSymbolicLink()).toBe(true);
@@ -482,7 +469,7 @@ export function publish() {
   it('walks a symlink loop once and shows progress lines on long runs', async () => {
     const dir = await project();
     symlinkSync('..', join(dir, 'src', 'loop'));
-    const result = await cli(['no-unbound-timer', 'src', '--context-manager', 'stack', '--dry'], dir, { progressEveryMs: 0 });
+    const result = await runCli(['no-unbound-timer', 'src', '--context-manager', 'stack', '--dry'], dir, { progressEveryMs: 0 });
     expect(result.code).toBe(0);
     expect(result.stderr).toContain('Files scanned: 4 ');
     expect(result.stderr).toContain('[1/4] src/handler.ts\n');
@@ -498,16 +485,16 @@ export function publish() {
     it('refuses to write in a work tree with uncommitted changes unless --force (exit 2); --dry is allowed', async () => {
       const dir = await project();
       git(dir, 'init', '-q');
-      const refused = await cli(['no-unbound-timer', 'src', '--context-manager', 'stack'], dir);
+      const refused = await runCli(['no-unbound-timer', 'src', '--context-manager', 'stack'], dir);
       expect(refused.code).toBe(2);
       expect(refused.stderr).toMatch(/refusing to write: git work tree .* has uncommitted changes.*--force/);
       expect(await readFile(join(dir, 'src', 'handler.ts'), 'utf8')).toBe(STACK_INPUT);
 
-      const dry = await cli(['no-unbound-timer', 'src/handler.ts', '--context-manager', 'stack', '--dry'], dir);
+      const dry = await runCli(['no-unbound-timer', 'src/handler.ts', '--context-manager', 'stack', '--dry'], dir);
       expect(dry.code).toBe(0);
       expect(dry.stderr).toContain('Files that would change: 1\n');
 
-      const forced = await cli(['no-unbound-timer', 'src', '--context-manager', 'stack', '--force'], dir);
+      const forced = await runCli(['no-unbound-timer', 'src', '--context-manager', 'stack', '--force'], dir);
       expect(forced.code).toBe(0);
       expect(await readFile(join(dir, 'src', 'handler.ts'), 'utf8')).toBe(STACK_OUTPUT);
     });
@@ -517,7 +504,7 @@ export function publish() {
       git(dir, 'init', '-q');
       git(dir, 'add', '-A');
       git(dir, 'commit', '-q', '-m', 'init');
-      const result = await cli(['no-unbound-timer', 'src', '--context-manager', 'stack'], dir);
+      const result = await runCli(['no-unbound-timer', 'src', '--context-manager', 'stack'], dir);
       expect(result.code).toBe(0);
       expect(await readFile(join(dir, 'src', 'handler.ts'), 'utf8')).toBe(STACK_OUTPUT);
     });

@@ -1,5 +1,6 @@
 /** Runs the codemod CLI in-process and reads its summary. */
 import { runCodemod } from '../../codemods/cli.js';
+import type { CliIo } from '../../codemods/cli.js';
 
 export interface CliRun {
   code: number;
@@ -7,14 +8,15 @@ export interface CliRun {
   stderr: string;
 }
 
-export async function runCli(argv: readonly string[], cwd: string, progressEveryMs = 60_000): Promise<CliRun> {
+/** Progress lines are off (one per minute) unless `io.progressEveryMs` asks for them. */
+export async function runCli(argv: readonly string[], cwd: string, io: Partial<Pick<CliIo, 'progressEveryMs'>> = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await runCodemod(argv, {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
     cwd,
-    progressEveryMs,
+    progressEveryMs: io.progressEveryMs ?? 60_000,
   });
   return { code, stdout, stderr };
 }
