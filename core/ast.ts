@@ -124,3 +124,23 @@ export function walk(root: TSESTree.Node, visit: (node: TSESTree.Node) => boolea
 function isNode(value: unknown): value is TSESTree.Node {
   return typeof value === 'object' && value !== null && typeof (value as { type?: unknown }).type === 'string';
 }
+
+/** The name an import specifier imports: `import { a as b }` → `a` (also `import { 'a-b' as c }`). */
+export function importedName(specifier: TSESTree.ImportSpecifier): string {
+  return specifier.imported.type === AST_NODE_TYPES.Identifier ? specifier.imported.name : specifier.imported.value;
+}
+
+/** `require('x')` (TypeScript wrappers unwrapped) → `'x'`; the caller decides whether `require` is the global one. */
+export function getRequireSource(node: TSESTree.Node): string | undefined {
+  const unwrapped = unwrapTypeScriptExpression(node);
+  if (
+    unwrapped.type !== AST_NODE_TYPES.CallExpression ||
+    unwrapped.callee.type !== AST_NODE_TYPES.Identifier ||
+    unwrapped.callee.name !== 'require' ||
+    unwrapped.arguments.length !== 1
+  ) {
+    return undefined;
+  }
+  const argument = unwrapped.arguments[0];
+  return argument?.type === AST_NODE_TYPES.Literal && typeof argument.value === 'string' ? argument.value : undefined;
+}

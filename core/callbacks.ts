@@ -7,7 +7,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
-import { getCallOfArgument, getEnclosingFunction, getMethodName, getPropertyName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
+import { getCallOfArgument, getEnclosingFunction, getMethodName, getPropertyName, importedName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
 import { ensureApiMembers, surround, wrapInBind } from './edits.js';
 import type { Edit } from './findings.js';
 import type { OtelApi } from './otel-api.js';
@@ -83,29 +83,16 @@ export function isPromiseResolver(sourceCode: Readonly<TSESLint.SourceCode>, nod
   );
 }
 
-const CONTEXT_FREE_GLOBALS = new Set(['clearTimeout', 'clearInterval', 'clearImmediate']);
+/** Calls that read no context, by import-traced path (core/module-bindings.ts). */
+const CONTEXT_FREE_CALLS = new Set(
+  ['clearTimeout', 'clearInterval', 'clearImmediate'].flatMap((name) => [`global:${name}`, `node:timers:${name}`]),
+);
+const CONTEXT_FREE_MODULES = ['global:console.', 'node:assert:', 'node:assert/strict:'];
+const ERROR_CLASSES = new Set(['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'AggregateError'].map((name) => `global:${name}`));
 /** Span methods that record on a span object the callback already holds: they read no context. */
 const SPAN_RECORDING_METHODS = new Set(['end', 'setAttribute', 'setAttributes', 'addEvent', 'setStatus', 'recordException', 'updateName']);
 /** Taking a listener off an emitter reads no context. */
 const REMOVAL_METHODS = new Set(['off', 'removeListener', 'removeEventListener', 'removeAllListeners']);
-const ERROR_CLASSES = new Set(['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'AggregateError']);
-const ASSERT_MODULES = new Set(['assert', 'node:assert', 'assert/strict', 'node:assert/strict']);
-
-/** An identifier not declared in this file (a global such as `console`, `Error`). */
-function isGlobal(sourceCode: Readonly<TSESLint.SourceCode>, identifier: TSESTree.Identifier): boolean {
-  const variable = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);
-  return !variable || variable.defs.length === 0;
-}
-
-/** An identifier bound to an import of `node:assert` (`assert(..)`, `assert.strictEqual(..)`). */
-function isAssert(sourceCode: Readonly<TSESLint.SourceCode>, identifier: TSESTree.Identifier): boolean {
-  const def = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier)?.defs[0];
-  if (def?.type === 'ImportBinding') return def.parent.type === AST_NODE_TYPES.ImportDeclaration && ASSERT_MODULES.has(def.parent.source.value);
-  if (def?.type !== 'Variable' || !def.node.init) return false;
-  const init = unwrapTypeScriptExpression(def.node.init);
-  const source = init.type === AST_NODE_TYPES.CallExpression && init.callee.type === AST_NODE_TYPES.Identifier && init.callee.name === 'require' ? init.arguments[0] : undefined;
-  return source?.type === AST_NODE_TYPES.Literal && typeof source.value === 'string' && ASSERT_MODULES.has(source.value);
-}
 
 /**
  * A callback whose behaviour does not depend on the context it runs in: it calls nothing but
@@ -115,7 +102,7 @@ function isAssert(sourceCode: Readonly<TSESLint.SourceCode>, identifier: TSESTre
  * promise continuation follows the `await`, not the resolver, so binding these changes nothing.
  * A callback passed by name is looked at through its declaration in this file.
  */
-export function isContextFreeCallback(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): boolean {
+export function isContextFreeCallback(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, node: TSESTree.Node): boolean {
   const expression = unwrapTypeScriptExpression(node);
   if (isPromiseResolver(sourceCode, expression)) return true;
   const fn = isFunctionLike(expression) ? expression : expression.type === AST_NODE_TYPES.Identifier ? resolveFunction(sourceCode, expression) : undefined;
@@ -129,23 +116,19 @@ export function isContextFreeCallback(sourceCode: Readonly<TSESLint.SourceCode>,
       case AST_NODE_TYPES.TaggedTemplateExpression:
         free = false;
         return false;
-      case AST_NODE_TYPES.NewExpression: {
-        const callee = unwrapTypeScriptExpression(child.callee);
-        free = callee.type === AST_NODE_TYPES.Identifier && ERROR_CLASSES.has(callee.name) && isGlobal(sourceCode, callee);
+      case AST_NODE_TYPES.NewExpression:
+        free = ERROR_CLASSES.has(api.calleePath(child) ?? '');
         return free;
-      }
       case AST_NODE_TYPES.CallExpression: {
         const callee = unwrapTypeScriptExpression(child.callee);
-        const object = callee.type === AST_NODE_TYPES.MemberExpression ? unwrapTypeScriptExpression(callee.object) : undefined;
+        const path = api.calleePath(child) ?? '';
         const method = getMethodName(child) ?? '';
         const harmless =
-          (callee.type === AST_NODE_TYPES.Identifier &&
-            (isPromiseResolver(sourceCode, callee) || (CONTEXT_FREE_GLOBALS.has(callee.name) && isGlobal(sourceCode, callee)) || isAssert(sourceCode, callee))) ||
-          (object?.type === AST_NODE_TYPES.Identifier &&
-            (SPAN_RECORDING_METHODS.has(method) ||
-              (object.name === 'console' && isGlobal(sourceCode, object)) ||
-              isAssert(sourceCode, object))) ||
-          (object !== undefined && REMOVAL_METHODS.has(method));
+          CONTEXT_FREE_CALLS.has(path) ||
+          CONTEXT_FREE_MODULES.some((prefix) => path.startsWith(prefix)) ||
+          (callee.type === AST_NODE_TYPES.Identifier && isPromiseResolver(sourceCode, callee)) ||
+          (callee.type === AST_NODE_TYPES.MemberExpression &&
+            (REMOVAL_METHODS.has(method) || (unwrapTypeScriptExpression(callee.object).type === AST_NODE_TYPES.Identifier && SPAN_RECORDING_METHODS.has(method))));
         if (!harmless) free = false;
         return free;
       }
@@ -162,8 +145,7 @@ export function getAsyncLocalStorageClassText(sourceCode: Readonly<TSESLint.Sour
     if (statement.type === AST_NODE_TYPES.ImportDeclaration && api.resolver.normaliseModule(statement.source.value) === 'node:async_hooks') {
       for (const specifier of statement.specifiers) {
         if (specifier.type === AST_NODE_TYPES.ImportSpecifier) {
-          const imported = specifier.imported.type === AST_NODE_TYPES.Identifier ? specifier.imported.name : specifier.imported.value;
-          if (imported === 'AsyncLocalStorage' && specifier.importKind !== 'type') return specifier.local.name;
+          if (importedName(specifier) === 'AsyncLocalStorage' && specifier.importKind !== 'type') return specifier.local.name;
         } else {
           return `${specifier.local.name}.AsyncLocalStorage`;
         }

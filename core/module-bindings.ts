@@ -9,11 +9,13 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
-import { getPropertyName, unwrapTypeScriptExpression } from './ast.js';
+import { getPropertyName, getRequireSource, importedName, unwrapTypeScriptExpression } from './ast.js';
 
 export const OTEL_API_MODULE = '@opentelemetry/api';
 
 const NODE_BUILTIN_ALIASES: Readonly<Record<string, string>> = {
+  assert: 'node:assert',
+  'assert/strict': 'node:assert/strict',
   timers: 'node:timers',
   'timers/promises': 'node:timers/promises',
   process: 'node:process',
@@ -50,19 +52,11 @@ export function createBindingResolver(
   }
 
   function requireSource(node: TSESTree.Node): string | undefined {
-    const unwrapped = unwrapTypeScriptExpression(node);
-    if (
-      unwrapped.type === AST_NODE_TYPES.CallExpression &&
-      unwrapped.callee.type === AST_NODE_TYPES.Identifier &&
-      unwrapped.callee.name === 'require' &&
-      unwrapped.arguments.length === 1
-    ) {
-      const arg = unwrapped.arguments[0];
-      if (arg?.type === AST_NODE_TYPES.Literal && typeof arg.value === 'string' && isGlobalIdentifier(unwrapped.callee)) {
-        return arg.value;
-      }
-    }
-    return undefined;
+    const source = getRequireSource(node);
+    const call = unwrapTypeScriptExpression(node);
+    return source !== undefined && call.type === AST_NODE_TYPES.CallExpression && call.callee.type === AST_NODE_TYPES.Identifier && isGlobalIdentifier(call.callee)
+      ? source
+      : undefined;
   }
 
   function isGlobalIdentifier(node: TSESTree.Identifier): boolean {
@@ -122,8 +116,7 @@ export function createBindingResolver(
         case AST_NODE_TYPES.ImportDefaultSpecifier:
           return `${module}:`;
         case AST_NODE_TYPES.ImportSpecifier: {
-          const imported =
-            specifier.imported.type === AST_NODE_TYPES.Identifier ? specifier.imported.name : specifier.imported.value;
+          const imported = importedName(specifier);
           return imported === 'default' ? `${module}:` : `${module}:${imported}`;
         }
         default:

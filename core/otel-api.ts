@@ -3,7 +3,7 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
-import { getCallbackArgument, getMethodName, isFunctionLike, unwrapTypeScriptExpression, getDottedName } from './ast.js';
+import { getCallbackArgument, getMethodName, getRequireSource, importedName, isFunctionLike, unwrapTypeScriptExpression, getDottedName } from './ast.js';
 import type { FunctionNode } from './ast.js';
 import { createBindingResolver, OTEL_API_MODULE } from './module-bindings.js';
 import type { BindingResolver } from './module-bindings.js';
@@ -131,7 +131,7 @@ export function getOtelApi(context: Readonly<TSESLint.RuleContext<string, readon
       if (hasNamed || statement.specifiers.length === 0) imports.namedImports.push(statement);
     } else if (statement.type === AST_NODE_TYPES.VariableDeclaration) {
       for (const declarator of statement.declarations) {
-        const source = declarator.init ? requireCallSource(declarator.init) : undefined;
+        const source = declarator.init ? getRequireSource(declarator.init) : undefined;
         if (source === undefined) continue;
         const module = resolver.normaliseModule(source);
         if (module === 'node:async_hooks') hasAsyncLocalStorageImport = true;
@@ -170,28 +170,11 @@ export function getOtelApi(context: Readonly<TSESLint.RuleContext<string, readon
   return api;
 }
 
-function importedName(specifier: TSESTree.ImportSpecifier): string {
-  return specifier.imported.type === AST_NODE_TYPES.Identifier ? specifier.imported.name : specifier.imported.value;
-}
-
-function requireCallSource(node: TSESTree.Expression): string | undefined {
-  const unwrapped = unwrapTypeScriptExpression(node);
-  if (
-    unwrapped.type === AST_NODE_TYPES.CallExpression &&
-    unwrapped.callee.type === AST_NODE_TYPES.Identifier &&
-    unwrapped.callee.name === 'require'
-  ) {
-    const arg = unwrapped.arguments[0];
-    if (arg?.type === AST_NODE_TYPES.Literal && typeof arg.value === 'string') return arg.value;
-  }
-  return undefined;
-}
-
 function hasTopLevelRequire(program: TSESTree.Program): boolean {
   return program.body.some(
     (statement) =>
       statement.type === AST_NODE_TYPES.VariableDeclaration &&
-      statement.declarations.some((d) => d.init !== null && requireCallSource(d.init) !== undefined),
+      statement.declarations.some((d) => d.init !== null && getRequireSource(d.init) !== undefined),
   );
 }
 

@@ -9,7 +9,7 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
-import { getMethodName, getMethodReceiver, getPropertyName, unwrapTypeScriptExpression, walk } from './ast.js';
+import { getMethodName, getMethodReceiver, getPropertyName, getRequireSource, importedName, unwrapTypeScriptExpression, walk } from './ast.js';
 import type { OtelApi } from './otel-api.js';
 
 /** What a library object is. */
@@ -414,7 +414,7 @@ export function getFileInstrumentedTransports(sourceCode: Readonly<TSESLint.Sour
         if (node.source.type === AST_NODE_TYPES.Literal) addModule(node.source.value);
         return true;
       case AST_NODE_TYPES.CallExpression: {
-        const source = requireSource(node);
+        const source = getRequireSource(node);
         if (source === undefined) return true;
         addModule(source);
         const parent = node.parent;
@@ -439,18 +439,3 @@ export function getFileInstrumentedTransports(sourceCode: Readonly<TSESLint.Sour
   return result;
 }
 
-function importedName(specifier: TSESTree.ImportSpecifier): string {
-  return specifier.imported.type === AST_NODE_TYPES.Identifier ? specifier.imported.name : specifier.imported.value;
-}
-
-/** `require('x')` → 'x'. */
-function requireSource(call: TSESTree.CallExpression): string | undefined {
-  const argument = call.arguments[0];
-  return call.callee.type === AST_NODE_TYPES.Identifier &&
-    call.callee.name === 'require' &&
-    call.arguments.length === 1 &&
-    argument?.type === AST_NODE_TYPES.Literal &&
-    typeof argument.value === 'string'
-    ? argument.value
-    : undefined;
-}

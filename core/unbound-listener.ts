@@ -143,7 +143,7 @@ export function createUnboundListenerDetector(
   function check(registration: ListenerRegistration): void {
     const { listener, emitter } = registration;
     if (getCallbackShape(sourceCode, listener).kind === 'not-a-function') return;
-    if (isContextBound(sourceCode, api, listener) || isContextFreeCallback(sourceCode, listener)) return;
+    if (isContextBound(sourceCode, api, listener) || isContextFreeCallback(sourceCode, api, listener)) return;
     const scope = regions.getTraceScope(registration.call);
     if (!scope || isOwnedByInactiveParentSpan(sourceCode, api, scope, listener)) return;
     const lifetime = getEmitterLifetime(sourceCode, api, emitter);

@@ -312,7 +312,7 @@ export function findQueuedCallbacks(
 ): { node: TSESTree.Node; queue: string }[] {
   const model = getQueueModel(sourceCode, nodes);
   const found: { node: TSESTree.Node; queue: string }[] = [];
-  const unbound = (node: TSESTree.Node) => !isContextBound(sourceCode, api, node) && !isContextFreeCallback(sourceCode, node);
+  const unbound = (node: TSESTree.Node) => !isContextBound(sourceCode, api, node) && !isContextFreeCallback(sourceCode, api, node);
   for (const store of model.stores) {
     const { id } = store.ref;
     const isMap = store.method === 'set';
@@ -404,7 +404,7 @@ export function createUnboundQueuedCallbackDetector(
     CallExpression(node) {
       nodes.push(node);
       const entry = getQueueFunctionCallback(sourceCode, node, options.additionalQueueFunctions);
-      if (entry && !isContextBound(sourceCode, api, entry.node) && !isContextFreeCallback(sourceCode, entry.node)) report(entry);
+      if (entry && !isContextBound(sourceCode, api, entry.node) && !isContextFreeCallback(sourceCode, api, entry.node)) report(entry);
     },
     // Cheap gate, on ESLint's own traversal: the queue model (a walk with scope lookups) is built
     // only for files that store something that may be a callback into a collection whose name

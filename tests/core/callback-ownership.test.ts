@@ -11,6 +11,7 @@ import { isFunctionLike } from '../../core/ast.js';
 import { createCallbackOwnership } from '../../core/callback-owner.js';
 import type { BindingRuleName } from '../../core/callback-owner.js';
 import { isContextFreeCallback } from '../../core/callbacks.js';
+import { getOtelApi } from '../../core/otel-api.js';
 import type { ContextManagerName } from '../../core/settings.js';
 
 type Probe = (context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>) => TSESLint.RuleListener;
@@ -102,12 +103,15 @@ describe('isContextFreeCallback', () => {
     ['a span start', `target = () => tracer.startSpan('x').end();`, false],
     ['an arbitrary call', `target = () => { flush(); };`, false],
     ['an await', `target = async () => { await next; };`, false],
+    ['console, a global Error, listener removal', `target = () => { console.log('x'); reject(new Error('closed')); socket.off('x', f); };`, true],
+    ['an Error class of this file is not the global one', `class Error {} target = () => { new Error(); };`, false],
+    ['a console of this file is not the global one', `const console = { log: flush }; target = () => console.log('x');`, false],
   ];
   it.each(cases)('%s', (_name, body, expected) => {
     let result: boolean | undefined;
-    run(`declare let target: unknown; declare const span: any, tracer: any, timer: any, next: any; declare function flush(): void;\n${body}`, 'async-local-storage', (context) => ({
+    run(`declare let target: unknown; declare const span: any, tracer: any, timer: any, next: any; declare function flush(): void; declare const socket: any, f: any; let reject: (e: Error) => void = () => {}; new Promise<void>((_, r) => { reject = r; });\n${body}`, 'async-local-storage', (context) => ({
       AssignmentExpression(node: TSESTree.AssignmentExpression) {
-        if (node.left.type === 'Identifier' && node.left.name === 'target') result = isContextFreeCallback(context.sourceCode, node.right);
+        if (node.left.type === 'Identifier' && node.left.name === 'target') result = isContextFreeCallback(context.sourceCode, getOtelApi(context), node.right);
       },
     }));
     expect(result).toBe(expected);
