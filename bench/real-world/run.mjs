@@ -437,17 +437,26 @@ for (const f of fileProblems) out.push(`  ${f.kind}: ${f.file}${f.preset ? ` [${
 console.log(out.join('\n'));
 
 // ---------- results.json ----------
-let pluginCommit = null;
-try {
-  pluginCommit = execFileSync('git', ['-C', ROOT, 'rev-parse', '--short=12', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-} catch {
-  // not a git checkout
+// which rules were measured: the checkout's HEAD, the last commit that changed the plugin's
+// source, and whether that source has uncommitted changes (dist/ is built from the work tree)
+const SOURCE_PATHS = ['rules', 'core', 'configs', 'index.ts'];
+function gitHere(args) {
+  try {
+    return execFileSync('git', ['-C', ROOT, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return null; // not a git checkout
+  }
 }
+const pluginCommit = gitHere(['rev-parse', '--short=12', 'HEAD']);
+const rulesCommit = gitHere(['log', '-1', '--format=%h', '--abbrev=12', '--', ...SOURCE_PATHS]);
+const rulesDirty = (gitHere(['status', '--porcelain', '--', ...SOURCE_PATHS]) ?? '') !== '';
 const record = {
   measuredAt: new Date().toISOString(),
   node: process.version,
   eslint: Linter.version,
   pluginCommit,
+  rulesCommit,
+  rulesDirty,
   window: WINDOW,
   mirrors: MIRRORS,
   corpus: {
@@ -487,7 +496,7 @@ log(`wrote ${KEY} into ${OUT}`);
 function renderSection(r) {
   const rows = [];
   const cell = (x) => `${x.caught}/${x.cases}`;
-  rows.push(`Measured ${r.measuredAt.slice(0, 10)} on the plugin at \`${r.pluginCommit ?? 'unknown'}\` (Node ${r.node}, ESLint ${r.eslint}; a finding counts when it is within ±${r.window} lines of the defect).`);
+  rows.push(`Measured ${r.measuredAt.slice(0, 10)} on the rules of \`${r.rulesCommit ?? 'unknown'}\`${r.rulesDirty ? ' plus uncommitted changes' : ''} (checkout \`${r.pluginCommit ?? 'unknown'}\`; Node ${r.node}, ESLint ${r.eslint}; a finding counts when it is within ±${r.window} lines of the defect). Reproduce: \`npm run bench:real-world\` (\`-- --mirrors DIR\`; \`--key NAME\` writes another section).`);
   rows.push(`Corpus: **${r.corpus.cases} real bug-fix commits**, ${r.corpus.outsideOtelVendorRepos} of them outside OpenTelemetry's and APM vendors' instrumentation repositories, ${r.corpus.singleFileVisible} single-file-visible; ${r.corpus.available} available in the mirrors${r.unavailable.length ? ` (unavailable: ${r.unavailable.map((u) => u.id).join(', ')})` : ''}.`);
   rows.push('');
   rows.push('| recall (finding inside the defect lines of the before file) | `recommended` | `strict` |');
