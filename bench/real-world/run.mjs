@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 // npm run bench:real-world -- [--mirrors DIR] [--key NAME] [--window N] [--show] [--no-precision]
+// node bench/real-world/run.mjs --list-mirrors   which mirrors the corpus and precision sets need
+// node bench/real-world/run.mjs --render-only [--key NAME]   re-render docs from results.json
 //
 // The plugin on real bug-fix history (bench/real-world/corpus.json) and on correct
 // OpenTelemetry-dense code (bench/real-world/precision.json). Not part of `npm test`: it needs
@@ -19,7 +21,10 @@
 // its error; an exception from a rule is reported as a crash with file and message.
 // Writes `<key>` (default `baseline`) into bench/real-world/results.json, keeping other keys, and
 // re-renders the text between `<!-- real-world:<key>:begin -->` and `<!-- real-world:<key>:end -->`
-// in docs/benchmarks.md when those markers are there (it never adds or moves a section).
+// in docs/benchmarks.md when those markers are there (a measuring run never adds or moves a
+// section, and writes docs only when --out is the default results file). `--render-only` measures
+// nothing: it re-renders `<key>` from results.json, appending the section with its heading and
+// markers when they are missing (bench/render.mjs rewrites docs/benchmarks.md whole and drops it).
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -39,6 +44,8 @@ const FILES = ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'];
 
 // ---------- arguments ----------
 const argv = process.argv.slice(2);
+const DEFAULT_OUT = join(HERE, 'results.json');
+const log = (...m) => console.error('[real-world]', ...m);
 function option(name, fallback) {
   const i = argv.indexOf(`--${name}`);
   if (i < 0) return fallback;
@@ -54,16 +61,45 @@ const KEY = option('key', 'baseline');
 const WINDOW = Number(option('window', '3'));
 const CORPUS = resolve(option('corpus', join(HERE, 'corpus.json')));
 const PRECISION = resolve(option('precision', join(HERE, 'precision.json')));
-const OUT = resolve(option('out', join(HERE, 'results.json')));
+const OUT = resolve(option('out', DEFAULT_OUT));
 const SHOW = argv.includes('--show');
+const RENDER_ONLY = argv.includes('--render-only');
+const LIST_MIRRORS = argv.includes('--list-mirrors');
 const NO_PRECISION = argv.includes('--no-precision');
 if (!Number.isInteger(WINDOW) || WINDOW < 0) {
   console.error('--window must be a non-negative integer');
   process.exit(2);
 }
+if (RENDER_ONLY) {
+  if (!existsSync(OUT)) {
+    console.error(`${OUT} does not exist: measure first`);
+    process.exit(2);
+  }
+  const saved = JSON.parse(readFileSync(OUT, 'utf8'))[KEY];
+  if (!saved) {
+    console.error(`${OUT} has no key ${KEY}`);
+    process.exit(2);
+  }
+  writeDocs(saved, true);
+  process.exit(0);
+}
 if (!existsSync(MIRRORS)) {
   console.error(`mirrors directory ${MIRRORS} does not exist (pass --mirrors DIR)`);
   process.exit(2);
+}
+
+if (LIST_MIRRORS) {
+  const corpusRepos = JSON.parse(readFileSync(CORPUS, 'utf8')).cases.map((c) => c.repo);
+  const precisionRepos = JSON.parse(readFileSync(PRECISION, 'utf8')).sets.map((s) => s.repo);
+  const repos = [...new Set([...corpusRepos, ...precisionRepos])].sort();
+  for (const repo of repos) {
+    const dir = mirrorOf(repo);
+    const uses = [corpusRepos.includes(repo) ? `${corpusRepos.filter((r) => r === repo).length} case(s)` : null, precisionRepos.includes(repo) ? 'precision' : null].filter(Boolean).join(', ');
+    let state = 'MISSING';
+    if (dir) state = tryGit(dir, ['rev-parse', '--verify', '--quiet', 'HEAD^']).ok ? `present (${dir})` : `present WITHOUT HISTORY (${dir})`;
+    console.log(`${repo.padEnd(48)} ${uses.padEnd(22)} ${state}`);
+  }
+  process.exit(0);
 }
 
 // ---------- git ----------
@@ -180,7 +216,6 @@ const cases = corpus.cases;
 const unavailable = [];
 const fileProblems = []; // parse errors and crashes
 const caseResults = [];
-const log = (...m) => console.error('[real-world]', ...m);
 
 for (const c of cases) {
   const gitDir = mirrorOf(c.repo);
@@ -526,15 +561,30 @@ function renderSection(r) {
   rows.push(`Files that did not parse or crashed a rule: ${r.fileProblems.length}.`);
   return rows.join('\n');
 }
-const docs = join(ROOT, 'docs', 'benchmarks.md');
-const begin = `<!-- real-world:${KEY}:begin -->`;
-const end = `<!-- real-world:${KEY}:end -->`;
-if (existsSync(docs)) {
+if (OUT === DEFAULT_OUT) writeDocs(record, false);
+else log(`--out is not the default results file: docs/benchmarks.md left alone`);
+
+function writeDocs(r, appendIfMissing) {
+  const docs = join(ROOT, 'docs', 'benchmarks.md');
+  const begin = `<!-- real-world:${KEY}:begin -->`;
+  const end = `<!-- real-world:${KEY}:end -->`;
+  if (!existsSync(docs)) {
+    log('docs/benchmarks.md does not exist; nothing rendered');
+    return;
+  }
   const text = readFileSync(docs, 'utf8');
   const i = text.indexOf(begin);
   const j = text.indexOf(end);
   if (i >= 0 && j > i) {
-    writeAtomically(docs, `${text.slice(0, i + begin.length)}\n${renderSection(record)}\n${text.slice(j)}`);
+    writeAtomically(docs, `${text.slice(0, i + begin.length)}\n${renderSection(r)}\n${text.slice(j)}`);
     log(`re-rendered the ${KEY} section of docs/benchmarks.md`);
-  } else log(`docs/benchmarks.md has no ${begin} ... ${end} markers; the section was not written`);
+  } else if (appendIfMissing) {
+    const heading = KEY === 'baseline' ? 'Real-world corpus: before issue #11' : `Real-world corpus: ${KEY}`;
+    const intro =
+      'Real bug-fix commits listed in [`bench/real-world/corpus.json`](../bench/real-world/corpus.json), linted before and after the fix by ' +
+      '[`bench/real-world/run.mjs`](../bench/real-world/run.mjs) (`npm run bench:real-world`, not part of `npm test`; it needs local git mirrors). ' +
+      'Families: [`bench/real-world/FAMILIES.md`](../bench/real-world/FAMILIES.md). Per-case results: `bench/real-world/results.json` under `' + KEY + '`.';
+    writeAtomically(docs, `${text.replace(/\s*$/, '')}\n\n## ${heading}\n\n${intro}\n\n${begin}\n${renderSection(r)}\n${end}\n`);
+    log(`appended the ${KEY} section to docs/benchmarks.md`);
+  } else log(`docs/benchmarks.md has no ${begin} ... ${end} markers; the section was not written (--render-only appends it)`);
 }
