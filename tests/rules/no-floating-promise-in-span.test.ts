@@ -7,6 +7,111 @@ import { createRuleTester, under } from '../rule-tester.js';
 
 const ruleTester = createRuleTester();
 
+// Suggestion outputs of the span-running-helper cases (await, or detach in a span of its own).
+const SUGGEST_TIMED = [{ messageId: 'awaitPromise', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('jobs');
+function timed<T>(name: string, work: () => Promise<T>): Promise<T> {
+  return tracer.startActiveSpan(name, async (span) => {
+    try {
+      return await work();
+    } finally {
+      span.end();
+    }
+  });
+}
+async function writeAudit(id: string): Promise<void> {}
+export function place(id: string) {
+  return timed('place', async () => {
+    await writeAudit(id);
+  });
+}` }, { messageId: 'detachInOwnSpan', output: `
+import { trace, SpanStatusCode } from '@opentelemetry/api';
+const tracer = trace.getTracer('jobs');
+function timed<T>(name: string, work: () => Promise<T>): Promise<T> {
+  return tracer.startActiveSpan(name, async (span) => {
+    try {
+      return await work();
+    } finally {
+      span.end();
+    }
+  });
+}
+async function writeAudit(id: string): Promise<void> {}
+export function place(id: string) {
+  return timed('place', async () => {
+    tracer.startActiveSpan('writeAudit', (detached) => writeAudit(id).then(() => detached.end(), (error) => {
+      detached.recordException(error);
+      detached.setStatus({ code: SpanStatusCode.ERROR });
+      detached.end();
+    }));
+  });
+}` }];
+const SUGGEST_WITH = [{ messageId: 'awaitPromise', output: `
+import { context, trace } from '@opentelemetry/api';
+function inSpanContext<T>(span: ReturnType<ReturnType<typeof trace.getTracer>['startSpan']>, fn: () => T): T {
+  return context.with(trace.setSpan(context.active(), span), fn);
+}
+async function writeAudit(id: string): Promise<void> {}
+export function place(span: Parameters<typeof inSpanContext>[0], id: string) {
+  inSpanContext(span, async () => {
+    await writeAudit(id);
+  });
+}` }, { messageId: 'detachInOwnSpan', output: `
+import { context, trace, SpanStatusCode } from '@opentelemetry/api';
+function inSpanContext<T>(span: ReturnType<ReturnType<typeof trace.getTracer>['startSpan']>, fn: () => T): T {
+  return context.with(trace.setSpan(context.active(), span), fn);
+}
+async function writeAudit(id: string): Promise<void> {}
+export function place(span: Parameters<typeof inSpanContext>[0], id: string) {
+  inSpanContext(span, () => {
+    trace.getTracer('detached').startActiveSpan('writeAudit', (detached) => writeAudit(id).then(() => detached.end(), (error) => {
+      detached.recordException(error);
+      detached.setStatus({ code: SpanStatusCode.ERROR });
+      detached.end();
+    }));
+  });
+}` }];
+const SUGGEST_RUN = [{ messageId: 'awaitPromise', output: `
+import { runInSpan } from './tracing';
+async function writeAudit(id: string): Promise<void> {}
+export function place(id: string) {
+  return runInSpan('place', async () => {
+    await writeAudit(id);
+  });
+}` }, { messageId: 'detachInOwnSpan', output: `
+import { runInSpan } from './tracing';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+async function writeAudit(id: string): Promise<void> {}
+export function place(id: string) {
+  return runInSpan('place', async () => {
+    trace.getTracer('detached').startActiveSpan('writeAudit', (detached) => writeAudit(id).then(() => detached.end(), (error) => {
+      detached.recordException(error);
+      detached.setStatus({ code: SpanStatusCode.ERROR });
+      detached.end();
+    }));
+  });
+}` }];
+const SUGGEST_NS = [{ messageId: 'awaitPromise', output: `
+import * as tracing from '../lib/tracing';
+export function refresh(load: () => Promise<string>) {
+  return tracing.asyncRunInSpan('refresh', async () => {
+    await load().then((value) => console.log(value));
+  });
+}` }, { messageId: 'detachInOwnSpan', output: `
+import * as tracing from '../lib/tracing';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+export function refresh(load: () => Promise<string>) {
+  return tracing.asyncRunInSpan('refresh', async () => {
+    trace.getTracer('detached').startActiveSpan('load', (detached) => load().then((value) => console.log(value)).then(() => detached.end(), (error) => {
+      detached.recordException(error);
+      detached.setStatus({ code: SpanStatusCode.ERROR });
+      detached.end();
+    }));
+  });
+}` }];
+
+
 ruleTester.run('no-floating-promise-in-span', rule, {
   valid: [
     {
@@ -303,7 +408,7 @@ export function refresh(load: () => Promise<string>) {
   });
 }`,
       output: null,
-      errors: [{ messageId: 'floatingPromiseInSpan', data: { scope: 'the tracing.asyncRunInSpan callback', manager: 'async-local-storage' }, line: 5, column: 5, endLine: 5, endColumn: 48, suggestions: SUGGEST_NS }],
+      errors: [{ messageId: 'floatingPromiseInSpan', data: { scope: 'the tracing.asyncRunInSpan callback', manager: 'async-local-storage' }, line: 5, column: 5, endLine: 5, endColumn: 47, suggestions: SUGGEST_NS }],
     },
     {
       name: 'baggage-only context.with inside a span: its callback is still in the span (pass-through)',

@@ -938,7 +938,7 @@ export function handle(headers: Record<string, string>, work: () => void) {
   span.end();
 }`,
       output: null,
-      errors: [{ messageId: 'extractedContextIgnored', data: { extracted: 'the extracted context', span: 'span' }, line: 6, column: 30, endLine: 6, endColumn: 46 }],
+      errors: [{ messageId: 'extractedContextIgnored', data: { extracted: 'propagation.extract(..)', span: 'span' }, line: 6, column: 30, endLine: 6, endColumn: 46 }],
     },
     {
       name: 'extracted context ignored: extracted and never used, the span starts from the ambient context (reported, no fix: the span needs the parent too)',
