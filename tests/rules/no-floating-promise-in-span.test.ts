@@ -46,7 +46,7 @@ export function place(id: string) {
       detached.end();
     }));
   });
-}` }];
+}` }] as const;
 const SUGGEST_WITH = [{ messageId: 'awaitPromise', output: `
 import { context, trace } from '@opentelemetry/api';
 function inSpanContext<T>(span: ReturnType<ReturnType<typeof trace.getTracer>['startSpan']>, fn: () => T): T {
@@ -71,7 +71,7 @@ export function place(span: Parameters<typeof inSpanContext>[0], id: string) {
       detached.end();
     }));
   });
-}` }];
+}` }] as const;
 const SUGGEST_RUN = [{ messageId: 'awaitPromise', output: `
 import { runInSpan } from './tracing';
 async function writeAudit(id: string): Promise<void> {}
@@ -91,7 +91,7 @@ export function place(id: string) {
       detached.end();
     }));
   });
-}` }];
+}` }] as const;
 const SUGGEST_NS = [{ messageId: 'awaitPromise', output: `
 import * as tracing from '../lib/tracing';
 export function refresh(load: () => Promise<string>) {
@@ -109,7 +109,7 @@ export function refresh(load: () => Promise<string>) {
       detached.end();
     }));
   });
-}` }];
+}` }] as const;
 
 
 ruleTester.run('no-floating-promise-in-span', rule, {
