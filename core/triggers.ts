@@ -24,8 +24,9 @@ export const RULE_TRIGGERS = {
   // every finding is a call spelled `.attach(`, `.enterWith(` or `.withScope(`
   'no-unpaired-context-attach': ['attach', 'enterWith', 'withScope'],
   'require-span-end': ['startSpan', 'startActiveSpan'],
-  // senders and receivers of the transports it knows (each transport record's trigger words)
-  'require-context-propagation': TRANSPORT_TRIGGERS,
+  // senders and receivers of the transports it knows (each transport record's trigger words), and
+  // any `propagation.extract(..)` (an extracted context the handler never runs in)
+  'require-context-propagation': [...TRANSPORT_TRIGGERS, 'extract('],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 const TRIGGERS_BY_NAME: Readonly<Record<string, readonly string[] | undefined>> = RULE_TRIGGERS;

@@ -46,6 +46,8 @@ export default createRule<Options, MessageId>({
         'This {{ transport }} handler starts spans or reads the active context without propagation.extract, so it runs outside the sender\'s trace: every message starts a new trace. Extract the sender\'s context from {{ slot }} and run the handler under context.with(extracted, ..).',
       batchHandlerWithoutContext:
         'This {{ transport }} handler starts spans or reads the active context without propagation.extract, so every batch starts a new trace unrelated to its messages. Extract each message\'s context from {{ slot }} and add it to the batch span as a span link.',
+      extractedContextIgnored:
+        "This context is built from context.active(), not from the extracted context ({{ extracted }}), so the producer's baggage is lost. Build it with trace.setSpan(<extracted context>, {{ span }}).",
       mergeCarrierIntoPayload:
         'Spread a propagation.inject carrier into {{ slot }} (the receiver sees two more keys: traceparent, tracestate).',
     },

@@ -2,7 +2,7 @@ import { createRequireSpanEndDetector } from '../core/detectors/require-span-end
 import type { RequireSpanEndMessageId } from '../core/detectors/require-span-end.js';
 import { createRule, reportFinding } from './create-rule.js';
 
-export type Options = [];
+export type Options = [{ checkSyncCalls?: boolean }];
 export type MessageId = RequireSpanEndMessageId;
 
 export default createRule<Options, MessageId>({
@@ -13,16 +13,32 @@ export default createRule<Options, MessageId>({
       description: 'Require every span to be ended on every path, exceptions included',
       recommended: true,
       browser: true,
+      strictOptions: [{ checkSyncCalls: true }],
     },
     hasSuggestions: true,
-    schema: [],
+    schema: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          checkSyncCalls: {
+            type: 'boolean',
+            description:
+              "Also report a synchronous call between the span's start and span.end() that no finally protects (if it throws, the span stays open). Await and yield are always reported.",
+          },
+        },
+      },
+    ],
+    defaultOptions: [{ checkSyncCalls: false }],
     messages: {
       spanNeverEnded:
         "Span '{{ span }}' is never ended, so it is never exported and the spans under it hang from a parent that never finishes. End it on every path: try { .. } finally { {{ span }}.end(); }.",
       spanNotEndedOnEveryPath:
         "Span '{{ span }}' is not ended on every path: {{ exit }} leaves it open, so it is never exported. End it in a finally block: try { .. } finally { {{ span }}.end(); }.",
       spanNotEndedOnException:
-        "Span '{{ span }}' is not ended when '{{ call }}' throws or rejects, so it is never exported and the error is recorded on no span. End it in a finally block: try { .. } finally { {{ span }}.end(); }.",
+        "Span '{{ span }}' stays open if '{{ call }}' {{ how }}: no finally ends it, so it is never exported. End it in a finally block: try { .. } finally { {{ span }}.end(); }.",
+      spanNotEndedOnThrow:
+        "Span '{{ span }}' stays open if '{{ call }}' throws: no finally ends it, so it is never exported. End it in a finally block: try { .. } finally { {{ span }}.end(); }.",
       spanDiscarded:
         'The span started here is thrown away, so nothing can end it and it is never exported. Keep it in a variable and end it when its work is done.',
       activeSpanUnreachable:
@@ -30,7 +46,7 @@ export default createRule<Options, MessageId>({
       endSpanInFinally: "Wrap the rest of the block in try { .. } finally { {{ span }}.end(); }.",
     },
   },
-  create(context) {
-    return createRequireSpanEndDetector(context, (finding) => reportFinding(context, finding));
+  create(context, [options]) {
+    return createRequireSpanEndDetector(context, { checkSyncCalls: options.checkSyncCalls === true }, (finding) => reportFinding(context, finding));
   },
 });

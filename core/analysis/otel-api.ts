@@ -2,12 +2,14 @@
  * Recognition of the OpenTelemetry API (by import tracing) and of "traced code".
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { getCallbackArgument, getMethodName, getRequireSource, importedName, isFunctionLike, unwrapTypeScriptExpression, getDottedName } from './ast.js';
 import type { FunctionNode } from './ast.js';
 import { createBindingResolver, OTEL_API_MODULE } from './import-bindings.js';
 import type { BindingResolver } from './import-bindings.js';
 import { getSettings } from '../settings.js';
+import { isImportedSpanHelper, isSpanRunningFunctionOfFile } from './span-wrappers.js';
+import { getSpanlessContextChange, getSpanStartKind } from './spans.js';
 import type { OtelContextSettings } from '../settings.js';
 
 /** A member of `@opentelemetry/api` that generated code may need. */
@@ -49,7 +51,11 @@ export interface OtelApi {
  * on a file without any of them (or of the configured `apiModules` / `spanWrappers`) before doing
  * any work; the codemod skips such a file before parsing it. One list for both.
  */
-export const TRACED_CODE_TRIGGERS: readonly string[] = [OTEL_API_MODULE, 'startSpan', 'startActiveSpan', 'AsyncLocalStorage'];
+export const TRACED_CODE_TRIGGERS: readonly string[] = [
+  OTEL_API_MODULE, 'startSpan', 'startActiveSpan', 'AsyncLocalStorage',
+  // imported span-running helpers (see isSpanHelperName)
+  'InSpan', 'inSpan', 'WithSpan', 'withSpan', 'ActiveSpan', 'traced(',
+];
 
 // The span-start names are looked for only in a text that mentions `Span`: one scan for a short
 // needle is about twice as fast as two for the long ones (7 vs 16 ms over the 15.6 MB corpus).
@@ -179,22 +185,12 @@ function hasTopLevelRequire(program: TSESTree.Program): boolean {
 }
 
 /* ------------------------------------------------------------------------------------------ */
-/* Spans                                                                                       */
+/* Spans (core/analysis/spans.ts, re-exported here for the detectors)                         */
 /* ------------------------------------------------------------------------------------------ */
 
-/** `tracer.startSpan(..)` / `tracer.startActiveSpan(..)`. Tracers come from anywhere, so by method name. */
-export function getSpanStartKind(call: TSESTree.CallExpression): 'startSpan' | 'startActiveSpan' | undefined {
-  const name = getMethodName(call);
-  return name === 'startSpan' || name === 'startActiveSpan' ? name : undefined;
-}
+export { getSpanlessContextChange, getSpanStartKind, hasExplicitParentContext } from './spans.js';
+export { isSpanHelperName } from './span-wrappers.js';
 
-/** Whether a span start passes a context explicitly (`startSpan(name, opts, ctx)`). */
-export function hasExplicitParentContext(call: TSESTree.CallExpression): boolean {
-  const kind = getSpanStartKind(call);
-  if (kind === 'startSpan') return call.arguments.length >= 3;
-  if (kind === 'startActiveSpan') return call.arguments.length >= 4;
-  return false;
-}
 
 /** Reads of the active context: `context.active()`, `trace.getActiveSpan()`. */
 export function isActiveContextRead(api: OtelApi, call: TSESTree.CallExpression): boolean {
@@ -249,38 +245,16 @@ export function getTracedCallback(api: OtelApi, fn: TSESTree.Node): TracedCallba
   if (isLast && api.settings.spanWrappers.length > 0 && matchesSpanWrapper(api, call)) {
     return { kind: 'spanWrapper', fn, call };
   }
+  if ((isLast && isImportedSpanHelper(api, call)) || isSpanRunningFunctionOfFile(api, call, index)) {
+    return { kind: 'spanWrapper', fn, call };
+  }
   if (!api.hasApiImport && index === 1 && getMethodName(call) === 'run' && isAsyncLocalStorageReceiver(api, call)) {
     return { kind: 'als.run', fn, call };
   }
   return undefined;
 }
 
-const BAGGAGE_CHANGES = new Set([API('propagation.setBaggage'), API('propagation.deleteBaggage')]);
-const TRACING_REMOVALS = new Set([API('trace.deleteSpan'), '@opentelemetry/core:suppressTracing']);
 
-/**
- * A context that makes no span active, passed to `context.with`: `'baggage'` when it is the
- * current context with other baggage (`propagation.setBaggage(context.active(), ..)`: the callback
- * runs in the same trace as its caller), `'no-tracing'` when it removes the span or suppresses
- * tracing (`trace.deleteSpan(..)`, `suppressTracing(..)` from `@opentelemetry/core`: nothing in
- * the callback belongs to a trace). Follows one `const` holding such a call.
- */
-export function getSpanlessContextChange(api: OtelApi, ctx: TSESTree.Node): 'baggage' | 'no-tracing' | undefined {
-  let expression = unwrapTypeScriptExpression(ctx);
-  if (expression.type === AST_NODE_TYPES.Identifier) {
-    const variable = ASTUtils.findVariable(api.sourceCode.getScope(expression), expression);
-    const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
-    if (def?.type !== 'Variable' || def.parent.kind !== 'const' || !def.node.init) return undefined;
-    expression = unwrapTypeScriptExpression(def.node.init);
-  }
-  if (expression.type !== AST_NODE_TYPES.CallExpression) return undefined;
-  const path = api.calleePath(expression);
-  if (path !== undefined && TRACING_REMOVALS.has(path)) return 'no-tracing';
-  if (path === undefined || !BAGGAGE_CHANGES.has(path)) return undefined;
-  const base = expression.arguments[0];
-  const active = base && unwrapTypeScriptExpression(base);
-  return active?.type === AST_NODE_TYPES.CallExpression && api.calleePath(active) === API('context.active') ? 'baggage' : undefined;
-}
 
 function matchesSpanWrapper(api: OtelApi, call: TSESTree.CallExpression): boolean {
   const text = getDottedName(call.callee);

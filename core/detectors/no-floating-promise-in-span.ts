@@ -78,11 +78,12 @@ export function createNoFloatingPromiseInSpanDetector(
     const voided = expression.type === AST_NODE_TYPES.UnaryExpression && expression.operator === 'void';
     const promise = voided ? unwrapTypeScriptExpression(expression.argument) : expression;
     if (voided && !orphans && !options.checkVoid) return;
-    if (!api.hasApiImport) return;
     // only a call or `new` can start work; the type checker is asked only about statements inside a span
     if (!types && promise.type !== AST_NODE_TYPES.CallExpression && promise.type !== AST_NODE_TYPES.NewExpression) return;
     const scope = getSpanScope(statement);
-    if (!scope || knowledge.isHandled(promise) || !isPromise(promise)) return;
+    // a file that does not import the API itself is traced only through a span-running helper it imports
+    if (!scope || (!api.hasApiImport && scope.kind !== 'spanWrapper')) return;
+    if (knowledge.isHandled(promise) || !isPromise(promise)) return;
     // The span ends inside the promise's own continuation (`.then(() => span.end())`, an async
     // callback that ends it after its awaits): the work cannot outlive it.
     if (endsScopeSpan(scope, promise)) return;

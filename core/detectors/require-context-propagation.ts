@@ -17,6 +17,8 @@
  * `consume`, `parentPort.on('message')`, `process.on('message')`. The fix extracts from the same
  * place and runs the body under `context.with(extracted, ..)`. `eachBatch` is only reported: one
  * batch has many parents, and the right shape (a span link per message) is the docs' business.
+ * Also, in any function: an extracted context that the handler never runs in (the handler's context
+ * built with `trace.setSpan(context.active(), span)`), see require-context-propagation/extracted-context.ts.
  *
  * Instrumented transports — producers and consumers of a broker listed in `instrumentedTransports`,
  * or instrumented by the file itself (it imports `@opentelemetry/instrumentation-kafkajs`,
@@ -41,12 +43,14 @@ import { CHILD_PROCESS_FUNCTIONS, CONSUMER_SLOTS, instrumentableTransportOf, PRO
 import type { InstrumentableTransport } from '../transports/records.js';
 import { createRoleResolver } from '../transports/roles.js';
 import { RULE_TRIGGERS } from '../triggers.js';
+import { createExtractedContextCheck } from './require-context-propagation/extracted-context.js';
 import { createPropagationFixer } from './require-context-propagation/fix.js';
 
 export type RequireContextPropagationMessageId =
   | 'sendWithoutContext'
   | 'handlerWithoutContext'
   | 'batchHandlerWithoutContext'
+  | 'extractedContextIgnored'
   | 'mergeCarrierIntoPayload';
 
 export interface RequireContextPropagationOptions {
@@ -80,9 +84,11 @@ export function createRequireContextPropagationDetector(
   const producers: ProducerCall[] = [];
   const consumers: ConsumerHandler[] = [];
   const carrierVariables = new Set<TSESLint.Scope.Variable>();
+  const extractedContext = createExtractedContextCheck(sourceCode, api, onFinding);
 
   function collect(node: TSESTree.CallExpression | TSESTree.NewExpression): void {
     if (node.type === AST_NODE_TYPES.CallExpression) {
+      if (extractedContext.collect(node)) return;
       if (api.isApiCall(node, 'propagation.inject')) {
         const variable = rootVariable(sourceCode, node.arguments[1]);
         if (variable) carrierVariables.add(variable);
@@ -196,6 +202,7 @@ export function createRequireContextPropagationDetector(
     'Program:exit'() {
       for (const producer of producers) checkProducer(producer);
       for (const consumer of consumers) checkConsumer(consumer);
+      extractedContext.check();
     },
   });
 }

@@ -17,17 +17,26 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from '../analysis/ast.js';
-import { getEnclosingFunction, getMethodName, getMethodReceiver, unwrapTypeScriptExpression, walk } from '../analysis/ast.js';
+import { getEnclosingFunction, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk } from '../analysis/ast.js';
 import type { Edit, Finding } from '../findings.js';
 import { API, getOtelApi, getSpanStartKind } from '../analysis/otel-api.js';
 import { fileMayContainFinding } from '../triggers.js';
 import type { OtelApi } from '../analysis/otel-api.js';
 import { createPairingTracker, findUnprotectedThrowingNodes } from './require-span-end/pairing.js';
+import type { ThrowingNode } from './require-span-end/pairing.js';
+import { getTimerCall } from '../analysis/timers.js';
+import { resolveFunction } from '../analysis/traced-code.js';
+
+export interface RequireSpanEndOptions {
+  /** Also report a synchronous call that may throw between the start and `span.end()` (`strict`). */
+  checkSyncCalls: boolean;
+}
 
 export type RequireSpanEndMessageId =
   | 'spanNeverEnded'
   | 'spanNotEndedOnEveryPath'
   | 'spanNotEndedOnException'
+  | 'spanNotEndedOnThrow'
   | 'spanDiscarded'
   | 'activeSpanUnreachable'
   | 'endSpanInFinally';
@@ -56,12 +65,15 @@ interface Acquired {
 
 export function createRequireSpanEndDetector(
   context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
+  options: RequireSpanEndOptions,
   onFinding: (finding: Finding<RequireSpanEndMessageId>) => void,
 ): TSESLint.RuleListener {
   if (!fileMayContainFinding(context, 'require-span-end')) return {};
   const sourceCode = context.sourceCode;
   const api = getOtelApi(context);
   const acquired = new Map<Variable, Acquired>();
+  /** One statement, one finding: an `await` that leaves two nested spans open is named once. */
+  const named = new Set<TSESTree.Node>();
 
   const pairing = createPairingTracker<Variable>({
     onComplete(result) {
@@ -73,7 +85,17 @@ export function createRequireSpanEndDetector(
         onFinding({ messageId: 'spanNeverEnded', data: { span: name }, node: info.reportNode, suggestions });
         return;
       }
-      if (result.leaksOnReturn || result.leaksOnThrow) {
+      const throwing = findUnprotectedThrowingNodes(
+        info.fn,
+        info.from,
+        result.releases,
+        (node) => isSafe(api, info.variable, node) || isOtherSpanMethodCall(node),
+      );
+      // `await` / `yield` first (the real bug: async work rejects, a consumer stops iterating); a
+      // synchronous call only with checkSyncCalls. ESLint's code paths count a `yield` as a possible
+      // exit of a generator: it is named as the `yield`, not as "a return".
+      const suspension = throwing.find((node) => isSuspension(node) && !cannotReject(node));
+      if (!(suspension?.type === AST_NODE_TYPES.YieldExpression) && (result.leaksOnReturn || result.leaksOnThrow)) {
         onFinding({
           messageId: 'spanNotEndedOnEveryPath',
           data: { span: name, exit: result.leaksOnReturn ? 'a return' : 'a throw' },
@@ -82,26 +104,61 @@ export function createRequireSpanEndDetector(
         });
         return;
       }
-      const throwing = findUnprotectedThrowingNodes(
-        info.fn,
-        info.from,
-        result.releases,
-        (node) => isSafe(api, info.variable, node) || isOtherSpanMethodCall(node),
-      );
-      const first = throwing[0];
-      if (first) {
-        onFinding({
-          messageId: 'spanNotEndedOnException',
-          data: { span: name, call: shorten(sourceCode.getText(first)) },
-          node: info.reportNode,
-          suggestions,
-        });
+      const culprit = suspension ?? (options.checkSyncCalls ? throwing.find((node) => !isSuspension(node) && !isInsideSuspension(node) && !returnsPromise(node)) : undefined);
+      if (!culprit || named.has(culprit)) return;
+      named.add(culprit);
+      const call = shorten(sourceCode.getText(culprit));
+      if (culprit.type === AST_NODE_TYPES.AwaitExpression || culprit.type === AST_NODE_TYPES.YieldExpression) {
+        const how = culprit.type === AST_NODE_TYPES.AwaitExpression ? 'rejects' : 'is where the consumer stops';
+        onFinding({ messageId: 'spanNotEndedOnException', data: { span: name, call, how }, node: info.reportNode, suggestions });
+      } else {
+        onFinding({ messageId: 'spanNotEndedOnThrow', data: { span: name, call }, node: info.reportNode, suggestions });
       }
     },
   });
 
+  /**
+   * An `await` of work that cannot reject: a timer sleep (`node:timers/promises`), or
+   * `new Promise((resolve) => setTimeout(resolve, ms))` (an executor that only schedules `resolve`).
+   */
+  function cannotReject(node: ThrowingNode): boolean {
+    if (node.type !== AST_NODE_TYPES.AwaitExpression) return false;
+    const awaited = unwrapTypeScriptExpression(node.argument);
+    if (awaited.type === AST_NODE_TYPES.CallExpression) {
+      const timer = getTimerCall(api.resolver, awaited, true);
+      return timer?.kind === 'promise' && timer.name !== 'setInterval' && !hasSignalOption(awaited);
+    }
+    if (awaited.type !== AST_NODE_TYPES.NewExpression || api.resolver.pathOf(awaited.callee) !== 'global:Promise') return false;
+    const executor = awaited.arguments[0];
+    if (!executor || (executor.type !== AST_NODE_TYPES.ArrowFunctionExpression && executor.type !== AST_NODE_TYPES.FunctionExpression)) return false;
+    const resolve = executor.params[0];
+    if (executor.params.length !== 1 || resolve?.type !== AST_NODE_TYPES.Identifier) return false;
+    let body: TSESTree.Node = executor.body;
+    if (body.type === AST_NODE_TYPES.BlockStatement) {
+      const only = body.body.length === 1 ? body.body[0] : undefined;
+      if (only?.type !== AST_NODE_TYPES.ExpressionStatement) return false;
+      body = only.expression;
+    }
+    const call = unwrapTypeScriptExpression(body);
+    if (call.type !== AST_NODE_TYPES.CallExpression || getTimerCall(api.resolver, call)?.kind !== 'callback') return false;
+    const callback = call.arguments[0];
+    return callback?.type === AST_NODE_TYPES.Identifier && callback.name === resolve.name;
+  }
+
+  /** A call that returns a promise (it rejects later instead of throwing here): a `.then` chain, `new Promise`, `Promise.*`, an async function of the file. */
+  function returnsPromise(node: ThrowingNode): boolean {
+    if (node.type === AST_NODE_TYPES.NewExpression) return api.resolver.pathOf(node.callee) === 'global:Promise';
+    if (node.type !== AST_NODE_TYPES.CallExpression) return false;
+    const method = getMethodName(node);
+    if (method === 'then' || method === 'catch' || method === 'finally') return true;
+    if (api.calleePath(node)?.startsWith('global:Promise.')) return true;
+    if (getTimerCall(api.resolver, node)?.kind === 'promise') return true;
+    const fn = resolveFunction(sourceCode, node.callee);
+    return fn?.async === true;
+  }
+
   /** `other.end()`, `other.setAttribute(..)` on another span of this file: span methods never throw (API contract). */
-  function isOtherSpanMethodCall(node: TSESTree.CallExpression | TSESTree.NewExpression | TSESTree.AwaitExpression): boolean {
+  function isOtherSpanMethodCall(node: ThrowingNode): boolean {
     if (node.type !== AST_NODE_TYPES.CallExpression || !SPAN_METHODS.has(getMethodName(node) ?? '')) return false;
     const receiver = getMethodReceiver(node);
     if (receiver?.type !== AST_NODE_TYPES.Identifier) return false;
@@ -182,7 +239,25 @@ function isHandedOver(api: OtelApi, variable: Variable): boolean {
   });
 }
 
-function isSafe(api: OtelApi, variable: Variable, node: TSESTree.CallExpression | TSESTree.NewExpression | TSESTree.AwaitExpression): boolean {
+function isSuspension(node: ThrowingNode): node is TSESTree.AwaitExpression | TSESTree.YieldExpression {
+  return node.type === AST_NODE_TYPES.AwaitExpression || node.type === AST_NODE_TYPES.YieldExpression;
+}
+
+/** A call that is (part of) the operand of an `await` / `yield`: the suspension is the culprit, not the call. */
+function isInsideSuspension(node: TSESTree.Node): boolean {
+  for (let current = node.parent; current && !isFunctionLike(current); current = current.parent) {
+    if (current.type === AST_NODE_TYPES.AwaitExpression || current.type === AST_NODE_TYPES.YieldExpression) return true;
+    if (current.type.endsWith('Statement') || current.type === AST_NODE_TYPES.VariableDeclaration) return false;
+  }
+  return false;
+}
+
+/** `setTimeout(ms, value, { signal })` from `node:timers/promises` rejects when aborted. */
+function hasSignalOption(call: TSESTree.CallExpression): boolean {
+  return call.arguments.length >= 3;
+}
+
+function isSafe(api: OtelApi, variable: Variable, node: ThrowingNode): boolean {
   if (node.type !== AST_NODE_TYPES.CallExpression) return false;
   const receiver = getMethodReceiver(node);
   if (receiver?.type === AST_NODE_TYPES.Identifier && receiver.name === variable.name) return true;

@@ -7,6 +7,111 @@ import { createRuleTester, under } from '../rule-tester.js';
 
 const ruleTester = createRuleTester();
 
+// Suggestion outputs of the span-running-helper cases (await, or detach in a span of its own).
+const SUGGEST_TIMED = [{ messageId: 'awaitPromise', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('jobs');
+function timed<T>(name: string, work: () => Promise<T>): Promise<T> {
+  return tracer.startActiveSpan(name, async (span) => {
+    try {
+      return await work();
+    } finally {
+      span.end();
+    }
+  });
+}
+async function writeAudit(id: string): Promise<void> {}
+export function place(id: string) {
+  return timed('place', async () => {
+    await writeAudit(id);
+  });
+}` }, { messageId: 'detachInOwnSpan', output: `
+import { trace, SpanStatusCode } from '@opentelemetry/api';
+const tracer = trace.getTracer('jobs');
+function timed<T>(name: string, work: () => Promise<T>): Promise<T> {
+  return tracer.startActiveSpan(name, async (span) => {
+    try {
+      return await work();
+    } finally {
+      span.end();
+    }
+  });
+}
+async function writeAudit(id: string): Promise<void> {}
+export function place(id: string) {
+  return timed('place', async () => {
+    tracer.startActiveSpan('writeAudit', (detached) => writeAudit(id).then(() => detached.end(), (error) => {
+      detached.recordException(error);
+      detached.setStatus({ code: SpanStatusCode.ERROR });
+      detached.end();
+    }));
+  });
+}` }] as const;
+const SUGGEST_WITH = [{ messageId: 'awaitPromise', output: `
+import { context, trace } from '@opentelemetry/api';
+function inSpanContext<T>(span: ReturnType<ReturnType<typeof trace.getTracer>['startSpan']>, fn: () => T): T {
+  return context.with(trace.setSpan(context.active(), span), fn);
+}
+async function writeAudit(id: string): Promise<void> {}
+export function place(span: Parameters<typeof inSpanContext>[0], id: string) {
+  inSpanContext(span, async () => {
+    await writeAudit(id);
+  });
+}` }, { messageId: 'detachInOwnSpan', output: `
+import { context, trace, SpanStatusCode } from '@opentelemetry/api';
+function inSpanContext<T>(span: ReturnType<ReturnType<typeof trace.getTracer>['startSpan']>, fn: () => T): T {
+  return context.with(trace.setSpan(context.active(), span), fn);
+}
+async function writeAudit(id: string): Promise<void> {}
+export function place(span: Parameters<typeof inSpanContext>[0], id: string) {
+  inSpanContext(span, () => {
+    trace.getTracer('detached').startActiveSpan('writeAudit', (detached) => writeAudit(id).then(() => detached.end(), (error) => {
+      detached.recordException(error);
+      detached.setStatus({ code: SpanStatusCode.ERROR });
+      detached.end();
+    }));
+  });
+}` }] as const;
+const SUGGEST_RUN = [{ messageId: 'awaitPromise', output: `
+import { runInSpan } from './tracing';
+async function writeAudit(id: string): Promise<void> {}
+export function place(id: string) {
+  return runInSpan('place', async () => {
+    await writeAudit(id);
+  });
+}` }, { messageId: 'detachInOwnSpan', output: `
+import { runInSpan } from './tracing';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+async function writeAudit(id: string): Promise<void> {}
+export function place(id: string) {
+  return runInSpan('place', async () => {
+    trace.getTracer('detached').startActiveSpan('writeAudit', (detached) => writeAudit(id).then(() => detached.end(), (error) => {
+      detached.recordException(error);
+      detached.setStatus({ code: SpanStatusCode.ERROR });
+      detached.end();
+    }));
+  });
+}` }] as const;
+const SUGGEST_NS = [{ messageId: 'awaitPromise', output: `
+import * as tracing from '../lib/tracing';
+export function refresh(load: () => Promise<string>) {
+  return tracing.asyncRunInSpan('refresh', async () => {
+    await load().then((value) => console.log(value));
+  });
+}` }, { messageId: 'detachInOwnSpan', output: `
+import * as tracing from '../lib/tracing';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+export function refresh(load: () => Promise<string>) {
+  return tracing.asyncRunInSpan('refresh', async () => {
+    trace.getTracer('detached').startActiveSpan('load', (detached) => load().then((value) => console.log(value)).then(() => detached.end(), (error) => {
+      detached.recordException(error);
+      detached.setStatus({ code: SpanStatusCode.ERROR });
+      detached.end();
+    }));
+  });
+}` }] as const;
+
+
 ruleTester.run('no-floating-promise-in-span', rule, {
   valid: [
     {
@@ -184,8 +289,127 @@ export function test(done: () => void) {
   });
 }`,
     },
+    {
+      name: 'span-running helper (near miss): a function of the file that only defers its callback is no span wrapper',
+      code: `
+import { trace } from '@opentelemetry/api';
+async function writeAudit(id: string): Promise<void> {}
+function later(fn: () => void) {
+  setTimeout(fn, 10);
+}
+export function place(id: string) {
+  later(() => {
+    writeAudit(id);
+  });
+  trace.getActiveSpan();
+}`,
+    },
+    {
+      name: 'span-running helper (near miss): an imported helper whose name does not say it runs a span',
+      code: `
+import { trace } from '@opentelemetry/api';
+import { run } from './jobs';
+async function writeAudit(id: string): Promise<void> {}
+export function place(id: string) {
+  run('place', () => {
+    writeAudit(id);
+  });
+  trace.getActiveSpan();
+}`,
+    },
+    {
+      name: 'span-running helper (near miss): a local function named runInSpan that runs no span is judged by its body, not its name',
+      code: `
+import { trace } from '@opentelemetry/api';
+async function writeAudit(id: string): Promise<void> {}
+function runInSpan(name: string, fn: () => void) {
+  console.log(name);
+  fn();
+}
+export function place(id: string) {
+  runInSpan('place', () => {
+    writeAudit(id);
+  });
+  trace.getActiveSpan();
+}`,
+    },
+    {
+      name: 'span-running helper (near miss): the promise in the callback of an imported withSpan is awaited',
+      code: `
+import { withSpan } from '../telemetry';
+async function writeAudit(id: string): Promise<void> {}
+export function place(id: string) {
+  return withSpan('place', async () => {
+    await writeAudit(id);
+  });
+}`,
+    },
   ],
   invalid: [
+    {
+      name: 'span-running helper of the file (it passes its callback to startActiveSpan): a promise floating in its callback',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('jobs');
+function timed<T>(name: string, work: () => Promise<T>): Promise<T> {
+  return tracer.startActiveSpan(name, async (span) => {
+    try {
+      return await work();
+    } finally {
+      span.end();
+    }
+  });
+}
+async function writeAudit(id: string): Promise<void> {}
+export function place(id: string) {
+  return timed('place', async () => {
+    writeAudit(id);
+  });
+}`,
+      output: null,
+      errors: [{ messageId: 'floatingPromiseInSpan', data: { scope: 'the timed callback', manager: 'async-local-storage' }, line: 16, column: 5, endLine: 16, endColumn: 19, suggestions: SUGGEST_TIMED }],
+    },
+    {
+      name: 'span-running helper of the file through context.with(ctx, fn)',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+function inSpanContext<T>(span: ReturnType<ReturnType<typeof trace.getTracer>['startSpan']>, fn: () => T): T {
+  return context.with(trace.setSpan(context.active(), span), fn);
+}
+async function writeAudit(id: string): Promise<void> {}
+export function place(span: Parameters<typeof inSpanContext>[0], id: string) {
+  inSpanContext(span, () => {
+    writeAudit(id);
+  });
+}`,
+      output: null,
+      errors: [{ messageId: 'floatingPromiseInSpan', data: { scope: 'the inSpanContext callback', manager: 'async-local-storage' }, line: 9, column: 5, endLine: 9, endColumn: 19, suggestions: SUGGEST_WITH }],
+    },
+    {
+      name: 'imported helper named as a span runner (runInSpan), in a file that does not import the API itself',
+      code: `
+import { runInSpan } from './tracing';
+async function writeAudit(id: string): Promise<void> {}
+export function place(id: string) {
+  return runInSpan('place', async () => {
+    writeAudit(id);
+  });
+}`,
+      output: null,
+      errors: [{ messageId: 'floatingPromiseInSpan', data: { scope: 'the runInSpan callback', manager: 'async-local-storage' }, line: 6, column: 5, endLine: 6, endColumn: 19, suggestions: SUGGEST_RUN }],
+    },
+    {
+      name: 'imported helper through a namespace (tracing.asyncRunInSpan), a .then chain without a rejection handler',
+      code: `
+import * as tracing from '../lib/tracing';
+export function refresh(load: () => Promise<string>) {
+  return tracing.asyncRunInSpan('refresh', async () => {
+    load().then((value) => console.log(value));
+  });
+}`,
+      output: null,
+      errors: [{ messageId: 'floatingPromiseInSpan', data: { scope: 'the tracing.asyncRunInSpan callback', manager: 'async-local-storage' }, line: 5, column: 5, endLine: 5, endColumn: 47, suggestions: SUGGEST_NS }],
+    },
     {
       name: 'baggage-only context.with inside a span: its callback is still in the span (pass-through)',
       code: `

@@ -205,6 +205,77 @@ const emails = new Queue('emails');
 trace.getTracer('a').startActiveSpan('p', async (span) => { await emails.add('send', {}); span.end(); });
 export const worker = new Worker('emails', async (job) => { trace.getTracer('mail').startSpan('email.send').end(); });`,
     },
+    {
+      name: 'extracted context ignored (near miss): the handler runs in trace.setSpan(extracted, span)',
+      code: `
+import { context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('consumer');
+export function traced(handler: (msg: { headers: Record<string, string> }) => Promise<void>) {
+  return (msg: { headers: Record<string, string> }) => {
+    const producerContext = propagation.extract(ROOT_CONTEXT, msg.headers);
+    const span = tracer.startSpan('orders process', {}, producerContext);
+    return context.with(trace.setSpan(producerContext, span), () => handler(msg)).finally(() => span.end());
+  };
+}`,
+    },
+    {
+      name: 'extracted context ignored (near miss): context.active() is the extracted context inside context.with(extracted, ..)',
+      code: `
+import { context, propagation, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('consumer');
+export function handle(headers: Record<string, string>, work: () => void) {
+  const extracted = propagation.extract(context.active(), headers);
+  context.with(extracted, () => {
+    const span = tracer.startSpan('process');
+    context.with(trace.setSpan(context.active(), span), work);
+    span.end();
+  });
+}`,
+    },
+    {
+      name: 'extracted context ignored (near miss): the extracted context only feeds a span link (a deliberate new trace)',
+      code: `
+import { context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('consumer');
+export function handle(headers: Record<string, string>, work: () => void) {
+  const extracted = propagation.extract(ROOT_CONTEXT, headers);
+  const producer = trace.getSpanContext(extracted);
+  const span = tracer.startSpan('process', { links: producer ? [{ context: producer }] : [] }, ROOT_CONTEXT);
+  context.with(trace.setSpan(context.active(), span), work);
+  span.end();
+}`,
+    },
+    {
+      name: "extracted context ignored (near miss): a batch span in the ambient context, each message's context extracted in a nested callback",
+      code: `
+import { context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('consumer');
+export function batch(messages: { headers: Record<string, string> }[], work: () => void) {
+  const batchSpan = tracer.startSpan('batch receive');
+  context.with(trace.setSpan(context.active(), batchSpan), () => {
+    for (const message of messages) {
+      const parent = propagation.extract(ROOT_CONTEXT, message.headers);
+      tracer.startSpan('message process', {}, parent).end();
+    }
+    work();
+  });
+  batchSpan.end();
+}`,
+    },
+    {
+      name: 'extracted context ignored (near miss): extract and the ambient setSpan in different functions',
+      code: `
+import { context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('consumer');
+export function parentOf(headers: Record<string, string>) {
+  return propagation.extract(ROOT_CONTEXT, headers);
+}
+export function run(work: () => void) {
+  const span = tracer.startSpan('work');
+  context.with(trace.setSpan(context.active(), span), work);
+  span.end();
+}`,
+    },
   ],
   invalid: [
     {
@@ -788,6 +859,100 @@ export async function consume(consumer: Consumer) {
   });
 }`,
       errors: [{ messageId: 'handlerWithoutContext', line: 6, data: {"transport":"kafkajs eachMessage","slot":"the message headers"} }],
+    },
+    {
+      name: "extracted context ignored: the extracted context is only the span's parent, the handler runs in trace.setSpan(context.active(), span)",
+      code: `
+import { context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('consumer');
+export function traced(handler: (msg: { headers: Record<string, string> }) => Promise<void>) {
+  return async (msg: { headers: Record<string, string> }) => {
+    const producerContext = propagation.extract(ROOT_CONTEXT, msg.headers);
+    const span = tracer.startSpan('orders process', {}, producerContext);
+    try {
+      return await context.with(trace.setSpan(context.active(), span), () => handler(msg));
+    } finally {
+      span.end();
+    }
+  };
+}`,
+      output: `
+import { context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('consumer');
+export function traced(handler: (msg: { headers: Record<string, string> }) => Promise<void>) {
+  return async (msg: { headers: Record<string, string> }) => {
+    const producerContext = propagation.extract(ROOT_CONTEXT, msg.headers);
+    const span = tracer.startSpan('orders process', {}, producerContext);
+    try {
+      return await context.with(trace.setSpan(producerContext, span), () => handler(msg));
+    } finally {
+      span.end();
+    }
+  };
+}`,
+      errors: [{ messageId: 'extractedContextIgnored', data: { extracted: 'producerContext', span: 'span' }, line: 9, column: 47, endLine: 9, endColumn: 63 }],
+    },
+    {
+      name: 'extracted context ignored: the handler context held in a variable, CommonJS namespace require',
+      filename: 'file.js',
+      code: `
+const api = require('@opentelemetry/api');
+const tracer = api.trace.getTracer('consumer');
+exports.wrap = function wrap(original) {
+  return function patched(message) {
+    const parentContext = api.propagation.extract(api.ROOT_CONTEXT, message.properties.headers);
+    const span = tracer.startSpan('deliver', { kind: api.SpanKind.CONSUMER }, parentContext);
+    const handlerContext = api.trace.setSpan(api.context.active(), span);
+    try {
+      return api.context.with(handlerContext, () => original.apply(this, arguments));
+    } finally {
+      span.end();
+    }
+  };
+};`,
+      output: `
+const api = require('@opentelemetry/api');
+const tracer = api.trace.getTracer('consumer');
+exports.wrap = function wrap(original) {
+  return function patched(message) {
+    const parentContext = api.propagation.extract(api.ROOT_CONTEXT, message.properties.headers);
+    const span = tracer.startSpan('deliver', { kind: api.SpanKind.CONSUMER }, parentContext);
+    const handlerContext = api.trace.setSpan(parentContext, span);
+    try {
+      return api.context.with(handlerContext, () => original.apply(this, arguments));
+    } finally {
+      span.end();
+    }
+  };
+};`,
+      errors: [{ messageId: 'extractedContextIgnored', data: { extracted: 'parentContext', span: 'span' }, line: 8, column: 46, endLine: 8, endColumn: 66 }],
+    },
+    {
+      name: 'extracted context ignored: extracted inline as the parent (reported, no fix: nothing holds the extracted context)',
+      code: `
+import { context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('consumer');
+export function handle(headers: Record<string, string>, work: () => void) {
+  const span = tracer.startSpan('process', {}, propagation.extract(ROOT_CONTEXT, headers));
+  context.with(trace.setSpan(context.active(), span), work);
+  span.end();
+}`,
+      output: null,
+      errors: [{ messageId: 'extractedContextIgnored', data: { extracted: 'propagation.extract(..)', span: 'span' }, line: 6, column: 30, endLine: 6, endColumn: 46 }],
+    },
+    {
+      name: 'extracted context ignored: extracted and never used, the span starts from the ambient context (reported, no fix: the span needs the parent too)',
+      code: `
+import { context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('consumer');
+export function handle(headers: Record<string, string>, work: () => void) {
+  const remote = propagation.extract(ROOT_CONTEXT, headers);
+  const span = tracer.startSpan('process');
+  context.with(trace.setSpan(context.active(), span), work);
+  span.end();
+}`,
+      output: null,
+      errors: [{ messageId: 'extractedContextIgnored', data: { extracted: 'remote', span: 'span' }, line: 7, column: 30, endLine: 7, endColumn: 46 }],
     },
   ],
 });

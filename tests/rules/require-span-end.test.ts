@@ -155,6 +155,99 @@ import { trace } from '@opentelemetry/api';
 trace.getTracer('a').startSpan('a').end();`,
     },
 
+    {
+      name: "OpenTelemetry's documented shape: a synchronous call before span.end() is reported only with checkSyncCalls",
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('docs');
+export function handle() {
+  tracer.startActiveSpan('work', (span) => {
+    doWork();
+    span.end();
+  });
+}`,
+    },
+    {
+      name: 'a synchronous call before span.end() in a startSpan region: not reported by default',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('pricing');
+export function price(order: { total: number }) {
+  const span = tracer.startSpan('pricing.compute');
+  const result = compute(order);
+  logger.info('computed');
+  span.end();
+  return result;
+}`,
+    },
+    {
+      name: 'checkSyncCalls: a promise that is not awaited cannot skip the end() after it (async function, .then chain, new Promise)',
+      options: [{ checkSyncCalls: true }],
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('audit');
+async function audit(event: string): Promise<void> {
+  await fetch('https://audit.example/' + event);
+}
+export function record() {
+  tracer.startActiveSpan('record', (span) => {
+    audit('a');
+    audit('b').then(() => undefined, () => undefined);
+    new Promise<void>((resolve) => resolve());
+    Promise.resolve(1);
+    span.end();
+  });
+}`,
+    },
+    {
+      name: 'an await that cannot reject (a timer sleep) does not skip the end()',
+      code: `
+import { trace } from '@opentelemetry/api';
+import { setTimeout as sleep } from 'node:timers/promises';
+const tracer = trace.getTracer('poll');
+export async function poll() {
+  const span = tracer.startSpan('poll');
+  await new Promise((resolve) => setTimeout(resolve, 10));
+  await sleep(10);
+  span.end();
+}`,
+    },
+    {
+      name: "a vendor tracer's own startSpan with an object first argument is not an OpenTelemetry span start",
+      code: `
+import { trace } from '@opentelemetry/api';
+class TracingPlugin {
+  startSpan(options: { resource: string }, ctx: object) { return { options, ctx }; }
+}
+export class ConsumerPlugin extends TracingPlugin {
+  bindStart(ctx: { resource: string; currentStore?: unknown }) {
+    this.startSpan({ resource: ctx.resource }, ctx);
+    return ctx.currentStore ?? trace.getActiveSpan();
+  }
+}`,
+    },
+    {
+      name: "Sentry.startSpan({ name }, callback) ends its own span: not an OpenTelemetry span start",
+      code: `
+import * as Sentry from '@sentry/node';
+export function checkout() {
+  Sentry.startSpan({ name: 'checkout', op: 'function' }, () => {
+    computeTotals();
+  });
+  const span = Sentry.startSpan({ name: 'inline' }, (s) => s);
+  return span;
+}`,
+    },
+    {
+      name: 'any object first argument: OpenTelemetry startSpan takes a name first',
+      code: `
+import { trace } from '@opentelemetry/api';
+export function f(tracer: { startSpan(o: object): void }) {
+  tracer.startSpan({ name: 'x' });
+  trace.getActiveSpan();
+}`,
+    },
+
   ],
   invalid: [
     {
@@ -204,7 +297,8 @@ export async function getUser(id: string) {
       ],
     },
     {
-      name: 'a call between start and end may throw (exceptional path)',
+      name: 'checkSyncCalls (strict): a synchronous call between start and end may throw (exceptional path)',
+      options: [{ checkSyncCalls: true }],
       code: `
 import { trace } from '@opentelemetry/api';
 const tracer = trace.getTracer('pricing');
@@ -217,7 +311,7 @@ export function price(order: { total: number }) {
 }`,
       output: null,
       errors: [
-        { messageId: 'spanNotEndedOnException', data: { span: 'span', call: 'compute(order)' }, line: 5, column: 16, endLine: 5, endColumn: 32, suggestions: [{ messageId: 'endSpanInFinally', output: `
+        { messageId: 'spanNotEndedOnThrow', data: { span: 'span', call: 'compute(order)' }, line: 5, column: 16, endLine: 5, endColumn: 32, suggestions: [{ messageId: 'endSpanInFinally', output: `
 import { trace } from '@opentelemetry/api';
 const tracer = trace.getTracer('pricing');
 export function price(order: { total: number }) {
@@ -233,6 +327,97 @@ export function price(order: { total: number }) {
       ],
     },
     {
+      name: 'a yield before span.end() with no finally: the consumer may stop the generator there',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('rows');
+export function* rows(ids: string[]) {
+  const span = tracer.startSpan('rows.read');
+  for (const id of ids) yield id;
+  span.end();
+}`,
+      output: null,
+      errors: [
+        { messageId: 'spanNotEndedOnException', data: { span: 'span', call: 'yield id', how: 'is where the consumer stops' }, line: 5, column: 16, endLine: 5, endColumn: 32, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('rows');
+export function* rows(ids: string[]) {
+  const span = tracer.startSpan('rows.read');
+  try {
+    for (const id of ids) yield id;
+  } finally {
+    span.end();
+  }
+}` }] },
+      ],
+    },
+    {
+      name: 'an await is reported in recommended even when a synchronous call comes first (one finding, naming the await)',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+export async function place(order: string) {
+  const span = tracer.startSpan('orders.place');
+  validate(order);
+  await save(order);
+  span.end();
+}`,
+      output: null,
+      errors: [
+        { messageId: 'spanNotEndedOnException', data: { span: 'span', call: 'await save(order)', how: 'rejects' }, line: 5, column: 16, endLine: 5, endColumn: 32, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+export async function place(order: string) {
+  const span = tracer.startSpan('orders.place');
+  try {
+    validate(order);
+    await save(order);
+  } finally {
+    span.end();
+  }
+}` }] },
+      ],
+    },
+    {
+      name: 'one statement, one finding: an await that leaves two nested spans open is reported once, on the outer span',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('sync');
+export async function sync() {
+  const outer = tracer.startSpan('sync');
+  const inner = tracer.startSpan('sync.fetch');
+  await fetchAll();
+  inner.end();
+  outer.end();
+}`,
+      output: null,
+      errors: [
+        { messageId: 'spanNotEndedOnException', data: { span: 'outer', call: 'await fetchAll()', how: 'rejects' }, line: 5, column: 17, endLine: 5, endColumn: 33, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('sync');
+export async function sync() {
+  const outer = tracer.startSpan('sync');
+  try {
+    const inner = tracer.startSpan('sync.fetch');
+    await fetchAll();
+    inner.end();
+  } finally {
+    outer.end();
+  }
+}` }] },
+      ],
+    },
+    {
+      name: 'a name-first startSpan on a vendor-looking receiver is still a span start (near miss of the vendor shape)',
+      code: `
+import { trace } from '@opentelemetry/api';
+export function boot(tracer: ReturnType<typeof trace.getTracer>, name: string) {
+  tracer.startSpan(name, { attributes: { a: 1 } });
+}`,
+      output: null,
+      errors: [{ messageId: 'spanDiscarded', data: {}, line: 4, column: 3, endLine: 4, endColumn: 19 }],
+    },
+    {
       name: 'async startActiveSpan callback ends the span only after a successful await',
       code: `
 import { trace } from '@opentelemetry/api';
@@ -242,7 +427,7 @@ trace.getTracer('orders').startActiveSpan('orders.pay', async (span) => {
 });`,
       output: null,
       errors: [
-        { messageId: 'spanNotEndedOnException', data: { span: 'span', call: 'await charge()' }, line: 3, column: 1, endLine: 3, endColumn: 42, suggestions: [{ messageId: 'endSpanInFinally', output: `
+        { messageId: 'spanNotEndedOnException', data: { span: 'span', call: 'await charge()', how: 'rejects' }, line: 3, column: 1, endLine: 3, endColumn: 42, suggestions: [{ messageId: 'endSpanInFinally', output: `
 import { trace } from '@opentelemetry/api';
 trace.getTracer('orders').startActiveSpan('orders.pay', async (span) => {
   try {

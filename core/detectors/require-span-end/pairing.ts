@@ -164,8 +164,11 @@ export function createPairingTracker<Key>(options: PairingTrackerOptions<Key>): 
   };
 }
 
+/** A node after which the function may not go on: a call or `new` that throws, an `await` that rejects, a `yield` the consumer never resumes. */
+export type ThrowingNode = TSESTree.CallExpression | TSESTree.NewExpression | TSESTree.AwaitExpression | TSESTree.YieldExpression;
+
 /**
- * Nodes that may throw between `from` (exclusive) and the last of `until` (inclusive), inside
+ * Nodes that may throw (or, for `await` / `yield`, not resume) between `from` (exclusive) and the last of `until` (inclusive), inside
  * `fn`'s own body (nested functions are not entered), that no `try` protects: a `try` protects
  * its `block` when its `finally` (or its `catch`) contains one of `until`. `isSafe` excludes nodes
  * known not to throw (calls on the resource itself, the OpenTelemetry API).
@@ -174,11 +177,11 @@ export function findUnprotectedThrowingNodes(
   fn: FunctionNode | TSESTree.Program,
   from: TSESTree.Node,
   until: readonly TSESTree.Node[],
-  isSafe: (node: TSESTree.CallExpression | TSESTree.NewExpression | TSESTree.AwaitExpression) => boolean,
-): TSESTree.Node[] {
+  isSafe: (node: ThrowingNode) => boolean,
+): ThrowingNode[] {
   const end = Math.max(...until.map((n) => n.range[1]));
   const protectors: TSESTree.Node[] = [];
-  const found: TSESTree.Node[] = [];
+  const found: ThrowingNode[] = [];
   const body = fn.type === AST_NODE_TYPES.Program ? fn : fn.body;
   walk(body, (node) => {
     if (node !== body && isFunctionLike(node)) return false;
@@ -188,7 +191,10 @@ export function findUnprotectedThrowingNodes(
       if (releasing) protectors.push(node.block);
     }
     if (
-      (node.type === AST_NODE_TYPES.CallExpression || node.type === AST_NODE_TYPES.NewExpression || node.type === AST_NODE_TYPES.AwaitExpression) &&
+      (node.type === AST_NODE_TYPES.CallExpression ||
+        node.type === AST_NODE_TYPES.NewExpression ||
+        node.type === AST_NODE_TYPES.AwaitExpression ||
+        node.type === AST_NODE_TYPES.YieldExpression) &&
       contains(from, node) === false &&
       !until.some((u) => contains(u, node)) &&
       !isSafe(node) &&
