@@ -20,6 +20,12 @@ export interface OtelContextRuleDocs {
    * split into a second, `requiresTypeChecking` rule).
    */
   typeCheckedOptions?: readonly unknown[];
+  /**
+   * Suggestion messageIds that make the same change as the rule's fix without importing a module
+   * the file does not import yet (for example `AsyncResource.bind` instead of `context.bind`). The
+   * codemod uses one when it may not add the fix's import (see codemods/dependency-guard.ts).
+   */
+  dependencyFreeFixes?: readonly string[];
 }
 
 const createNamedRule = ESLintUtils.RuleCreator<OtelContextRuleDocs>(
