@@ -13,7 +13,7 @@ import { createCodemod, resolveCodemodRules } from '../codemods/create-codemod.j
 import { mayContainFinding } from '../core/triggers.js';
 import { applyNonOverlapping, codemodRuleNames, fixWithRules } from '../codemods/fix-with-rule.js';
 import noUnboundTimer from '../codemods/no-unbound-timer.js';
-import plugin from '../index.js';
+import { rules } from '../rules/index.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const STACK = { rules: ['no-unbound-timer'], settings: { contextManager: 'stack' as const } };
@@ -262,8 +262,8 @@ describe('createCodemod', () => {
   });
 
   it('all runs every rule with a fix or suggestions, computed from rule meta', () => {
-    const expected = Object.entries(plugin.rules)
-      .filter(([, rule]) => rule.meta.fixable !== undefined || rule.meta.hasSuggestions === true)
+    const expected = Object.entries(rules)
+      .filter(([, rule]) => ('fixable' in rule.meta && rule.meta.fixable !== undefined) || ('hasSuggestions' in rule.meta && rule.meta.hasSuggestions === true))
       .map(([name]) => name)
       .sort();
     expect(codemodRuleNames()).toEqual(expected);
