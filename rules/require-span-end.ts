@@ -18,15 +18,15 @@ export default createRule<Options, MessageId>({
     schema: [],
     messages: {
       spanNeverEnded:
-        "Span '{{ span }}' is never ended, so it is never exported and the spans under it hang from a parent that never finishes. End it on every path: try { .. } finally { {{ span }}.end(); }.",
+        "Span '{{ span }}' is never ended, so it is never exported and the spans under it hang from a parent that never finishes.",
       spanNotEndedOnEveryPath:
-        "Span '{{ span }}' is not ended on every path: {{ exit }} leaves it open, so it is never exported. End it in a finally block: try { .. } finally { {{ span }}.end(); }.",
+        "Span '{{ span }}' is not ended on every path: {{ exit }} leaves it open, so it is never exported.",
       spanNotEndedOnException:
-        "Span '{{ span }}' is not ended when '{{ call }}' throws or rejects, so it is never exported and the error is recorded on no span. End it in a finally block: try { .. } finally { {{ span }}.end(); }.",
+        "Span '{{ span }}' is not ended when '{{ call }}' throws or rejects, so it is never exported.",
       spanDiscarded:
-        'The span started here is thrown away, so nothing can end it and it is never exported. Keep it in a variable and end it when its work is done.',
+        'The span started here is thrown away, so nothing can end it and it is never exported.',
       activeSpanUnreachable:
-        'This startActiveSpan callback takes no span parameter and never reads the active span, so nothing ends the span it starts and it is never exported. Take the span as the first parameter and end it on every path: (span) => { try { .. } finally { span.end(); } }.',
+        'This startActiveSpan callback never reads its span, so nothing ends the span and it is never exported.',
       endSpanInFinally: "Wrap the rest of the block in try { .. } finally { {{ span }}.end(); }.",
     },
   },
