@@ -7,11 +7,14 @@
  */
 import { CONTEXT_MANAGERS, isContextManagerName } from '../core/settings.js';
 import type { ContextManagerName, OtelContextSettings } from '../core/settings.js';
+import { didYouMean } from '../rules/create-rule.js';
 import { codemodRuleNames, isRuleName, requiresTypeChecking, ruleNames, ruleOptions } from '../rules/meta.js';
 import type { RuleName, RuleOption } from '../rules/meta.js';
 
 /** A value given for an option: what node:util parseArgs or jscodeshift hands over. */
 type Given = unknown;
+
+export { didYouMean } from '../rules/create-rule.js';
 
 export interface Flag {
   /** Without the leading `--`. */
@@ -82,35 +85,6 @@ export interface CodemodPlan {
   unsafe: boolean;
   tsconfig?: string;
   config: ConfigSource;
-}
-
-/** Levenshtein distance, for "did you mean". */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0] ?? 0;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j] ?? 0;
-      row[j] = Math.min(above + 1, (row[j - 1] ?? 0) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length] ?? 0;
-}
-
-/** The closest of `candidates` to `given`, when close enough to be a typo. */
-export function didYouMean(given: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of candidates) {
-    const d = candidate.includes(given) && given.length >= 4 ? 1 : distance(given, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 4)) ? best : undefined;
 }
 
 /**
