@@ -51,6 +51,12 @@ interface Preset {
   languageOptions?: OtelContextConfig['languageOptions'];
 }
 
+/** `{ checkTypes: true }` → `{ checkTypes: false }`: a type-checked option object with its switches off. */
+function switchedOff(option: unknown): unknown {
+  if (option === null || typeof option !== 'object') return option;
+  return Object.fromEntries(Object.entries(option).map(([key, value]) => [key, value === true ? false : value]));
+}
+
 const withOptions = (options: readonly unknown[] | undefined): RuleEntry => (options && options.length > 0 ? ['error', ...options] : 'error');
 
 const PRESETS: Record<PresetName, Preset> = {
@@ -84,7 +90,9 @@ const PRESETS: Record<PresetName, Preset> = {
   'disable-type-checked': {
     files: undefined,
     include: (docs) => docs.requiresTypeChecking === true || docs.typeCheckedOptions !== undefined,
-    entry: (docs) => (docs.requiresTypeChecking === true ? 'off' : 'error'),
+    // a severity alone would keep the earlier config's options (ESLint merges them): give the
+    // type-aware options explicitly switched off
+    entry: (docs) => (docs.requiresTypeChecking === true ? 'off' : withOptions(docs.typeCheckedOptions?.map(switchedOff))),
     languageOptions: { parserOptions: { project: false, projectService: false, program: null } },
   },
 };

@@ -110,7 +110,10 @@ describe('presets', () => {
     'disable-type-checked': {
       rules: ruleNames.filter((n) => docsOf(n).requiresTypeChecking === true || docsOf(n).typeCheckedOptions !== undefined),
       files: undefined,
-      entry: (n) => (docsOf(n).requiresTypeChecking === true ? 'off' : 'error'),
+      entry: (n) =>
+        docsOf(n).requiresTypeChecking === true
+          ? 'off'
+          : ['error', ...(docsOf(n).typeCheckedOptions ?? []).map((o) => Object.fromEntries(Object.entries(o as object).map(([k, v]) => [k, v === true ? false : v])))],
     },
   };
   it('are exactly the six presets', () => {
