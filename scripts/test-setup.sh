@@ -10,7 +10,7 @@
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 mkdir -p "$root/.tmp"
-record="$root/.tmp/redis-server"
+record="${REDIS_SERVER_RECORD:-$root/.tmp/redis-server}"
 
 works() { [ -n "$1" ] && "$1" --version >/dev/null 2>&1; }
 
