@@ -45,6 +45,7 @@ export function fixFile(path: string, source: string, plan: CodemodPlan, setup: 
     ruleOptions: setup.ruleOptions as Record<string, readonly unknown[]>,
     importGuard: importGuardFor(path, source),
     ...(plan.tsconfig !== undefined ? { tsconfig: plan.tsconfig } : {}),
+    ...(setup.typeInformation !== undefined ? { typeInformation: setup.typeInformation } : {}),
   });
   if (result.fatal) {
     const { line, column, message } = result.fatal;

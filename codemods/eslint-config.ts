@@ -20,6 +20,8 @@ export interface FileSetup {
   ruleOptions: Partial<Record<RuleName, readonly unknown[]>>;
   /** Rules of the plan that the file's config turns off (not run on it). */
   off: RuleName[];
+  /** The config's type-information parser options (`project`, `projectService`, `tsconfigRootDir`), so type-aware options get their types. */
+  typeInformation?: Record<string, unknown>;
 }
 
 /** The file is ignored by the ESLint config (or matched by none of its `files`): eslint does not lint it. */
@@ -41,7 +43,11 @@ export interface ConfigReader {
 }
 
 /** Merges the plan's flag overrides onto a file's configured settings and rule options. */
-function merge(plan: CodemodPlan, configured: { settings?: Record<string, unknown>; rules?: Record<string, unknown> } | undefined): FileSetup {
+type Calculated = { settings?: Record<string, unknown>; rules?: Record<string, unknown>; languageOptions?: { parserOptions?: Record<string, unknown> } };
+
+const TYPE_INFORMATION_KEYS = ['project', 'projectService', 'tsconfigRootDir'];
+
+function merge(plan: CodemodPlan, configured: Calculated | undefined): FileSetup {
   const settingsFromConfig = (configured?.settings?.[SETTINGS_KEY] ?? {}) as Partial<OtelContextSettings>;
   const settings: Partial<OtelContextSettings> = { ...settingsFromConfig, ...plan.settings };
   const ruleOptions: Partial<Record<RuleName, readonly unknown[]>> = {};
@@ -68,7 +74,11 @@ function merge(plan: CodemodPlan, configured: { settings?: Record<string, unknow
     const base = ruleOptions[rule]?.[0];
     ruleOptions[rule] = [{ ...(base && typeof base === 'object' ? base : {}), ...overrides }, ...(ruleOptions[rule]?.slice(1) ?? [])];
   }
-  return { rules, settings, ruleOptions, off };
+  const parserOptions = configured?.languageOptions?.parserOptions ?? {};
+  const typeInformation = Object.fromEntries(TYPE_INFORMATION_KEYS.filter((key) => parserOptions[key] !== undefined).map((key) => [key, parserOptions[key]]));
+  const typed = typeInformation.project !== undefined && typeInformation.project !== false && typeInformation.project !== null;
+  const service = typeInformation.projectService !== undefined && typeInformation.projectService !== false;
+  return { rules, settings, ruleOptions, off, ...(typed || service ? { typeInformation } : {}) };
 }
 
 /** Reads each file's setup from the plan's config source (`auto`: the flat config ESLint would use). */
@@ -83,7 +93,7 @@ export function createConfigReader(plan: CodemodPlan, cwd: string): ConfigReader
     describe: async () => (missing ? undefined : await eslint.findConfigFile()),
     async forFile(path) {
       if (missing) return merge(plan, undefined);
-      let config: { settings?: Record<string, unknown>; rules?: Record<string, unknown> } | undefined;
+      let config: Calculated | undefined;
       try {
         config = (await eslint.calculateConfigForFile(path)) as typeof config;
       } catch (error) {

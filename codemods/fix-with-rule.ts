@@ -35,6 +35,8 @@ export interface FixWithRulesOptions {
   unsafe?: boolean;
   /** A tsconfig file: enables type information (required by type-aware rules). */
   tsconfig?: string;
+  /** Type-information parser options from the user's ESLint config (`projectService`, `project`, `tsconfigRootDir`); `tsconfig` wins. */
+  typeInformation?: Readonly<Record<string, unknown>>;
   /** Rule options by rule name (without the prefix), as in an ESLint config: they replace the defaults. */
   ruleOptions?: Readonly<Record<string, readonly unknown[]>>;
   /**
@@ -100,7 +102,7 @@ function buildConfig(filename: string, options: FixWithRulesOptions, rules: read
     sourceType: COMMONJS.has(ext) ? 'commonjs' : 'module',
     // `.ts` cannot have JSX (`<T>x` is a cast); JS files may, and parse the same without it.
     ecmaFeatures: { jsx: !JSX_OFF.has(ext) },
-    ...(tsconfig !== undefined ? { project: tsconfig, tsconfigRootDir: dirname(tsconfig) } : {}),
+    ...(tsconfig !== undefined ? { project: tsconfig, tsconfigRootDir: dirname(tsconfig) } : (options.typeInformation ?? {})),
   };
   return [
     {

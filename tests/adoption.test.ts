@@ -123,6 +123,31 @@ describe('the codemod follows the user\'s ESLint config', () => {
   });
 });
 
+describe('the codemod with a type-checked config', () => {
+  it("uses the config's type information (projectService) for recommended-type-checked's type-aware options", { timeout: 300_000 }, async () => {
+    const config = `import tseslint from 'typescript-eslint';
+import otelContext from 'eslint-plugin-otel-context';
+export default [
+  tseslint.configs.base,
+  { languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } } },
+  otelContext.configs.recommended,
+  otelContext.configs['recommended-type-checked'],
+  { settings: { 'otel-context': { contextManager: 'stack' } } },
+];
+`;
+    const dir = userProject({
+      'eslint.config.js': config,
+      'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, module: 'NodeNext', target: 'ES2022', noEmit: true, types: [] }, include: ['src'] }),
+      'src/app.ts': TIMER,
+      'src/tracing.ts': "import { trace } from '@opentelemetry/api';\nexport const tracer = trace.getTracer('x');\n",
+    });
+    const run = await runCli(['all', 'src', '--dry', '--format', 'json'], dir);
+    const report = JSON.parse(run.stdout) as { files: { changed: Array<{ file: string }>; failed: unknown[] } };
+    expect(report.files.failed).toEqual([]);
+    expect(report.files.changed.map((c) => c.file)).toEqual(['src/app.ts']);
+  });
+});
+
 describe('dry-run positions', () => {
   it('are positions in the file on disk, where ESLint reports them (a fix above adds an import line)', async () => {
     const source = `${TIMER}import { AsyncLocalStorage } from 'node:async_hooks';
