@@ -44,7 +44,14 @@ export const SETTINGS_FLAGS: readonly Flag[] = [
 ];
 
 /** The rule-option flags, derived from every codemod rule's `meta.schema`; a name used by two rules sets both. */
+let cachedFlags: Flag[] | undefined;
+
 export function ruleOptionFlags(): Flag[] {
+  cachedFlags ??= deriveRuleOptionFlags();
+  return cachedFlags;
+}
+
+function deriveRuleOptionFlags(): Flag[] {
   const flags = new Map<string, Flag>();
   for (const rule of codemodRuleNames()) {
     for (const option of ruleOptions(rule)) {
