@@ -9,7 +9,7 @@ export default {
     ['browser', '🌐'],
     ['strict', '🔒'],
   ],
-  ignoreConfig: ['all'],
+  ignoreConfig: ['all', 'disable-type-checked'],
   ruleDocSectionOptions: false,
   urlConfigs: 'https://github.com/eslint-plugin-otel-context/eslint-plugin-otel-context#presets',
 };

@@ -15,6 +15,11 @@ import plugin from '../index.js';
 import type { OtelContextSettings } from '../core/settings.js';
 import { SETTINGS_KEY } from '../core/settings.js';
 import { LINTED_FILES } from '../configs/index.js';
+import { isRuleName, requiresTypeChecking, ruleMeta, ruleNames } from '../rules/meta.js';
+import { moduleSpecifiers } from './dependency-guard.js';
+import type { ImportGuard } from './dependency-guard.js';
+
+export { codemodRuleNames, requiresTypeChecking, ruleNames } from '../rules/meta.js';
 
 export const PLUGIN_PREFIX = 'otel-context/';
 
@@ -30,8 +35,16 @@ export interface FixWithRulesOptions {
   unsafe?: boolean;
   /** A tsconfig file: enables type information (required by type-aware rules). */
   tsconfig?: string;
+  /** Type-information parser options from the user's ESLint config (`projectService`, `project`, `tsconfigRootDir`); `tsconfig` wins. */
+  typeInformation?: Readonly<Record<string, unknown>>;
   /** Rule options by rule name (without the prefix), as in an ESLint config: they replace the defaults. */
   ruleOptions?: Readonly<Record<string, readonly unknown[]>>;
+  /**
+   * Called for every module a fix (or, with `unsafe`, a suggestion) would newly import; returns
+   * why that is refused, or undefined. A refused fix is replaced by one of the rule's
+   * `meta.docs.dependencyFreeFixes` suggestions when one applies, else left unfixed with the reason.
+   */
+  importGuard?: ImportGuard;
 }
 
 export interface RemainingFinding {
@@ -40,6 +53,8 @@ export interface RemainingFinding {
   ruleId: string;
   messageId: string;
   message: string;
+  /** Why its fix was not applied (the import guard refused it), when that is the reason. */
+  reason?: string;
 }
 
 export interface FatalError {
@@ -57,35 +72,14 @@ export interface FixResult {
   fixedCount: number;
   /** Fixed findings per messageId (never negative). */
   fixed: Record<string, number>;
-  /** Findings still present in the output (or in the input when nothing could be fixed). */
+  /** Fixed findings per rule name (without the prefix). */
+  fixedByRule?: Record<string, number>;
+  /** Findings still present in the output (or in the input when nothing could be fixed), positioned in the output. */
   remaining: RemainingFinding[];
+  /** The findings in the input, positioned in the input (for reporting positions in a file that was not written). */
+  initial?: RemainingFinding[];
   /** The input does not parse, or a fix would have produced code that does not parse. */
   fatal?: FatalError;
-}
-
-interface RuleMetaLike {
-  fixable?: string;
-  hasSuggestions?: boolean;
-  docs?: { requiresTypeChecking?: boolean; typeCheckedOptions?: readonly unknown[] };
-}
-
-const pluginRules = plugin.rules as unknown as Record<string, { meta?: RuleMetaLike }>;
-
-/** Every rule of the plugin. */
-export function ruleNames(): string[] {
-  return Object.keys(pluginRules).sort();
-}
-
-/** The rules a codemod can act on: those with `meta.fixable` or `meta.hasSuggestions`. */
-export function codemodRuleNames(): string[] {
-  return ruleNames().filter((name) => {
-    const meta = pluginRules[name]?.meta;
-    return meta?.fixable !== undefined || meta?.hasSuggestions === true;
-  });
-}
-
-export function requiresTypeChecking(rule: string): boolean {
-  return pluginRules[rule]?.meta?.docs?.requiresTypeChecking === true;
 }
 
 /**
@@ -93,7 +87,7 @@ export function requiresTypeChecking(rule: string): boolean {
  * `meta.docs.typeCheckedOptions` (as in `recommended-type-checked`).
  */
 function ruleEntry(rule: string, typed: boolean, given: FixWithRulesOptions['ruleOptions']): Linter.RuleEntry {
-  const options = given?.[rule] ?? (typed ? pluginRules[rule]?.meta?.docs?.typeCheckedOptions : undefined);
+  const options = given?.[rule] ?? (typed ? ruleMeta(rule).docs.typeCheckedOptions : undefined);
   return options && options.length > 0 ? ['error', ...options] : 'error';
 }
 
@@ -108,7 +102,7 @@ function buildConfig(filename: string, options: FixWithRulesOptions, rules: read
     sourceType: COMMONJS.has(ext) ? 'commonjs' : 'module',
     // `.ts` cannot have JSX (`<T>x` is a cast); JS files may, and parse the same without it.
     ecmaFeatures: { jsx: !JSX_OFF.has(ext) },
-    ...(tsconfig !== undefined ? { project: tsconfig, tsconfigRootDir: dirname(tsconfig) } : {}),
+    ...(tsconfig !== undefined ? { project: tsconfig, tsconfigRootDir: dirname(tsconfig) } : (options.typeInformation ?? {})),
   };
   return [
     {
@@ -125,7 +119,7 @@ function buildConfig(filename: string, options: FixWithRulesOptions, rules: read
 function checkRules(options: FixWithRulesOptions): readonly string[] {
   if (options.rules.length === 0) throw new Error('fixWithRules: no rule given');
   for (const rule of options.rules) {
-    if (!(rule in pluginRules)) {
+    if (!isRuleName(rule)) {
       throw new Error(`Unknown rule '${rule}' (known rules: ${ruleNames().join(', ')})`);
     }
     if (requiresTypeChecking(rule) && options.tsconfig === undefined) {
@@ -150,8 +144,9 @@ function countByMessageId(messages: readonly Linter.LintMessage[]): Map<string, 
   return counts;
 }
 
-function toRemaining(message: Linter.LintMessage): RemainingFinding {
+function toRemaining(message: Linter.LintMessage, reason?: string): RemainingFinding {
   return {
+    ...(reason !== undefined ? { reason } : {}),
     line: message.line,
     column: message.column,
     ruleId: message.ruleId ?? '',
@@ -192,6 +187,44 @@ export function lintWithRules(source: string, filename: string, options: FixWith
   return new Linter({ cwd: dirname(absolute) }).verify(source, buildConfig(absolute, options, rules), verifyOptions);
 }
 
+type Fix = { range: readonly [number, number]; text: string };
+
+function ruleNameOf(message: Linter.LintMessage): string {
+  return (message.ruleId ?? '').slice(PLUGIN_PREFIX.length);
+}
+
+/**
+ * The import guard applied to one message: its fix when that adds no refused import; else the first
+ * of the rule's `dependencyFreeFixes` suggestions that adds none; else the reason it is refused.
+ */
+function guardedFix(message: Linter.LintMessage, text: string, guard: ImportGuard, useSuggestion: boolean): Fix | string | undefined {
+  const existing = moduleSpecifiers(text);
+  const refusal = (fix: Fix) => {
+    for (const specifier of moduleSpecifiers(fix.text)) {
+      if (existing.has(specifier)) continue;
+      const reason = guard(specifier);
+      if (reason !== undefined) return reason;
+    }
+    return undefined;
+  };
+  const primary = useSuggestion ? message.suggestions?.[0]?.fix : message.fix;
+  if (primary === undefined) return undefined;
+  const reason = refusal(primary);
+  if (reason === undefined) return primary;
+  const rule = ruleNameOf(message);
+  const alternatives = isRuleName(rule) ? (ruleMeta(rule).docs.dependencyFreeFixes ?? []) : [];
+  for (const suggestion of message.suggestions ?? []) {
+    if (suggestion.messageId !== undefined && alternatives.includes(suggestion.messageId) && refusal(suggestion.fix) === undefined) {
+      return suggestion.fix;
+    }
+  }
+  return reason;
+}
+
+function findingIdentity(message: Linter.LintMessage): string {
+  return `${message.ruleId ?? ''}|${message.messageId ?? ''}|${message.message}`;
+}
+
 /**
  * Lints `source` as `filename` with only `options.rules` enabled, applies their fixes (and, with
  * `unsafe`, their first suggestions), and reports what was fixed and what is left.
@@ -214,38 +247,69 @@ export function fixWithRules(source: string, filename: string, options: FixWithR
   const initialFatal = fatalOf(initial);
   if (initialFatal) return { changed: false, fixedCount: 0, fixed: {}, remaining: [], fatal: toFatal(initialFatal) };
   const before = ours(initial);
+  const initialFindings = before.map((m) => toRemaining(m));
   const actionable = (m: Linter.LintMessage) => m.fix !== undefined || (options.unsafe === true && (m.suggestions?.length ?? 0) > 0);
   if (!before.some(actionable)) {
-    return { output: source, changed: false, fixedCount: 0, fixed: {}, remaining: before.map(toRemaining) };
+    return { output: source, changed: false, fixedCount: 0, fixed: {}, remaining: initialFindings, initial: initialFindings };
   }
 
   const fixFatal = (fatal: Linter.LintMessage): FixResult => ({
     changed: false,
     fixedCount: 0,
     fixed: {},
-    remaining: before.map(toRemaining),
+    remaining: initialFindings,
+    initial: initialFindings,
     fatal: { ...toFatal(fatal), message: `a fix would produce code that does not parse: ${fatal.message}` },
   });
 
+  const guard = options.importGuard;
+  const refused = new Map<string, string>();
+  /** One pass of guarded edits over `text` (fixes, or first suggestions); undefined when nothing applies. */
+  const guardedPass = (text: string, messages: readonly Linter.LintMessage[], useSuggestion: boolean): string | undefined => {
+    const edits: Fix[] = [];
+    for (const message of messages) {
+      const fix = guard ? guardedFix(message, text, guard, useSuggestion) : useSuggestion ? message.suggestions?.[0]?.fix : message.fix;
+      if (typeof fix === 'string') refused.set(findingIdentity(message), fix);
+      else if (fix !== undefined) edits.push(fix);
+    }
+    if (edits.length === 0) return undefined;
+    const next = applyNonOverlapping(text, edits);
+    return next.applied === 0 || next.output === text ? undefined : next.output;
+  };
+
   // ESLint applies the fixes in passes (at most 10), re-linting after each.
+  let text: string;
+  let after: Linter.LintMessage[];
   const first = linter.verifyAndFix(source, config, { ...verifyOptions, fix: true });
   const firstFatal = fatalOf(first.messages);
   if (firstFatal) return fixFatal(firstFatal);
-  let text = first.output;
-  let after = ours(first.messages);
+  const addsRefusedImport =
+    guard !== undefined && [...moduleSpecifiers(first.output)].some((s) => !moduleSpecifiers(source).has(s) && guard(s) !== undefined);
+  if (!addsRefusedImport) {
+    text = first.output;
+    after = ours(first.messages);
+  } else {
+    // The same passes as ESLint's, with each fix checked by the guard.
+    text = source;
+    after = before;
+    for (let pass = 0; pass < MAX_SUGGESTION_PASSES; pass++) {
+      const next = guardedPass(text, after, false);
+      if (next === undefined) break;
+      const result = linter.verify(next, config, verifyOptions);
+      if (fatalOf(result)) return fixFatal(fatalOf(result) as Linter.LintMessage);
+      text = next;
+      after = ours(result);
+    }
+  }
 
   // `unsafe`: the first suggestion of each remaining finding, in passes; each pass is followed by
   // the fixes it makes possible. A pass that would break the syntax is dropped, and stops the loop.
   for (let pass = 0; options.unsafe === true && pass < MAX_SUGGESTION_PASSES; pass++) {
-    const edits = after.flatMap((m) => {
-      const fix = m.suggestions?.[0]?.fix;
-      return fix ? [fix] : [];
-    });
-    if (edits.length === 0) break;
-    const next = applyNonOverlapping(text, edits);
-    if (next.applied === 0 || next.output === text) break;
-    const result = linter.verifyAndFix(next.output, config, { ...verifyOptions, fix: true });
+    const next = guardedPass(text, after, true);
+    if (next === undefined) break;
+    const result = linter.verifyAndFix(next, config, { ...verifyOptions, fix: true });
     if (fatalOf(result.messages)) break;
+    if (guard !== undefined && [...moduleSpecifiers(result.output)].some((s) => !moduleSpecifiers(text).has(s) && guard(s) !== undefined)) break;
     text = result.output;
     after = ours(result.messages);
   }
@@ -269,5 +333,24 @@ export function fixWithRules(source: string, filename: string, options: FixWithR
       fixedCount += n;
     }
   }
-  return { output: text, changed, fixedCount, fixed, remaining: after.map(toRemaining) };
+  const fixedByRule: Record<string, number> = {};
+  const countRules = (messages: readonly Linter.LintMessage[]) => {
+    const counts = new Map<string, number>();
+    for (const m of messages) counts.set(ruleNameOf(m), (counts.get(ruleNameOf(m)) ?? 0) + 1);
+    return counts;
+  };
+  const afterRules = countRules(after);
+  for (const [rule, count] of countRules(before)) {
+    const n = Math.max(0, count - (afterRules.get(rule) ?? 0));
+    if (n > 0) fixedByRule[rule] = n;
+  }
+  return {
+    output: text,
+    changed,
+    fixedCount,
+    fixed,
+    fixedByRule,
+    remaining: after.map((m) => toRemaining(m, refused.get(findingIdentity(m)))),
+    initial: initialFindings,
+  };
 }

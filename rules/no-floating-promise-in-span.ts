@@ -38,13 +38,13 @@ export default createRule<Options, MessageId>({
     defaultOptions: [{ checkTypes: false, checkVoid: false }],
     messages: {
       floatingPromiseInSpan:
-        'This promise is started inside {{ scope }} but neither awaited, returned nor handled: it outlives the span, and if it rejects the error is recorded on no span and surfaces as an unhandledRejection, which ends a Node 20 process by default. Await it, or detach it in a span of its own.',
+        'This promise outlives {{ scope }}: it is not awaited, returned or handled, so its rejection is recorded on no span.',
       floatingPromiseOrphaned:
-        'This promise is started inside {{ scope }} but neither awaited, returned nor handled: it outlives the span, its rejection is recorded on no span, and under the {{ manager }} context manager whatever it does after its first await becomes a new root. Detach it in a span of its own, or await it and pass the context explicitly.',
+        'This promise outlives {{ scope }} unhandled, and under the {{ manager }} context manager its work after its first await becomes a new root.',
       voidedPromiseInSpan:
-        "'void' detaches this promise from {{ scope }}: it outlives the span and its rejection is recorded on no span (an unhandledRejection ends a Node 20 process by default). Detach it in a span of its own that records the error, or await it.",
+        "'void' lets this promise outlive {{ scope }}, so its rejection is recorded on no span.",
       voidedPromiseOrphaned:
-        "'void' does not detach this promise cleanly under the {{ manager }} context manager: whatever it does after its first await becomes a new root, it outlives {{ scope }}, and its rejection is recorded on no span. Detach it in a span of its own, or await it.",
+        "'void' lets this promise outlive {{ scope }}, and under the {{ manager }} context manager its work after its first await becomes a new root.",
       awaitPromise: 'Await the promise, so that the span ends after it and its rejection reaches the caller.',
       detachInOwnSpan: 'Detach it explicitly: run it in a span of its own that records its rejection and ends when it settles.',
     },

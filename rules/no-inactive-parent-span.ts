@@ -18,11 +18,11 @@ export default createRule<Options, MessageId>({
     schema: [],
     messages: {
       childSpanWithoutParent:
-        "This {{ method }} runs while '{{ span }}' was never made active, so the span it starts becomes a new root instead of a child of '{{ span }}'. Pass the parent explicitly: trace.setSpan(context.active(), {{ span }}) as its context argument.",
+        "'{{ span }}' was never made active, so the span this {{ method }} starts becomes a new root, not its child.",
       tracedCallWithoutParent:
-        "'{{ callee }}' starts spans while '{{ span }}' was never made active, so they become new roots instead of children of '{{ span }}'. Run it under the span: context.with(trace.setSpan(context.active(), {{ span }}), () => ..).",
+        "'{{ callee }}' starts spans while '{{ span }}' was never made active, so they become new roots, not its children.",
       callbackWithoutParent:
-        "This callback, handed to '{{ callee }}', does traced work while '{{ span }}' was never made active, so its spans become new roots. Bind it to the span: context.bind(trace.setSpan(context.active(), {{ span }}), callback).",
+        "This callback to '{{ callee }}' does traced work while '{{ span }}' was never made active, so its spans become new roots.",
     },
   },
   create(context) {

@@ -18,9 +18,9 @@ export default createRule<Options, MessageId>({
     schema: [],
     messages: {
       lateContextRead:
-        "This read of the active context ({{ read }}) runs {{ boundary }}, where the {{ manager }} context manager no longer has the caller's context, so it returns another context or none. Capture the context before the boundary: const ctx = context.active().",
+        "This read of the active context ({{ read }}) runs {{ boundary }}, where the {{ manager }} context manager no longer has the caller's context.",
       lateImplicitParent:
-        "This span start ({{ read }}) takes its parent from the active context {{ boundary }}, where the {{ manager }} context manager no longer has the caller's context, so the span becomes a new root. Capture the context before the boundary and pass it explicitly.",
+        "This span start ({{ read }}) runs {{ boundary }}, where the {{ manager }} context manager no longer has the caller's context: it becomes a new root.",
     },
   },
   create(context) {

@@ -18,9 +18,9 @@ export default createRule<Options, MessageId>({
     schema: [],
     messages: {
       listenerRunsInEmitterContext:
-        "This '{{ event }}' listener is added to {{ emitter }}, {{ lifetime }} that outlives this trace, so it runs in the context of whoever emits: another request's span or none. Bind the listener, not the emitter: context.bind(context.active(), listener).",
+        "This '{{ event }}' listener is added to {{ emitter }}, {{ lifetime }} that outlives this trace, so it runs in the context of whoever emits.",
       listenerLosesContext:
-        "This '{{ event }}' listener on {{ emitter }} runs in whatever context is active when it emits, which under the stack context manager is usually none, so spans it starts become new roots. Bind the listener: context.bind(context.active(), listener).",
+        "This '{{ event }}' listener on {{ emitter }} runs in the context active when it emits: under the stack context manager, usually none.",
     },
   },
   create(context) {

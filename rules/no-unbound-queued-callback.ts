@@ -33,9 +33,9 @@ export default createRule<Options, MessageId>({
     defaultOptions: [{ additionalQueueFunctions: [] }],
     messages: {
       queuedCallbackLosesContext:
-        'This callback is stored in {{ queue }} and runs later in the context of whatever drains it, so its spans join another trace or become new roots. Bind it where it is stored: context.bind(context.active(), callback).',
+        'This callback is stored in {{ queue }} and runs later in the context of whatever drains it, not in this one.',
       queuedCallbackLosesStore:
-        'This callback is stored in {{ queue }} and runs later with the store of whatever drains it, so it reads another request\'s store or none. Bind it where it is stored: AsyncLocalStorage.bind(callback).',
+        'This callback is stored in {{ queue }} and runs later with the store of whatever drains it, not with this one.',
     },
   },
   create(context, [options]) {

@@ -18,13 +18,13 @@ export default createRule<Options, MessageId>({
     schema: [],
     messages: {
       timerLosesContext:
-        'The {{ timer }} callback runs outside the active context under the stack context manager, so spans it starts become new roots. Bind it: context.bind(context.active(), callback).',
+        'The {{ timer }} callback runs outside the active context under the stack context manager, so spans it starts become new roots.',
       timerExpectsInactiveSpan:
-        "The {{ timer }} callback does traced work but '{{ span }}' was never made active, so its spans become new roots. Bind it to the span: context.bind(trace.setSpan(context.active(), {{ span }}), callback).",
+        "The {{ timer }} callback does traced work but '{{ span }}' was never made active, so its spans become new roots.",
       recurringTimerInTrace:
-        'This {{ timer }} starts recurring work inside traced code, so every tick joins this trace forever. Start it from the root context: context.bind(ROOT_CONTEXT, callback), and link back to the trace with a span link if needed.',
+        'This {{ timer }} starts recurring work inside traced code, so every tick joins this trace forever.',
       recurringTimerInStore:
-        'This {{ timer }} starts recurring work inside {{ store }}.run(..), so every tick carries that store forever. Start it outside the store: {{ store }}.exit(() => {{ timer }}(..)).',
+        'This {{ timer }} starts recurring work inside {{ store }}.run(..), so every tick carries that store forever.',
     },
   },
   create(context) {

@@ -19,21 +19,21 @@ export default createRule<Options, MessageId>({
     schema: [],
     messages: {
       attachNotImplemented:
-        'The call context.attach() does nothing under the {{ manager }} context manager: it does not implement attach(), so the context is never made active and spans started here become new roots (the API only logs a diag warning). Use context.with(ctx, () => ..) instead.',
+        'Calling context.attach() does nothing under the {{ manager }} context manager: the context is never made active.',
       attachBeforeAwait:
-        'The call {{ call }} runs before the first await of this async function, so the attached context leaks into its caller, even when it is disposed in finally: dispose() runs in a later continuation and restores only that one. Use {{ alternative }} instead.',
+        'The call {{ call }} runs before the first await, so the attached context leaks into the caller, even when disposed in finally.',
       discardedToken:
-        'The token returned by {{ call }} is thrown away, so the attached context is never restored and leaks into whatever runs next in this tick (the next request, the caller\'s timers). Keep the token and dispose it in finally: try { .. } finally { token.dispose(); }.',
+        'The token from {{ call }} is thrown away, so the attached context is never restored and leaks into what runs next.',
       undisposedToken:
-        "The token '{{ token }}' from {{ call }} is not disposed {{ when }}, so the attached context stays active for whatever runs next in this tick (the next request, the caller's timers). Dispose it in finally: try { .. } finally { {{ token }}.dispose(); }.",
+        "The token '{{ token }}' from {{ call }} is not disposed {{ when }}, so the attached context leaks into what runs next.",
       tokenDisposedTwice:
-        "The token '{{ token }}' is disposed a second time on some path: the first dispose() already restored the previous context, so the pairing is not what it seems. Dispose it exactly once, in finally.",
+        "The token '{{ token }}' is disposed twice on some path: the first dispose() already restored the previous context.",
       escapingToken:
-        'The token from {{ call }} {{ how }}, where this rule cannot follow it: unless it is disposed on every path, the attached context leaks into whatever runs next. Dispose it in finally in the function that attached it, or use {{ alternative }}.',
+        'The token from {{ call }} {{ how }}, where this rule cannot follow it: the attached context may leak into what runs next.',
       nonDisposableToken:
-        'The token from {{ call }} has no Symbol.dispose under the AsyncLocalStorage manager on Node versions without AsyncLocalStorage.withScope (Node 20 and 22), so this using declaration throws a TypeError there. Dispose it in finally instead.',
+        'This using declaration throws a TypeError on Node 20 and 22: there, the token from {{ call }} has no Symbol.dispose.',
       enterWithLeak:
-        "Calling {{ store }}.enterWith() leaves the store active for the rest of this synchronous run and for everything scheduled from it afterwards: the next request handled in this tick, the caller's timers, and the caller itself when it runs before the first await of an async function. Use {{ store }}.run(store, fn) instead.",
+        'Calling {{ store }}.enterWith() leaves the store active for the rest of this run and all it schedules, the next request too.',
       useContextWith: 'Run the code that follows inside {{ head }} instead of attaching.',
       useAlsRun: 'Run the code that follows inside {{ head }} instead.',
     },

@@ -41,13 +41,13 @@ export default createRule<Options, MessageId>({
     defaultOptions: [{ checkAllProducers: false, instrumentedTransports: [] }],
     messages: {
       sendWithoutContext:
-        'What {{ transport }} sends carries no trace context, so the work on the other side starts a new trace. Inject it into {{ slot }}: propagation.inject(context.active(), carrier).',
+        'What {{ transport }} sends carries no trace context, so the work on the other side starts a new trace.',
       handlerWithoutContext:
-        'This {{ transport }} handler starts spans or reads the active context without propagation.extract, so it runs outside the sender\'s trace: every message starts a new trace. Extract the sender\'s context from {{ slot }} and run the handler under context.with(extracted, ..).',
+        'This {{ transport }} handler starts spans or reads the context without propagation.extract: each message starts a new trace.',
       batchHandlerWithoutContext:
-        'This {{ transport }} handler starts spans or reads the active context without propagation.extract, so every batch starts a new trace unrelated to its messages. Extract each message\'s context from {{ slot }} and add it to the batch span as a span link.',
+        'This {{ transport }} handler starts spans or reads the context without propagation.extract: each batch starts a new trace.',
       extractedContextIgnored:
-        "This context is built from context.active(), not from the extracted context ({{ extracted }}), so the producer's baggage is lost. Build it with trace.setSpan(<extracted context>, {{ span }}).",
+        "This context is built from context.active(), not from the extracted {{ extracted }}, so the producer's baggage is lost.",
       mergeCarrierIntoPayload:
         'Spread a propagation.inject carrier into {{ slot }} (the receiver sees two more keys: traceparent, tracestate).',
     },

@@ -32,17 +32,17 @@ export default createRule<Options, MessageId>({
     defaultOptions: [{ checkSyncCalls: false }],
     messages: {
       spanNeverEnded:
-        "Span '{{ span }}' is never ended, so it is never exported and the spans under it hang from a parent that never finishes. End it on every path: try { .. } finally { {{ span }}.end(); }.",
+        "Span '{{ span }}' is never ended, so it is never exported and the spans under it hang from a parent that never finishes.",
       spanNotEndedOnEveryPath:
-        "Span '{{ span }}' is not ended on every path: {{ exit }} leaves it open, so it is never exported. End it in a finally block: try { .. } finally { {{ span }}.end(); }.",
+        "Span '{{ span }}' is not ended on every path: {{ exit }} leaves it open, so it is never exported.",
       spanNotEndedOnException:
-        "Span '{{ span }}' stays open if '{{ call }}' {{ how }}: no finally ends it, so it is never exported. End it in a finally block: try { .. } finally { {{ span }}.end(); }.",
+        "Span '{{ span }}' stays open if '{{ call }}' {{ how }}: no finally ends it, so it is never exported.",
       spanNotEndedOnThrow:
-        "Span '{{ span }}' stays open if '{{ call }}' throws: no finally ends it, so it is never exported. End it in a finally block: try { .. } finally { {{ span }}.end(); }.",
+        "Span '{{ span }}' stays open if '{{ call }}' throws: no finally ends it, so it is never exported.",
       spanDiscarded:
-        'The span started here is thrown away, so nothing can end it and it is never exported. Keep it in a variable and end it when its work is done.',
+        'The span started here is thrown away, so nothing can end it and it is never exported.',
       activeSpanUnreachable:
-        'This startActiveSpan callback takes no span parameter and never reads the active span, so nothing ends the span it starts and it is never exported. Take the span as the first parameter and end it on every path: (span) => { try { .. } finally { span.end(); } }.',
+        'This startActiveSpan callback never reads its span, so nothing ends the span and it is never exported.',
       endSpanInFinally: "Wrap the rest of the block in try { .. } finally { {{ span }}.end(); }.",
     },
   },

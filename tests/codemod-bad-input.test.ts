@@ -31,6 +31,7 @@ function project(): string {
   const dir = mkdtempSync(join(tmpdir(), 'otel-bad-input-'));
   temps.push(dir);
   mkdirSync(join(dir, 'src'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'service', dependencies: { '@opentelemetry/api': '^1.9.0' } }));
   writeFileSync(join(dir, 'src', 'good.ts'), FIXABLE);
   return dir;
 }
@@ -165,7 +166,7 @@ describe('otel-context-codemod on bad input', () => {
     expect(run.code).toBe(0);
     expect(run.stderr).not.toContain('Files skipped');
     expect(summary.changed).toEqual(['src/app.min.js', 'src/good.ts']);
-    expect(summary.fixedByMessageId).toEqual({ timerLosesContext: fns.length + 1 });
+    expect(summary.fixedByRule).toEqual({ 'no-unbound-timer': fns.length + 1 });
     const output = readFileSync(join(dir, 'src', 'app.min.js'), 'utf8');
     expect(output.match(/setTimeout\(context\.bind\(context\.active\(\), function\(\)/g)).toHaveLength(fns.length);
     expectGoodFileFixed(dir);

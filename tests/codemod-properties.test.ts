@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { Linter } from 'eslint';
 import jscodeshift from 'jscodeshift';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { createCodemod } from '../codemods/create-codemod.js';
 import { lintWithRules } from '../codemods/fix-with-rule.js';
@@ -28,6 +29,11 @@ import { printProgram, programArbitrary } from './support/program-gen.js';
 import type { Program } from './support/program-gen.js';
 
 const RULES = syntacticCodemodRuleNames();
+// The generated files live in a package that depends on @opentelemetry/api: the codemod adds only
+// imports that the file's package declares (codemods/dependency-guard.ts).
+const PROJECT = join(tmpdir(), 'otel-codemod-properties');
+mkdirSync(PROJECT, { recursive: true });
+writeFileSync(join(PROJECT, 'package.json'), JSON.stringify({ name: 'generated', dependencies: { '@opentelemetry/api': '^1.9.0' } }));
 const transform = createCodemod('all');
 const j = jscodeshift.withParser('tsx');
 const parser = new Linter({ configType: 'flat' });
@@ -63,7 +69,7 @@ function guarded<T>(what: string, where: string, run: () => T): T {
 /** Every invariant for one program under one manager; returns what was seen (for coverage). */
 function checkProgram(program: Program, manager: ContextManagerName): { findings: number; fixable: number; changed: boolean } {
   const source = printProgram(program);
-  const path = join(tmpdir(), 'otel-codemod-properties', `generated${program.ext}`);
+  const path = join(PROJECT, `generated${program.ext}`);
   const where = `under ${manager}:\n${source}`;
 
   const before = guarded('lint(input)', where, () => lint(source, path, manager));

@@ -7,11 +7,13 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import allCodemod from '../codemods/all.js';
 import { runCli } from './support/cli.js';
+import { applyUnifiedDiff } from './support/apply-diff.js';
+import { unifiedDiff } from '../codemods/text-diff.js';
 import { createCodemod, resolveCodemodRules } from '../codemods/create-codemod.js';
 import { mayContainFinding } from '../core/triggers.js';
 import { applyNonOverlapping, codemodRuleNames, fixWithRules } from '../codemods/fix-with-rule.js';
 import noUnboundTimer from '../codemods/no-unbound-timer.js';
-import plugin from '../index.js';
+import { rules } from '../rules/index.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const STACK = { rules: ['no-unbound-timer'], settings: { contextManager: 'stack' as const } };
@@ -84,9 +86,11 @@ export function handle(id: string): void {
 `;
 
 const temps: string[] = [];
+/** A user's project: a package.json that depends on @opentelemetry/api (the codemod adds only imports the package declares). */
 async function tempDir(): Promise<string> {
   const dir = await mkdtemp(join(tmpdir(), 'otel-codemod-'));
   temps.push(dir);
+  await writeFile(join(dir, 'package.json'), JSON.stringify({ name: 'service', dependencies: { '@opentelemetry/api': '^1.9.0' } }));
   return dir;
 }
 afterAll(async () => {
@@ -121,7 +125,7 @@ describe('fixWithRules', () => {
 
   it('is idempotent: the output is returned unchanged', () => {
     const result = fixWithRules(STACK_OUTPUT, 'handler.ts', STACK);
-    expect(result).toEqual({ output: STACK_OUTPUT, changed: false, fixedCount: 0, fixed: {}, remaining: [] });
+    expect(result).toEqual({ output: STACK_OUTPUT, changed: false, fixedCount: 0, fixed: {}, remaining: [], initial: [] });
   });
 
   it('leaves the code alone under async-local-storage (the timer keeps its context there)', () => {
@@ -258,8 +262,8 @@ describe('createCodemod', () => {
   });
 
   it('all runs every rule with a fix or suggestions, computed from rule meta', () => {
-    const expected = Object.entries(plugin.rules)
-      .filter(([, rule]) => rule.meta.fixable !== undefined || rule.meta.hasSuggestions === true)
+    const expected = Object.entries(rules)
+      .filter(([, rule]) => ('fixable' in rule.meta && rule.meta.fixable !== undefined) || ('hasSuggestions' in rule.meta && rule.meta.hasSuggestions === true))
       .map(([name]) => name)
       .sort();
     expect(codemodRuleNames()).toEqual(expected);
@@ -307,9 +311,9 @@ describe('otel-context-codemod CLI', () => {
     expect(lines).toContain('  src/handler.ts (1 fixed)');
     expect(lines).toContain('  src/legacy.cjs (1 fixed)');
     expect(lines).toContain('Findings fixed: 2');
-    expect(lines).toContain('  timerLosesContext: 2');
+    expect(lines).toContain('  no-unbound-timer: 2 (timer callbacks that run in the wrong trace context)');
     expect(lines).toContain('Findings left unfixed: 1');
-    expect(lines.some((line) => line.startsWith('  src/server.ts:4:51 This setInterval starts recurring work'))).toBe(true);
+    expect(lines.some((line) => line.startsWith('  src/server.ts:4:51 no-unbound-timer: This setInterval starts recurring work'))).toBe(true);
     expect(lines).toContain('Files failed: 0');
     expect(first.stdout).toBe('');
 
@@ -320,7 +324,7 @@ describe('otel-context-codemod CLI', () => {
     expect(await readFile(join(dir, 'src', 'handler.ts'), 'utf8')).toBe(STACK_OUTPUT);
   });
 
-  it('--dry writes nothing; --print prints the new source', async () => {
+  it('--dry writes nothing; --print prints a unified diff', async () => {
     const dir = await project();
     const dry = await runCli(['all', 'src', '--context-manager', 'stack', '--dry'], dir);
     expect(dry.code).toBe(0);
@@ -330,9 +334,12 @@ describe('otel-context-codemod CLI', () => {
     expect(await readFile(join(dir, 'src', 'legacy.cjs'), 'utf8')).toBe(CJS_INPUT);
 
     const single = await runCli(['all', 'src/handler.ts', '--context-manager', 'stack', '--dry', '--print'], dir);
-    expect(single.stdout).toBe(STACK_OUTPUT);
+    expect(single.stdout).toBe(unifiedDiff('src/handler.ts', STACK_INPUT, STACK_OUTPUT));
+    expect(single.stdout).toMatch(/^--- a\/src\/handler\.ts\n\+\+\+ b\/src\/handler\.ts\n@@ -\d+,\d+ \+\d+,\d+ @@\n/);
+    // only changed lines are marked, with context around them: applying the diff gives the output
+    expect(applyUnifiedDiff(STACK_INPUT, single.stdout)).toBe(STACK_OUTPUT);
     const many = await runCli(['all', 'src', '--context-manager', 'stack', '--dry', '--print'], dir);
-    expect(many.stdout).toBe(`==> src/handler.ts <==\n${STACK_OUTPUT}==> src/legacy.cjs <==\n${CJS_OUTPUT}`);
+    expect(many.stdout).toBe(unifiedDiff('src/handler.ts', STACK_INPUT, STACK_OUTPUT) + unifiedDiff('src/legacy.cjs', CJS_INPUT, CJS_OUTPUT));
     expect(await readFile(join(dir, 'src', 'handler.ts'), 'utf8')).toBe(STACK_INPUT);
   });
 
@@ -382,7 +389,7 @@ describe('otel-context-codemod CLI', () => {
     expect(await readFile(join(dir, 'handler.ts'), 'utf8')).toBe(ENTER_WITH);
     const unsafe = await runCli(['no-unpaired-context-attach', '.', '--unsafe'], dir);
     expect(unsafe.code).toBe(0);
-    expect(unsafe.stderr).toContain('  enterWithLeak: 1\n');
+    expect(unsafe.stderr).toContain('  no-unpaired-context-attach: 1 (');
     expect(await readFile(join(dir, 'handler.ts'), 'utf8')).toContain('als.run(id, ');
   });
 
@@ -402,7 +409,7 @@ export function fetchAll(urls: string[]) {
     expect(await readFile(join(dir, 'limiter.ts'), 'utf8')).toBe(source);
     const withOption = await runCli(['no-unbound-queued-callback', '.', '--queue-function', 'limit'], dir);
     expect(withOption.code).toBe(0);
-    expect(withOption.stderr).toContain('  queuedCallbackLosesContext: 1\n');
+    expect(withOption.stderr).toContain('  no-unbound-queued-callback: 1 (');
     expect(await readFile(join(dir, 'limiter.ts'), 'utf8')).toContain('limit(context.bind(context.active(), () => fetch(u)))');
   });
 

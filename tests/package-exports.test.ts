@@ -55,7 +55,7 @@ process.stdout.write(JSON.stringify({ meta: plugin.meta, configs: Object.keys(pl
       settings: unknown;
     };
     expect(out.meta).toMatchObject({ name: 'eslint-plugin-otel-context', namespace: 'otel-context' });
-    expect(out.configs.sort()).toEqual(['all', 'browser', 'recommended', 'recommended-type-checked', 'strict']);
+    expect(out.configs.sort()).toEqual(['all', 'browser', 'disable-type-checked', 'recommended', 'recommended-type-checked', 'strict']);
     expect(out.rules).toBeGreaterThan(0);
     expect(out.settings).toEqual({ 'otel-context': { contextManager: 'async-local-storage' } });
   });

@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import plugin from '../index.js';
 import { PRESET_NAMES } from '../configs/index.js';
 import { checkRuleFiles } from './support/rule-files.js';
+import { hasCodemod, ruleMeta } from '../rules/meta.js';
 
 const root = new URL('../', import.meta.url);
 const read = (path: string): string => readFileSync(new URL(path, root), 'utf8');
@@ -12,12 +13,11 @@ const list = (dir: string): string[] => (existsSync(new URL(dir, root)) ? readdi
 const sorted = (names: Iterable<string>): string[] => [...names].sort();
 
 const ruleNames = sorted(Object.keys(plugin.rules));
-const rules = plugin.rules as unknown as Record<string, { meta: { fixable?: string; hasSuggestions?: boolean; docs: Record<string, unknown>; messages: Record<string, string> } }>;
-const hasCodemod = (name: string): boolean => Boolean(rules[name]?.meta.fixable ?? rules[name]?.meta.hasSuggestions);
+const rules = Object.fromEntries(ruleNames.map((name) => [name, { meta: ruleMeta(name) }]));
 
 describe('one name, five places', () => {
   it('the registry equals the rule files', () => {
-    const files = list('rules/').filter((f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'create-rule.ts');
+    const files = list('rules/').filter((f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'create-rule.ts' && f !== 'meta.ts');
     expect(sorted(files.map((f) => f.replace(/\.ts$/, '')))).toEqual(ruleNames);
   });
   it('the registry is sorted', () => {
@@ -60,7 +60,7 @@ describe('meta', () => {
   });
   it('every rule links its doc and describes itself in the ESLint form', () => {
     for (const name of ruleNames) {
-      const docs = rules[name]?.meta.docs ?? {};
+      const docs = ruleMeta(name).docs;
       expect(docs.url, name).toMatch(new RegExp(`/docs/rules/${name}\\.md$`));
       expect(docs.description, name).toMatch(/^(Disallow|Require|Enforce) [^.]*[^.]$/);
     }
@@ -84,7 +84,7 @@ describe('meta', () => {
       return text + imports.map((path) => sourcesOf(path, seen)).join('\n');
     };
     for (const name of ruleNames) {
-      const docs = rules[name]?.meta.docs ?? {};
+      const docs = ruleMeta(name).docs;
       const typed = docs.requiresTypeChecking === true || Array.isArray(docs.typeCheckedOptions);
       expect(/getParserServices/.test(sourcesOf(`rules/${name}.ts`)), name).toBe(typed);
     }
@@ -92,10 +92,10 @@ describe('meta', () => {
 });
 
 describe('presets', () => {
-  const docsOf = (name: string) => rules[name]?.meta.docs ?? {};
+  const docsOf = (name: string) => ruleMeta(name).docs;
   const entry = (name: string, options: unknown): unknown =>
     Array.isArray(options) && options.length > 0 ? ['error', ...(options as unknown[])] : 'error';
-  const expected: Record<string, { rules: string[]; contextManager?: string; options?: (name: string) => unknown }> = {
+  const expected: Record<string, { rules: string[]; contextManager?: string; options?: (name: string) => unknown; files?: string[] | undefined; entry?: (name: string) => unknown }> = {
     recommended: {
       rules: ruleNames.filter((n) => docsOf(n).recommended === true && docsOf(n).requiresTypeChecking !== true),
       contextManager: 'async-local-storage',
@@ -104,6 +104,8 @@ describe('presets', () => {
       rules: ruleNames.filter((n) => docsOf(n).recommended === true),
       contextManager: 'async-local-storage',
       options: (n) => docsOf(n).typeCheckedOptions,
+      // TypeScript files only: a type-aware option on a .cjs without type information would stop the run
+      files: ['**/*.{ts,tsx,mts,cts}'],
     },
     browser: {
       rules: ruleNames.filter((n) => docsOf(n).browser === true && docsOf(n).requiresTypeChecking !== true),
@@ -111,8 +113,16 @@ describe('presets', () => {
     },
     strict: { rules: ruleNames.filter((n) => docsOf(n).requiresTypeChecking !== true), options: (n) => docsOf(n).strictOptions },
     all: { rules: ruleNames },
+    'disable-type-checked': {
+      rules: ruleNames.filter((n) => docsOf(n).requiresTypeChecking === true || docsOf(n).typeCheckedOptions !== undefined),
+      files: undefined,
+      entry: (n) =>
+        docsOf(n).requiresTypeChecking === true
+          ? 'off'
+          : ['error', ...(docsOf(n).typeCheckedOptions ?? []).map((o) => Object.fromEntries(Object.entries(o as object).map(([k, v]) => [k, v === true ? false : v])))],
+    },
   };
-  it('are exactly the five presets', () => {
+  it('are exactly the six presets', () => {
     expect(sorted(Object.keys(plugin.configs))).toEqual(sorted(PRESET_NAMES));
   });
   for (const [name, want] of Object.entries(expected)) {
@@ -122,10 +132,10 @@ describe('presets', () => {
       expect(config.plugins?.['otel-context']).toBe(plugin);
       expect(sorted(Object.keys(config.rules ?? {}))).toEqual(want.rules.map((r) => `otel-context/${r}`));
       for (const r of want.rules) {
-        expect(config.rules?.[`otel-context/${r}`], r).toEqual(entry(r, want.options?.(r)));
+        expect(config.rules?.[`otel-context/${r}`], r).toEqual(want.entry ? want.entry(r) : entry(r, want.options?.(r)));
       }
       expect((config.settings?.['otel-context'] as { contextManager?: string } | undefined)?.contextManager).toBe(want.contextManager);
-      expect(config.files).toEqual(['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}']);
+      expect(config.files).toEqual('files' in want ? want.files : ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}']);
     });
   }
 });

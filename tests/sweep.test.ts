@@ -204,7 +204,7 @@ describe('the `all` codemod over a copy of the corpus (CLI, in-process)', () => 
     const ms = Math.round(performance.now() - started);
     first = { code: run.code, stderr: run.stderr, summary: parseSummary(run.stderr) };
     console.log(
-      `[sweep] codemod all (${manager}) on ${first.summary.scanned} files in ${ms} ms: exit ${run.code}, changed ${first.summary.changed.length}, fixed ${first.summary.fixed} ${JSON.stringify(first.summary.fixedByMessageId)}, left unfixed ${first.summary.unfixed.length}, failed ${first.summary.failed.length}`,
+      `[sweep] codemod all (${manager}) on ${first.summary.scanned} files in ${ms} ms: exit ${run.code}, changed ${first.summary.changed.length}, fixed ${first.summary.fixed} ${JSON.stringify(first.summary.fixedByRule)}, left unfixed ${first.summary.unfixed.length}, failed ${first.summary.failed.length}`,
     );
     for (const line of first.summary.changed) console.log(`[sweep]   changed: ${line}`);
     for (const line of first.summary.failed) console.log(`[sweep]   failed: ${line}`);

@@ -8,14 +8,15 @@ export interface CliRun {
   stderr: string;
 }
 
-/** Progress lines are off (one per minute) unless `io.progressEveryMs` asks for them. */
-export async function runCli(argv: readonly string[], cwd: string, io: Partial<Pick<CliIo, 'progressEveryMs'>> = {}): Promise<CliRun> {
+/** Progress lines are off (not a terminal) unless `io.progress` or `io.progressEveryMs` asks for them. */
+export async function runCli(argv: readonly string[], cwd: string, io: Partial<Pick<CliIo, 'progressEveryMs' | 'progress'>> = {}): Promise<CliRun> {
   let stdout = '';
   let stderr = '';
   const code = await runCodemod(argv, {
     stdout: { write: (s: string) => (stdout += s) },
     stderr: { write: (s: string) => (stderr += s) },
     cwd,
+    progress: io.progress ?? io.progressEveryMs !== undefined,
     progressEveryMs: io.progressEveryMs ?? 60_000,
   });
   return { code, stdout, stderr };
@@ -26,7 +27,8 @@ export interface Summary {
   ignored: number;
   changed: string[];
   fixed: number;
-  fixedByMessageId: Record<string, number>;
+  /** Findings fixed per rule name. */
+  fixedByRule: Record<string, number>;
   unfixed: string[];
   failed: string[];
 }
@@ -52,17 +54,18 @@ export function parseSummary(stderr: string): Summary {
   const unfixedAt = at(/^Findings left unfixed: \d+$/);
   const failedAt = at(/^Files failed: \d+$/);
   const count = (index: number) => Number(/(\d+)$/.exec(lines[index] ?? '')?.[1]);
-  const fixedByMessageId: Record<string, number> = {};
+  const fixedByRule: Record<string, number> = {};
   for (const line of block(fixedAt)) {
-    const match = /^(\S+): (\d+)$/.exec(line);
-    if (match?.[1] !== undefined) fixedByMessageId[match[1]] = Number(match[2]);
+    const match = /^(\S+): (\d+) \(.+\)$/.exec(line);
+    if (match?.[1] === undefined) throw new Error(`bad fixed line: ${line}`);
+    fixedByRule[match[1]] = Number(match[2]);
   }
   const summary: Summary = {
     scanned: Number(scannedMatch[1]),
     ignored: Number(scannedMatch[2] ?? 0),
     changed: block(changedAt).map((line) => line.replace(/ \(\d+ fixed\)$/, '')),
     fixed: count(fixedAt),
-    fixedByMessageId,
+    fixedByRule,
     unfixed: block(unfixedAt),
     failed: block(failedAt),
   };

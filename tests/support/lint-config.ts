@@ -9,31 +9,19 @@ import type { ESLint, Linter } from 'eslint';
 import plugin from '../../index.js';
 import { LINTED_FILES } from '../../configs/index.js';
 import { SETTINGS_KEY } from '../../core/settings.js';
+import { hasCodemod, syntacticRuleNames as syntacticRuleNames_ } from '../../rules/meta.js';
 import type { ContextManagerName } from '../../core/settings.js';
 
 export const PREFIX = 'otel-context/';
 
-interface RuleMetaLike {
-  fixable?: string;
-  hasSuggestions?: boolean;
-  docs?: { requiresTypeChecking?: boolean };
-}
-
-const rules = plugin.rules as unknown as Record<string, { meta?: RuleMetaLike }>;
-
-/** Every rule of the plugin that runs without type information, read from the plugin now. */
+/** Every rule of the plugin that runs without type information (rules/meta.ts). */
 export function syntacticRuleNames(): string[] {
-  return Object.keys(rules)
-    .filter((name) => rules[name]?.meta?.docs?.requiresTypeChecking !== true)
-    .sort();
+  return syntacticRuleNames_();
 }
 
 /** The syntactic rules a codemod acts on (a fix or suggestions). */
 export function syntacticCodemodRuleNames(): string[] {
-  return syntacticRuleNames().filter((name) => {
-    const meta = rules[name]?.meta;
-    return meta?.fixable !== undefined || meta?.hasSuggestions === true;
-  });
+  return syntacticRuleNames_().filter(hasCodemod);
 }
 
 const JSX_OFF = new Set(['.ts', '.mts', '.cts']);
