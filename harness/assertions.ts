@@ -215,6 +215,7 @@ export function checkExpectation(t: CapturedTrace, e: Expectation): string[] {
   if (x.root === true) return checkRoot(t, span);
   const before = selector(x.endsBefore);
   if (before !== undefined) return checkEndsBefore(t, span, before);
+  if (x.endsBeforeParent === true) return checkEndedBeforeParent(t, span);
   if (typeof x.ended === 'boolean') return checkEnded(t, span, x.ended);
   if (x.status === 'OK' || x.status === 'ERROR' || x.status === 'UNSET') return checkStatus(t, span, x.status);
   return [`unknown expectation ${JSON.stringify(e)}`];

@@ -38,14 +38,16 @@ interface CaptureRun {
 /**
  * Async resources the scenario created and that have not finished yet, by async id. Promises are
  * not counted (they settle through the resources they wait for, and are destroyed only when
- * collected); an unref'd timer or immediate is not waited for, as it would not keep Node alive.
+ * collected); an unref'd timer, immediate or handle is not waited for, as it would not keep Node
+ * alive either.
  */
 interface PendingWork {
   readonly resources: Map<number, { type: string; resource: unknown }>;
   stop(): void;
 }
 
-const UNTRACKED_TYPES = new Set(['PROMISE', 'PROMISEWRAP']);
+// A DNS channel lives as long as its resolver (the queries it makes are tracked on their own).
+const UNTRACKED_TYPES = new Set(['PROMISE', 'PROMISEWRAP', 'DNSCHANNEL']);
 const scenarioScope = new AsyncLocalStorage<true>();
 
 function trackScenarioWork(): PendingWork {
@@ -55,6 +57,13 @@ function trackScenarioWork(): PendingWork {
       if (UNTRACKED_TYPES.has(type) || scenarioScope.getStore() !== true) return;
       resources.set(asyncId, { type, resource });
     },
+    // A one-shot request (fs, dns, crypto, a tick) is done once its callback ran, although its
+    // destroy may wait for garbage collection; timers and handles (they have hasRef) call back
+    // again and are done at destroy.
+    after(asyncId) {
+      const entry = resources.get(asyncId);
+      if (entry && typeof (entry.resource as { hasRef?: unknown }).hasRef !== 'function') resources.delete(asyncId);
+    },
     destroy(asyncId) {
       resources.delete(asyncId);
     },
@@ -63,14 +72,28 @@ function trackScenarioWork(): PendingWork {
   return { resources, stop: () => hook.disable() };
 }
 
+/** The handles of process.stdout and process.stderr (created lazily, at the first write): never the scenario's work. */
+function isStdioHandle(resource: unknown): boolean {
+  for (const stream of [process.stdout, process.stderr]) {
+    if ((stream as unknown as { _handle?: unknown })._handle === resource) return true;
+  }
+  return false;
+}
+
 /** Whether a tracked resource still holds work that keeps the process alive. */
 function isPending(entry: { type: string; resource: unknown }): boolean {
-  const resource = entry.resource as { hasRef?: () => boolean; _destroyed?: boolean; _onTimeout?: unknown };
+  if ((entry.type === 'PIPEWRAP' || entry.type === 'TTYWRAP') && isStdioHandle(entry.resource)) return false;
+  const resource = entry.resource as { hasRef?: () => boolean; _destroyed?: boolean; _onTimeout?: unknown; ondone?: unknown };
+  // A crypto job run synchronously (crypto.randomUUID refilling its cache) has no callback and
+  // is destroyed only when collected: nothing to wait for.
+  if (entry.type.endsWith('REQUEST') && typeof resource.ondone !== 'function') return false;
   if (entry.type === 'Timeout') {
     if (resource._destroyed === true || resource._onTimeout === null) return false;
     return typeof resource.hasRef === 'function' ? resource.hasRef() : true;
   }
-  if (entry.type === 'Immediate' && typeof resource.hasRef === 'function') return resource.hasRef();
+  // Immediates and handles (sockets, pipes, child processes, signals): an unref'd one, such as
+  // process.stdout on a pipe or a signal listener, does not keep Node alive and is not waited for.
+  if (typeof resource.hasRef === 'function') return resource.hasRef();
   return true;
 }
 

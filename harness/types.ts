@@ -104,6 +104,7 @@ export type Expectation =
   | { span: ExpectationSpan; parent: ExpectationSpan }
   | { span: ExpectationSpan; root: true }
   | { span: ExpectationSpan; endsBefore: ExpectationSpan }
+  | { span: ExpectationSpan; endsBeforeParent: true }
   | { span: ExpectationSpan; ended: boolean }
   | { span: ExpectationSpan; status: StatusCodeName }
   | { noUnhandledRejections: true }

@@ -1,14 +1,17 @@
-// Runtime proofs (docs/architecture.md, "Fixture format"): every fixture case with `runtime`
-// runs its input, and the codemod's actual output, in a fresh Node process under the case's context
-// manager with the real SDK. The input must break at least one expectation (the defect is real);
-// the output must hold every one of them (the fix works at runtime, not just on paper).
+// Runtime proofs (docs/architecture.md, "Fixture format"; tests/runtime-proofs.ts for the format):
+// every fixture case with `runtime` runs its input, and the codemod's actual output, in a fresh
+// Node process under the case's context manager with the real SDK. The input must break exactly
+// the expectations marked `breaks`, each on its relation (every span it names was captured); the
+// output must hold all of them, with no timeout, unhandled rejection, unfinished or late span
+// unless the fixture's `allow` says why.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fixWithRules } from '../codemods/fix-with-rule.js';
-import { checkExpectations, renderWaterfall, runFixture } from '../harness/index.js';
-import type { CapturedTrace, ContextManagerName, Expectation } from '../harness/index.js';
+import { applyNonOverlapping, fixWithRules, lintWithRules } from '../codemods/fix-with-rule.js';
+import { checkExpectation, checkExpectations, findSpans, renderWaterfall, runFixture } from '../harness/index.js';
+import type { CapturedTrace, ContextManagerName } from '../harness/index.js';
 import { listCases, listFixtureRules, listValid } from './fixture-cases.js';
 import type { FixtureCase } from './fixture-cases.js';
+import { asRuntimeSection, BREAKABLE_RELATIONS, hygieneFailures, namesIn, relationOf, stripMarker } from './runtime-proofs.js';
 
 const proofs = listFixtureRules().flatMap((rule) => listCases(rule).filter((c) => c.config.runtime !== undefined));
 const validProofs = listFixtureRules().flatMap((rule) => listValid(rule).filter((v) => v.config.runtime !== undefined));
@@ -17,11 +20,29 @@ function report(trace: CapturedTrace, failures: readonly string[]): string {
   return `${failures.length > 0 ? `${failures.join('\n')}\n\n` : ''}${renderWaterfall(trace)}`;
 }
 
-function setup(c: FixtureCase): { contextManager: ContextManagerName; expectations: Expectation[] } {
-  return {
-    contextManager: c.config.settings?.contextManager ?? 'async-local-storage',
-    expectations: (c.config.runtime?.expect ?? []) as unknown as Expectation[],
-  };
+/**
+ * The output a proof runs: the codemod's (fixes, plus first suggestions with `unsafe`), or, with
+ * `runtime.suggestion`, the input with every suggestion of that message id applied (in passes, the
+ * way the codemod applies suggestions).
+ */
+export function proofOutput(c: FixtureCase): { changed: boolean; output: string } {
+  const source = readFileSync(c.inputPath, 'utf8');
+  const settings = c.config.settings ?? {};
+  const wanted = asRuntimeSection(c.config.runtime).suggestion;
+  if (wanted === undefined) {
+    const fixed = fixWithRules(source, c.inputPath, { rules: [c.rule], settings, unsafe: c.config.unsafe === true });
+    return { changed: fixed.changed, output: fixed.output ?? source };
+  }
+  let output = source;
+  for (let pass = 0; pass < 10; pass++) {
+    const edits = lintWithRules(output, c.inputPath, { rules: [c.rule], settings })
+      .flatMap((m) => m.suggestions ?? [])
+      .filter((s) => s.messageId === wanted)
+      .map((s) => ({ range: s.fix.range, text: s.fix.text }));
+    if (edits.length === 0) break;
+    output = applyNonOverlapping(output, edits).output;
+  }
+  return { changed: output !== source, output };
 }
 
 describe('runtime proofs', () => {
@@ -30,48 +51,62 @@ describe('runtime proofs', () => {
   });
 
   describe.each(proofs.map((c) => [`${c.rule}/${c.name}`, c] as const))('%s', (_name, c) => {
-    const { contextManager, expectations } = setup(c);
+    const contextManager: ContextManagerName = c.config.settings?.contextManager ?? 'async-local-storage';
+    const runtime = asRuntimeSection(c.config.runtime);
+    const expectations = runtime.expect;
+    const breaking = expectations.filter((e) => e.breaks === true);
 
-    it(`the input breaks an expectation under ${contextManager}`, async () => {
+    it('names the expectations the defect breaks, at least one on a relation (parent, root, endsBefore, ended)', () => {
       expect(expectations.length).toBeGreaterThan(0);
+      expect(breaking.map(relationOf).some((r) => (BREAKABLE_RELATIONS as readonly string[]).includes(r)), JSON.stringify(expectations)).toBe(true);
+    });
+
+    it(`the input breaks exactly the marked expectations, on their relation, under ${contextManager}`, async () => {
       const trace = await runFixture(c.inputPath, { contextManager });
-      const result = checkExpectations(trace, expectations);
-      expect(result.ok, `every expectation holds for the input, so it shows no defect:\n${report(trace, [])}`).toBe(false);
+      const problems: string[] = [];
+      for (const e of expectations) {
+        const failures = checkExpectation(trace, stripMarker(e));
+        const label = JSON.stringify(stripMarker(e));
+        if (e.breaks !== true) {
+          if (failures.length > 0) problems.push(`${label} is not marked "breaks" but fails for the input: ${failures.join('; ')}`);
+          continue;
+        }
+        if (failures.length === 0) problems.push(`${label} is marked "breaks" but holds for the input`);
+        const absent = namesIn(e).filter((name) => findSpans(trace, name).length === 0);
+        if (absent.length > 0) problems.push(`${label} fails for the input only because no span named ${absent.join(', ')} was captured`);
+      }
+      expect(problems, report(trace, problems)).toEqual([]);
     });
 
-    // The codemod's actual output (the rule's fixes, plus suggestions with `unsafe`). A case it leaves
-    // unchanged is flagged with no rewrite: there is no output to run.
-    const fixed = fixWithRules(readFileSync(c.inputPath, 'utf8'), c.inputPath, {
-      rules: [c.rule],
-      settings: c.config.settings ?? {},
-      unsafe: c.config.unsafe === true,
-    });
+    // The codemod's actual output (or the chosen suggestion's). A case it leaves unchanged is
+    // flagged with no rewrite: there is no output to run.
+    const fixed = proofOutput(c);
 
-    if (c.outputPath !== undefined) {
+    if (c.outputPath !== undefined && runtime.suggestion === undefined) {
       it('the codemod rewrites the input (there is an .output file)', () => {
         expect(fixed.changed).toBe(true);
       });
     }
 
-    it.runIf(fixed.changed)(`the codemod output holds every expectation under ${contextManager}`, async () => {
-      const trace = await runFixture({ code: fixed.output ?? '', filename: c.inputPath }, { contextManager });
-      const result = checkExpectations(trace, expectations);
-      expect(result.ok, report(trace, result.failures)).toBe(true);
+    it.runIf(fixed.changed)(`the output holds every expectation under ${contextManager}, with no timeout, rejection, unfinished or late span`, async () => {
+      const trace = await runFixture({ code: fixed.output, filename: c.inputPath }, { contextManager });
+      const failures = [...checkExpectations(trace, expectations.map(stripMarker)).failures, ...hygieneFailures(trace, runtime.allow)];
+      expect(failures, report(trace, failures)).toEqual([]);
     });
   });
 });
 
 // Valid fixtures with `runtime` are the near misses the rules must not flag: they prove that the
-// runtime keeps the context there as written (e.g. the seed articles' one-shot timer under ALS).
+// runtime keeps the context there as written (e.g. a one-shot timer under AsyncLocalStorage).
 describe('runtime proofs of valid fixtures (linked as written)', () => {
   describe.each(validProofs.map((v) => [`${v.rule}/valid/${v.name}`, v] as const))('%s', (_name, v) => {
     const contextManager = v.config.settings?.contextManager ?? 'async-local-storage';
-    it(`holds every expectation under ${contextManager}`, async () => {
-      const expectations = (v.config.runtime?.expect ?? []) as unknown as Expectation[];
-      expect(expectations.length).toBeGreaterThan(0);
+    it(`holds every expectation under ${contextManager}, with no timeout, rejection, unfinished or late span`, async () => {
+      const runtime = asRuntimeSection(v.config.runtime);
+      expect(runtime.expect.length).toBeGreaterThan(0);
       const trace = await runFixture(v.path, { contextManager });
-      const result = checkExpectations(trace, expectations);
-      expect(result.ok, report(trace, result.failures)).toBe(true);
+      const failures = [...checkExpectations(trace, runtime.expect.map(stripMarker)).failures, ...hygieneFailures(trace, runtime.allow)];
+      expect(failures, report(trace, failures)).toEqual([]);
     });
   });
 });
