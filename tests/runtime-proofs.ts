@@ -20,7 +20,10 @@
  * - `suggestion` picks the suggestion the proof applies (by message id) instead of the codemod's
  *   default, the first one.
  */
+import { readFileSync } from 'node:fs';
+import { applyNonOverlapping, fixWithRules, lintWithRules } from '../codemods/fix-with-rule.js';
 import type { CapturedSpan, CapturedTrace, Expectation, ExpectationSpan } from '../harness/index.js';
+import type { FixtureCase } from './fixture-cases.js';
 
 /** The relations a defect can break. Status and rejections are checked, but are never "the" break. */
 export const BREAKABLE_RELATIONS = ['parent', 'root', 'endsBefore', 'endsBeforeParent', 'ended'] as const;
@@ -86,4 +89,29 @@ export function hygieneFailures(t: CapturedTrace, allow: RuntimeAllowances = {})
   const late = lateSpans(t);
   if (late.length > 0 && !allow.lateSpans) failures.push(`late spans (after the scenario settled): ${late.map((s) => s.name).join(', ')}`);
   return failures;
+}
+
+/**
+ * The output a proof runs: the codemod's (fixes, plus first suggestions with `unsafe`), or, with
+ * `runtime.suggestion`, the input with every suggestion of that message id applied (in passes, the
+ * way the codemod applies suggestions).
+ */
+export function proofOutput(c: FixtureCase): { changed: boolean; output: string } {
+  const source = readFileSync(c.inputPath, 'utf8');
+  const settings = c.config.settings ?? {};
+  const wanted = asRuntimeSection(c.config.runtime).suggestion;
+  if (wanted === undefined) {
+    const fixed = fixWithRules(source, c.inputPath, { rules: [c.rule], settings, unsafe: c.config.unsafe === true });
+    return { changed: fixed.changed, output: fixed.output ?? source };
+  }
+  let output = source;
+  for (let pass = 0; pass < 10; pass++) {
+    const edits = lintWithRules(output, c.inputPath, { rules: [c.rule], settings })
+      .flatMap((m) => m.suggestions ?? [])
+      .filter((s) => s.messageId === wanted)
+      .map((s) => ({ range: s.fix.range, text: s.fix.text }));
+    if (edits.length === 0) break;
+    output = applyNonOverlapping(output, edits).output;
+  }
+  return { changed: output !== source, output };
 }

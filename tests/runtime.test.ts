@@ -4,45 +4,17 @@
 // the expectations marked `breaks`, each on its relation (every span it names was captured); the
 // output must hold all of them, with no timeout, unhandled rejection, unfinished or late span
 // unless the fixture's `allow` says why.
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { applyNonOverlapping, fixWithRules, lintWithRules } from '../codemods/fix-with-rule.js';
 import { checkExpectation, checkExpectations, findSpans, renderWaterfall, runFixture } from '../harness/index.js';
 import type { CapturedTrace, ContextManagerName } from '../harness/index.js';
 import { listCases, listFixtureRules, listValid } from './fixture-cases.js';
-import type { FixtureCase } from './fixture-cases.js';
-import { asRuntimeSection, BREAKABLE_RELATIONS, hygieneFailures, namesIn, relationOf, stripMarker } from './runtime-proofs.js';
+import { asRuntimeSection, BREAKABLE_RELATIONS, hygieneFailures, namesIn, proofOutput, relationOf, stripMarker } from './runtime-proofs.js';
 
 const proofs = listFixtureRules().flatMap((rule) => listCases(rule).filter((c) => c.config.runtime !== undefined));
 const validProofs = listFixtureRules().flatMap((rule) => listValid(rule).filter((v) => v.config.runtime !== undefined));
 
 function report(trace: CapturedTrace, failures: readonly string[]): string {
   return `${failures.length > 0 ? `${failures.join('\n')}\n\n` : ''}${renderWaterfall(trace)}`;
-}
-
-/**
- * The output a proof runs: the codemod's (fixes, plus first suggestions with `unsafe`), or, with
- * `runtime.suggestion`, the input with every suggestion of that message id applied (in passes, the
- * way the codemod applies suggestions).
- */
-export function proofOutput(c: FixtureCase): { changed: boolean; output: string } {
-  const source = readFileSync(c.inputPath, 'utf8');
-  const settings = c.config.settings ?? {};
-  const wanted = asRuntimeSection(c.config.runtime).suggestion;
-  if (wanted === undefined) {
-    const fixed = fixWithRules(source, c.inputPath, { rules: [c.rule], settings, unsafe: c.config.unsafe === true });
-    return { changed: fixed.changed, output: fixed.output ?? source };
-  }
-  let output = source;
-  for (let pass = 0; pass < 10; pass++) {
-    const edits = lintWithRules(output, c.inputPath, { rules: [c.rule], settings })
-      .flatMap((m) => m.suggestions ?? [])
-      .filter((s) => s.messageId === wanted)
-      .map((s) => ({ range: s.fix.range, text: s.fix.text }));
-    if (edits.length === 0) break;
-    output = applyNonOverlapping(output, edits).output;
-  }
-  return { changed: output !== source, output };
 }
 
 describe('runtime proofs', () => {
