@@ -4,7 +4,9 @@
 // the expectations marked `breaks`, each on its relation (every span it names was captured); the
 // output must hold all of them, with no timeout, unhandled rejection, unfinished or late span
 // unless the fixture's `allow` says why.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { fixWithRules, lintWithRules } from '../codemods/fix-with-rule.js';
 import { checkExpectation, checkExpectations, findSpans, renderWaterfall, runFixture } from '../harness/index.js';
 import type { CapturedTrace, ContextManagerName } from '../harness/index.js';
 import { listCases, listFixtureRules, listValid } from './fixture-cases.js';
@@ -73,6 +75,14 @@ describe('runtime proofs', () => {
 describe('runtime proofs of valid fixtures (linked as written)', () => {
   describe.each(validProofs.map((v) => [`${v.rule}/valid/${v.name}`, v] as const))('%s', (_name, v) => {
     const contextManager = v.config.settings?.contextManager ?? 'async-local-storage';
+    // What the runtime shows to be right as written must not be reported or rewritten: a rule (or
+    // a fix) that fires here is a false positive, even when its rewrite would change nothing at runtime.
+    it('the rule reports nothing and the codemod (with suggestions) leaves it untouched', () => {
+      const source = readFileSync(v.path, 'utf8');
+      const settings = v.config.settings ?? {};
+      expect(lintWithRules(source, v.path, { rules: [v.rule], settings }).map((m) => m.message)).toEqual([]);
+      expect(fixWithRules(source, v.path, { rules: [v.rule], settings, unsafe: true }).changed).toBe(false);
+    });
     it(`holds every expectation under ${contextManager}, with no timeout, rejection, unfinished or late span`, async () => {
       const runtime = asRuntimeSection(v.config.runtime);
       expect(runtime.expect.length).toBeGreaterThan(0);
