@@ -53,16 +53,20 @@ describe('runtime proofs', () => {
     });
 
     // The codemod's actual output (or the chosen suggestion's). A case it leaves unchanged is
-    // flagged with no rewrite: there is no output to run.
-    const fixed = proofOutput(c);
-
+    // flagged with no rewrite: there is no output to run. Computed inside the tests (not while
+    // collecting them), so that a mutation-testing run sees which test ran which fix code.
     if (c.outputPath !== undefined && runtime.suggestion === undefined) {
       it('the codemod rewrites the input (there is an .output file)', () => {
-        expect(fixed.changed).toBe(true);
+        expect(proofOutput(c).changed).toBe(true);
       });
     }
 
-    it.runIf(fixed.changed)(`the output holds every expectation under ${contextManager}, with no timeout, rejection, unfinished or late span`, async () => {
+    it(`the output holds every expectation under ${contextManager}, with no timeout, rejection, unfinished or late span`, async (ctx) => {
+      const fixed = proofOutput(c);
+      if (!fixed.changed) {
+        ctx.skip('the rule flags this case without a rewrite: no output to run');
+        return;
+      }
       const trace = await runFixture({ code: fixed.output, filename: c.inputPath }, { contextManager });
       const failures = [...checkExpectations(trace, expectations.map(stripMarker)).failures, ...hygieneFailures(trace, runtime.allow)];
       expect(failures, report(trace, failures)).toEqual([]);
