@@ -27,7 +27,7 @@ export default {
   // the dry run executes every rule test and runtime proof once, with coverage
   dryRunTimeoutMinutes: 20,
   reporters: ['clear-text', 'progress-append-only', 'json'],
-  jsonReporter: { fileName: 'mutation/report.json' },
+  jsonReporter: { fileName: process.env.MUTATION_REPORT ?? 'mutation/report.json' },
   // built (dist) and generated (.tmp: transpiled fixtures, linked support folders) in the sandbox
   ignorePatterns: ['/.tmp', '/dist', '/coverage', '/mutation/report.json'],
   tempDirName: '.stryker-tmp',
