@@ -4,7 +4,7 @@ import tseslint from 'typescript-eslint';
 import otelContext from './index.js';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'fixtures/**', '.tmp/**', 'bench/corpus/**', 'examples/**', 'coverage/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'fixtures/**', '.tmp/**', 'bench/corpus/**', 'examples/**', 'coverage/**', '.stryker-tmp/**'] },
   ...tseslint.configs.recommended,
   {
     files: ['rules/**/*.ts'],

@@ -23,6 +23,7 @@
  */
 
 export type {
+  AssertOptions,
   AttributeValue,
   CaptureOptions,
   CapturedSpan,
@@ -30,8 +31,10 @@ export type {
   ContextManagerName,
   Expectation,
   ExpectationResult,
+  ExpectationSpan,
   IsolatedCaptureOptions,
   SpanKindName,
+  SpanSelector,
   StatusCodeName,
 } from './types.js';
 
@@ -43,17 +46,21 @@ export type {
 export { CONTEXT_MANAGERS } from './managers.js';
 
 /**
- * Runs `fn` in this process with the real SDK under `options.contextManager`, waits for its async
- * work to settle (no span started or ended for `settleMs`, default 50 ms; at most `timeoutMs`,
- * default 5000 ms, after which `timedOut` is true), and returns the captured spans. Unhandled
- * rejections during the capture are recorded rather than reported to the test runner.
- * The previous global context manager and propagator are restored afterwards.
- * Throws a {@link ScenarioError} (with `.trace`) if `fn` throws.
+ * Runs `fn` in this process with the real SDK under `options.contextManager` (default
+ * `'async-local-storage'`), waits for its work: the timers, immediates, I/O, sockets, child
+ * processes and workers it started must have finished (tracked with an async hook), then
+ * `settleMs` (default 20 ms) with no span activity; at most `timeoutMs` (default 5000 ms), after
+ * which `timedOut` is true (a recurring interval never finishes). Unhandled rejections during the
+ * capture are recorded rather than reported to the test runner. The caller's context manager,
+ * active context and propagator are left exactly as they were.
+ * Throws a {@link ScenarioError} (with `.trace`) if `fn` throws, and a {@link MissingPeerError}
+ * (one line naming the package to install) if a peer dependency it needs is not installed.
  *
  * @example
- * const trace = await captureTrace(async () => { await handler(); }, { contextManager: 'async-local-storage' });
+ * const trace = await captureTrace(async () => { await handler(); });
  */
 export { captureTrace, ScenarioError } from './capture.js';
+export { MissingPeerError } from './peers.js';
 
 /**
  * Runs the export `options.exportName` (default `scenario`) of the module at `modulePath` in a
@@ -72,15 +79,23 @@ export type { WaterfallOptions } from './waterfall.js';
 
 /**
  * Assertions for any test runner: each throws a {@link TraceAssertionError} whose message ends
- * with the waterfall. `checkExpectations` is the pure form used for fixture `runtime.expect` lists.
+ * with the waterfall, and each fails on a timed-out capture unless given `{ allowTimedOut: true }`.
+ * Spans are picked by name, by `{ name, nth }` (n-th of that name in start order, 1-based) or by a
+ * CapturedSpan; parents are matched by span identity. `findSpans` returns what a selector picks.
+ * `checkExpectations` is the pure form used for fixture `runtime.expect` lists.
  */
 export {
+  assertEnded,
   assertEndedBeforeParent,
+  assertNoOrphans,
   assertNoUnhandledRejections,
+  assertNotTimedOut,
   assertParent,
   assertRoot,
   assertSingleTrace,
+  checkExpectation,
   checkExpectations,
+  findSpans,
   TraceAssertionError,
 } from './assertions.js';
 

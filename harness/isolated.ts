@@ -16,7 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DEFAULT_TIMEOUT_MS, ScenarioError } from './capture.js';
 import type { ChildRequest, ChildResponse } from './child.js';
 import { RESULT_MARKER } from './child.js';
-import { CONTEXT_MANAGERS, isContextManagerName } from './managers.js';
+import { CONTEXT_MANAGERS, DEFAULT_CONTEXT_MANAGER, isContextManagerName } from './managers.js';
 import type { CapturedTrace, IsolatedCaptureOptions } from './types.js';
 
 /** Extra time the child gets beyond `timeoutMs` (process start, imports) before it is killed. */
@@ -61,9 +61,10 @@ function parseStdout(stdout: string): ChildResponse | undefined {
  * and returns the CapturedTrace. Rejects with a ScenarioError (carrying the trace) when the
  * scenario throws, and with a plain Error when the child fails otherwise.
  */
-export function captureTraceIsolated(modulePath: string | URL, options: IsolatedCaptureOptions): Promise<CapturedTrace> {
-  if (!isContextManagerName(options.contextManager)) {
-    return Promise.reject(new Error(`Unknown contextManager ${JSON.stringify(options.contextManager)}; expected one of ${CONTEXT_MANAGERS.join(', ')}`));
+export function captureTraceIsolated(modulePath: string | URL, options: IsolatedCaptureOptions = {}): Promise<CapturedTrace> {
+  const contextManager = options.contextManager ?? DEFAULT_CONTEXT_MANAGER;
+  if (!isContextManagerName(contextManager)) {
+    return Promise.reject(new Error(`Unknown contextManager ${JSON.stringify(contextManager)}: pass one of ${CONTEXT_MANAGERS.map((m) => `'${m}'`).join(', ')}`));
   }
   let entry: string;
   let request: ChildRequest;
@@ -72,7 +73,7 @@ export function captureTraceIsolated(modulePath: string | URL, options: Isolated
     request = {
       moduleUrl: toModuleUrl(modulePath),
       exportName: options.exportName ?? 'scenario',
-      contextManager: options.contextManager,
+      contextManager,
       settleMs: options.settleMs,
       timeoutMs: options.timeoutMs,
     };

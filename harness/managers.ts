@@ -6,7 +6,12 @@ import type { ContextManager } from '@opentelemetry/api';
 import { CONTEXT_MANAGERS, isContextManagerName } from '../core/settings.js';
 import type { ContextManagerName } from '../core/settings.js';
 
+import { importPeer } from './peers.js';
+
 export { CONTEXT_MANAGERS, isContextManagerName };
+
+/** The manager a capture runs under when none is given: Node's default. */
+export const DEFAULT_CONTEXT_MANAGER: ContextManagerName = 'async-local-storage';
 
 // A variable specifier keeps TypeScript from looking for zone.js types (it ships none for ./node).
 const ZONE_NODE = 'zone.js/node';
@@ -22,7 +27,7 @@ export function isZoneLoaded(): boolean {
  * captures under other managers. Code imported before this call may hold unpatched references.
  */
 export async function loadZone(): Promise<void> {
-  if (!isZoneLoaded()) await import(ZONE_NODE);
+  if (!isZoneLoaded()) await importPeer(() => import(ZONE_NODE), "a 'zone' capture (zone.js patches the process)");
 }
 
 const warned = new Set<string>();
@@ -35,7 +40,7 @@ function warnOnce(key: string, message: string): void {
 /** A new, not yet enabled instance of the named context manager. */
 export async function createContextManager(name: ContextManagerName): Promise<ContextManager> {
   if (!isContextManagerName(name)) {
-    throw new Error(`Unknown contextManager ${JSON.stringify(name)}; expected one of ${CONTEXT_MANAGERS.join(', ')}`);
+    throw new Error(`Unknown contextManager ${JSON.stringify(name)}: pass one of ${CONTEXT_MANAGERS.map((m) => `'${m}'`).join(', ')}`);
   }
   if (name !== 'zone' && isZoneLoaded()) {
     warnOnce(
@@ -46,15 +51,15 @@ export async function createContextManager(name: ContextManagerName): Promise<Co
   }
   switch (name) {
     case 'async-local-storage': {
-      const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
+      const { AsyncLocalStorageContextManager } = await importPeer(() => import('@opentelemetry/context-async-hooks'), "an 'async-local-storage' capture");
       return new AsyncLocalStorageContextManager();
     }
     case 'async-hooks': {
-      const { AsyncHooksContextManager } = await import('@opentelemetry/context-async-hooks');
+      const { AsyncHooksContextManager } = await importPeer(() => import('@opentelemetry/context-async-hooks'), "an 'async-hooks' capture");
       return new AsyncHooksContextManager();
     }
     case 'stack': {
-      const { StackContextManager } = await import('@opentelemetry/sdk-trace-web');
+      const { StackContextManager } = await importPeer(() => import('@opentelemetry/sdk-trace-web'), "a 'stack' capture (StackContextManager)");
       return new StackContextManager();
     }
     case 'zone': {
@@ -66,7 +71,7 @@ export async function createContextManager(name: ContextManagerName): Promise<Co
         );
       }
       await loadZone();
-      const { ZoneContextManager } = await import('@opentelemetry/context-zone-peer-dep');
+      const { ZoneContextManager } = await importPeer(() => import('@opentelemetry/context-zone-peer-dep'), "a 'zone' capture (ZoneContextManager)");
       return new ZoneContextManager();
     }
   }

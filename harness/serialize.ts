@@ -43,6 +43,7 @@ export function toCapturedSpan(span: ReadableSpan, order: SpanOrder, finished: b
     startOrder: order.startOrder,
   };
   if (parentSpanId) captured.parentSpanId = parentSpanId;
+  if (parentSpanId && span.parentSpanContext?.isRemote === true) captured.parentIsRemote = true;
   if (finished) {
     captured.endTime = toMs(span.endTime);
     captured.duration = toMs(span.duration);
@@ -55,7 +56,13 @@ export function toCapturedSpan(span: ReadableSpan, order: SpanOrder, finished: b
 export function buildTrace(
   started: ReadonlyMap<ReadableSpan, SpanOrder>,
   finished: ReadonlySet<ReadableSpan>,
-  extra: { unhandledRejections: string[]; timedOut: boolean; contextManager: ContextManagerName },
+  extra: {
+    unhandledRejections: string[];
+    timedOut: boolean;
+    contextManager: ContextManagerName;
+    scenarioEndOrder?: number;
+    pendingAtTimeout?: string[];
+  },
 ): CapturedTrace {
   const spans: CapturedSpan[] = [];
   const unfinished: CapturedSpan[] = [];

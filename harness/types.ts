@@ -17,6 +17,8 @@ export interface CapturedSpan {
   spanId: string;
   /** The parent's span id; absent for a span that started a new trace. */
   parentSpanId?: string;
+  /** True when the parent came from another process (extracted from a carrier), not from this capture. */
+  parentIsRemote?: boolean;
   kind: SpanKindName;
   attributes: Record<string, AttributeValue>;
   status: { code: StatusCodeName; message?: string };
@@ -42,17 +44,33 @@ export interface CapturedTrace {
   roots: CapturedSpan[];
   /** `String(reason)` of every unhandled promise rejection seen during the capture. */
   unhandledRejections: string[];
-  /** True when the work did not settle within `timeoutMs` (e.g. a recurring interval). */
+  /**
+   * True when the work did not finish within `timeoutMs`: the scenario did not settle, or
+   * something it started (e.g. a recurring interval) was still pending. The assert* helpers fail
+   * on a timed-out capture unless given `{ allowTimedOut: true }`.
+   */
   timedOut: boolean;
+  /** On a timed-out capture: the kinds of async work still pending at the timeout (`Timeout`, `TCPWRAP x2`). */
+  pendingAtTimeout?: string[];
+  /**
+   * The position in the start/end sequence at which the scenario's own promise settled; a span
+   * that starts or ends at or after it was late (work that outlived the scenario). Absent when
+   * the scenario never settled.
+   */
+  scenarioEndOrder?: number;
   contextManager: ContextManagerName;
 }
 
 export interface CaptureOptions {
-  /** The context manager installed for the capture. */
-  contextManager: ContextManagerName;
-  /** Quiet period: the capture ends once no span started or ended for this long. Default 50. */
+  /** The context manager installed for the capture. Default `'async-local-storage'` (Node's default). */
+  contextManager?: ContextManagerName;
+  /**
+   * Quiet period after the tracked work finished: the capture ends once nothing the scenario
+   * started is pending and no span started or ended for this long (for work the async hook cannot
+   * see, such as another process reporting back). Default 20.
+   */
   settleMs?: number;
-  /** Upper bound for the whole capture (scenario + settling). Default 5000. */
+  /** Upper bound for the whole capture (scenario + its async work). Default 5000. */
   timeoutMs?: number;
 }
 
@@ -67,14 +85,30 @@ export interface IsolatedCaptureOptions extends CaptureOptions {
   execPath?: string;
 }
 
-/** A runtime expectation of a fixture's `runtime.expect` list. */
+/**
+ * Picks spans: a name (every span of that name), or `{ name, nth }` (the n-th span of that name
+ * in start order, 1-based), or a CapturedSpan of the trace itself.
+ */
+export type SpanSelector = string | { name: string; nth?: number } | CapturedSpan;
+
+/** Options of the assert* helpers. */
+export interface AssertOptions {
+  /** Accept a capture that timed out (by default every assertion fails on one). */
+  allowTimedOut?: boolean;
+}
+
+export type ExpectationSpan = string | { name: string; nth?: number };
+
+/** A runtime expectation of a fixture's `runtime.expect` list (span fields name a span or `{ name, nth }`). */
 export type Expectation =
-  | { span: string; parent: string }
-  | { span: string; root: true }
-  | { span: string; endsBefore: string }
-  | { span: string; ended: boolean }
-  | { span: string; status: StatusCodeName }
-  | { noUnhandledRejections: true };
+  | { span: ExpectationSpan; parent: ExpectationSpan }
+  | { span: ExpectationSpan; root: true }
+  | { span: ExpectationSpan; endsBefore: ExpectationSpan }
+  | { span: ExpectationSpan; endsBeforeParent: true }
+  | { span: ExpectationSpan; ended: boolean }
+  | { span: ExpectationSpan; status: StatusCodeName }
+  | { noUnhandledRejections: true }
+  | { noOrphans: true };
 
 export interface ExpectationResult {
   ok: boolean;

@@ -38,7 +38,9 @@ const transform = createCodemod('all');
 const j = jscodeshift.withParser('tsx');
 const parser = new Linter({ configType: 'flat' });
 const NUM_RUNS = Number(process.env.FC_RUNS ?? 100);
-const SEED = process.env.FC_SEED === undefined ? {} : { seed: Number(process.env.FC_SEED) };
+// A random seed unless FC_SEED is given; a failure names it, so the run can be replayed exactly.
+const SEED = process.env.FC_SEED === undefined ? (Math.random() * 2 ** 31) | 0 : Number(process.env.FC_SEED);
+const replay = (): string => `replay with FC_SEED=${SEED}${process.env.FC_RUNS ? ` FC_RUNS=${process.env.FC_RUNS}` : ''} npx vitest run tests/codemod-properties.test.ts`;
 
 function codemod(source: string, path: string, manager: ContextManagerName): string | undefined {
   const stats: Record<string, number> = {};
@@ -117,7 +119,7 @@ describe('the `all` codemod on generated programs (fast-check)', () => {
 
   it('every invariant holds under every manager', () => {
     const seen = { programs: 0, findings: 0, fixable: 0, changed: 0 };
-    fc.assert(
+    const details = fc.check(
       fc.property(programArbitrary, (program) => {
         seen.programs++;
         for (const manager of CONTEXT_MANAGERS) {
@@ -127,8 +129,11 @@ describe('the `all` codemod on generated programs (fast-check)', () => {
           if (result.changed) seen.changed++;
         }
       }),
-      { numRuns: NUM_RUNS, ...SEED },
+      { numRuns: NUM_RUNS, seed: SEED },
     );
+    if (details.failed) {
+      throw new Error(`${fc.defaultReportMessage(details) ?? 'property failed'}\n${replay()}`, { cause: details.errorInstance });
+    }
     console.log(`[properties] ${JSON.stringify(seen)}`);
     // The properties were not vacuous: programs were rewritten.
     expect(seen.changed).toBeGreaterThan(0);

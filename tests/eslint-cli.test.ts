@@ -6,14 +6,15 @@
  * - a plain run, a `--cache` run (twice: the second from the cache) and a `--concurrency 2` run
  *   (ESLint >= 9.34; rules hold no state between files) give identical results;
  * - `--format json` output parses; `--max-warnings 0` turns warnings into exit 1;
- * - SARIF output, only if `@microsoft/eslint-formatter-sarif` is installed (it is not a dependency).
+ * - SARIF output through `@microsoft/eslint-formatter-sarif` (a dev dependency: the test always runs)
+ *   lists every finding with its rule id, file and position.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from './support/corpus.js';
 
@@ -23,14 +24,6 @@ const ESLINT_VERSION = (require('eslint/package.json') as { version: string }).v
 const [major = 0, minor = 0] = ESLINT_VERSION.split('.').map(Number);
 const HAS_CONCURRENCY = major > 9 || (major === 9 && minor >= 34);
 const DIST = join(PROJECT_ROOT, 'dist', 'index.js');
-const hasSarif = (() => {
-  try {
-    require.resolve('@microsoft/eslint-formatter-sarif');
-    return true;
-  } catch {
-    return false;
-  }
-})();
 
 interface JsonMessage {
   ruleId: string | null;
@@ -169,9 +162,25 @@ describe(`the built plugin under the eslint ${ESLINT_VERSION} CLI`, () => {
     expect(gate.stderr).toMatch(/ESLint found too many warnings \(maximum: 0\)/);
   });
 
-  it.skipIf(!hasSarif)('SARIF output (@microsoft/eslint-formatter-sarif) lists the findings', () => {
-    const run = eslint(['--format', '@microsoft/eslint-formatter-sarif', 'src']);
-    const sarif = JSON.parse(run.stdout) as { runs: { results: unknown[] }[] };
-    expect(sarif.runs[0]?.results.length).toBe(plain.flatMap((result) => result.messages).length);
+  it('SARIF output (@microsoft/eslint-formatter-sarif) lists every finding with its rule, file and position', () => {
+    // by path: ESLint looks a formatter package up from the working directory (the temp dir)
+    const run = eslint(['--format', require.resolve('@microsoft/eslint-formatter-sarif'), 'src']);
+    expect(run.stderr).toBe('');
+    type SarifResult = {
+      ruleId: string;
+      locations: { physicalLocation: { artifactLocation: { uri: string }; region: { startLine: number; startColumn: number } } }[];
+    };
+    const sarif = JSON.parse(run.stdout) as { version: string; runs: { tool: { driver: { name: string } }; results: SarifResult[] }[] };
+    expect(sarif.version).toBe('2.1.0');
+    expect(sarif.runs[0]?.tool.driver.name).toBe('ESLint');
+    const fromSarif = (sarif.runs[0]?.results ?? []).map((r) => {
+      const where = r.locations[0]?.physicalLocation;
+      const uri = where?.artifactLocation.uri ?? '';
+      const file = uri.startsWith('file:') ? relative(dir, fileURLToPath(uri)) : uri;
+      return `${file}:${where?.region.startLine}:${where?.region.startColumn} ${r.ruleId}`;
+    });
+    const fromJson = plain.flatMap((result) => result.messages.map((m) => `${result.file}:${m.line}:${m.column} ${m.ruleId}`));
+    expect(fromSarif.length).toBeGreaterThan(0);
+    expect(fromSarif.sort()).toEqual(fromJson.sort());
   });
 });

@@ -1,19 +1,25 @@
-import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { context, createContextKey, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  assertEnded,
   assertEndedBeforeParent,
+  assertNoOrphans,
   assertNoUnhandledRejections,
+  assertNotTimedOut,
   assertParent,
   assertRoot,
   assertSingleTrace,
   captureTrace,
   captureTraceIsolated,
   checkExpectations,
+  findSpans,
+  MissingPeerError,
   renderWaterfall,
   runFixture,
   ScenarioError,
@@ -222,6 +228,270 @@ describe('captureTrace (in process)', () => {
       catch (e) { console.log(e.message); }`;
     const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
     expect(out).toMatch(/a tracer provider \(BasicTracerProvider\) is already registered globally/);
+  });
+});
+
+describe('captureTrace waits for the work, not for silence', () => {
+  it('captures a span started 150 ms after the scenario returned (the default settle is far shorter)', async () => {
+    const t = await captureTrace(() => {
+      tracer.startActiveSpan('GET /slow', (span) => {
+        setTimeout(() => {
+          tracer.startSpan('db.query').end();
+          span.end();
+        }, 150);
+      });
+    });
+    expect(t.timedOut).toBe(false);
+    assertParent(t, 'db.query', 'GET /slow');
+    assertSingleTrace(t);
+    expect(t.scenarioEndOrder).toBe(1); // the scenario returned after one start; the rest was late
+  });
+
+  it('follows chains of timers, immediates and I/O the scenario started', async () => {
+    const t = await captureTrace(() => {
+      setTimeout(() => {
+        setImmediate(() => {
+          void import('node:fs/promises').then((fs) =>
+            fs.readFile(fileURLToPath(import.meta.url)).then(() => setTimeout(() => tracer.startSpan('after-io').end(), 80)),
+          );
+        });
+      }, 40);
+    });
+    expect(t.timedOut).toBe(false);
+    expect(t.spans.map((s) => s.name)).toEqual(['after-io']);
+  });
+
+  it('ends a recurring interval as timedOut, naming what was pending, and every assertion fails on it', async () => {
+    let interval: ReturnType<typeof setInterval> | undefined;
+    const t = await captureTrace(() => {
+      // eslint-disable-next-line otel-context/require-span-end -- setInterval does not throw here
+      tracer.startActiveSpan('poller', (span) => {
+        // eslint-disable-next-line otel-context/no-unbound-timer -- deliberately joins the trace forever
+        interval = setInterval(() => tracer.startSpan('tick').end(), 20);
+        span.end();
+      });
+    }, { timeoutMs: 300 });
+    clearInterval(interval);
+    expect(t.timedOut).toBe(true);
+    expect(t.pendingAtTimeout).toEqual(['Timeout']);
+    const timedOut = /the capture timed out before the scenario's work finished \(still pending: Timeout\)/;
+    expect(() => assertParent(t, { name: 'tick', nth: 1 }, 'poller')).toThrow(timedOut);
+    expect(() => assertRoot(t, 'poller')).toThrow(timedOut);
+    expect(() => assertSingleTrace(t)).toThrow(timedOut);
+    expect(() => assertNoOrphans(t)).toThrow(timedOut);
+    expect(() => assertEnded(t, 'poller')).toThrow(timedOut);
+    expect(() => assertEndedBeforeParent(t, { name: 'tick', nth: 1 })).toThrow(timedOut);
+    expect(() => assertNoUnhandledRejections(t)).toThrow(timedOut);
+    expect(() => assertNotTimedOut(t)).toThrow(timedOut);
+    // unless told otherwise
+    assertParent(t, { name: 'tick', nth: 1 }, 'poller', { allowTimedOut: true });
+    assertSingleTrace(t, { allowTimedOut: true });
+  });
+
+  it("does not wait for an unref'd timer (it would not keep Node alive either)", async () => {
+    let interval: ReturnType<typeof setInterval> | undefined;
+    const t = await captureTrace(() => {
+      interval = setInterval(() => undefined, 10).unref();
+    }, { timeoutMs: 2000 });
+    clearInterval(interval);
+    expect(t.timedOut).toBe(false);
+  });
+
+  it("does not count the caller's own timers", async () => {
+    const outside = setTimeout(() => undefined, 10_000);
+    try {
+      const t = await captureTrace(() => tracer.startSpan('quick').end(), { timeoutMs: 2000 });
+      expect(t.timedOut).toBe(false);
+    } finally {
+      clearTimeout(outside);
+    }
+  });
+
+  it('captureTrace(fn) without options runs under async-local-storage', async () => {
+    const t = await captureTrace(timerScenario(false));
+    expect(t.contextManager).toBe('async-local-storage');
+    assertParent(t, 'db.query', 'GET /users');
+  });
+
+  it('a wrong call is one clear line', async () => {
+    await expect(captureTrace(undefined as unknown as () => void)).rejects.toThrow(/^captureTrace\(fn, options\): fn must be the scenario function to run, got undefined$/);
+    await expect(captureTrace(() => undefined, { contextManager: 'als' as ContextManagerName })).rejects.toThrow(
+      /^Unknown contextManager "als": pass one of 'async-local-storage', 'async-hooks', 'zone', 'stack'$/,
+    );
+  });
+});
+
+describe("captureTrace leaves the caller's context as it was", () => {
+  it("keeps the caller's manager enabled and its active context, across captures under every manager", async () => {
+    const key = createContextKey('caller-value');
+    const callerManager = new AsyncLocalStorageContextManager().enable();
+    expect(context.setGlobalContextManager(callerManager)).toBe(true);
+    try {
+      await context.with(ROOT_CONTEXT.setValue(key, 'mine'), async () => {
+        for (const manager of ['stack', 'async-hooks', 'async-local-storage'] as const) {
+          let seenInside: unknown = 'unset';
+          await captureTrace(() => {
+            seenInside = context.active().getValue(key);
+          }, { contextManager: manager });
+          expect(seenInside).toBeUndefined(); // the scenario starts from the capture's own root context
+          expect(context.active().getValue(key)).toBe('mine');
+          await sleep(1);
+          expect(context.active().getValue(key)).toBe('mine'); // still carried across the caller's awaits
+        }
+      });
+      const registered = (globalThis as Record<symbol, { context?: unknown } | undefined>)[Symbol.for('opentelemetry.js.api.1')];
+      expect(registered?.context).toBe(callerManager);
+    } finally {
+      context.disable();
+    }
+  });
+});
+
+describe('assertions match parents by identity', () => {
+  /** Two requests with the same name; the second request's db.query wrongly lands under the first. */
+  async function twoRequests(): Promise<CapturedTrace> {
+    return captureTrace(() => {
+      /* eslint-disable otel-context/require-span-end -- nothing here throws */
+      const first = tracer.startSpan('GET /users');
+      const second = tracer.startSpan('GET /users');
+      /* eslint-enable otel-context/require-span-end */
+      const underFirst = trace.setSpan(context.active(), first);
+      tracer.startSpan('db.query', undefined, underFirst).end();
+      tracer.startSpan('db.query', undefined, underFirst).end(); // belongs to the second request
+      second.end();
+      first.end();
+    });
+  }
+
+  it('a child under the wrong one of two same-named parents fails', async () => {
+    const t = await twoRequests();
+    assertParent(t, { name: 'db.query', nth: 1 }, { name: 'GET /users', nth: 1 });
+    expect(() => assertParent(t, { name: 'db.query', nth: 2 }, { name: 'GET /users', nth: 2 })).toThrow(
+      /"db\.query" #2 is a child of "GET \/users" #1, expected a child of "GET \/users" #2/,
+    );
+    expect(() => assertParent(t, 'db.query', 'GET /users')).toThrow(/"GET \/users" names 2 spans: pick the expected parent with \{ name, nth \}/);
+    expect(() => assertParent(t, { name: 'db.query', nth: 3 }, { name: 'GET /users', nth: 1 })).toThrow(/no span "db\.query" #3: 2 spans of that name captured/);
+    const [second] = findSpans(t, { name: 'GET /users', nth: 2 });
+    expect(second?.name).toBe('GET /users');
+    expect(() => assertParent(t, { name: 'db.query', nth: 2 }, second as CapturedSpan)).toThrow(/expected a child of "GET \/users"/);
+    expect(checkExpectations(t, [{ span: { name: 'db.query', nth: 2 }, parent: { name: 'GET /users', nth: 1 } }]).ok).toBe(true);
+    expect(checkExpectations(t, [{ span: { name: 'db.query', nth: 2 }, parent: { name: 'GET /users', nth: 2 } }]).ok).toBe(false);
+  });
+
+  it('a child of a never-ended parent, or of a missing local parent, is an orphan; a remote parent is fine', async () => {
+    const t = await captureTrace(() => {
+      // eslint-disable-next-line otel-context/require-span-end -- deliberately never ended
+      const open = tracer.startSpan('request');
+      tracer.startSpan('child', undefined, trace.setSpan(context.active(), open)).end();
+    });
+    expect(() => assertNoOrphans(t)).toThrow(/"child" is a child of "request", which was never ended/);
+    expect(() => assertSingleTrace(t)).toThrow(/which was never ended/);
+
+    const missing = await captureTrace(() => {
+      const ghost = trace.wrapSpanContext({ traceId: '1'.repeat(32), spanId: '2'.repeat(16), traceFlags: 1 });
+      tracer.startSpan('lost', undefined, trace.setSpan(context.active(), ghost)).end();
+    });
+    expect(() => assertNoOrphans(missing)).toThrow(/"lost" is an orphan: its parent span 2222222222222222 is not in the capture/);
+    expect(() => assertRoot(missing, 'lost')).toThrow(/"lost" is an orphan \(its parent span was not captured\), expected a root span/);
+    expect(() => assertSingleTrace(missing)).toThrow(/is an orphan/);
+
+    const remote = await captureTrace(() => {
+      const carrier = { traceparent: `00-${'3'.repeat(32)}-${'4'.repeat(16)}-01` };
+      const extracted = propagation.extract(ROOT_CONTEXT, carrier);
+      tracer.startSpan('consume', undefined, extracted).end();
+    });
+    expect(findSpans(remote, 'consume')[0]?.parentIsRemote).toBe(true);
+    assertNoOrphans(remote);
+    assertSingleTrace(remote);
+    expect(() => assertRoot(remote, 'consume')).toThrow(/is a child of a remote parent \(from a carrier\), expected a root span/);
+  });
+});
+
+/** A throwaway project whose node_modules holds a copy of this package (dist) and only some peers. */
+function projectWithPeers(peers: readonly string[]): string {
+  const project = mkdtempSync(join(tmpdir(), 'otel-context-peers-'));
+  const pkg = join(project, 'node_modules', 'eslint-plugin-otel-context');
+  mkdirSync(join(project, 'node_modules', '@opentelemetry'), { recursive: true });
+  cpSync(join(ROOT, 'dist'), join(pkg, 'dist'), { recursive: true });
+  cpSync(join(ROOT, 'package.json'), join(pkg, 'package.json'));
+  for (const peer of peers) symlinkSync(join(ROOT, 'node_modules', peer), join(project, 'node_modules', peer), 'dir');
+  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-app', type: 'module', private: true }));
+  return project;
+}
+
+describe('the testing helper from a user project (dist, through the package export)', () => {
+  const projects: string[] = [];
+  afterAll(() => {
+    for (const project of projects) rmSync(project, { recursive: true, force: true });
+  });
+
+  it('a missing peer is one line naming the package to install', () => {
+    const project = projectWithPeers(['@opentelemetry/api', '@opentelemetry/sdk-trace-base', '@opentelemetry/context-async-hooks']);
+    projects.push(project);
+    const script = (manager: string): string => `
+      import { captureTrace } from 'eslint-plugin-otel-context/testing';
+      try { await captureTrace(() => {}${manager ? `, { contextManager: '${manager}' }` : ''}); console.log('no error'); }
+      catch (e) { console.log(e.name + '|' + e.message); }`;
+    const run = (manager: string): string => execFileSync(process.execPath, ['--input-type=module', '-e', script(manager)], { cwd: project, encoding: 'utf8' });
+    expect(run('')).toBe(
+      'MissingPeerError|captureTrace (the W3C propagator) needs @opentelemetry/core, which is not installed: npm install --save-dev @opentelemetry/core\n',
+    );
+    expect(run('stack')).toBe(
+      "MissingPeerError|a 'stack' capture (StackContextManager) needs @opentelemetry/sdk-trace-web, which is not installed: npm install --save-dev @opentelemetry/sdk-trace-web\n",
+    );
+    expect(MissingPeerError.name).toBe('MissingPeerError');
+  });
+
+  it("a user's ESM test file (node:test): late span captured, never-ended parent fails, caller's context kept", () => {
+    const project = mkdtempSync(join(tmpdir(), 'otel-context-user-test-'));
+    projects.push(project);
+    mkdirSync(join(project, 'node_modules'));
+    symlinkSync(ROOT, join(project, 'node_modules', 'eslint-plugin-otel-context'), 'dir');
+    symlinkSync(join(ROOT, 'node_modules', '@opentelemetry'), join(project, 'node_modules', '@opentelemetry'), 'dir');
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'user-app', type: 'module', private: true }));
+    writeFileSync(
+      join(project, 'trace.test.mjs'),
+      `import test from 'node:test';
+import assert from 'node:assert/strict';
+import { context, createContextKey, ROOT_CONTEXT, trace } from '@opentelemetry/api';
+import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
+import { assertNoOrphans, assertParent, assertSingleTrace, captureTrace, TraceAssertionError } from 'eslint-plugin-otel-context/testing';
+
+const tracer = trace.getTracer('user-app');
+
+test('a span started 150 ms after the scenario returns is captured', async () => {
+  const captured = await captureTrace(() => {
+    tracer.startActiveSpan('GET /report', (span) => {
+      setTimeout(() => { tracer.startSpan('report.render').end(); span.end(); }, 150);
+    });
+  });
+  assertParent(captured, 'report.render', 'GET /report');
+  assertSingleTrace(captured);
+});
+
+test('a child of a never-ended parent fails an assertion', async () => {
+  const captured = await captureTrace(() => {
+    tracer.startActiveSpan('GET /leak', () => { tracer.startSpan('db.query').end(); });
+  });
+  assert.throws(() => assertNoOrphans(captured), (e) => e instanceof TraceAssertionError && /"db.query" is a child of "GET \\/leak", which was never ended/.test(e.message));
+  assert.throws(() => assertSingleTrace(captured), TraceAssertionError);
+});
+
+test("the caller's active context survives captureTrace", async () => {
+  const key = createContextKey('tenant');
+  context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
+  await context.with(ROOT_CONTEXT.setValue(key, 'acme'), async () => {
+    await captureTrace(() => tracer.startSpan('inside').end(), { contextManager: 'stack' });
+    assert.equal(context.active().getValue(key), 'acme');
+    await new Promise((resolve) => setTimeout(resolve, 1));
+    assert.equal(context.active().getValue(key), 'acme');
+  });
+});
+`,
+    );
+    const result = spawnSync(process.execPath, ['--test', '--test-reporter=tap', 'trace.test.mjs'], { cwd: project, encoding: 'utf8' });
+    expect(result.stdout, result.stderr).toMatch(/# pass 3\n# fail 0/);
+    expect(result.status).toBe(0);
   });
 });
 

@@ -177,6 +177,24 @@ describe('sweep: every rule, every manager, the whole corpus', () => {
     expect(written.crashes).toEqual(crashes);
   });
 
+  // The judged bound. The corpus is library code (the OpenTelemetry SDK and context managers,
+  // ESLint, typescript-eslint, jscodeshift, recast, zone.js and four messaging clients). The rules
+  // need an OpenTelemetry API import (or an AsyncLocalStorage of the file's own) to fire, and the
+  // files that have one are the SDK's own context plumbing, which handles context deliberately
+  // (suppressTracing, context.with around exports, ROOT_CONTEXT timers). Measured: 0 findings in
+  // every rule x manager cell (.tmp/sweep/findings.json, 2026-12-06). So every finding here is a
+  // regression until reviewed: a false positive is a rule bug; a true positive in a dependency is
+  // added to EXPECTED_FINDINGS with the file and the reason.
+  it('finds nothing in the library corpus beyond the reviewed findings (judged bound)', () => {
+    const EXPECTED_FINDINGS: Record<string, number> = {};
+    const over = RULES.flatMap((rule) =>
+      CONTEXT_MANAGERS.filter((manager) => (counts[rule]?.[manager] ?? 0) > (EXPECTED_FINDINGS[`${rule} ${manager}`] ?? 0)).map(
+        (manager) => `${rule} under ${manager}: ${counts[rule]?.[manager]} (samples in .tmp/sweep/findings.json)`,
+      ),
+    );
+    expect(over).toEqual([]);
+  });
+
   it('the corpus parses (a file that does not parse would hide from the sweep; listed in findings.json)', () => {
     expect(parseErrors.length).toBeLessThanOrEqual(Math.ceil(corpus.length * 0.005) * CONTEXT_MANAGERS.length);
   });

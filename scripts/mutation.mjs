@@ -1,0 +1,82 @@
+#!/usr/bin/env node
+// npm run mutation: mutation testing of the fix builders in two stages, so that it finishes on a
+// shared 2-core machine well under an hour.
+//   1. every mutant of stryker.config.mjs's MUTATE against the rule tests (exact outputs);
+//   2. the lines of the mutants that survived stage 1, against the rule tests and the runtime
+//      proofs (the rewritten fixtures run under the real SDK).
+// A mutant counts as killed if either stage killed it. Writes mutation/stage1.json,
+// mutation/stage2.json (Stryker JSON reports) and mutation/summary.json (score, survivors).
+// `--stage1-only` stops after stage 1; `--from-stage1` reuses mutation/stage1.json;
+// `--mutate <files>` replaces MUTATE for stage 1 (Stryker's syntax: `file`, `file:from-to`).
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+
+const STAGE1 = 'mutation/stage1.json';
+const STAGE2 = 'mutation/stage2.json';
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const mutateAt = argv.indexOf('--mutate');
+const mutateOverride = mutateAt >= 0 ? ['--mutate', argv[mutateAt + 1]] : [];
+
+function stryker(env, extra = []) {
+  const started = Date.now();
+  const result = spawnSync('npx', ['stryker', 'run', 'stryker.config.mjs', ...extra], { stdio: 'inherit', env: { ...process.env, ...env } });
+  if (result.status !== 0) {
+    console.error(`stryker exited with ${result.status ?? result.signal}`);
+    process.exit(1);
+  }
+  return Math.round((Date.now() - started) / 1000);
+}
+
+/** [{ file, id, mutatorName, replacement, line, status, key }] of a Stryker JSON report. */
+function mutants(report) {
+  return Object.entries(report.files).flatMap(([file, { mutants: list }]) =>
+    list.map((m) => ({
+      file,
+      id: m.id,
+      mutatorName: m.mutatorName,
+      replacement: m.replacement,
+      line: m.location.start.line,
+      location: `${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column}`,
+      status: m.status,
+      key: `${file}@${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column} ${m.mutatorName} ${m.replacement ?? ''}`,
+    })),
+  );
+}
+
+const alive = (m) => m.status === 'Survived' || m.status === 'NoCoverage';
+const killed = (m) => m.status === 'Killed' || m.status === 'Timeout';
+
+let stage1Seconds = 0;
+if (!args.has('--from-stage1') || !existsSync(STAGE1)) {
+  stage1Seconds = stryker({ MUTATION_STAGE: 'rules', MUTATION_REPORT: STAGE1 }, mutateOverride);
+}
+const first = mutants(JSON.parse(readFileSync(STAGE1, 'utf8')));
+const survivors1 = first.filter(alive);
+console.log(`stage 1: ${first.length} mutants, ${first.filter(killed).length} killed by the rule tests, ${survivors1.length} alive`);
+
+let second = [];
+let stage2Seconds = 0;
+if (!args.has('--stage1-only') && survivors1.length > 0) {
+  const ranges = [...new Set(survivors1.map((m) => `${m.file}:${m.line}-${m.line}`))];
+  stage2Seconds = stryker({ MUTATION_REPORT: STAGE2 }, ['--mutate', ranges.join(',')]);
+  second = mutants(JSON.parse(readFileSync(STAGE2, 'utf8')));
+}
+const secondByKey = new Map(second.map((m) => [m.key, m]));
+const final = first.map((m) => (alive(m) && secondByKey.has(m.key) ? { ...m, status: secondByKey.get(m.key).status, stage: 2 } : { ...m, stage: 1 }));
+const counted = final.filter((m) => m.status !== 'CompileError' && m.status !== 'RuntimeError' && m.status !== 'Ignored');
+const summary = {
+  date: new Date().toISOString(),
+  command: `npm run mutation${mutateOverride.length > 0 ? ` -- --mutate ${mutateOverride[1]}` : ''}`,
+  seconds: { stage1: stage1Seconds, stage2: stage2Seconds },
+  mutants: final.length,
+  killedByRuleTests: final.filter((m) => m.stage === 1 && killed(m)).length,
+  killedByRuntimeProofs: final.filter((m) => m.stage === 2 && killed(m)).length,
+  survived: final.filter((m) => m.status === 'Survived').length,
+  noCoverage: final.filter((m) => m.status === 'NoCoverage').length,
+  errors: final.length - counted.length,
+  score: Number(((100 * counted.filter(killed).length) / Math.max(1, counted.length)).toFixed(2)),
+  survivors: final.filter(alive).map(({ file, location, mutatorName, replacement, status }) => ({ file, location, mutatorName, replacement, status })),
+};
+writeFileSync('mutation/summary.json', `${JSON.stringify(summary, null, 2)}\n`);
+console.log(JSON.stringify({ ...summary, survivors: summary.survivors.length }, null, 2));
