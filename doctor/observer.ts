@@ -1,0 +1,425 @@
+/**
+ * The observer: every span start and end of the process goes through here (from the tracer
+ * wrapper in install.ts). It keeps plain records, captures an unformatted stack per start, and
+ * turns the footprints of lost or wrongly kept context into findings. Stacks are formatted only
+ * for candidates (a child under an ended parent, a root beside an open never-activated span, a
+ * span still open at exit), so the per-span cost is one `Error.captureStackTrace`.
+ */
+import type { Context, Span } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
+import { captureStack, formatSite, frames, isUserFrame, userFrame, userFrames } from './stack.js';
+import type { Frame, StackHolder } from './stack.js';
+import type { DoctorFinding, DoctorOptions, FindingKind, RelatedSite, Site } from './types.js';
+
+export type RegistrationKind = 'setInterval' | 'setTimeout' | 'setImmediate' | 'listener';
+
+/** A callback registered while a span was active (timer, listener): where, and under which span. */
+export interface Registration {
+  kind: RegistrationKind;
+  api: string;
+  stack: StackHolder;
+  traceId: string;
+  spanId: string;
+  /** Span starts seen inside this callback under an ended parent (per registration). */
+  keptHits: number;
+  site?: Frame | null;
+}
+
+interface SpanRec {
+  seq: number;
+  name: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | undefined;
+  parent: SpanRec | undefined;
+  start: number;
+  end: number | undefined;
+  stack: StackHolder;
+  reg: Registration | undefined;
+  entrySpanId: string | undefined;
+  tick: object;
+  children: number;
+  /** Set when the start itself was reported (so the end does not report it again). */
+  reported: boolean;
+  afterParentEnd: boolean;
+}
+
+interface Pending {
+  kind: FindingKind;
+  site: Frame;
+  rule: string;
+  alsoRules: string[];
+  why: string;
+  span: string;
+  count: number;
+  related: RelatedSite[];
+  waterfall: string[];
+}
+
+const KEPT_REPEAT = 2;
+const MAX_ENDED = 20_000;
+const MAX_OPEN_REPORTED = 1_000;
+
+function site(frame: Frame): Site {
+  return { file: frame.file, line: frame.line, column: frame.column };
+}
+
+function ms(value: number): string {
+  return `${Math.round(value)}ms`;
+}
+
+export class Observer {
+  private seq = 0;
+  private readonly open = new Map<string, SpanRec>();
+  private readonly ended = new Map<string, SpanRec>();
+  private readonly findings = new Map<string, Pending>();
+  private readonly keptBySite = new Map<string, number>();
+  private readonly namesAsChild = new Map<string, number>();
+  private readonly rootsByName = new Map<string, SpanRec[]>();
+  private tick: object | undefined;
+  /** The registration whose callback is running right now (synchronously), and the span active at its entry. */
+  current: Registration | undefined;
+  currentEntrySpanId: string | undefined;
+  /** Set in a child process or worker started while a span was active (see install.ts). */
+  spawnedFrom: { traceId: string; site: Site; api: string } | undefined;
+  private spawnReported = false;
+  spans = 0;
+
+  constructor(private readonly options: DoctorOptions, private readonly now: () => number = () => performance.now()) {}
+
+  private currentTick(): object {
+    if (this.tick === undefined) {
+      const token = {};
+      this.tick = token;
+      queueMicrotask(() => {
+        if (this.tick === token) this.tick = undefined;
+      });
+    }
+    return this.tick;
+  }
+
+  private lookup(spanId: string | undefined): SpanRec | undefined {
+    if (spanId === undefined) return undefined;
+    return this.open.get(spanId) ?? this.ended.get(spanId);
+  }
+
+  /** Called by the tracer wrapper right after the real tracer started `span` under `parentContext`. */
+  started(span: Span, name: string, parentContext: Context | undefined, below: (...args: never[]) => unknown): void {
+    const sc = span.spanContext();
+    const parentSpan = parentContext === undefined ? undefined : trace.getSpan(parentContext);
+    const parentSc = parentSpan?.spanContext();
+    const parentSpanId = parentSc !== undefined && parentSc.traceId === sc.traceId ? parentSc.spanId : undefined;
+    const parent = this.lookup(parentSpanId);
+    this.spans++;
+    const rec: SpanRec = {
+      seq: this.seq++,
+      name,
+      traceId: sc.traceId,
+      spanId: sc.spanId,
+      parentSpanId,
+      parent,
+      start: this.now(),
+      end: undefined,
+      stack: captureStack(below),
+      reg: this.current,
+      entrySpanId: this.currentEntrySpanId,
+      tick: this.currentTick(),
+      children: 0,
+      reported: false,
+      afterParentEnd: false,
+    };
+    this.open.set(sc.spanId, rec);
+    if (parent) parent.children++;
+    if (parentSpanId !== undefined) this.namesAsChild.set(name, (this.namesAsChild.get(name) ?? 0) + 1);
+    else {
+      const roots = this.rootsByName.get(name) ?? [];
+      if (roots.length < 5) roots.push(rec);
+      this.rootsByName.set(name, roots);
+    }
+    if (rec.reg) this.checkRegistered(rec, rec.reg);
+    else if (parent?.end !== undefined) this.checkUnderEnded(rec, parent);
+    if (parentSpanId === undefined && parentSc === undefined) {
+      this.checkSpawned(rec);
+      if (!rec.reported) this.checkInactiveSibling(rec);
+    }
+  }
+
+  /** Called once per span when `span.end()` is first called. */
+  endedSpan(span: Span): void {
+    const spanId = span.spanContext().spanId;
+    const rec = this.open.get(spanId);
+    if (!rec) return;
+    rec.end = this.now();
+    this.open.delete(spanId);
+    this.ended.set(spanId, rec);
+    if (this.ended.size > MAX_ENDED) {
+      const oldest = this.ended.keys().next().value;
+      if (oldest !== undefined) this.ended.delete(oldest);
+    }
+    const parent = rec.parent;
+    if (!rec.reported && !rec.reg && parent?.end !== undefined && parent.end <= rec.end) {
+      this.outlived(rec, parent);
+    }
+  }
+
+  private add(key: string, make: () => Pending): void {
+    const existing = this.findings.get(key);
+    if (existing) existing.count++;
+    else this.findings.set(key, make());
+  }
+
+  private registrationSite(reg: Registration): Frame | undefined {
+    if (reg.site === undefined) reg.site = userFrame(reg.stack) ?? null;
+    return reg.site ?? undefined;
+  }
+
+  private regRule(reg: Registration): string {
+    return reg.kind === 'listener' ? 'no-unbound-listener' : 'no-unbound-timer';
+  }
+
+  private regLabel(reg: Registration): string {
+    return reg.kind === 'listener' ? `listener added with ${reg.api}` : `${reg.api} registered`;
+  }
+
+  /** A span started synchronously inside a callback registered while a span was active. */
+  private checkRegistered(rec: SpanRec, reg: Registration): void {
+    const parent = rec.parent;
+    const rule = this.regRule(reg);
+    const regSite = () => this.registrationSite(reg);
+    // Lost: the registration had a span, the runtime ran the callback with none, the span is a root.
+    if (rec.parentSpanId === undefined && rec.entrySpanId === undefined) {
+      const where = regSite();
+      if (!where) return;
+      rec.reported = true;
+      this.add(`lost-parent\0${formatSite(where)}\0${rule}`, () => ({
+        kind: 'lost-parent',
+        site: where,
+        rule,
+        alsoRules: [],
+        why: `The ${reg.api} callback registered here while a span was active ran with no active span, so '${rec.name}' started a new trace instead of joining the one that scheduled it.`,
+        span: rec.name,
+        count: 1,
+        related: this.relatedStart(rec),
+        waterfall: [`${this.lineOf(this.lookup(reg.spanId)) ?? `(span ${reg.spanId})`}  ← active at ${reg.api}`, `${rec.name}  root, trace ${rec.traceId.slice(0, 8)} (new)`],
+      }));
+      return;
+    }
+    // Carried by the runtime (the parent is what was active when the callback was entered).
+    if (parent === undefined || parent.spanId !== rec.entrySpanId) return;
+    if (reg.kind === 'listener' && rec.traceId !== reg.traceId) {
+      const where = regSite();
+      if (!where) return;
+      rec.reported = true;
+      this.add(`lost-parent\0${formatSite(where)}\0${rule}`, () => ({
+        kind: 'lost-parent',
+        site: where,
+        rule,
+        alsoRules: [],
+        why: `The listener added here during one trace ran in the context of whoever emitted (span '${parent.name}' of another trace), so '${rec.name}' joined the wrong trace.`,
+        span: rec.name,
+        count: 1,
+        related: [{ ...site(where), label: this.regLabel(reg) }, ...this.relatedStart(rec)],
+        waterfall: [`${parent.name}  (emitter's trace ${parent.traceId.slice(0, 8)})`, `└─ ${rec.name}  registered under trace ${reg.traceId.slice(0, 8)}`],
+      }));
+      return;
+    }
+    if (parent.end === undefined) return;
+    reg.keptHits++;
+    const where = regSite();
+    if (!where) return;
+    const key = `${formatSite(where)}\0${parent.spanId}`;
+    const hits = reg.kind === 'setInterval' || reg.kind === 'listener' ? reg.keptHits : (this.keptBySite.get(key) ?? 0) + 1;
+    this.keptBySite.set(key, hits);
+    const late = rec.start - parent.end;
+    if (hits < KEPT_REPEAT && late < this.options.keptMs) return;
+    rec.reported = true;
+    this.add(`kept-too-long\0${formatSite(where)}\0${rule}`, () => ({
+      kind: 'kept-too-long',
+      site: where,
+      rule,
+      alsoRules: [],
+      why:
+        reg.kind === 'listener'
+          ? `This listener keeps running in the trace of the request that added it: '${rec.name}' starts again and again under '${parent.name}', ${ms(late)} after it ended (an endless trace).`
+          : `This ${reg.api} was scheduled inside traced work, so every run starts '${rec.name}' under '${parent.name}', ${ms(late)} after it ended: one endless trace instead of a root per run.`,
+      span: rec.name,
+      count: 1,
+      related: [{ ...site(where), label: this.regLabel(reg) }, ...this.relatedStart(rec)],
+      waterfall: [`${this.lineOf(parent)}`, `└─ ${rec.name}  started ${ms(late)} after its parent ended (run #${hits})`],
+    }));
+  }
+
+  /** A span started under a parent that already ended, outside any tracked callback. */
+  private checkUnderEnded(rec: SpanRec, parent: SpanRec): void {
+    rec.afterParentEnd = true;
+    const late = rec.start - (parent.end ?? rec.start);
+    const startSite = userFrame(rec.stack);
+    if (!startSite) return;
+    const key = `${formatSite(startSite)}\0${parent.spanId}`;
+    const hits = (this.keptBySite.get(key) ?? 0) + 1;
+    this.keptBySite.set(key, hits);
+    if (hits < KEPT_REPEAT && late < this.options.keptMs) return;
+    rec.reported = true;
+    this.add(`kept-too-long\0${formatSite(startSite)}\0no-unbound-timer`, () => ({
+      kind: 'kept-too-long',
+      site: startSite,
+      rule: 'no-unbound-timer',
+      alsoRules: ['no-unbound-listener', 'no-unpaired-context-attach'],
+      why: `'${rec.name}' keeps starting under '${parent.name}', ${ms(late)} after that span ended: recurring work (an interval, a persistent listener, a leaked enterWith/attach) still carries a finished request's context.`,
+      span: rec.name,
+      count: 1,
+      related: this.relatedStart(parent, `parent '${parent.name}' started`),
+      waterfall: [`${this.lineOf(parent)}`, `└─ ${rec.name}  started ${ms(late)} after its parent ended (#${hits})`],
+    }));
+  }
+
+  /** A child that ended after its parent: started by work nobody awaited. */
+  private outlived(rec: SpanRec, parent: SpanRec): void {
+    const parentFrames = userFrames(parent.stack);
+    const startSite = userFrame(rec.stack);
+    const where = parentFrames[0] ?? startSite;
+    if (!where) return;
+    this.add(`outlived-parent\0${formatSite(where)}\0${rec.name}`, () => ({
+      kind: 'outlived-parent',
+      site: where,
+      rule: 'no-floating-promise-in-span',
+      alsoRules: [],
+      why: `'${rec.name}' ended after its parent '${parent.name}' (${rec.afterParentEnd ? 'it even started after the parent ended' : 'it started inside it'}): work started in this span was not awaited, so the span closed before it and an error there is recorded on no span.`,
+      span: rec.name,
+      count: 1,
+      related: startSite ? [{ ...site(startSite), label: `child '${rec.name}' started` }] : [],
+      waterfall: [
+        `${this.lineOf(parent)}`,
+        `└─ ${rec.name}  ${ms(rec.start - parent.start)} → ${ms((rec.end ?? rec.start) - parent.start)}  ends ${ms((rec.end ?? 0) - (parent.end ?? 0))} after its parent`,
+      ],
+    }));
+  }
+
+  /**
+   * A root started in the same synchronous run as an open span that never became a parent,
+   * from inside the function that started it: that span was never made active.
+   */
+  private checkInactiveSibling(rec: SpanRec): void {
+    let candidate: SpanRec | undefined;
+    for (const other of this.open.values()) {
+      if (other === rec || other.tick !== rec.tick || other.children > 0 || other.name === rec.name) continue;
+      candidate = other;
+    }
+    if (!candidate) return;
+    const owner = userFrame(candidate.stack);
+    if (!owner || owner.enclosingLine === undefined) return;
+    const callSite = frames(rec.stack).find(
+      (frame) => isUserFrame(frame) && frame.file === owner.file && frame.enclosingLine === owner.enclosingLine,
+    );
+    if (!callSite) return;
+    rec.reported = true;
+    const inactive = candidate;
+    this.add(`lost-parent\0${formatSite(callSite)}\0no-inactive-parent-span`, () => ({
+      kind: 'lost-parent',
+      site: callSite,
+      rule: 'no-inactive-parent-span',
+      alsoRules: [],
+      why: `'${rec.name}' started a new trace while '${inactive.name}', started in the same function, was open but never made active: it should have been its parent.`,
+      span: rec.name,
+      count: 1,
+      related: [{ ...site(owner), label: `span '${inactive.name}' started (never active)` }],
+      waterfall: [`${this.lineOf(inactive)}  (never active)`, `${rec.name}  root, trace ${rec.traceId.slice(0, 8)} (expected a child)`],
+    }));
+  }
+
+  /** The first root of a child process or worker started while the parent had an active span. */
+  private checkSpawned(rec: SpanRec): void {
+    const from = this.spawnedFrom;
+    if (!from || this.spawnReported || rec.traceId === from.traceId) return;
+    this.spawnReported = true;
+    rec.reported = true;
+    const where: Frame = { ...from.site, functionName: undefined, enclosingLine: undefined };
+    this.add(`new-trace\0${formatSite(where)}`, () => ({
+      kind: 'new-trace',
+      site: where,
+      rule: 'require-context-propagation',
+      alsoRules: [],
+      why: `This ${from.api} ran while trace ${from.traceId.slice(0, 8)} was active, but the ${from.api === 'Worker' ? 'worker' : 'child process'} started '${rec.name}' as a new trace: no trace context crossed the boundary.`,
+      span: rec.name,
+      count: 1,
+      related: [],
+      waterfall: [`(parent process) trace ${from.traceId.slice(0, 8)}  ← active at ${from.api}`, `(pid ${process.pid}) ${rec.name}  root, trace ${rec.traceId.slice(0, 8)}`],
+    }));
+  }
+
+  private relatedStart(rec: SpanRec, label = `span '${rec.name}' started`): RelatedSite[] {
+    const frame = userFrame(rec.stack);
+    return frame ? [{ ...site(frame), label }] : [];
+  }
+
+  private lineOf(rec: SpanRec | undefined): string | undefined {
+    if (!rec) return undefined;
+    return `${rec.name}  ${rec.end === undefined ? 'open' : `ended ${ms(rec.end - rec.start)} after start`}`;
+  }
+
+  /** Findings so far, plus the end-of-run ones (never ended; roots of a start site that usually has a parent). */
+  report(): DoctorFinding[] {
+    const out = new Map(this.findings);
+    let reported = 0;
+    for (const rec of this.open.values()) {
+      if (reported++ >= MAX_OPEN_REPORTED) break;
+      const where = userFrame(rec.stack);
+      if (!where) continue;
+      const key = `never-ended\0${formatSite(where)}`;
+      const existing = out.get(key);
+      if (existing) {
+        existing.count++;
+        continue;
+      }
+      out.set(key, {
+        kind: 'never-ended',
+        site: where,
+        rule: 'require-span-end',
+        alsoRules: [],
+        why: `'${rec.name}' was started here and was still open when the process ${process.exitCode ? 'failed' : 'ended'}: a path leaves it without span.end(), so it is never exported.`,
+        span: rec.name,
+        count: 1,
+        related: [],
+        waterfall: [`${rec.parent ? `${this.lineOf(rec.parent)}\n└─ ` : ''}${rec.name}  open for ${ms(this.now() - rec.start)}, never ended`],
+      });
+    }
+    for (const [name, roots] of this.rootsByName) {
+      const asChild = this.namesAsChild.get(name) ?? 0;
+      if (asChild === 0) continue;
+      for (const root of roots) {
+        if (root.reported) continue;
+        const where = userFrame(root.stack);
+        if (!where) continue;
+        const key = `lost-parent\0${formatSite(where)}\0by-name`;
+        const existing = out.get(key);
+        if (existing) {
+          existing.count++;
+          continue;
+        }
+        out.set(key, {
+          kind: 'lost-parent',
+          site: where,
+          rule: 'no-unbound-queued-callback',
+          alsoRules: ['no-inactive-parent-span', 'no-unbound-timer', 'no-unbound-listener'],
+          why: `'${name}' started here as a child ${asChild} time(s) but as a new root here: on some path the caller's context is lost before this start (a queue, a pool, a span never made active).`,
+          span: name,
+          count: 1,
+          related: [],
+          waterfall: [`${name}  child ×${asChild}`, `${name}  root ×${roots.length}`],
+        });
+      }
+    }
+    return [...out.values()].map((p) => ({
+      kind: p.kind,
+      site: site(p.site),
+      rule: p.rule,
+      alsoRules: p.alsoRules,
+      why: p.why,
+      span: p.span,
+      count: p.count,
+      related: p.related,
+      waterfall: p.waterfall,
+      pid: process.pid,
+    }));
+  }
+}
