@@ -59,7 +59,7 @@ export function renderText(report: DoctorReport, cwd = process.cwd()): string {
       for (const row of finding.waterfall) for (const part of row.split('\n')) lines.push(`    │ ${part}`);
       const lint = finding.lint;
       if (lint?.status === 'confirmed') {
-        lines.push(`    confirmed: ${lint.rule} at ${where(lint.file, cwd)}:${lint.line}`);
+        lines.push(`    confirmed: ${lint.rule} at ${where(lint.file, cwd)}:${lint.line}${lint.preset ? ' (linted with the plugin\'s strict preset: your ESLint config does not enable it here)' : ''}`);
         lines.push(`    fix: ${lint.codemod}`);
       } else if (lint?.status === 'not-caught') {
         lines.push(`    not caught by lint${lint.reason ? ` (${lint.reason})` : ''}`);

@@ -49,7 +49,7 @@ export interface DoctorFinding {
 }
 
 export type LintLink =
-  | { status: 'confirmed'; rule: string; file: string; line: number; column: number; message: string; codemod: string }
+  | { status: 'confirmed'; rule: string; file: string; line: number; column: number; message: string; codemod: string; preset?: boolean }
   | { status: 'not-caught'; reason?: string };
 
 export interface ProcessReport {
