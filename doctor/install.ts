@@ -26,7 +26,7 @@ import { fileURLToPath } from 'node:url';
 import type { Context, ContextManager, Span, SpanOptions, TextMapPropagator, Tracer, TracerProvider } from '@opentelemetry/api';
 import { context as contextApi, trace as traceApi } from '@opentelemetry/api';
 import { Observer } from './observer.js';
-import type { Registration, RegistrationKind } from './observer.js';
+import type { AttachRec, Registration, RegistrationKind } from './observer.js';
 import { captureStack, userFrame } from './stack.js';
 import { DEFAULT_OPTIONS, ENV_SPAWN } from './types.js';
 import type { DoctorOptions } from './types.js';
@@ -108,7 +108,7 @@ function wrapTracer(tracer: Tracer, observer: Observer): Tracer {
   wrapped.startSpan = function doctorStartSpan(this: Tracer, name: string, options?: SpanOptions, ctx?: Context): Span {
     const span = startSpan.call(this, name, options, ctx);
     const parentContext = options?.root ? undefined : (ctx ?? contextApi.active());
-    observer.started(span, name, parentContext, doctorStartSpan);
+    observer.started(span, name, parentContext, doctorStartSpan, ctx !== undefined && !options?.root);
     const end = span.end;
     if (typeof end === 'function') {
       let done = false;
@@ -178,6 +178,7 @@ function installGlobals(fallback: Fallback, observer: Observer, version: string)
   for (const type of ['trace', 'context', 'propagation']) {
     if (registry[type] !== undefined) app[type] = registry[type];
     if (type === 'trace' && app.trace) observeProvider(app.trace as ProxyProviderLike, observer);
+    if (type === 'context' && app.context) observeAttach(app.context as ContextManager, observer);
     Object.defineProperty(registry, type, {
       configurable: true,
       enumerable: true,
@@ -191,6 +192,7 @@ function installGlobals(fallback: Fallback, observer: Observer, version: string)
       set(value: unknown) {
         app[type] = value;
         if (type === 'trace' && value) observeProvider(value as ProxyProviderLike, observer);
+        if (type === 'context' && value) observeAttach(value as ContextManager, observer);
       },
     });
   }
@@ -220,10 +222,27 @@ function installGlobals(fallback: Fallback, observer: Observer, version: string)
   return () => app.trace !== undefined;
 }
 
-function activeSpanIds(): { traceId: string; spanId: string } | undefined {
+interface RegistrationIds {
+  traceId: string;
+  spanId: string;
+  inactive?: boolean;
+  origin?: Registration;
+}
+
+/**
+ * The span a callback registered now belongs to: the active one, or else an open span started in
+ * this same run that never became a parent (never made active). Undefined: nothing to track.
+ */
+function registrationIds(observer: Observer): RegistrationIds | undefined {
   const span = traceApi.getSpan(contextApi.active());
-  if (!span) return undefined;
+  if (!span) {
+    const inactive = observer.openInactiveInRun();
+    return inactive ? { ...inactive, inactive: true } : undefined;
+  }
   const { traceId, spanId } = span.spanContext();
+  const current = observer.current;
+  // registered from a callback that runs under the span it was registered under: same work, rescheduled
+  if (current && current.spanId === spanId) return { traceId, spanId, origin: current.origin ?? current };
   return { traceId, spanId };
 }
 
@@ -250,7 +269,7 @@ function patchTimers(observer: Observer): void {
     const original = (globalThis as unknown as Record<string, AnyFn>)[kind];
     if (typeof original !== 'function') continue;
     const patched = function (this: unknown, callback: unknown, ...rest: unknown[]): unknown {
-      const ids = typeof callback === 'function' ? activeSpanIds() : undefined;
+      const ids = typeof callback === 'function' ? registrationIds(observer) : undefined;
       if (!ids) return original.call(this, callback, ...rest);
       const reg: Registration = { kind, api: kind, stack: captureStack(patched), keptHits: 0, ...ids };
       const fn = callback as AnyFn;
@@ -274,7 +293,7 @@ function patchEmitters(observer: Observer): void {
   const require = createRequire(import.meta.url);
   const { EventEmitter } = require('node:events') as typeof import('node:events');
   const proto = EventEmitter.prototype as unknown as Record<string, AnyFn>;
-  const wrap = (api: string, listener: AnyFn, ids: { traceId: string; spanId: string }, below: AnyFn, once?: { emitter: unknown; type: unknown }) => {
+  const wrap = (api: string, listener: AnyFn, ids: RegistrationIds, below: AnyFn, once?: { emitter: unknown; type: unknown }) => {
     const reg: Registration = { kind: 'listener', api, stack: captureStack(below), keptHits: 0, ...ids };
     const wrapped = function (this: unknown, ...args: unknown[]): unknown {
       if (once) (proto.removeListener as AnyFn).call(once.emitter, once.type, wrapped);
@@ -283,10 +302,17 @@ function patchEmitters(observer: Observer): void {
     (wrapped as unknown as { listener: AnyFn }).listener = listener;
     return wrapped;
   };
+  // set while our once() adds its wrapper through the emitter's own on()/prependListener()
+  // (streams override on() to resume on 'data'), so that the patched on() does not wrap it again
+  let passThrough = false;
   for (const name of ['on', 'addListener', 'prependListener'] as const) {
     const original = proto[name] as AnyFn;
     const patched = function (this: unknown, type: unknown, listener: unknown): unknown {
-      const ids = typeof listener === 'function' ? activeSpanIds() : undefined;
+      if (passThrough) {
+        passThrough = false;
+        return original.call(this, type, listener);
+      }
+      const ids = typeof listener === 'function' ? registrationIds(observer) : undefined;
       if (!ids) return original.call(this, type, listener);
       return original.call(this, type, wrap(name, listener as AnyFn, ids, patched));
     };
@@ -294,19 +320,76 @@ function patchEmitters(observer: Observer): void {
   }
   for (const [name, base] of [['once', 'on'], ['prependOnceListener', 'prependListener']] as const) {
     const original = proto[name] as AnyFn;
-    const add = proto[base] as AnyFn;
-    const patched = function (this: unknown, type: unknown, listener: unknown): unknown {
-      const ids = typeof listener === 'function' ? activeSpanIds() : undefined;
+    const patched = function (this: Record<string, AnyFn>, type: unknown, listener: unknown): unknown {
+      const ids = typeof listener === 'function' ? registrationIds(observer) : undefined;
       if (!ids) return original.call(this, type, listener);
       // our own once wrapper: `.listener` is the user's function, so removeListener(type, fn) works
-      return add.call(this, type, wrap(name, listener as AnyFn, ids, patched, { emitter: this, type }));
+      const wrapped = wrap(name, listener as AnyFn, ids, patched as AnyFn, { emitter: this, type });
+      passThrough = true;
+      try {
+        return (this[base] as AnyFn).call(this, type, wrapped);
+      } finally {
+        passThrough = false;
+      }
     };
-    proto[name] = patched;
+    proto[name] = patched as AnyFn;
   }
 }
 
+function patchEventTargets(observer: Observer): void {
+  const proto = globalThis.EventTarget?.prototype as unknown as Record<string, AnyFn> | undefined;
+  if (!proto) return;
+  const add = proto.addEventListener as AnyFn;
+  const remove = proto.removeEventListener as AnyFn;
+  // the wrapper per listener function, so removeEventListener(type, fn) still finds it
+  const wrappers = new WeakMap<object, AnyFn>();
+  proto.addEventListener = function patchedAdd(this: unknown, type: unknown, listener: unknown, options?: unknown): unknown {
+    const ids = typeof listener === 'function' ? registrationIds(observer) : undefined;
+    if (!ids || wrappers.has(listener as object)) return add.call(this, type, wrappers.get(listener as object) ?? listener, options);
+    const fn = listener as AnyFn;
+    const reg: Registration = { kind: 'listener', api: 'addEventListener', stack: captureStack(patchedAdd as AnyFn), keptHits: 0, ...ids };
+    const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+      return runRegistered(observer, reg, fn, this, args);
+    };
+    wrappers.set(fn, wrapped);
+    return add.call(this, type, wrapped, options);
+  };
+  proto.removeEventListener = function (this: unknown, type: unknown, listener: unknown, options?: unknown): unknown {
+    const wrapped = typeof listener === 'function' ? wrappers.get(listener) : undefined;
+    if (wrapped) remove.call(this, type, wrapped, options);
+    return remove.call(this, type, listener, options);
+  };
+}
+
+/** Wraps a context manager's attach(): each token is tracked until it is disposed. */
+function observeAttach(manager: ContextManager | undefined, observer: Observer): void {
+  const target = manager as (ContextManager & { attach?: (ctx: Context) => { dispose(): void }; [WRAPPED]?: boolean }) | undefined;
+  if (!target || typeof target.attach !== 'function' || target[WRAPPED]) return;
+  target[WRAPPED] = true;
+  const attach = target.attach;
+  target.attach = function patchedAttach(this: ContextManager, ctx: Context) {
+    const token = attach.call(this, ctx);
+    const record: AttachRec = {
+      stack: captureStack(patchedAttach as AnyFn),
+      spanId: traceApi.getSpan(ctx)?.spanContext().spanId,
+      disposed: false,
+      reported: false,
+    };
+    if (record.spanId === undefined) return token;
+    observer.attaches.add(record);
+    const dispose = token.dispose;
+    token.dispose = function () {
+      record.disposed = true;
+      observer.attaches.delete(record);
+      return dispose.call(this);
+    };
+    return token;
+  };
+}
+
 function spawnPayload(api: string, below: AnyFn): string | undefined {
-  const ids = activeSpanIds();
+  const span = traceApi.getSpan(contextApi.active());
+  const ids = span?.spanContext();
   if (!ids) return undefined;
   const frame = userFrame(captureStack(below));
   if (!frame) return undefined;
@@ -366,7 +449,13 @@ export async function installDoctor(options: Partial<DoctorOptions> = {}): Promi
   const appProvider = installGlobals(fallback, observer, version);
   patchTimers(observer);
   patchEmitters(observer);
+  patchEventTargets(observer);
   patchProcesses();
+  observeAttach(fallback.manager, observer);
+  // a monitor: it sees unhandled rejections without changing what happens to them
+  process.on('uncaughtExceptionMonitor', (error, origin) => {
+    if (origin === 'unhandledRejection') observer.rejected(error);
+  });
   syncBuiltinESMExports();
   const state: DoctorState = { observer, options: merged, appProvider };
   (globalThis as Record<symbol, DoctorState | undefined>)[STATE_KEY] = state;

@@ -22,6 +22,7 @@ interface FileLint {
   prefix: string;
   usedUserConfig: boolean;
   functions: { start: [number, number]; end: [number, number] }[];
+  lines: string[];
 }
 
 export interface LintOptions {
@@ -111,7 +112,7 @@ async function lintFile(eslint: EslintModule, file: string, options: LintOptions
   const functions = functionRanges(eslint, text, file, parser);
   if (prefix !== undefined) {
     const [result] = await user.lintFiles([file]);
-    return { messages: result?.messages ?? [], prefix, usedUserConfig: true, functions };
+    return { messages: result?.messages ?? [], prefix, usedUserConfig: true, functions, lines: text.split('\n') };
   }
   const ext = extname(file).toLowerCase();
   const strict = (plugin as { configs: { strict: { rules: Linter.RulesRecord } } }).configs.strict;
@@ -133,7 +134,7 @@ async function lintFile(eslint: EslintModule, file: string, options: LintOptions
     ],
   });
   const [result] = await own.lintText(text, { filePath: file });
-  return { messages: result?.messages ?? [], prefix: 'otel-context', usedUserConfig: false, functions };
+  return { messages: result?.messages ?? [], prefix: 'otel-context', usedUserConfig: false, functions, lines: text.split('\n') };
 }
 
 function ruleOf(message: Linter.LintMessage, prefix: string): string | undefined {
@@ -156,6 +157,20 @@ export function linkFinding(finding: DoctorFinding, lint: FileLint | string, cwd
       .filter((f) => contains(f, finding.site.line, finding.site.column))
       .sort((a, b) => b.start[0] - a.start[0] || b.start[1] - a.start[1])[0];
     if (enclosing) chosen = candidates.find((c) => contains(enclosing, c.message.line, c.message.column));
+  }
+  if (!chosen && finding.functions && finding.functions.length > 0) {
+    // the lint flags a call of a function that was running at the site (a floating call, a call into
+    // a span-starting function)
+    const text = (m: Linter.LintMessage): string => {
+      const rows = lint.lines.slice(m.line - 1, m.endLine ?? m.line);
+      if (rows.length === 0) return '';
+      const last = rows.length - 1;
+      rows[last] = (rows[last] ?? '').slice(0, m.endColumn === undefined ? undefined : m.endColumn - 1);
+      rows[0] = (rows[0] ?? '').slice(m.column - 1);
+      return rows.join('\n');
+    };
+    const called = finding.functions.map((fn) => new RegExp(`\\b${fn.replace(/[$]/g, '\\$')}\\s*\\(`));
+    chosen = candidates.find((c) => called.some((re) => re.test(text(c.message))));
   }
   const how = lint.usedUserConfig ? '' : ' (your ESLint config does not enable the plugin for this file: linted with its strict preset)';
   if (!chosen) return { status: 'not-caught', reason: how.trim().replace(/^\(|\)$/g, '') || undefined };

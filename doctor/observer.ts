@@ -13,6 +13,9 @@ import type { DoctorFinding, DoctorOptions, FindingKind, RelatedSite, Site } fro
 
 export type RegistrationKind = 'setInterval' | 'setTimeout' | 'setImmediate' | 'listener';
 
+// captured before install.ts patches the timers
+const setImmediateOriginal = globalThis.setImmediate;
+
 /** A callback registered while a span was active (timer, listener): where, and under which span. */
 export interface Registration {
   kind: RegistrationKind;
@@ -23,6 +26,18 @@ export interface Registration {
   /** Span starts seen inside this callback under an ended parent (per registration). */
   keptHits: number;
   site?: Frame | null;
+  /** Registered while no span was active but a span started in the same run was open and never made active. */
+  inactive?: boolean;
+  /** Registered from inside another registered callback under an ended span (a self-rescheduling timer): the first one. */
+  origin?: Registration;
+}
+
+/** A context.attach() whose token is not disposed yet. */
+export interface AttachRec {
+  stack: StackHolder;
+  spanId: string | undefined;
+  disposed: boolean;
+  reported: boolean;
 }
 
 interface SpanRec {
@@ -42,6 +57,8 @@ interface SpanRec {
   /** Set when the start itself was reported (so the end does not report it again). */
   reported: boolean;
   afterParentEnd: boolean;
+  /** Started with an explicit context argument (the code chose its parent). */
+  explicit: boolean;
 }
 
 interface Pending {
@@ -54,6 +71,13 @@ interface Pending {
   count: number;
   related: RelatedSite[];
   waterfall: string[];
+  functions?: string[];
+}
+
+const LATE_RULES = ['no-late-context-capture', 'no-inactive-parent-span', 'no-unbound-listener', 'no-unbound-timer'];
+
+function names(holder: StackHolder | undefined): string[] {
+  return userFrames(holder).map((f) => f.functionName).filter((n): n is string => n !== undefined && n !== '');
 }
 
 const KEPT_REPEAT = 2;
@@ -77,6 +101,8 @@ export class Observer {
   private readonly namesAsChild = new Map<string, number>();
   private readonly rootsByName = new Map<string, SpanRec[]>();
   private tick: object | undefined;
+  private tickSpans: SpanRec[] = [];
+  readonly attaches = new Set<AttachRec>();
   /** The registration whose callback is running right now (synchronously), and the span active at its entry. */
   current: Registration | undefined;
   currentEntrySpanId: string | undefined;
@@ -91,11 +117,25 @@ export class Observer {
     if (this.tick === undefined) {
       const token = {};
       this.tick = token;
-      queueMicrotask(() => {
-        if (this.tick === token) this.tick = undefined;
+      this.tickSpans = [];
+      // one "run": this macrotask and the microtasks it queued
+      setImmediateOriginal(() => {
+        if (this.tick === token) {
+          this.tick = undefined;
+          this.tickSpans = [];
+        }
       });
     }
     return this.tick;
+  }
+
+  /** An open span started in the current run that never became a parent (a candidate never-activated span). */
+  openInactiveInRun(): { traceId: string; spanId: string } | undefined {
+    for (let i = this.tickSpans.length - 1; i >= 0; i--) {
+      const rec = this.tickSpans[i];
+      if (rec && rec.end === undefined && rec.children === 0) return { traceId: rec.traceId, spanId: rec.spanId };
+    }
+    return undefined;
   }
 
   private lookup(spanId: string | undefined): SpanRec | undefined {
@@ -104,7 +144,7 @@ export class Observer {
   }
 
   /** Called by the tracer wrapper right after the real tracer started `span` under `parentContext`. */
-  started(span: Span, name: string, parentContext: Context | undefined, below: (...args: never[]) => unknown): void {
+  started(span: Span, name: string, parentContext: Context | undefined, below: (...args: never[]) => unknown, explicit = false): void {
     const sc = span.spanContext();
     const parentSpan = parentContext === undefined ? undefined : trace.getSpan(parentContext);
     const parentSc = parentSpan?.spanContext();
@@ -127,8 +167,10 @@ export class Observer {
       children: 0,
       reported: false,
       afterParentEnd: false,
+      explicit,
     };
     this.open.set(sc.spanId, rec);
+    this.tickSpans.push(rec);
     if (parent) parent.children++;
     if (parentSpanId !== undefined) this.namesAsChild.set(name, (this.namesAsChild.get(name) ?? 0) + 1);
     else {
@@ -136,8 +178,10 @@ export class Observer {
       if (roots.length < 5) roots.push(rec);
       this.rootsByName.set(name, roots);
     }
+    if (this.attaches.size > 0 && parentSpanId !== undefined) this.checkLeakedAttach(rec);
+    if (rec.reported) return;
     if (rec.reg) this.checkRegistered(rec, rec.reg);
-    else if (parent?.end !== undefined) this.checkUnderEnded(rec, parent);
+    else if (parent?.end !== undefined && !explicit) this.checkUnderEnded(rec, parent);
     if (parentSpanId === undefined && parentSc === undefined) {
       this.checkSpawned(rec);
       if (!rec.reported) this.checkInactiveSibling(rec);
@@ -157,7 +201,7 @@ export class Observer {
       if (oldest !== undefined) this.ended.delete(oldest);
     }
     const parent = rec.parent;
-    if (!rec.reported && !rec.reg && parent?.end !== undefined && parent.end <= rec.end) {
+    if (!rec.reported && !rec.reg && !rec.explicit && parent?.end !== undefined && parent.end <= rec.end) {
       this.outlived(rec, parent);
     }
   }
@@ -174,7 +218,9 @@ export class Observer {
   }
 
   private regRule(reg: Registration): string {
-    return reg.kind === 'listener' ? 'no-unbound-listener' : 'no-unbound-timer';
+    if (reg.kind !== 'listener') return 'no-unbound-timer';
+    // in a never-activated span's region no-inactive-parent-span owns listeners (docs/architecture.md)
+    return reg.inactive ? 'no-inactive-parent-span' : 'no-unbound-listener';
   }
 
   private regLabel(reg: Registration): string {
@@ -185,7 +231,9 @@ export class Observer {
   private checkRegistered(rec: SpanRec, reg: Registration): void {
     const parent = rec.parent;
     const rule = this.regRule(reg);
-    const regSite = () => this.registrationSite(reg);
+    const alsoRules = LATE_RULES.filter((r) => r !== rule);
+    const origin = reg.origin ?? reg;
+    const regSite = () => this.registrationSite(origin);
     // Lost: the registration had a span, the runtime ran the callback with none, the span is a root.
     if (rec.parentSpanId === undefined && rec.entrySpanId === undefined) {
       const where = regSite();
@@ -195,8 +243,9 @@ export class Observer {
         kind: 'lost-parent',
         site: where,
         rule,
-        alsoRules: [],
-        why: `The ${reg.api} callback registered here while a span was active ran with no active span, so '${rec.name}' started a new trace instead of joining the one that scheduled it.`,
+        alsoRules,
+        functions: names(rec.stack),
+        why: `The ${reg.api} callback registered here while ${reg.inactive ? 'a span that was never made active was open' : 'a span was active'} ran with no active span, so '${rec.name}' started a new trace instead of joining the one that scheduled it.`,
         span: rec.name,
         count: 1,
         related: this.relatedStart(rec),
@@ -214,7 +263,8 @@ export class Observer {
         kind: 'lost-parent',
         site: where,
         rule,
-        alsoRules: [],
+        alsoRules,
+        functions: names(rec.stack),
         why: `The listener added here during one trace ran in the context of whoever emitted (span '${parent.name}' of another trace), so '${rec.name}' joined the wrong trace.`,
         span: rec.name,
         count: 1,
@@ -224,11 +274,11 @@ export class Observer {
       return;
     }
     if (parent.end === undefined) return;
-    reg.keptHits++;
+    origin.keptHits++;
     const where = regSite();
     if (!where) return;
     const key = `${formatSite(where)}\0${parent.spanId}`;
-    const hits = reg.kind === 'setInterval' || reg.kind === 'listener' ? reg.keptHits : (this.keptBySite.get(key) ?? 0) + 1;
+    const hits = reg.kind === 'setInterval' || reg.kind === 'listener' || reg.origin ? origin.keptHits : (this.keptBySite.get(key) ?? 0) + 1;
     this.keptBySite.set(key, hits);
     const late = rec.start - parent.end;
     if (hits < KEPT_REPEAT && late < this.options.keptMs) return;
@@ -237,7 +287,8 @@ export class Observer {
       kind: 'kept-too-long',
       site: where,
       rule,
-      alsoRules: [],
+      alsoRules: ['no-unpaired-context-attach'],
+      functions: names(rec.stack),
       why:
         reg.kind === 'listener'
           ? `This listener keeps running in the trace of the request that added it: '${rec.name}' starts again and again under '${parent.name}', ${ms(late)} after it ended (an endless trace).`
@@ -265,6 +316,7 @@ export class Observer {
       site: startSite,
       rule: 'no-unbound-timer',
       alsoRules: ['no-unbound-listener', 'no-unpaired-context-attach'],
+      functions: names(rec.stack),
       why: `'${rec.name}' keeps starting under '${parent.name}', ${ms(late)} after that span ended: recurring work (an interval, a persistent listener, a leaked enterWith/attach) still carries a finished request's context.`,
       span: rec.name,
       count: 1,
@@ -284,6 +336,7 @@ export class Observer {
       site: where,
       rule: 'no-floating-promise-in-span',
       alsoRules: [],
+      functions: names(rec.stack),
       why: `'${rec.name}' ended after its parent '${parent.name}' (${rec.afterParentEnd ? 'it even started after the parent ended' : 'it started inside it'}): work started in this span was not awaited, so the span closed before it and an error there is recorded on no span.`,
       span: rec.name,
       count: 1,
@@ -308,9 +361,11 @@ export class Observer {
     if (!candidate) return;
     const owner = userFrame(candidate.stack);
     if (!owner || owner.enclosingLine === undefined) return;
-    const callSite = frames(rec.stack).find(
-      (frame) => isUserFrame(frame) && frame.file === owner.file && frame.enclosingLine === owner.enclosingLine,
-    );
+    // the call in the function that started it, or (a callback nested in it) a later frame of the same file
+    const candidates = frames(rec.stack).filter((frame) => isUserFrame(frame) && frame.file === owner.file);
+    const callSite =
+      candidates.find((frame) => frame.enclosingLine === owner.enclosingLine) ??
+      candidates.find((frame) => frame.enclosingLine !== undefined && frame.enclosingLine > (owner.enclosingLine ?? 0) && frame.line > owner.line);
     if (!callSite) return;
     rec.reported = true;
     const inactive = candidate;
@@ -318,7 +373,8 @@ export class Observer {
       kind: 'lost-parent',
       site: callSite,
       rule: 'no-inactive-parent-span',
-      alsoRules: [],
+      alsoRules: ['no-late-context-capture'],
+      functions: names(rec.stack),
       why: `'${rec.name}' started a new trace while '${inactive.name}', started in the same function, was open but never made active: it should have been its parent.`,
       span: rec.name,
       count: 1,
@@ -344,6 +400,50 @@ export class Observer {
       count: 1,
       related: [],
       waterfall: [`(parent process) trace ${from.traceId.slice(0, 8)}  ← active at ${from.api}`, `(pid ${process.pid}) ${rec.name}  root, trace ${rec.traceId.slice(0, 8)}`],
+    }));
+  }
+
+  /** A span started under a context attached by a function that has returned without disposing the token. */
+  private checkLeakedAttach(rec: SpanRec): void {
+    for (const attach of this.attaches) {
+      if (attach.disposed || attach.reported || attach.spanId !== rec.parentSpanId) continue;
+      const owner = userFrame(attach.stack);
+      if (!owner || owner.enclosingLine === undefined) continue;
+      const stillInside = frames(rec.stack).some((f) => f.file === owner.file && f.enclosingLine === owner.enclosingLine);
+      if (stillInside) continue;
+      attach.reported = true;
+      rec.reported = true;
+      const parentName = rec.parent?.name ?? `span ${rec.parentSpanId ?? ''}`;
+      this.add(`kept-too-long\0${formatSite(owner)}\0no-unpaired-context-attach`, () => ({
+        kind: 'kept-too-long',
+        site: owner,
+        rule: 'no-unpaired-context-attach',
+        alsoRules: [],
+        why: `The context attached here (parent '${parentName}') was never detached: '${rec.name}' started under it after the function that attached it had returned (a token not disposed on some path).`,
+        span: rec.name,
+        count: 1,
+        related: this.relatedStart(rec),
+        waterfall: [`${this.lineOf(rec.parent) ?? parentName}  ← attached, never detached`, `└─ ${rec.name}  started outside the attaching function`],
+      }));
+    }
+  }
+
+  /** A promise rejected with nobody handling it, in a process that was tracing (Node's uncaughtExceptionMonitor). */
+  rejected(error: unknown): void {
+    if (this.spans === 0 || !(error instanceof Error)) return;
+    const where = userFrame(error as StackHolder);
+    if (!where) return;
+    this.add(`outlived-parent\0${formatSite(where)}\0rejection`, () => ({
+      kind: 'outlived-parent',
+      site: where,
+      rule: 'no-floating-promise-in-span',
+      alsoRules: [],
+      functions: names(error as StackHolder),
+      why: `A promise rejected here (${error.message.slice(0, 80)}) and nobody handled it: work started without await, so the error was recorded on no span.`,
+      span: '(unhandled rejection)',
+      count: 1,
+      related: [],
+      waterfall: [`unhandled rejection: ${error.name}: ${error.message.slice(0, 80)}`],
     }));
   }
 
@@ -419,6 +519,7 @@ export class Observer {
       count: p.count,
       related: p.related,
       waterfall: p.waterfall,
+      ...(p.functions && p.functions.length > 0 ? { functions: [...new Set(p.functions)] } : {}),
       pid: process.pid,
     }));
   }

@@ -84,6 +84,18 @@ export function frames(holder: StackHolder): Frame[] {
     Error.prepareStackTrace = previous;
   }
   const out: Frame[] = [];
+  if (sites.length === 0 && typeof holder.stack === 'string') {
+    // already formatted (an Error whose stack was read before): parse the text
+    for (const line of holder.stack.split('\n')) {
+      const match = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/.exec(line);
+      if (!match) continue;
+      const [, fn, raw = '', l = '0', c = '0'] = match;
+      const file = toPath(raw.replace(/^async /, ''));
+      out.push({ file, line: Number(l), column: Number(c), functionName: fn?.replace(/^async /, '').split('.').pop(), enclosingLine: undefined });
+    }
+    if (!(holder instanceof Error)) holder.frames = out;
+    return out;
+  }
   for (const site of sites) {
     const raw = site.getFileName();
     const line = site.getLineNumber();
@@ -103,6 +115,7 @@ export function frames(holder: StackHolder): Frame[] {
       enclosingLine,
     });
   }
+  if (holder instanceof Error) return out; // never touch the app's errors
   holder.frames = out;
   holder.stack = undefined;
   return out;

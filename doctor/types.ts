@@ -42,6 +42,8 @@ export interface DoctorFinding {
   related: RelatedSite[];
   /** A short waterfall excerpt (a few lines). */
   waterfall: string[];
+  /** Names of the user functions on the stack at the site (the lint link matches calls to them). */
+  functions?: string[];
   /** Process that saw it. */
   pid: number;
   /** Filled by the lint step (CLI). */
