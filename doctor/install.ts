@@ -106,9 +106,11 @@ function wrapTracer(tracer: Tracer, observer: Observer): Tracer {
   wrapped[WRAPPED] = true;
   const startSpan = tracer.startSpan;
   wrapped.startSpan = function doctorStartSpan(this: Tracer, name: string, options?: SpanOptions, ctx?: Context): Span {
+    const activeStart = observer.activeStart;
+    observer.activeStart = false; // only the span startActiveSpan itself starts
     const span = startSpan.call(this, name, options, ctx);
     const parentContext = options?.root ? undefined : (ctx ?? contextApi.active());
-    observer.started(span, name, parentContext, doctorStartSpan, ctx !== undefined && !options?.root);
+    observer.started(span, name, parentContext, doctorStartSpan, ctx !== undefined && !options?.root, activeStart);
     const end = span.end;
     if (typeof end === 'function') {
       let done = false;
@@ -122,6 +124,19 @@ function wrapTracer(tracer: Tracer, observer: Observer): Tracer {
     }
     return span;
   };
+  const startActiveSpan = tracer.startActiveSpan;
+  if (typeof startActiveSpan === 'function') {
+    // spans started here are made active for the callback (never "never made active")
+    wrapped.startActiveSpan = function doctorStartActiveSpan(this: Tracer, ...args: unknown[]): unknown {
+      const previous = observer.activeStart;
+      observer.activeStart = true;
+      try {
+        return Reflect.apply(startActiveSpan, this, args) as unknown;
+      } finally {
+        observer.activeStart = previous;
+      }
+    } as Tracer['startActiveSpan'];
+  }
   return wrapped;
 }
 
@@ -236,6 +251,10 @@ interface RegistrationIds {
 function registrationIds(observer: Observer): RegistrationIds | undefined {
   const span = traceApi.getSpan(contextApi.active());
   if (!span) {
+    // inside (or in a promise continuation of) a tracked callback whose context is gone: same work
+    // (not when the callback was entered with a span and the code itself switched to none: context.bind(ROOT_CONTEXT, ..))
+    const from = observer.current ? (observer.currentEntrySpanId === undefined ? observer.current : undefined) : observer.lingering?.reg;
+    if (from) return { traceId: from.traceId, spanId: from.spanId, origin: from.origin ?? from, ...(from.inactive ? { inactive: true } : {}) };
     const inactive = observer.openInactiveInRun();
     return inactive ? { ...inactive, inactive: true } : undefined;
   }
@@ -253,11 +272,17 @@ function runRegistered(observer: Observer, reg: Registration, fn: AnyFn, self: u
   const previousEntry = observer.currentEntrySpanId;
   observer.current = reg;
   observer.currentEntrySpanId = traceApi.getSpan(contextApi.active())?.spanContext().spanId;
+  const entrySpanId = observer.currentEntrySpanId;
   try {
     return fn.apply(self, args);
   } finally {
     observer.current = previous;
     observer.currentEntrySpanId = previousEntry;
+    const lingering = { reg, entrySpanId };
+    observer.lingering = lingering;
+    queueMicrotask(() => {
+      if (observer.lingering === lingering) observer.lingering = undefined;
+    });
   }
 }
 

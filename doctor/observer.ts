@@ -59,6 +59,8 @@ interface SpanRec {
   afterParentEnd: boolean;
   /** Started with an explicit context argument (the code chose its parent). */
   explicit: boolean;
+  /** Started by startActiveSpan (active for its callback). */
+  active: boolean;
 }
 
 interface Pending {
@@ -106,6 +108,10 @@ export class Observer {
   /** The registration whose callback is running right now (synchronously), and the span active at its entry. */
   current: Registration | undefined;
   currentEntrySpanId: string | undefined;
+  /** The registration whose callback just returned, until the microtasks it queued have run (a promise it resolved). */
+  /** Set by the tracer wrapper while startActiveSpan runs up to its startSpan call. */
+  activeStart = false;
+  lingering: { reg: Registration; entrySpanId: string | undefined } | undefined;
   /** Set in a child process or worker started while a span was active (see install.ts). */
   spawnedFrom: { traceId: string; site: Site; api: string } | undefined;
   private spawnReported = false;
@@ -133,7 +139,7 @@ export class Observer {
   openInactiveInRun(): { traceId: string; spanId: string } | undefined {
     for (let i = this.tickSpans.length - 1; i >= 0; i--) {
       const rec = this.tickSpans[i];
-      if (rec && rec.end === undefined && rec.children === 0) return { traceId: rec.traceId, spanId: rec.spanId };
+      if (rec && rec.end === undefined && rec.children === 0 && !rec.active) return { traceId: rec.traceId, spanId: rec.spanId };
     }
     return undefined;
   }
@@ -144,7 +150,7 @@ export class Observer {
   }
 
   /** Called by the tracer wrapper right after the real tracer started `span` under `parentContext`. */
-  started(span: Span, name: string, parentContext: Context | undefined, below: (...args: never[]) => unknown, explicit = false): void {
+  started(span: Span, name: string, parentContext: Context | undefined, below: (...args: never[]) => unknown, explicit = false, active = false): void {
     const sc = span.spanContext();
     const parentSpan = parentContext === undefined ? undefined : trace.getSpan(parentContext);
     const parentSc = parentSpan?.spanContext();
@@ -168,6 +174,7 @@ export class Observer {
       reported: false,
       afterParentEnd: false,
       explicit,
+      active,
     };
     this.open.set(sc.spanId, rec);
     this.tickSpans.push(rec);
@@ -181,6 +188,11 @@ export class Observer {
     if (this.attaches.size > 0 && parentSpanId !== undefined) this.checkLeakedAttach(rec);
     if (rec.reported) return;
     if (rec.reg) this.checkRegistered(rec, rec.reg);
+    else if (this.lingering && parentSpanId === undefined) {
+      // a promise continuation of a registered callback: only "the context was lost" is judged here
+      rec.entrySpanId = this.lingering.entrySpanId;
+      if (rec.entrySpanId === undefined) this.checkRegistered(rec, this.lingering.reg);
+    }
     else if (parent?.end !== undefined && !explicit) this.checkUnderEnded(rec, parent);
     if (parentSpanId === undefined && parentSc === undefined) {
       this.checkSpawned(rec);
@@ -355,7 +367,7 @@ export class Observer {
   private checkInactiveSibling(rec: SpanRec): void {
     let candidate: SpanRec | undefined;
     for (const other of this.open.values()) {
-      if (other === rec || other.tick !== rec.tick || other.children > 0 || other.name === rec.name) continue;
+      if (other === rec || other.tick !== rec.tick || other.children > 0 || other.active || other.name === rec.name) continue;
       candidate = other;
     }
     if (!candidate) return;
@@ -373,7 +385,7 @@ export class Observer {
       kind: 'lost-parent',
       site: callSite,
       rule: 'no-inactive-parent-span',
-      alsoRules: ['no-late-context-capture'],
+      alsoRules: ['no-late-context-capture', 'no-unpaired-context-attach'],
       functions: names(rec.stack),
       why: `'${rec.name}' started a new trace while '${inactive.name}', started in the same function, was open but never made active: it should have been its parent.`,
       span: rec.name,

@@ -57,3 +57,29 @@ function writeReport(): void {
 }
 
 process.on('exit', writeReport);
+
+// In a test runner's setup file, report at the end of each test file too: workers are often
+// stopped without an 'exit' event, and the runner shows what a hook prints.
+const reportedKeys = new Set<string>();
+function reportNew(): void {
+  if (process.env[ENV_OUT]) return; // under the CLI, the CLI reports
+  const fresh = state.observer.report().filter((finding) => {
+    const key = `${finding.kind}\0${finding.site.file}:${finding.site.line}:${finding.site.column}\0${finding.rule}`;
+    if (reportedKeys.has(key)) return false;
+    reportedKeys.add(key);
+    return true;
+  });
+  written = true; // the exit handler has nothing left to say
+  if (fresh.length > 0) process.stderr.write(renderText({ findings: fresh, processes: 1, spans: state.observer.spans }));
+}
+const hooks = globalThis as { afterAll?: (fn: () => void) => void };
+if (process.env.VITEST) {
+  try {
+    const vitest = (await import('vitest')) as { afterAll: (fn: () => void) => void };
+    vitest.afterAll(reportNew);
+  } catch {
+    // not inside a vitest worker's setup file: the exit handler reports
+  }
+} else if (typeof hooks.afterAll === 'function') {
+  hooks.afterAll(reportNew); // jest, mocha (globals)
+}

@@ -74,8 +74,19 @@ export function frames(holder: StackHolder): Frame[] {
   if (holder.frames) return holder.frames;
   const previous = Error.prepareStackTrace;
   let sites: CallSiteLike[] = [];
-  Error.prepareStackTrace = (_error, callSites) => {
+  let mappedText: string | undefined;
+  Error.prepareStackTrace = (error, callSites) => {
     sites = callSites as unknown as CallSiteLike[];
+    // A runner that maps its own transformed code (vitest, source-map-support) installed a
+    // prepareStackTrace: its text carries the mapped positions.
+    if (previous) {
+      try {
+        const text: unknown = previous(error, callSites);
+        if (typeof text === 'string') mappedText = text;
+      } catch {
+        mappedText = undefined;
+      }
+    }
     return '';
   };
   try {
@@ -84,9 +95,10 @@ export function frames(holder: StackHolder): Frame[] {
     Error.prepareStackTrace = previous;
   }
   const out: Frame[] = [];
-  if (sites.length === 0 && typeof holder.stack === 'string') {
-    // already formatted (an Error whose stack was read before): parse the text
-    for (const line of holder.stack.split('\n')) {
+  const text = mappedText ?? (sites.length === 0 && typeof holder.stack === 'string' ? holder.stack : undefined);
+  if (text !== undefined) {
+    // already formatted (an Error whose stack was read before), or mapped by the runner: parse the text
+    for (const line of text.split('\n')) {
       const match = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/.exec(line);
       if (!match) continue;
       const [, fn, raw = '', l = '0', c = '0'] = match;
