@@ -95,30 +95,50 @@ export function frames(holder: StackHolder): Frame[] {
     Error.prepareStackTrace = previous;
   }
   const out: Frame[] = [];
-  const text = mappedText ?? (sites.length === 0 && typeof holder.stack === 'string' ? holder.stack : undefined);
-  if (text !== undefined) {
-    // already formatted (an Error whose stack was read before), or mapped by the runner: parse the text
+  // frames from a formatted text: an Error whose stack was read before, or a runner's mapped stack
+  const parse = (text: string): Frame[] => {
+    const parsed: Frame[] = [];
     for (const line of text.split('\n')) {
       const match = /^\s*at (?:(.*?) \()?(.+?):(\d+):(\d+)\)?$/.exec(line);
       if (!match) continue;
       const [, fn, raw = '', l = '0', c = '0'] = match;
       const file = toPath(raw.replace(/^async /, ''));
-      out.push({ file, line: Number(l), column: Number(c), functionName: fn?.replace(/^async /, '').split('.').pop(), enclosingLine: undefined });
+      parsed.push({ file, line: Number(l), column: Number(c), functionName: fn?.replace(/^async /, '').split('.').pop(), enclosingLine: undefined });
     }
-    if (!(holder instanceof Error)) holder.frames = out;
-    return out;
+    return parsed;
+  };
+  if (sites.length === 0 && typeof holder.stack === 'string') {
+    const parsed = parse(holder.stack);
+    if (!(holder instanceof Error)) holder.frames = parsed;
+    return parsed;
   }
+  const mappedByRunner = mappedText === undefined ? [] : parse(mappedText);
+  let next = 0;
   for (const site of sites) {
     const raw = site.getFileName();
     const line = site.getLineNumber();
     const column = site.getColumnNumber();
     if (!raw || line === null || column === null || site.isNative()) continue;
     const file = toPath(raw);
+    // the runner's text lists the same frames in order (possibly fewer): the next one of this file
+    let runnerFrame: Frame | undefined;
+    for (let i = next; i < mappedByRunner.length; i++) {
+      if (mappedByRunner[i]?.file === file) {
+        runnerFrame = mappedByRunner[i];
+        next = i + 1;
+        break;
+      }
+    }
     const mapped = mapPosition(raw, line, column);
     const enclosing = site.getEnclosingLineNumber?.() ?? null;
     const enclosingColumn = site.getEnclosingColumnNumber?.() ?? null;
     const enclosingLine =
       enclosing === null ? undefined : mapPosition(raw, enclosing, enclosingColumn ?? 1).line;
+    if (mapped.file === raw && runnerFrame && (runnerFrame.line !== line || runnerFrame.file !== file)) {
+      // not mapped by a source map Node knows, but the runner (vitest) mapped it
+      out.push({ ...runnerFrame, enclosingLine });
+      continue;
+    }
     out.push({
       file: mapped.file === raw ? file : mapped.file,
       line: mapped.line,
