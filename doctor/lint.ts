@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { extname, join, relative } from 'node:path';
+import { dirname, extname, join, relative } from 'node:path';
 import type { ESLint as ESLintClass, Linter } from 'eslint';
 import type { DoctorFinding, LintLink } from './types.js';
 
@@ -61,7 +61,8 @@ function contains(range: { start: [number, number]; end: [number, number] }, lin
 /** Ranges of every function in the file (1-based lines, 1-based columns), parsed like ESLint parses it. */
 function functionRanges(eslint: EslintModule, text: string, file: string, parser: Linter.Parser | undefined): FileLint['functions'] {
   const out: FileLint['functions'] = [];
-  const linter = new eslint.Linter({ configType: 'flat' });
+  // cwd: the file's folder (the Linter matches `files` against it); files: extensions named, '**/*' matches nothing
+  const linter = new eslint.Linter({ configType: 'flat', cwd: dirname(file) });
   const collect = {
     meta: { type: 'problem' as const, schema: [] },
     create: () => ({
@@ -75,7 +76,7 @@ function functionRanges(eslint: EslintModule, text: string, file: string, parser
     text,
     [
       {
-        files: ['**/*'],
+        files: ['**/*.{ts,tsx,mts,cts,js,jsx,mjs,cjs}'],
         plugins: { doctor: { rules: { functions: collect } } },
         rules: { 'doctor/functions': 'error' },
         languageOptions: {

@@ -367,7 +367,7 @@ export class Observer {
   private checkInactiveSibling(rec: SpanRec): void {
     let candidate: SpanRec | undefined;
     for (const other of this.open.values()) {
-      if (other === rec || other.tick !== rec.tick || other.children > 0 || other.active || other.name === rec.name) continue;
+      if (other === rec || other.tick !== rec.tick || other.children > 0 || other.active || other.explicit || other.name === rec.name) continue;
       candidate = other;
     }
     if (!candidate) return;

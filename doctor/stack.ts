@@ -7,7 +7,7 @@
  * before the app loads).
  */
 import { findSourceMap } from 'node:module';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 /** An unformatted stack: `captureStack()` filled `stack`, read only through `frames()`. */
 export interface StackHolder {
@@ -60,7 +60,8 @@ function toPath(file: string): string {
 }
 
 function mapPosition(file: string, line: number, column: number): { file: string; line: number; column: number } {
-  const map = findSourceMap(file);
+  let map = findSourceMap(file);
+  if (!map && file.startsWith('/')) map = findSourceMap(pathToFileURL(file).href);
   if (!map) return { file, line, column };
   const entry = map.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
   if (entry.originalSource === undefined || entry.originalLine === undefined || entry.originalColumn === undefined) {
@@ -108,7 +109,10 @@ export function frames(holder: StackHolder): Frame[] {
     return parsed;
   };
   if (sites.length === 0 && typeof holder.stack === 'string') {
-    const parsed = parse(holder.stack);
+    const parsed = parse(holder.stack).map((frame) => {
+      const mapped = mapPosition(frame.file, frame.line, frame.column);
+      return mapped.line === frame.line && mapped.file === frame.file ? frame : { ...frame, ...mapped, file: toPath(mapped.file) };
+    });
     if (!(holder instanceof Error)) holder.frames = parsed;
     return parsed;
   }
