@@ -21,7 +21,7 @@ interface FileLint {
   messages: Linter.LintMessage[];
   prefix: string;
   usedUserConfig: boolean;
-  functions: { start: [number, number]; end: [number, number] }[];
+  functions: { start: [number, number]; end: [number, number]; name: string | undefined }[];
   lines: string[];
 }
 
@@ -58,6 +58,20 @@ function contains(range: { start: [number, number]; end: [number, number] }, lin
   return true;
 }
 
+interface FunctionNode {
+  loc: { start: { line: number; column: number }; end: { line: number; column: number } };
+  id?: { name?: string } | null;
+  parent?: { type: string; id?: { name?: string }; key?: { name?: string } };
+}
+
+function functionName(node: FunctionNode): string | undefined {
+  if (node.id?.name) return node.id.name;
+  const parent = node.parent;
+  if (parent?.type === 'VariableDeclarator') return parent.id?.name;
+  if (parent?.type === 'MethodDefinition' || parent?.type === 'Property' || parent?.type === 'PropertyDefinition') return parent.key?.name;
+  return undefined;
+}
+
 /** Ranges of every function in the file (1-based lines, 1-based columns), parsed like ESLint parses it. */
 function functionRanges(eslint: EslintModule, text: string, file: string, parser: Linter.Parser | undefined): FileLint['functions'] {
   const out: FileLint['functions'] = [];
@@ -66,8 +80,8 @@ function functionRanges(eslint: EslintModule, text: string, file: string, parser
   const collect = {
     meta: { type: 'problem' as const, schema: [] },
     create: () => ({
-      ':function'(node: { loc: { start: { line: number; column: number }; end: { line: number; column: number } } }) {
-        out.push({ start: [node.loc.start.line, node.loc.start.column + 1], end: [node.loc.end.line, node.loc.end.column + 1] });
+      ':function'(node: FunctionNode) {
+        out.push({ start: [node.loc.start.line, node.loc.start.column + 1], end: [node.loc.end.line, node.loc.end.column + 1], name: functionName(node) });
       },
     }),
   };
@@ -159,7 +173,12 @@ export function linkFinding(finding: DoctorFinding, lint: FileLint | string, cwd
       .sort((a, b) => b.start[0] - a.start[0] || b.start[1] - a.start[1])[0];
     if (enclosing) chosen = candidates.find((c) => contains(enclosing, c.message.line, c.message.column));
   }
-  if (!chosen && finding.functions && finding.functions.length > 0) {
+  // the named functions around the site (from the source), besides the names on the runtime stack
+  const around = lint.functions
+    .filter((f) => f.name !== undefined && contains(f, finding.site.line, finding.site.column))
+    .map((f) => f.name as string);
+  const functions = [...new Set([...(finding.functions ?? []), ...around])];
+  if (!chosen && functions.length > 0) {
     // the lint flags a call of a function that was running at the site (a floating call, a call into
     // a span-starting function)
     const text = (m: Linter.LintMessage): string => {
@@ -170,7 +189,10 @@ export function linkFinding(finding: DoctorFinding, lint: FileLint | string, cwd
       rows[0] = (rows[0] ?? '').slice(m.column - 1);
       return rows.join('\n');
     };
-    const called = finding.functions.map((fn) => new RegExp(`\\b${fn.replace(/[$]/g, '\\$')}\\s*\\(`));
+    const called = functions
+      .map((fn) => fn.split('.').pop() ?? fn)
+      .filter((fn) => /^[\w$]+$/.test(fn))
+      .map((fn) => new RegExp(`(^|[^\\w$])${fn.replace(/\$/g, '\\$')}\\s*\\(`));
     chosen = candidates.find((c) => called.some((re) => re.test(text(c.message))));
   }
   const how = lint.usedUserConfig ? '' : ' (your ESLint config does not enable the plugin for this file: linted with its strict preset)';

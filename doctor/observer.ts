@@ -293,7 +293,8 @@ export class Observer {
     const hits = reg.kind === 'setInterval' || reg.kind === 'listener' || reg.origin ? origin.keptHits : (this.keptBySite.get(key) ?? 0) + 1;
     this.keptBySite.set(key, hits);
     const late = rec.start - parent.end;
-    if (hits < KEPT_REPEAT && late < this.options.keptMs) return;
+    // an interval recurs by definition: one run under an ended parent shows every run will
+    if (reg.kind !== 'setInterval' && hits < KEPT_REPEAT && late < this.options.keptMs) return;
     rec.reported = true;
     this.add(`kept-too-long\0${formatSite(where)}\0${rule}`, () => ({
       kind: 'kept-too-long',

@@ -17,9 +17,12 @@ const tracer = trace.getTracer('bench-server');
 
 function loadUser(id) {
   return tracer.startActiveSpan('db.select', async (span) => {
-    await new Promise((resolve) => setImmediate(resolve));
-    span.end();
-    return { id, name: `user ${id}` };
+    try {
+      await new Promise((resolve) => setImmediate(resolve));
+      return { id, name: `user ${id}` };
+    } finally {
+      span.end();
+    }
   });
 }
 
@@ -28,8 +31,12 @@ const server = http.createServer((req, res) => {
     res.on('finish', () => span.end());
     const user = await loadUser(req.url.slice(7));
     const render = tracer.startSpan('render');
-    const body = JSON.stringify(user);
-    render.end();
+    let body;
+    try {
+      body = JSON.stringify(user);
+    } finally {
+      render.end();
+    }
     res.setHeader('content-type', 'application/json');
     res.end(body);
   });
