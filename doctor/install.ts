@@ -27,7 +27,7 @@ import type { Context, ContextManager, Span, SpanOptions, TextMapPropagator, Tra
 import { context as contextApi, trace as traceApi } from '@opentelemetry/api';
 import { Observer } from './observer.js';
 import type { AttachRec, Registration, RegistrationKind } from './observer.js';
-import { captureStack, userFrame } from './stack.js';
+import { captureStack, REGISTRATION_STACK_LIMIT, userFrame } from './stack.js';
 import { DEFAULT_OPTIONS, ENV_SPAWN } from './types.js';
 import type { DoctorOptions } from './types.js';
 
@@ -296,7 +296,7 @@ function patchTimers(observer: Observer): void {
     const patched = function (this: unknown, callback: unknown, ...rest: unknown[]): unknown {
       const ids = typeof callback === 'function' ? registrationIds(observer) : undefined;
       if (!ids) return original.call(this, callback, ...rest);
-      const reg: Registration = { kind, api: kind, stack: captureStack(patched), keptHits: 0, ...ids };
+      const reg: Registration = { kind, api: kind, stack: captureStack(patched, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids };
       const fn = callback as AnyFn;
       return original.call(this, function (this: unknown, ...args: unknown[]) {
         return runRegistered(observer, reg, fn, this, args);
@@ -319,7 +319,7 @@ function patchEmitters(observer: Observer): void {
   const { EventEmitter } = require('node:events') as typeof import('node:events');
   const proto = EventEmitter.prototype as unknown as Record<string, AnyFn>;
   const wrap = (api: string, listener: AnyFn, ids: RegistrationIds, below: AnyFn, once?: { emitter: unknown; type: unknown }) => {
-    const reg: Registration = { kind: 'listener', api, stack: captureStack(below), keptHits: 0, ...ids };
+    const reg: Registration = { kind: 'listener', api, stack: captureStack(below, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids };
     const wrapped = function (this: unknown, ...args: unknown[]): unknown {
       if (once) (proto.removeListener as AnyFn).call(once.emitter, once.type, wrapped);
       return runRegistered(observer, reg, listener, this, args);
@@ -372,7 +372,7 @@ function patchEventTargets(observer: Observer): void {
     const ids = typeof listener === 'function' ? registrationIds(observer) : undefined;
     if (!ids || wrappers.has(listener as object)) return add.call(this, type, wrappers.get(listener as object) ?? listener, options);
     const fn = listener as AnyFn;
-    const reg: Registration = { kind: 'listener', api: 'addEventListener', stack: captureStack(patchedAdd as AnyFn), keptHits: 0, ...ids };
+    const reg: Registration = { kind: 'listener', api: 'addEventListener', stack: captureStack(patchedAdd as AnyFn, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids };
     const wrapped = function (this: unknown, ...args: unknown[]): unknown {
       return runRegistered(observer, reg, fn, this, args);
     };

@@ -83,6 +83,8 @@ function names(holder: StackHolder | undefined): string[] {
 }
 
 const KEPT_REPEAT = 2;
+const STACKS_PER_NAME = 16;
+const SAMPLE_EVERY = 16;
 const MAX_ENDED = 20_000;
 const MAX_OPEN_REPORTED = 1_000;
 
@@ -103,6 +105,8 @@ export class Observer {
   private readonly namesAsChild = new Map<string, number>();
   private readonly rootsByName = new Map<string, SpanRec[]>();
   private tick: object | undefined;
+  private readonly startsByName = new Map<string, number>();
+  private readonly stackByName = new Map<string, StackHolder>();
   private tickSpans: SpanRec[] = [];
   readonly attaches = new Set<AttachRec>();
   /** The registration whose callback is running right now (synchronously), and the span active at its entry. */
@@ -144,6 +148,34 @@ export class Observer {
     return undefined;
   }
 
+  /**
+   * The start's stack: always while a span name is new (its first STACKS_PER_NAME starts), for a
+   * start that is already a candidate (inside a tracked callback, under an ended parent, a root
+   * beside an open span of this run), and for one start in SAMPLE_EVERY after that. A start without
+   * its own stack borrows the last stack of its name when a finding needs a site (docs/doctor.md, Cost).
+   */
+  private stackFor(name: string, parent: SpanRec | undefined, parentSpanId: string | undefined, below: (...args: never[]) => unknown): StackHolder {
+    if (this.startsByName.size > 10_000) {
+      // span names that carry ids: forget, rather than grow without bound
+      this.startsByName.clear();
+      this.stackByName.clear();
+    }
+    const count = (this.startsByName.get(name) ?? 0) + 1;
+    this.startsByName.set(name, count);
+    const candidate =
+      this.current !== undefined ||
+      this.lingering !== undefined ||
+      this.attaches.size > 0 ||
+      parent?.end !== undefined ||
+      (parentSpanId === undefined && this.tickSpans.length > 0);
+    if (candidate || count <= STACKS_PER_NAME || count % SAMPLE_EVERY === 0) {
+      const stack = captureStack(below);
+      this.stackByName.set(name, stack);
+      return stack;
+    }
+    return this.stackByName.get(name) ?? captureStack(below);
+  }
+
   private lookup(spanId: string | undefined): SpanRec | undefined {
     if (spanId === undefined) return undefined;
     return this.open.get(spanId) ?? this.ended.get(spanId);
@@ -166,7 +198,7 @@ export class Observer {
       parent,
       start: this.now(),
       end: undefined,
-      stack: captureStack(below),
+      stack: this.stackFor(name, parent, parentSpanId, below),
       reg: this.current,
       entrySpanId: this.currentEntrySpanId,
       tick: this.currentTick(),

@@ -24,13 +24,15 @@ export interface Frame {
   enclosingLine: number | undefined;
 }
 
-const STACK_LIMIT = 24;
+const STACK_LIMIT = 16;
+/** Registrations (timers, listeners) are called from the code that registers them: fewer frames. */
+export const REGISTRATION_STACK_LIMIT = 8;
 
 /** Records the current stack without formatting it (the cost measured in docs/benchmarks.md). */
-export function captureStack(below: (...args: never[]) => unknown): StackHolder {
+export function captureStack(below: (...args: never[]) => unknown, depth = STACK_LIMIT): StackHolder {
   const holder: StackHolder = {};
   const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = STACK_LIMIT;
+  Error.stackTraceLimit = depth;
   Error.captureStackTrace(holder, below);
   Error.stackTraceLimit = limit;
   return holder;
