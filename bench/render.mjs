@@ -13,6 +13,39 @@ function typedRow(r) {
   );
 }
 
+function doctorHttpSection(r) {
+  const d = r.doctorHttp;
+  if (!d) return '';
+  const pct = (ratio) => `${((ratio - 1) * 100).toFixed(1)}%`;
+  return `
+## The trace doctor on a traced HTTP server
+
+\`${d.command}\` (\`node bench/doctor-http.mjs\`): a local HTTP server on 127.0.0.1
+([bench/doctor/server.mjs](../bench/doctor/server.mjs): per request a server span made active, a child
+span around an \`await\`, a third span, a \`res.on('finish')\` listener and a \`setImmediate\` under the active
+span), driven by a bounded load loop (${d.requests} keep-alive requests, ${d.concurrency} at a time, after a
+500-request warm-up), each setup in a fresh server process, ${d.rounds} rounds in alternating order; the
+slowdown is the median of the per-round ratios. Measured ${d.date} on Node ${d.node}, ${d.cpus} CPUs (shared).
+
+| setup | requests/s (median) | slowdown vs baseline | goal |
+|---|---|---|---|
+| baseline: the app registers the real SDK (BasicTracerProvider, batch processor, AsyncLocalStorage), no doctor | ${d.rps.baseline} | | |
+| the same app under the doctor (\`node --import eslint-plugin-otel-context/doctor/register\`): its own provider observed | ${d.rps.observed} | **${d.slowdownObserved}×** (${pct(d.slowdownObserved)}) | ≤ 1.20× |
+| the app uses only \`@opentelemetry/api\`; the doctor provides the SDK (no exporter) | ${d.rps.fallback} | ${d.slowdownFallback}× | |
+
+Findings on this server (it has no context defect): ${Object.entries(d.findings).map(([k, v]) => `${k} ${v}`).join(', ')}.
+The goal is ${d.slowdownObserved <= 1.2 ? 'met' : '**not met**'}. What the doctor pays per span start is a record and a wrapped
+\`end\`, plus an \`Error.captureStackTrace\` (16 frames, never formatted unless a finding needs the site)
+for the first 16 starts of each span name, every start that is already a candidate, and one in 16
+after that; per timer or listener registered while a span is active, an 8-frame stack and a wrapper.
+A CPU profile of the observed server before sampling (every start captured, 24 frames) had
+\`captureStack\` at 6.5% of all samples (about 10% of the busy time; the server idled 36% of the
+run: the load loop shares the 2 cores), and the slowdown measured 1.68×; sampling brought it to the
+number above. The rest is spread over the wrapped \`end\`, the registration wrappers and the
+records. See [doctor.md](doctor.md#cost).
+`;
+}
+
 function otelCodebaseSection(r) {
   const o = r.otelCodebase;
   if (!o) return '';
@@ -94,7 +127,7 @@ ${typedRow(r)}
   transform "changed" ${r.baselineChangedFiles} files by reprinting them, which is why the CLI writes only files a fix
   changed.
 - **This is a shared 2-core machine**: compare ratios within one run; absolute times move between runs.
-${r.typed ? '' : '- Not measured yet: the type-aware preset plus `@typescript-eslint/no-floating-promises` against `no-floating-promises` alone on a typed project (`npm run bench:typed`).\n'}${otelCodebaseSection(r)}`;
+${r.typed ? '' : '- Not measured yet: the type-aware preset plus `@typescript-eslint/no-floating-promises` against `no-floating-promises` alone on a typed project (`npm run bench:typed`).\n'}${otelCodebaseSection(r)}${doctorHttpSection(r)}`;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

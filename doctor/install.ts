@@ -1,0 +1,488 @@
+/**
+ * Installs the doctor in this process (idempotent; kept on globalThis).
+ *
+ * How spans are observed without changing what the app exports:
+ * - The OpenTelemetry API keeps its globals on `globalThis[Symbol.for('opentelemetry.js.api.1')]`
+ *   (every copy of @opentelemetry/api 1.x, ESM or CommonJS). The doctor creates that object with
+ *   accessors for `trace`, `context` and `propagation`:
+ *   - when the app registers its own tracer provider (NodeSDK, NodeTracerProvider.register(),
+ *     trace.setGlobalTracerProvider), the value stored is the API's ProxyTracerProvider; the doctor
+ *     patches that one instance's `getDelegateTracer` so that every tracer it hands out (also to
+ *     ProxyTracers fetched before the registration) is wrapped: `startSpan` calls the real tracer,
+ *     records the start and wraps that span's `end`. Spans, processors and exporters are the app's;
+ *   - while the app has registered nothing, reads fall back to the doctor's own real SDK (a
+ *     BasicTracerProvider with no exporter), the chosen context manager and a W3C propagator. The
+ *     app's registration still succeeds: `registerGlobal` assigns the global object before its
+ *     duplicate check, and the accessor answers that check with the app's own value.
+ * - Timers and EventEmitter listeners registered while a span is active are wrapped so that a span
+ *   started inside them knows where they were registered (a stack kept unformatted).
+ * - child_process spawns and worker_threads Workers started while a span is active carry the
+ *   active trace id and the call site to the other side (an environment variable).
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire, syncBuiltinESMExports } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Context, ContextManager, Span, SpanOptions, TextMapPropagator, Tracer, TracerProvider } from '@opentelemetry/api';
+import { context as contextApi, trace as traceApi } from '@opentelemetry/api';
+import { Observer } from './observer.js';
+import type { AttachRec, Registration, RegistrationKind } from './observer.js';
+import { captureStack, REGISTRATION_STACK_LIMIT, userFrame } from './stack.js';
+import { DEFAULT_OPTIONS, ENV_SPAWN } from './types.js';
+import type { DoctorOptions } from './types.js';
+
+const API_KEY = Symbol.for('opentelemetry.js.api.1');
+const STATE_KEY = Symbol.for('eslint-plugin-otel-context.doctor');
+const WRAPPED = Symbol('otel-context-doctor.wrapped');
+
+export interface DoctorState {
+  observer: Observer;
+  options: DoctorOptions;
+  /** Whether the app registered a tracer provider of its own. */
+  appProvider(): boolean;
+}
+
+type Fallback = { provider: TracerProvider; manager: ContextManager; propagator: TextMapPropagator };
+
+export function getDoctorState(): DoctorState | undefined {
+  return (globalThis as Record<symbol, DoctorState | undefined>)[STATE_KEY];
+}
+
+/** The version of @opentelemetry/api the app resolves from `cwd` (the global object must carry it). */
+function appApiVersion(cwd: string): string | undefined {
+  try {
+    const require = createRequire(join(cwd, 'noop.js'));
+    const entry = require.resolve('@opentelemetry/api');
+    let dir = entry;
+    for (let i = 0; i < 6; i++) {
+      dir = join(dir, '..');
+      try {
+        const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+        if (manifest.name === '@opentelemetry/api') return manifest.version;
+      } catch {
+        // keep walking up
+      }
+    }
+  } catch {
+    // not resolvable from cwd
+  }
+  return undefined;
+}
+
+async function createFallback(options: DoctorOptions): Promise<Fallback> {
+  const { BasicTracerProvider } = await import('@opentelemetry/sdk-trace-base');
+  const { W3CTraceContextPropagator } = await import('@opentelemetry/core');
+  let manager: ContextManager;
+  switch (options.contextManager) {
+    case 'async-local-storage': {
+      const { AsyncLocalStorageContextManager } = await import('@opentelemetry/context-async-hooks');
+      manager = new AsyncLocalStorageContextManager();
+      break;
+    }
+    case 'async-hooks': {
+      const { AsyncHooksContextManager } = await import('@opentelemetry/context-async-hooks');
+      manager = new AsyncHooksContextManager();
+      break;
+    }
+    case 'stack': {
+      const { StackContextManager } = await import('@opentelemetry/sdk-trace-web');
+      manager = new StackContextManager();
+      break;
+    }
+    case 'zone': {
+      const zone = 'zone.js/node';
+      await import(zone);
+      const { ZoneContextManager } = await import('@opentelemetry/context-zone-peer-dep');
+      manager = new ZoneContextManager();
+      break;
+    }
+  }
+  return { provider: new BasicTracerProvider(), manager: manager.enable(), propagator: new W3CTraceContextPropagator() };
+}
+
+function wrapTracer(tracer: Tracer, observer: Observer): Tracer {
+  if ((tracer as unknown as Record<symbol, unknown>)[WRAPPED]) return tracer;
+  const wrapped = Object.create(tracer) as Tracer & Record<symbol, unknown>;
+  wrapped[WRAPPED] = true;
+  const startSpan = tracer.startSpan;
+  wrapped.startSpan = function doctorStartSpan(this: Tracer, name: string, options?: SpanOptions, ctx?: Context): Span {
+    const activeStart = observer.activeStart;
+    observer.activeStart = false; // only the span startActiveSpan itself starts
+    const span = startSpan.call(this, name, options, ctx);
+    const parentContext = options?.root ? undefined : (ctx ?? contextApi.active());
+    observer.started(span, name, parentContext, doctorStartSpan, ctx !== undefined && !options?.root, activeStart);
+    const end = span.end;
+    if (typeof end === 'function') {
+      let done = false;
+      span.end = function doctorEnd(this: Span, ...args: Parameters<Span['end']>) {
+        if (!done) {
+          done = true;
+          observer.endedSpan(span);
+        }
+        return end.apply(this, args);
+      };
+    }
+    return span;
+  };
+  const startActiveSpan = tracer.startActiveSpan;
+  if (typeof startActiveSpan === 'function') {
+    // spans started here are made active for the callback (never "never made active")
+    wrapped.startActiveSpan = function doctorStartActiveSpan(this: Tracer, ...args: unknown[]): unknown {
+      const previous = observer.activeStart;
+      observer.activeStart = true;
+      try {
+        return Reflect.apply(startActiveSpan, this, args) as unknown;
+      } finally {
+        observer.activeStart = previous;
+      }
+    } as Tracer['startActiveSpan'];
+  }
+  return wrapped;
+}
+
+interface ProxyProviderLike extends TracerProvider {
+  getDelegateTracer?(name: string, version?: string, options?: unknown): Tracer | undefined;
+}
+
+function observeProvider(provider: ProxyProviderLike, observer: Observer): void {
+  if ((provider as unknown as Record<symbol, unknown>)[WRAPPED]) return;
+  (provider as unknown as Record<symbol, unknown>)[WRAPPED] = true;
+  if (typeof provider.getDelegateTracer === 'function') {
+    const original = provider.getDelegateTracer;
+    provider.getDelegateTracer = function (this: ProxyProviderLike, name, version, options) {
+      const tracer = original.call(this, name, version, options);
+      return tracer && wrapTracer(tracer, observer);
+    };
+  } else {
+    const original = provider.getTracer;
+    provider.getTracer = function (this: TracerProvider, ...args: Parameters<TracerProvider['getTracer']>) {
+      return wrapTracer(original.apply(this, args), observer);
+    };
+  }
+}
+
+/** The global object of @opentelemetry/api 1.x, with the doctor's accessors. */
+function installGlobals(fallback: Fallback, observer: Observer, version: string): () => boolean {
+  const g = globalThis as unknown as Record<symbol, Record<string, unknown> | undefined>;
+  const existing = g[API_KEY];
+  const registry: Record<string, unknown> = existing ?? {};
+  const app: Record<string, unknown> = {};
+  let registering = false;
+  const fallbackProvider: TracerProvider = {
+    getTracer: (name, ver, options) => {
+      // Resolve per start: if the app registers later, its provider takes over.
+      const own = wrapTracer(fallback.provider.getTracer(name, ver, options), observer);
+      const current = (): Tracer => {
+        const appProvider = app.trace as TracerProvider | undefined;
+        return appProvider ? appProvider.getTracer(name, ver, options) : own;
+      };
+      return {
+        startSpan: (n: string, o?: SpanOptions, c?: Context) => current().startSpan(n, o, c),
+        startActiveSpan(...args: unknown[]) {
+          const tracer = current();
+          return Reflect.apply(tracer.startActiveSpan, tracer, args) as unknown;
+        },
+      } as Tracer;
+    },
+  };
+  const fallbacks: Record<string, unknown> = {
+    trace: fallbackProvider,
+    context: fallback.manager,
+    propagation: fallback.propagator,
+  };
+  for (const type of ['trace', 'context', 'propagation']) {
+    if (registry[type] !== undefined) app[type] = registry[type];
+    if (type === 'trace' && app.trace) observeProvider(app.trace as ProxyProviderLike, observer);
+    if (type === 'context' && app.context) observeAttach(app.context as ContextManager, observer);
+    Object.defineProperty(registry, type, {
+      configurable: true,
+      enumerable: true,
+      get() {
+        if (registering) {
+          registering = false;
+          return app[type];
+        }
+        return app[type] ?? fallbacks[type];
+      },
+      set(value: unknown) {
+        app[type] = value;
+        if (type === 'trace' && value) observeProvider(value as ProxyProviderLike, observer);
+        if (type === 'context' && value) observeAttach(value as ContextManager, observer);
+      },
+    });
+  }
+  if (!existing) {
+    let stored = version;
+    Object.defineProperty(registry, 'version', {
+      configurable: false,
+      enumerable: true,
+      get() {
+        registering = false;
+        return stored;
+      },
+      set(value: string) {
+        stored = value;
+      },
+    });
+  }
+  Object.defineProperty(globalThis, API_KEY, {
+    configurable: true,
+    enumerable: false,
+    get: () => registry,
+    // registerGlobal() assigns the global object right before its duplicate check.
+    set: (value: unknown) => {
+      if (value === registry) registering = true;
+    },
+  });
+  return () => app.trace !== undefined;
+}
+
+interface RegistrationIds {
+  traceId: string;
+  spanId: string;
+  inactive?: boolean;
+  origin?: Registration;
+}
+
+/**
+ * The span a callback registered now belongs to: the active one, or else an open span started in
+ * this same run that never became a parent (never made active). Undefined: nothing to track.
+ */
+function registrationIds(observer: Observer): RegistrationIds | undefined {
+  const span = traceApi.getSpan(contextApi.active());
+  if (!span) {
+    // inside (or in a promise continuation of) a tracked callback whose context is gone: same work
+    // (not when the callback was entered with a span and the code itself switched to none: context.bind(ROOT_CONTEXT, ..))
+    const from = observer.current ? (observer.currentEntrySpanId === undefined ? observer.current : undefined) : observer.lingering?.reg;
+    if (from) return { traceId: from.traceId, spanId: from.spanId, origin: from.origin ?? from, ...(from.inactive ? { inactive: true } : {}) };
+    const inactive = observer.openInactiveInRun();
+    return inactive ? { ...inactive, inactive: true } : undefined;
+  }
+  const { traceId, spanId } = span.spanContext();
+  const current = observer.current;
+  // registered from a callback that runs under the span it was registered under: same work, rescheduled
+  if (current && current.spanId === spanId) return { traceId, spanId, origin: current.origin ?? current };
+  return { traceId, spanId };
+}
+
+type AnyFn = (...args: unknown[]) => unknown;
+
+function runRegistered(observer: Observer, reg: Registration, fn: AnyFn, self: unknown, args: unknown[]): unknown {
+  const previous = observer.current;
+  const previousEntry = observer.currentEntrySpanId;
+  observer.current = reg;
+  observer.currentEntrySpanId = traceApi.getSpan(contextApi.active())?.spanContext().spanId;
+  const entrySpanId = observer.currentEntrySpanId;
+  try {
+    return fn.apply(self, args);
+  } finally {
+    observer.current = previous;
+    observer.currentEntrySpanId = previousEntry;
+    const lingering = { reg, entrySpanId };
+    observer.lingering = lingering;
+    queueMicrotask(() => {
+      if (observer.lingering === lingering) observer.lingering = undefined;
+    });
+  }
+}
+
+function patchTimers(observer: Observer): void {
+  const require = createRequire(import.meta.url);
+  const timers = require('node:timers') as Record<string, AnyFn>;
+  const kinds: RegistrationKind[] = ['setInterval', 'setTimeout', 'setImmediate'];
+  for (const kind of kinds) {
+    const original = (globalThis as unknown as Record<string, AnyFn>)[kind];
+    if (typeof original !== 'function') continue;
+    const patched = function (this: unknown, callback: unknown, ...rest: unknown[]): unknown {
+      const ids = typeof callback === 'function' ? registrationIds(observer) : undefined;
+      if (!ids) return original.call(this, callback, ...rest);
+      const reg: Registration = { kind, api: kind, stack: captureStack(patched, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids };
+      const fn = callback as AnyFn;
+      return original.call(this, function (this: unknown, ...args: unknown[]) {
+        return runRegistered(observer, reg, fn, this, args);
+      }, ...rest);
+    };
+    Object.defineProperty(patched, 'name', { value: original.name });
+    // util.promisify(setTimeout) keeps working
+    for (const key of Reflect.ownKeys(original)) {
+      if (key === 'length' || key === 'name' || key === 'prototype') continue;
+      const descriptor = Object.getOwnPropertyDescriptor(original, key);
+      if (descriptor) Object.defineProperty(patched, key, descriptor);
+    }
+    (globalThis as unknown as Record<string, unknown>)[kind] = patched;
+    if (timers[kind] === original) timers[kind] = patched;
+  }
+}
+
+function patchEmitters(observer: Observer): void {
+  const require = createRequire(import.meta.url);
+  const { EventEmitter } = require('node:events') as typeof import('node:events');
+  const proto = EventEmitter.prototype as unknown as Record<string, AnyFn>;
+  const wrap = (api: string, listener: AnyFn, ids: RegistrationIds, below: AnyFn, once?: { emitter: unknown; type: unknown }) => {
+    const reg: Registration = { kind: 'listener', api, stack: captureStack(below, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids };
+    const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+      if (once) (proto.removeListener as AnyFn).call(once.emitter, once.type, wrapped);
+      return runRegistered(observer, reg, listener, this, args);
+    };
+    (wrapped as unknown as { listener: AnyFn }).listener = listener;
+    return wrapped;
+  };
+  // set while our once() adds its wrapper through the emitter's own on()/prependListener()
+  // (streams override on() to resume on 'data'), so that the patched on() does not wrap it again
+  let passThrough = false;
+  for (const name of ['on', 'addListener', 'prependListener'] as const) {
+    const original = proto[name] as AnyFn;
+    const patched = function (this: unknown, type: unknown, listener: unknown): unknown {
+      if (passThrough) {
+        passThrough = false;
+        return original.call(this, type, listener);
+      }
+      const ids = typeof listener === 'function' ? registrationIds(observer) : undefined;
+      if (!ids) return original.call(this, type, listener);
+      return original.call(this, type, wrap(name, listener as AnyFn, ids, patched));
+    };
+    proto[name] = patched;
+  }
+  for (const [name, base] of [['once', 'on'], ['prependOnceListener', 'prependListener']] as const) {
+    const original = proto[name] as AnyFn;
+    const patched = function (this: Record<string, AnyFn>, type: unknown, listener: unknown): unknown {
+      const ids = typeof listener === 'function' ? registrationIds(observer) : undefined;
+      if (!ids) return original.call(this, type, listener);
+      // our own once wrapper: `.listener` is the user's function, so removeListener(type, fn) works
+      const wrapped = wrap(name, listener as AnyFn, ids, patched as AnyFn, { emitter: this, type });
+      passThrough = true;
+      try {
+        return (this[base] as AnyFn).call(this, type, wrapped);
+      } finally {
+        passThrough = false;
+      }
+    };
+    proto[name] = patched as AnyFn;
+  }
+}
+
+function patchEventTargets(observer: Observer): void {
+  const proto = globalThis.EventTarget?.prototype as unknown as Record<string, AnyFn> | undefined;
+  if (!proto) return;
+  const add = proto.addEventListener as AnyFn;
+  const remove = proto.removeEventListener as AnyFn;
+  // the wrapper per listener function, so removeEventListener(type, fn) still finds it
+  const wrappers = new WeakMap<object, AnyFn>();
+  proto.addEventListener = function patchedAdd(this: unknown, type: unknown, listener: unknown, options?: unknown): unknown {
+    const ids = typeof listener === 'function' ? registrationIds(observer) : undefined;
+    if (!ids || wrappers.has(listener as object)) return add.call(this, type, wrappers.get(listener as object) ?? listener, options);
+    const fn = listener as AnyFn;
+    const reg: Registration = { kind: 'listener', api: 'addEventListener', stack: captureStack(patchedAdd as AnyFn, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids };
+    const wrapped = function (this: unknown, ...args: unknown[]): unknown {
+      return runRegistered(observer, reg, fn, this, args);
+    };
+    wrappers.set(fn, wrapped);
+    return add.call(this, type, wrapped, options);
+  };
+  proto.removeEventListener = function (this: unknown, type: unknown, listener: unknown, options?: unknown): unknown {
+    const wrapped = typeof listener === 'function' ? wrappers.get(listener) : undefined;
+    if (wrapped) remove.call(this, type, wrapped, options);
+    return remove.call(this, type, listener, options);
+  };
+}
+
+/** Wraps a context manager's attach(): each token is tracked until it is disposed. */
+function observeAttach(manager: ContextManager | undefined, observer: Observer): void {
+  const target = manager as (ContextManager & { attach?: (ctx: Context) => { dispose(): void }; [WRAPPED]?: boolean }) | undefined;
+  if (!target || typeof target.attach !== 'function' || target[WRAPPED]) return;
+  target[WRAPPED] = true;
+  const attach = target.attach;
+  target.attach = function patchedAttach(this: ContextManager, ctx: Context) {
+    const token = attach.call(this, ctx);
+    const record: AttachRec = {
+      stack: captureStack(patchedAttach as AnyFn),
+      spanId: traceApi.getSpan(ctx)?.spanContext().spanId,
+      disposed: false,
+      reported: false,
+    };
+    if (record.spanId === undefined) return token;
+    observer.attaches.add(record);
+    const dispose = token.dispose;
+    token.dispose = function () {
+      record.disposed = true;
+      observer.attaches.delete(record);
+      return dispose.call(this);
+    };
+    return token;
+  };
+}
+
+function spawnPayload(api: string, below: AnyFn): string | undefined {
+  const span = traceApi.getSpan(contextApi.active());
+  const ids = span?.spanContext();
+  if (!ids) return undefined;
+  const frame = userFrame(captureStack(below));
+  if (!frame) return undefined;
+  return JSON.stringify({ traceId: ids.traceId, api, site: { file: frame.file, line: frame.line, column: frame.column } });
+}
+
+function patchProcesses(): void {
+  const require = createRequire(import.meta.url);
+  const childProcess = require('node:child_process') as { ChildProcess: { prototype: Record<string, AnyFn> } };
+  const proto = childProcess.ChildProcess.prototype;
+  const spawn = proto.spawn as AnyFn;
+  proto.spawn = function patchedSpawn(this: unknown, ...args: unknown[]): unknown {
+    const options = args[0] as { envPairs?: string[] } | undefined;
+    const payload = spawnPayload('child process spawn', patchedSpawn as AnyFn);
+    if (payload !== undefined && options && Array.isArray(options.envPairs)) {
+      options.envPairs = [...options.envPairs.filter((pair) => !pair.startsWith(`${ENV_SPAWN}=`)), `${ENV_SPAWN}=${payload}`];
+    }
+    return spawn.call(this, options);
+  };
+  const threads = require('node:worker_threads') as { Worker: new (...args: unknown[]) => unknown };
+  const OriginalWorker = threads.Worker;
+  const PatchedWorker = class Worker extends (OriginalWorker as new (...args: unknown[]) => object) {
+    constructor(filename: unknown, options: { env?: unknown } = {}) {
+      const payload = spawnPayload('Worker', PatchedWorker as unknown as AnyFn);
+      if (payload !== undefined) {
+        const base = options.env === undefined || typeof options.env !== 'object' ? process.env : (options.env as Record<string, string>);
+        options = { ...options, env: { ...base, [ENV_SPAWN]: payload } };
+      }
+      super(filename, options);
+    }
+  };
+  threads.Worker = PatchedWorker as unknown as typeof threads.Worker;
+}
+
+function readSpawn(): Observer['spawnedFrom'] {
+  const raw = process.env[ENV_SPAWN];
+  if (!raw) return undefined;
+  delete process.env[ENV_SPAWN];
+  try {
+    const parsed = JSON.parse(raw) as { traceId: string; api: string; site: { file: string; line: number; column: number } };
+    return { traceId: parsed.traceId, api: parsed.api, site: parsed.site };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Installs the doctor once per process (or worker) and returns its state. */
+export async function installDoctor(options: Partial<DoctorOptions> = {}): Promise<DoctorState> {
+  const existing = getDoctorState();
+  if (existing) return existing;
+  const merged: DoctorOptions = { ...DEFAULT_OPTIONS, ...options };
+  process.setSourceMapsEnabled(true);
+  const observer = new Observer(merged);
+  observer.spawnedFrom = readSpawn();
+  const fallback = await createFallback(merged);
+  const version = appApiVersion(process.cwd()) ?? appApiVersion(dirname(fileURLToPath(import.meta.url))) ?? '1.10.0';
+  const appProvider = installGlobals(fallback, observer, version);
+  patchTimers(observer);
+  patchEmitters(observer);
+  patchEventTargets(observer);
+  patchProcesses();
+  observeAttach(fallback.manager, observer);
+  // a monitor: it sees unhandled rejections without changing what happens to them
+  process.on('uncaughtExceptionMonitor', (error, origin) => {
+    if (origin === 'unhandledRejection') observer.rejected(error);
+  });
+  syncBuiltinESMExports();
+  const state: DoctorState = { observer, options: merged, appProvider };
+  (globalThis as Record<symbol, DoctorState | undefined>)[STATE_KEY] = state;
+  return state;
+}

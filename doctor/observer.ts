@@ -1,0 +1,571 @@
+/**
+ * The observer: every span start and end of the process goes through here (from the tracer
+ * wrapper in install.ts). It keeps plain records, captures an unformatted stack per start, and
+ * turns the footprints of lost or wrongly kept context into findings. Stacks are formatted only
+ * for candidates (a child under an ended parent, a root beside an open never-activated span, a
+ * span still open at exit), so the per-span cost is one `Error.captureStackTrace`.
+ */
+import type { Context, Span } from '@opentelemetry/api';
+import { trace } from '@opentelemetry/api';
+import { captureStack, formatSite, frames, isUserFrame, userFrame, userFrames } from './stack.js';
+import type { Frame, StackHolder } from './stack.js';
+import type { DoctorFinding, DoctorOptions, FindingKind, RelatedSite, Site } from './types.js';
+
+export type RegistrationKind = 'setInterval' | 'setTimeout' | 'setImmediate' | 'listener';
+
+// captured before install.ts patches the timers
+const setImmediateOriginal = globalThis.setImmediate;
+
+/** A callback registered while a span was active (timer, listener): where, and under which span. */
+export interface Registration {
+  kind: RegistrationKind;
+  api: string;
+  stack: StackHolder;
+  traceId: string;
+  spanId: string;
+  /** Span starts seen inside this callback under an ended parent (per registration). */
+  keptHits: number;
+  site?: Frame | null;
+  /** Registered while no span was active but a span started in the same run was open and never made active. */
+  inactive?: boolean;
+  /** Registered from inside another registered callback under an ended span (a self-rescheduling timer): the first one. */
+  origin?: Registration;
+}
+
+/** A context.attach() whose token is not disposed yet. */
+export interface AttachRec {
+  stack: StackHolder;
+  spanId: string | undefined;
+  disposed: boolean;
+  reported: boolean;
+}
+
+interface SpanRec {
+  seq: number;
+  name: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string | undefined;
+  parent: SpanRec | undefined;
+  start: number;
+  end: number | undefined;
+  stack: StackHolder;
+  reg: Registration | undefined;
+  entrySpanId: string | undefined;
+  tick: object;
+  children: number;
+  /** Set when the start itself was reported (so the end does not report it again). */
+  reported: boolean;
+  afterParentEnd: boolean;
+  /** Started with an explicit context argument (the code chose its parent). */
+  explicit: boolean;
+  /** Started by startActiveSpan (active for its callback). */
+  active: boolean;
+}
+
+interface Pending {
+  kind: FindingKind;
+  site: Frame;
+  rule: string;
+  alsoRules: string[];
+  why: string;
+  span: string;
+  count: number;
+  related: RelatedSite[];
+  waterfall: string[];
+  functions?: string[];
+}
+
+const LATE_RULES = ['no-late-context-capture', 'no-inactive-parent-span', 'no-unbound-listener', 'no-unbound-timer'];
+
+function names(holder: StackHolder | undefined): string[] {
+  return userFrames(holder).map((f) => f.functionName).filter((n): n is string => n !== undefined && n !== '');
+}
+
+const KEPT_REPEAT = 2;
+const STACKS_PER_NAME = 16;
+const SAMPLE_EVERY = 16;
+const MAX_ENDED = 20_000;
+const MAX_OPEN_REPORTED = 1_000;
+
+function site(frame: Frame): Site {
+  return { file: frame.file, line: frame.line, column: frame.column };
+}
+
+function ms(value: number): string {
+  return `${Math.round(value)}ms`;
+}
+
+export class Observer {
+  private seq = 0;
+  private readonly open = new Map<string, SpanRec>();
+  private readonly ended = new Map<string, SpanRec>();
+  private readonly findings = new Map<string, Pending>();
+  private readonly keptBySite = new Map<string, number>();
+  private readonly namesAsChild = new Map<string, number>();
+  private readonly rootsByName = new Map<string, SpanRec[]>();
+  private tick: object | undefined;
+  private readonly startsByName = new Map<string, number>();
+  private readonly stackByName = new Map<string, StackHolder>();
+  private tickSpans: SpanRec[] = [];
+  readonly attaches = new Set<AttachRec>();
+  /** The registration whose callback is running right now (synchronously), and the span active at its entry. */
+  current: Registration | undefined;
+  currentEntrySpanId: string | undefined;
+  /** The registration whose callback just returned, until the microtasks it queued have run (a promise it resolved). */
+  /** Set by the tracer wrapper while startActiveSpan runs up to its startSpan call. */
+  activeStart = false;
+  lingering: { reg: Registration; entrySpanId: string | undefined } | undefined;
+  /** Set in a child process or worker started while a span was active (see install.ts). */
+  spawnedFrom: { traceId: string; site: Site; api: string } | undefined;
+  private spawnReported = false;
+  spans = 0;
+
+  constructor(private readonly options: DoctorOptions, private readonly now: () => number = () => performance.now()) {}
+
+  private currentTick(): object {
+    if (this.tick === undefined) {
+      const token = {};
+      this.tick = token;
+      this.tickSpans = [];
+      // one "run": this macrotask and the microtasks it queued
+      setImmediateOriginal(() => {
+        if (this.tick === token) {
+          this.tick = undefined;
+          this.tickSpans = [];
+        }
+      });
+    }
+    return this.tick;
+  }
+
+  /** An open span started in the current run that never became a parent (a candidate never-activated span). */
+  openInactiveInRun(): { traceId: string; spanId: string } | undefined {
+    for (let i = this.tickSpans.length - 1; i >= 0; i--) {
+      const rec = this.tickSpans[i];
+      if (rec && rec.end === undefined && rec.children === 0 && !rec.active) return { traceId: rec.traceId, spanId: rec.spanId };
+    }
+    return undefined;
+  }
+
+  /**
+   * The start's stack: always while a span name is new (its first STACKS_PER_NAME starts), for a
+   * start that is already a candidate (inside a tracked callback, under an ended parent, a root
+   * beside an open span of this run), and for one start in SAMPLE_EVERY after that. A start without
+   * its own stack borrows the last stack of its name when a finding needs a site (docs/doctor.md, Cost).
+   */
+  private stackFor(name: string, parent: SpanRec | undefined, parentSpanId: string | undefined, below: (...args: never[]) => unknown): StackHolder {
+    if (this.startsByName.size > 10_000) {
+      // span names that carry ids: forget, rather than grow without bound
+      this.startsByName.clear();
+      this.stackByName.clear();
+    }
+    const count = (this.startsByName.get(name) ?? 0) + 1;
+    this.startsByName.set(name, count);
+    const candidate =
+      this.current !== undefined ||
+      this.lingering !== undefined ||
+      this.attaches.size > 0 ||
+      parent?.end !== undefined ||
+      (parentSpanId === undefined && this.tickSpans.length > 0);
+    if (candidate || count <= STACKS_PER_NAME || count % SAMPLE_EVERY === 0) {
+      const stack = captureStack(below);
+      this.stackByName.set(name, stack);
+      return stack;
+    }
+    return this.stackByName.get(name) ?? captureStack(below);
+  }
+
+  private lookup(spanId: string | undefined): SpanRec | undefined {
+    if (spanId === undefined) return undefined;
+    return this.open.get(spanId) ?? this.ended.get(spanId);
+  }
+
+  /** Called by the tracer wrapper right after the real tracer started `span` under `parentContext`. */
+  started(span: Span, name: string, parentContext: Context | undefined, below: (...args: never[]) => unknown, explicit = false, active = false): void {
+    const sc = span.spanContext();
+    const parentSpan = parentContext === undefined ? undefined : trace.getSpan(parentContext);
+    const parentSc = parentSpan?.spanContext();
+    const parentSpanId = parentSc !== undefined && parentSc.traceId === sc.traceId ? parentSc.spanId : undefined;
+    const parent = this.lookup(parentSpanId);
+    this.spans++;
+    const rec: SpanRec = {
+      seq: this.seq++,
+      name,
+      traceId: sc.traceId,
+      spanId: sc.spanId,
+      parentSpanId,
+      parent,
+      start: this.now(),
+      end: undefined,
+      stack: this.stackFor(name, parent, parentSpanId, below),
+      reg: this.current,
+      entrySpanId: this.currentEntrySpanId,
+      tick: this.currentTick(),
+      children: 0,
+      reported: false,
+      afterParentEnd: false,
+      explicit,
+      active,
+    };
+    this.open.set(sc.spanId, rec);
+    this.tickSpans.push(rec);
+    if (parent) parent.children++;
+    if (parentSpanId !== undefined) this.namesAsChild.set(name, (this.namesAsChild.get(name) ?? 0) + 1);
+    else {
+      const roots = this.rootsByName.get(name) ?? [];
+      if (roots.length < 5) roots.push(rec);
+      this.rootsByName.set(name, roots);
+    }
+    if (this.attaches.size > 0 && parentSpanId !== undefined) this.checkLeakedAttach(rec);
+    if (rec.reported) return;
+    if (rec.reg) this.checkRegistered(rec, rec.reg);
+    else if (this.lingering && parentSpanId === undefined) {
+      // a promise continuation of a registered callback: only "the context was lost" is judged here
+      rec.entrySpanId = this.lingering.entrySpanId;
+      if (rec.entrySpanId === undefined) this.checkRegistered(rec, this.lingering.reg);
+    }
+    else if (parent?.end !== undefined && !explicit) this.checkUnderEnded(rec, parent);
+    if (parentSpanId === undefined && parentSc === undefined) {
+      this.checkSpawned(rec);
+      if (!rec.reported) this.checkInactiveSibling(rec);
+    }
+  }
+
+  /** Called once per span when `span.end()` is first called. */
+  endedSpan(span: Span): void {
+    const spanId = span.spanContext().spanId;
+    const rec = this.open.get(spanId);
+    if (!rec) return;
+    rec.end = this.now();
+    this.open.delete(spanId);
+    this.ended.set(spanId, rec);
+    if (this.ended.size > MAX_ENDED) {
+      const oldest = this.ended.keys().next().value;
+      if (oldest !== undefined) this.ended.delete(oldest);
+    }
+    const parent = rec.parent;
+    if (!rec.reported && !rec.reg && !rec.explicit && parent?.end !== undefined && parent.end <= rec.end) {
+      this.outlived(rec, parent);
+    }
+  }
+
+  private add(key: string, make: () => Pending): void {
+    const existing = this.findings.get(key);
+    if (existing) existing.count++;
+    else this.findings.set(key, make());
+  }
+
+  private registrationSite(reg: Registration): Frame | undefined {
+    if (reg.site === undefined) reg.site = userFrame(reg.stack) ?? null;
+    return reg.site ?? undefined;
+  }
+
+  private regRule(reg: Registration): string {
+    if (reg.kind !== 'listener') return 'no-unbound-timer';
+    // in a never-activated span's region no-inactive-parent-span owns listeners (docs/architecture.md)
+    return reg.inactive ? 'no-inactive-parent-span' : 'no-unbound-listener';
+  }
+
+  private regLabel(reg: Registration): string {
+    return reg.kind === 'listener' ? `listener added with ${reg.api}` : `${reg.api} registered`;
+  }
+
+  /** A span started synchronously inside a callback registered while a span was active. */
+  private checkRegistered(rec: SpanRec, reg: Registration): void {
+    const parent = rec.parent;
+    const rule = this.regRule(reg);
+    const alsoRules = LATE_RULES.filter((r) => r !== rule);
+    const origin = reg.origin ?? reg;
+    const regSite = () => this.registrationSite(origin);
+    // Lost: the registration had a span, the runtime ran the callback with none, the span is a root.
+    if (rec.parentSpanId === undefined && rec.entrySpanId === undefined) {
+      const where = regSite();
+      if (!where) return;
+      rec.reported = true;
+      this.add(`lost-parent\0${formatSite(where)}\0${rule}`, () => ({
+        kind: 'lost-parent',
+        site: where,
+        rule,
+        alsoRules,
+        functions: names(rec.stack),
+        why: `The ${reg.api} callback registered here while ${reg.inactive ? 'a span that was never made active was open' : 'a span was active'} ran with no active span, so '${rec.name}' started a new trace instead of joining the one that scheduled it.`,
+        span: rec.name,
+        count: 1,
+        related: this.relatedStart(rec),
+        waterfall: [`${this.lineOf(this.lookup(reg.spanId)) ?? `(span ${reg.spanId})`}  ← active at ${reg.api}`, `${rec.name}  root, trace ${rec.traceId.slice(0, 8)} (new)`],
+      }));
+      return;
+    }
+    // Carried by the runtime (the parent is what was active when the callback was entered).
+    if (parent === undefined || parent.spanId !== rec.entrySpanId) return;
+    if (reg.kind === 'listener' && rec.traceId !== reg.traceId) {
+      const where = regSite();
+      if (!where) return;
+      rec.reported = true;
+      this.add(`lost-parent\0${formatSite(where)}\0${rule}`, () => ({
+        kind: 'lost-parent',
+        site: where,
+        rule,
+        alsoRules,
+        functions: names(rec.stack),
+        why: `The listener added here during one trace ran in the context of whoever emitted (span '${parent.name}' of another trace), so '${rec.name}' joined the wrong trace.`,
+        span: rec.name,
+        count: 1,
+        related: [{ ...site(where), label: this.regLabel(reg) }, ...this.relatedStart(rec)],
+        waterfall: [`${parent.name}  (emitter's trace ${parent.traceId.slice(0, 8)})`, `└─ ${rec.name}  registered under trace ${reg.traceId.slice(0, 8)}`],
+      }));
+      return;
+    }
+    if (parent.end === undefined) return;
+    origin.keptHits++;
+    const where = regSite();
+    if (!where) return;
+    const key = `${formatSite(where)}\0${parent.spanId}`;
+    const hits = reg.kind === 'setInterval' || reg.kind === 'listener' || reg.origin ? origin.keptHits : (this.keptBySite.get(key) ?? 0) + 1;
+    this.keptBySite.set(key, hits);
+    const late = rec.start - parent.end;
+    // an interval recurs by definition: one run under an ended parent shows every run will
+    if (reg.kind !== 'setInterval' && hits < KEPT_REPEAT && late < this.options.keptMs) return;
+    rec.reported = true;
+    this.add(`kept-too-long\0${formatSite(where)}\0${rule}`, () => ({
+      kind: 'kept-too-long',
+      site: where,
+      rule,
+      alsoRules: ['no-unpaired-context-attach'],
+      functions: names(rec.stack),
+      why:
+        reg.kind === 'listener'
+          ? `This listener keeps running in the trace of the request that added it: '${rec.name}' starts again and again under '${parent.name}', ${ms(late)} after it ended (an endless trace).`
+          : `This ${reg.api} was scheduled inside traced work, so every run starts '${rec.name}' under '${parent.name}', ${ms(late)} after it ended: one endless trace instead of a root per run.`,
+      span: rec.name,
+      count: 1,
+      related: [{ ...site(where), label: this.regLabel(reg) }, ...this.relatedStart(rec)],
+      waterfall: [`${this.lineOf(parent)}`, `└─ ${rec.name}  started ${ms(late)} after its parent ended (run #${hits})`],
+    }));
+  }
+
+  /** A span started under a parent that already ended, outside any tracked callback. */
+  private checkUnderEnded(rec: SpanRec, parent: SpanRec): void {
+    rec.afterParentEnd = true;
+    const late = rec.start - (parent.end ?? rec.start);
+    const startSite = userFrame(rec.stack);
+    if (!startSite) return;
+    const key = `${formatSite(startSite)}\0${parent.spanId}`;
+    const hits = (this.keptBySite.get(key) ?? 0) + 1;
+    this.keptBySite.set(key, hits);
+    if (hits < KEPT_REPEAT && late < this.options.keptMs) return;
+    rec.reported = true;
+    this.add(`kept-too-long\0${formatSite(startSite)}\0no-unbound-timer`, () => ({
+      kind: 'kept-too-long',
+      site: startSite,
+      rule: 'no-unbound-timer',
+      alsoRules: ['no-unbound-listener', 'no-unpaired-context-attach'],
+      functions: names(rec.stack),
+      why: `'${rec.name}' keeps starting under '${parent.name}', ${ms(late)} after that span ended: recurring work (an interval, a persistent listener, a leaked enterWith/attach) still carries a finished request's context.`,
+      span: rec.name,
+      count: 1,
+      related: this.relatedStart(parent, `parent '${parent.name}' started`),
+      waterfall: [`${this.lineOf(parent)}`, `└─ ${rec.name}  started ${ms(late)} after its parent ended (#${hits})`],
+    }));
+  }
+
+  /** A child that ended after its parent: started by work nobody awaited. */
+  private outlived(rec: SpanRec, parent: SpanRec): void {
+    const parentFrames = userFrames(parent.stack);
+    const startSite = userFrame(rec.stack);
+    const where = parentFrames[0] ?? startSite;
+    if (!where) return;
+    this.add(`outlived-parent\0${formatSite(where)}\0${rec.name}`, () => ({
+      kind: 'outlived-parent',
+      site: where,
+      rule: 'no-floating-promise-in-span',
+      alsoRules: [],
+      functions: names(rec.stack),
+      why: `'${rec.name}' ended after its parent '${parent.name}' (${rec.afterParentEnd ? 'it even started after the parent ended' : 'it started inside it'}): work started in this span was not awaited, so the span closed before it and an error there is recorded on no span.`,
+      span: rec.name,
+      count: 1,
+      related: startSite ? [{ ...site(startSite), label: `child '${rec.name}' started` }] : [],
+      waterfall: [
+        `${this.lineOf(parent)}`,
+        `└─ ${rec.name}  ${ms(rec.start - parent.start)} → ${ms((rec.end ?? rec.start) - parent.start)}  ends ${ms((rec.end ?? 0) - (parent.end ?? 0))} after its parent`,
+      ],
+    }));
+  }
+
+  /**
+   * A root started in the same synchronous run as an open span that never became a parent,
+   * from inside the function that started it: that span was never made active.
+   */
+  private checkInactiveSibling(rec: SpanRec): void {
+    let candidate: SpanRec | undefined;
+    for (const other of this.open.values()) {
+      if (other === rec || other.tick !== rec.tick || other.children > 0 || other.active || other.explicit || other.name === rec.name) continue;
+      candidate = other;
+    }
+    if (!candidate) return;
+    const owner = userFrame(candidate.stack);
+    if (!owner || owner.enclosingLine === undefined) return;
+    // the call in the function that started it, or (a callback nested in it) a later frame of the same file
+    const candidates = frames(rec.stack).filter((frame) => isUserFrame(frame) && frame.file === owner.file);
+    const callSite =
+      candidates.find((frame) => frame.enclosingLine === owner.enclosingLine) ??
+      candidates.find((frame) => frame.enclosingLine !== undefined && frame.enclosingLine > (owner.enclosingLine ?? 0) && frame.line > owner.line);
+    if (!callSite) return;
+    rec.reported = true;
+    const inactive = candidate;
+    this.add(`lost-parent\0${formatSite(callSite)}\0no-inactive-parent-span`, () => ({
+      kind: 'lost-parent',
+      site: callSite,
+      rule: 'no-inactive-parent-span',
+      alsoRules: ['no-late-context-capture', 'no-unpaired-context-attach'],
+      functions: names(rec.stack),
+      why: `'${rec.name}' started a new trace while '${inactive.name}', started in the same function, was open but never made active: it should have been its parent.`,
+      span: rec.name,
+      count: 1,
+      related: [{ ...site(owner), label: `span '${inactive.name}' started (never active)` }],
+      waterfall: [`${this.lineOf(inactive)}  (never active)`, `${rec.name}  root, trace ${rec.traceId.slice(0, 8)} (expected a child)`],
+    }));
+  }
+
+  /** The first root of a child process or worker started while the parent had an active span. */
+  private checkSpawned(rec: SpanRec): void {
+    const from = this.spawnedFrom;
+    if (!from || this.spawnReported || rec.traceId === from.traceId) return;
+    this.spawnReported = true;
+    rec.reported = true;
+    const where: Frame = { ...from.site, functionName: undefined, enclosingLine: undefined };
+    this.add(`new-trace\0${formatSite(where)}`, () => ({
+      kind: 'new-trace',
+      site: where,
+      rule: 'require-context-propagation',
+      alsoRules: [],
+      why: `This ${from.api} ran while trace ${from.traceId.slice(0, 8)} was active, but the ${from.api === 'Worker' ? 'worker' : 'child process'} started '${rec.name}' as a new trace: no trace context crossed the boundary.`,
+      span: rec.name,
+      count: 1,
+      related: [],
+      waterfall: [`(parent process) trace ${from.traceId.slice(0, 8)}  ← active at ${from.api}`, `(pid ${process.pid}) ${rec.name}  root, trace ${rec.traceId.slice(0, 8)}`],
+    }));
+  }
+
+  /** A span started under a context attached by a function that has returned without disposing the token. */
+  private checkLeakedAttach(rec: SpanRec): void {
+    for (const attach of this.attaches) {
+      if (attach.disposed || attach.reported || attach.spanId !== rec.parentSpanId) continue;
+      const owner = userFrame(attach.stack);
+      if (!owner || owner.enclosingLine === undefined) continue;
+      const stillInside = frames(rec.stack).some((f) => f.file === owner.file && f.enclosingLine === owner.enclosingLine);
+      if (stillInside) continue;
+      attach.reported = true;
+      rec.reported = true;
+      const parentName = rec.parent?.name ?? `span ${rec.parentSpanId ?? ''}`;
+      this.add(`kept-too-long\0${formatSite(owner)}\0no-unpaired-context-attach`, () => ({
+        kind: 'kept-too-long',
+        site: owner,
+        rule: 'no-unpaired-context-attach',
+        alsoRules: [],
+        why: `The context attached here (parent '${parentName}') was never detached: '${rec.name}' started under it after the function that attached it had returned (a token not disposed on some path).`,
+        span: rec.name,
+        count: 1,
+        related: this.relatedStart(rec),
+        waterfall: [`${this.lineOf(rec.parent) ?? parentName}  ← attached, never detached`, `└─ ${rec.name}  started outside the attaching function`],
+      }));
+    }
+  }
+
+  /** A promise rejected with nobody handling it, in a process that was tracing (Node's uncaughtExceptionMonitor). */
+  rejected(error: unknown): void {
+    if (this.spans === 0 || !(error instanceof Error)) return;
+    const where = userFrame(error as StackHolder);
+    if (!where) return;
+    this.add(`outlived-parent\0${formatSite(where)}\0rejection`, () => ({
+      kind: 'outlived-parent',
+      site: where,
+      rule: 'no-floating-promise-in-span',
+      alsoRules: [],
+      functions: names(error as StackHolder),
+      why: `A promise rejected here (${error.message.slice(0, 80)}) and nobody handled it: work started without await, so the error was recorded on no span.`,
+      span: '(unhandled rejection)',
+      count: 1,
+      related: [],
+      waterfall: [`unhandled rejection: ${error.name}: ${error.message.slice(0, 80)}`],
+    }));
+  }
+
+  private relatedStart(rec: SpanRec, label = `span '${rec.name}' started`): RelatedSite[] {
+    const frame = userFrame(rec.stack);
+    return frame ? [{ ...site(frame), label }] : [];
+  }
+
+  private lineOf(rec: SpanRec | undefined): string | undefined {
+    if (!rec) return undefined;
+    return `${rec.name}  ${rec.end === undefined ? 'open' : `ended ${ms(rec.end - rec.start)} after start`}`;
+  }
+
+  /** Findings so far, plus the end-of-run ones (never ended; roots of a start site that usually has a parent). */
+  report(): DoctorFinding[] {
+    const out = new Map(this.findings);
+    let reported = 0;
+    for (const rec of this.open.values()) {
+      if (reported++ >= MAX_OPEN_REPORTED) break;
+      const where = userFrame(rec.stack);
+      if (!where) continue;
+      const key = `never-ended\0${formatSite(where)}`;
+      const existing = out.get(key);
+      if (existing) {
+        existing.count++;
+        continue;
+      }
+      out.set(key, {
+        kind: 'never-ended',
+        site: where,
+        rule: 'require-span-end',
+        alsoRules: [],
+        why: `'${rec.name}' was started here and was still open when the process ${process.exitCode ? 'failed' : 'ended'}: a path leaves it without span.end(), so it is never exported.`,
+        span: rec.name,
+        count: 1,
+        related: [],
+        waterfall: [`${rec.parent ? `${this.lineOf(rec.parent)}\n└─ ` : ''}${rec.name}  open for ${ms(this.now() - rec.start)}, never ended`],
+      });
+    }
+    for (const [name, roots] of this.rootsByName) {
+      const asChild = this.namesAsChild.get(name) ?? 0;
+      if (asChild === 0) continue;
+      for (const root of roots) {
+        if (root.reported) continue;
+        const where = userFrame(root.stack);
+        if (!where) continue;
+        const key = `lost-parent\0${formatSite(where)}\0by-name`;
+        const existing = out.get(key);
+        if (existing) {
+          existing.count++;
+          continue;
+        }
+        out.set(key, {
+          kind: 'lost-parent',
+          site: where,
+          rule: 'no-unbound-queued-callback',
+          alsoRules: ['no-inactive-parent-span', 'no-unbound-timer', 'no-unbound-listener'],
+          why: `'${name}' started here as a child ${asChild} time(s) but as a new root here: on some path the caller's context is lost before this start (a queue, a pool, a span never made active).`,
+          span: name,
+          count: 1,
+          related: [],
+          waterfall: [`${name}  child ×${asChild}`, `${name}  root ×${roots.length}`],
+        });
+      }
+    }
+    return [...out.values()].map((p) => ({
+      kind: p.kind,
+      site: site(p.site),
+      rule: p.rule,
+      alsoRules: p.alsoRules,
+      why: p.why,
+      span: p.span,
+      count: p.count,
+      related: p.related,
+      waterfall: p.waterfall,
+      ...(p.functions && p.functions.length > 0 ? { functions: [...new Set(p.functions)] } : {}),
+      pid: process.pid,
+    }));
+  }
+}
