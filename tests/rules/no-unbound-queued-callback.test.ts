@@ -4,15 +4,49 @@ import { createRuleTester, under } from '../rule-tester.js';
 const ruleTester = createRuleTester();
 
 const LOSES = 'queuedCallbackLosesContext' as const;
+const CALLER = 'queuedCallbackLosesCaller' as const;
 
 ruleTester.run('no-unbound-queued-callback', rule, {
   valid: [
     {
-      name: 'a queue in a file with no tracing at all (no API import, no span, no AsyncLocalStorage) is a library\'s business: no OpenTelemetry import is forced on it',
+      name: 'no tracing, under zone: the fix would need OpenTelemetry (AsyncResource.bind does nothing there), so nothing is reported',
+      settings: under('zone'),
       code: `
 const waiters: Array<(err?: Error) => void> = [];
 export function whenReady(callback: (err?: Error) => void) { waiters.push(callback); }
 export function ready() { while (waiters.length) waiters.shift()?.(); }`,
+    },
+    {
+      name: 'no tracing: a hook registry that is iterated and never drained stays unreported',
+      code: `
+const hooks = [];
+export function onClose(hook) { hooks.push(hook); }
+export function close() { for (const hook of hooks) hook(); }`,
+    },
+    {
+      name: 'no tracing: callbacks queued at module load have no caller whose context could be lost',
+      code: `
+const startup = [];
+startup.push(() => loadConfig());
+startup.push(() => openLog());
+export function boot() { while (startup.length) startup.shift()(); }`,
+    },
+    {
+      name: 'no tracing: internal work that runs no code of the caller (a key is data, not a callback)',
+      code: `
+export class Compactor {
+  private tasks: Array<() => void> = [];
+  schedule(key: string) { this.tasks.push(() => this.compact(key)); }
+  tick() { const task = this.tasks.shift(); if (task) task(); }
+  private compact(key: string) { return key; }
+}`,
+    },
+    {
+      name: 'no tracing: promise resolvers parked by a semaphore (the await resumes in its own context)',
+      code: `
+const waiting: Array<() => void> = [];
+export function acquire() { return new Promise<void>((resolve) => { waiting.push(resolve); }); }
+export function release() { waiting.shift()?.(); }`,
     },
     {
       name: 'in a never-activated span region, a queued callback that does traced work belongs to no-inactive-parent-span',
@@ -321,6 +355,143 @@ export const tracer = trace.getTracer('x');`,
         { messageId: LOSES, data: { queue: 'limit(..)' }, line: 6, column: 32, endLine: 6, endColumn: 46 },
         { messageId: LOSES, data: { queue: 'pool.acquire(..)' }, line: 8, column: 70, endLine: 8, endColumn: 72 },
       ],
+    },
+    {
+      name: 'no tracing (ESM): a module-level queue drained by a timer started at load; AsyncResource.bind and its import are added',
+      code: `
+type Done = (err: Error | null) => void;
+const waiting: Done[] = [];
+export function afterFlush(done: Done) { waiting.push(done); }
+setInterval(() => { for (const done of waiting.splice(0)) done(null); }, 5).unref();`,
+      output: `
+import { AsyncResource } from 'node:async_hooks';
+type Done = (err: Error | null) => void;
+const waiting: Done[] = [];
+export function afterFlush(done: Done) { waiting.push(AsyncResource.bind(done)); }
+setInterval(() => { for (const done of waiting.splice(0)) done(null); }, 5).unref();`,
+      errors: [{ messageId: CALLER, data: { queue: 'waiting' }, line: 4, column: 55, endLine: 4, endColumn: 59 }],
+    },
+    {
+      name: 'no tracing: a wait queue drained by release, under async-hooks; an existing node:async_hooks import is extended',
+      settings: under('async-hooks'),
+      code: `
+import { executionAsyncId } from 'node:async_hooks';
+const waiters: Array<(err?: Error) => void> = [];
+export function whenReady(callback: (err?: Error) => void) { waiters.push(callback); }
+export function ready() { while (waiters.length) waiters.shift()?.(); }
+export const id = executionAsyncId();`,
+      output: `
+import { executionAsyncId, AsyncResource } from 'node:async_hooks';
+const waiters: Array<(err?: Error) => void> = [];
+export function whenReady(callback: (err?: Error) => void) { waiters.push(AsyncResource.bind(callback)); }
+export function ready() { while (waiters.length) waiters.shift()?.(); }
+export const id = executionAsyncId();`,
+      errors: [{ messageId: CALLER, data: { queue: 'waiters' }, line: 4, column: 75, endLine: 4, endColumn: 83 }],
+    },
+    {
+      name: 'no tracing (CommonJS, pre-class prototype methods): a pool\'s connection queue handed on with bind by release',
+      code: `
+'use strict';
+function Pool(options) {
+  this.config = options;
+  this._free = [];
+  this._connectionQueue = [];
+}
+Pool.prototype.getConnection = function (cb) {
+  if (this._free.length > 0) return process.nextTick(cb, null, this._free.shift());
+  this._connectionQueue.push(cb);
+};
+Pool.prototype.releaseConnection = function (connection) {
+  var cb;
+  if (this._connectionQueue.length) {
+    cb = this._connectionQueue.shift();
+    process.nextTick(cb.bind(null, null, connection));
+  } else {
+    this._free.push(connection);
+  }
+};
+module.exports = Pool;`,
+      output: `
+'use strict';
+const { AsyncResource } = require('node:async_hooks');
+function Pool(options) {
+  this.config = options;
+  this._free = [];
+  this._connectionQueue = [];
+}
+Pool.prototype.getConnection = function (cb) {
+  if (this._free.length > 0) return process.nextTick(cb, null, this._free.shift());
+  this._connectionQueue.push(AsyncResource.bind(cb));
+};
+Pool.prototype.releaseConnection = function (connection) {
+  var cb;
+  if (this._connectionQueue.length) {
+    cb = this._connectionQueue.shift();
+    process.nextTick(cb.bind(null, null, connection));
+  } else {
+    this._free.push(connection);
+  }
+};
+module.exports = Pool;`,
+      errors: [{ messageId: CALLER, data: { queue: 'this._connectionQueue' }, line: 10, column: 30, endLine: 10, endColumn: 32 }],
+    },
+    {
+      name: 'no tracing: a limiter that parks a bound runner made with the caller\'s task (the p-limit shape), dequeued and called',
+      code: `
+import Queue from 'yocto-queue';
+export default function createLimit(concurrency: number) {
+  const queue = new Queue<() => void>();
+  let active = 0;
+  const next = () => { active--; if (queue.size > 0) queue.dequeue()!(); };
+  const run = async (fn: () => unknown, resolve: (v: unknown) => void) => {
+    active++;
+    const result = (async () => fn())();
+    resolve(result);
+    try { await result; } catch {}
+    next();
+  };
+  return (fn: () => unknown) => new Promise((resolve) => {
+    queue.enqueue(run.bind(undefined, fn, resolve));
+    if (active < concurrency) queue.dequeue()!();
+  });
+}`,
+      output: `
+import Queue from 'yocto-queue';
+import { AsyncResource } from 'node:async_hooks';
+export default function createLimit(concurrency: number) {
+  const queue = new Queue<() => void>();
+  let active = 0;
+  const next = () => { active--; if (queue.size > 0) queue.dequeue()!(); };
+  const run = async (fn: () => unknown, resolve: (v: unknown) => void) => {
+    active++;
+    const result = (async () => fn())();
+    resolve(result);
+    try { await result; } catch {}
+    next();
+  };
+  return (fn: () => unknown) => new Promise((resolve) => {
+    queue.enqueue(AsyncResource.bind(run.bind(undefined, fn, resolve)));
+    if (active < concurrency) queue.dequeue()!();
+  });
+}`,
+      errors: [{ messageId: CALLER, data: { queue: 'queue' }, line: 15, column: 19, endLine: 15, endColumn: 51 }],
+    },
+    {
+      name: 'no tracing: a stored entry whose callback property the drainer runs, with the name AsyncResource taken',
+      code: `
+const AsyncResource = 'taken';
+let batch: Array<{ line: string; done: () => void }> = [];
+export function write(line: string, done: () => void) { batch.push({ line, done }); }
+setInterval(() => { const flushing = batch; batch = []; for (const entry of flushing) entry.done(); }, 10).unref();
+export { AsyncResource };`,
+      output: `
+import { AsyncResource as NodeAsyncResource } from 'node:async_hooks';
+const AsyncResource = 'taken';
+let batch: Array<{ line: string; done: () => void }> = [];
+export function write(line: string, done: () => void) { batch.push({ line, done: NodeAsyncResource.bind(done) }); }
+setInterval(() => { const flushing = batch; batch = []; for (const entry of flushing) entry.done(); }, 10).unref();
+export { AsyncResource };`,
+      errors: [{ messageId: CALLER, data: { queue: 'batch' }, line: 4, column: 76, endLine: 4, endColumn: 80 }],
     },
   ],
 });
