@@ -19,6 +19,8 @@ export default createRule<Options, MessageId>({
     messages: {
       listenerRunsInEmitterContext:
         "This '{{ event }}' listener is added to {{ emitter }}, {{ lifetime }} that outlives this trace, so it runs in the context of whoever emits: another request's span or none. Bind the listener, not the emitter: context.bind(context.active(), listener).",
+      persistentListenerKeepsRequest:
+        "This '{{ event }}' listener stays on {{ emitter }} after this request, so later events of other requests run it with this request's {{ name }}. Use once() or remove it when done; binding would pin those events to this trace.",
       listenerLosesContext:
         "This '{{ event }}' listener on {{ emitter }} runs in whatever context is active when it emits, which under the stack context manager is usually none, so spans it starts become new roots. Bind the listener: context.bind(context.active(), listener).",
     },

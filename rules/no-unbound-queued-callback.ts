@@ -34,6 +34,10 @@ export default createRule<Options, MessageId>({
     messages: {
       queuedCallbackLosesContext:
         'This callback is stored in {{ queue }} and runs later in the context of whatever drains it, so its spans join another trace or become new roots. Bind it where it is stored: context.bind(context.active(), callback).',
+      queuedCallbackLosesCaller:
+        "This callback waits in {{ queue }} and runs in the async context of whatever drains it, not its caller's. Bind it where it is stored: AsyncResource.bind(callback).",
+      callbackWrapperLosesCaller:
+        "This wrapper runs its caller's callback when the library calls it back, in the library's context, not the caller's. Bind it where it is made: context.bind(context.active(), wrapper).",
       queuedCallbackLosesStore:
         'This callback is stored in {{ queue }} and runs later with the store of whatever drains it, so it reads another request\'s store or none. Bind it where it is stored: AsyncLocalStorage.bind(callback).',
     },

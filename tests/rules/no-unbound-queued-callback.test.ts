@@ -5,6 +5,7 @@ const ruleTester = createRuleTester();
 
 const LOSES = 'queuedCallbackLosesContext' as const;
 const CALLER = 'queuedCallbackLosesCaller' as const;
+const WRAPPER = 'callbackWrapperLosesCaller' as const;
 
 ruleTester.run('no-unbound-queued-callback', rule, {
   valid: [
@@ -137,6 +138,49 @@ setInterval(() => { process.stdout.write(pending.splice(0).join('\\n')); }, 1000
 import { context } from '@opentelemetry/api';
 declare const limit: <T>(fn: () => Promise<T>) => Promise<T>;
 export function fetchAll(urls: string[]) { return urls.map((u) => limit(context.bind(context.active(), () => fetch(u)))); }`,
+    },
+    {
+      name: 'family 4 near miss: a wrapper made inside an active span (running the callback inside it is family 3\'s business)',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+export function patch(original: Function) {
+  return function (this: unknown, key: string, cb: (err: unknown) => void) {
+    return trace.getTracer('x').startActiveSpan('cmd', (span) => original.call(this, key, function (err: unknown) { span.end(); cb(err); }));
+  };
+}`,
+    },
+    {
+      name: 'family 4 near miss: a patched method calling its original (it runs in its caller\'s call), and a wrapper that restores a context itself',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+export function patchQuery(original: Function) {
+  return function (this: unknown, ...args: unknown[]) {
+    const span = trace.getTracer('db').startSpan('query');
+    try { return original.apply(this, args); } finally { span.end(); }
+  };
+}
+export function wrapReply(args: unknown[], span: { end(): void }, cb: (err: unknown) => void) {
+  const parent = context.active();
+  args[args.length - 1] = function (this: unknown, err: unknown) { span.end(); return context.with(parent, cb, this, err); };
+}`,
+    },
+    {
+      name: 'family 4 near miss: an exported wrapper factory the file never calls (its callers may bind it), and one bound at the call site',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+type Cb = (err: Error | null, res?: unknown) => void;
+export function patchCallback(span: { end(): void }, cb: Cb): Cb {
+  return function patchedCallback(this: unknown, err: Error | null, res?: unknown) { span.end(); cb.call(this, err, res); };
+}
+function patchConnectCallback(span: { end(): void }, cb: Cb): Cb {
+  return function (this: unknown, err: Error | null) { span.end(); cb.call(this, err); };
+}
+export function connect(original: Function, callback: Cb) {
+  const span = trace.getTracer('pg').startSpan('connect');
+  let wrapped = patchConnectCallback(span, callback);
+  wrapped = context.bind(context.active(), wrapped);
+  return original(wrapped);
+}`,
     },
   ],
   invalid: [
@@ -492,6 +536,80 @@ export function write(line: string, done: () => void) { batch.push({ line, done:
 setInterval(() => { const flushing = batch; batch = []; for (const entry of flushing) entry.done(); }, 10).unref();
 export { AsyncResource };`,
       errors: [{ messageId: CALLER, data: { queue: 'batch' }, line: 4, column: 76, endLine: 4, endColumn: 80 }],
+    },
+    {
+      name: 'family 4: a wrapper that ends the command span and applies the original callback, stored for the client\'s reply queue',
+      code: `
+import { trace } from '@opentelemetry/api';
+function endSpan(span: { end(): void }, err?: unknown) { span.end(); }
+export function traceSendCommand(original: Function) {
+  return function internalSendCommand(this: unknown, cmd: { command: string; callback?: Function }) {
+    const span = trace.getTracer('redis').startSpan(cmd.command);
+    const originalCallback = arguments[0].callback;
+    if (originalCallback) {
+      arguments[0].callback = function callback(this: unknown, err: Error | null) {
+        endSpan(span, err);
+        return originalCallback.apply(this, arguments);
+      };
+    }
+    return original.apply(this, arguments);
+  };
+}`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+function endSpan(span: { end(): void }, err?: unknown) { span.end(); }
+export function traceSendCommand(original: Function) {
+  return function internalSendCommand(this: unknown, cmd: { command: string; callback?: Function }) {
+    const span = trace.getTracer('redis').startSpan(cmd.command);
+    const originalCallback = arguments[0].callback;
+    if (originalCallback) {
+      arguments[0].callback = context.bind(context.active(), function callback(this: unknown, err: Error | null) {
+        endSpan(span, err);
+        return originalCallback.apply(this, arguments);
+      });
+    }
+    return original.apply(this, arguments);
+  };
+}`,
+      errors: [{ messageId: WRAPPER, data: { queue: 'a library' }, line: 9, column: 31, endLine: 12, endColumn: 8 }],
+    },
+    {
+      name: 'family 4: a wrapper factory whose result the file hands to the original getConnection (bound where it is made)',
+      code: `
+import { trace } from '@opentelemetry/api';
+export class PoolInstrumentation {
+  patchGetConnection(pool: object, original: Function) {
+    const plugin = this;
+    return function (this: unknown, callback: Function) {
+      const patched = plugin.getConnectionCallbackPatch(callback);
+      return original.call(pool, patched);
+    };
+  }
+  private getConnectionCallbackPatch(cb: Function) {
+    return function (this: unknown, ...args: unknown[]) {
+      if (typeof cb === 'function') cb(...args);
+    };
+  }
+}
+export const tracer = trace.getTracer('mysql');`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+export class PoolInstrumentation {
+  patchGetConnection(pool: object, original: Function) {
+    const plugin = this;
+    return function (this: unknown, callback: Function) {
+      const patched = plugin.getConnectionCallbackPatch(callback);
+      return original.call(pool, patched);
+    };
+  }
+  private getConnectionCallbackPatch(cb: Function) {
+    return context.bind(context.active(), function (this: unknown, ...args: unknown[]) {
+      if (typeof cb === 'function') cb(...args);
+    });
+  }
+}
+export const tracer = trace.getTracer('mysql');`,
+      errors: [{ messageId: WRAPPER, data: { queue: 'a library' }, line: 12, column: 12, endLine: 14, endColumn: 6 }],
     },
   ],
 });
