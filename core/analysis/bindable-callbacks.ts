@@ -21,6 +21,7 @@ import { getEmitterLifetime, getListenerRegistration, getRequestStateUsed, isOne
 import type { EmitterLifetime, ListenerRegistration } from './listeners.js';
 import { isUnboundCallbackWrapper } from './callback-wrappers.js';
 import { carriesCallerCallback } from './caller-callbacks.js';
+import { getLibraryQueueCallback, mentionsLibraryQueue } from './library-queues.js';
 import { findQueuedCallbacks, getQueueFunctionCallback } from './queues.js';
 import { isRescheduleInsideItself, reschedulesItself } from './recurring-timers.js';
 import { getTimerCall, mayAliasTimers } from './timers.js';
@@ -158,6 +159,7 @@ function findBindableCallbacks(analysis: FileAnalysis): BindableCallback[] {
     records.push({ owner: 'no-unbound-queued-callback', callback: entry.node, boundary: entry.call, queue: entry.queue });
   }
 
+  const mayUseLibraryQueue = !analysis.untraced && mentionsLibraryQueue(sourceCode.text);
   for (const node of analysis.callsAndAssignments) {
     if (node.type !== AST_NODE_TYPES.CallExpression) continue;
     const timer = getTimerCall(api.resolver, node, mayAlias);
@@ -166,6 +168,9 @@ function findBindableCallbacks(analysis: FileAnalysis): BindableCallback[] {
     const registration = getListenerRegistration(sourceCode, node);
     const listener = registration && listenerRecord(registration);
     if (listener) records.push(listener);
+    // Family 9: a well-known library queue, recognised by import (core/analysis/library-queues.ts).
+    const library = mayUseLibraryQueue && getEnclosingFunction(node) ? getLibraryQueueCallback(sourceCode, api, node, analysis.filename) : undefined;
+    if (library && !isContextBound(sourceCode, api, library.node) && !isContextFreeCallback(sourceCode, api, library.node)) queued(library);
     const entry = getQueueFunctionCallback(sourceCode, node, analysis.queueFunctions);
     if (entry && !isContextBound(sourceCode, api, entry.node) && !isContextFreeCallback(sourceCode, api, entry.node)) queued(entry);
   }

@@ -45,6 +45,8 @@ export interface FileAnalysis {
    * member or element, passed to a call — the candidates for callback wrappers (family 4).
    */
   handedOnFunctions: FunctionNode[];
+  /** The linted file's path (well-known library queues look up the installed version from it). */
+  filename: string;
   /** Derived facts, computed on first query (see bindable-callbacks.ts). */
   derived: Map<string, unknown>;
 }
@@ -69,6 +71,7 @@ export function useFileAnalysis(context: Readonly<TSESLint.RuleContext<string, r
     queueFunctions: [],
     untraced: !fileMayContainTracedCode(context),
     handedOnFunctions: [],
+    filename: context.physicalFilename,
     derived: new Map(),
   };
   cache.set(sourceCode.ast, analysis);

@@ -182,6 +182,25 @@ export function connect(original: Function, callback: Cb) {
   return original(wrapped);
 }`,
     },
+    {
+      name: 'family 9 near misses: a pool used with promises (the await resumes in its own context), unlisted libraries that keep the context (p-queue, generic-pool 3), a local schedule()',
+      code: `
+import { trace } from '@opentelemetry/api';
+import { Pool } from 'pg';
+import PQueue from 'p-queue';
+import genericPool from 'generic-pool';
+const pool = new Pool();
+const queue = new PQueue({ concurrency: 1 });
+const resources = genericPool.createPool({ create: async () => ({}), destroy: async () => {} });
+const limiter = { schedule: (fn: () => void) => fn() };
+export async function handle() {
+  const client = await pool.connect();
+  await queue.add(() => trace.getTracer('a').startSpan('job').end());
+  resources.acquire().then(() => trace.getTracer('a').startSpan('use').end());
+  limiter.schedule(() => trace.getTracer('a').startSpan('now').end());
+  client.release();
+}`,
+    },
   ],
   invalid: [
     {
@@ -610,6 +629,76 @@ export class PoolInstrumentation {
 }
 export const tracer = trace.getTracer('mysql');`,
       errors: [{ messageId: WRAPPER, data: { queue: 'a library' }, line: 12, column: 12, endLine: 14, endColumn: 6 }],
+    },
+    {
+      name: 'family 9: well-known library queues recognised by import (bottleneck, p-limit 3, async.queue, mysql and pg pools)',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+import Bottleneck from 'bottleneck';
+import pLimit from 'p-limit';
+import async from 'async';
+import mysql from 'mysql2';
+import { Pool } from 'pg';
+const limiter = new Bottleneck({ maxConcurrent: 1 });
+const limit = pLimit(2);
+const writes = async.queue((file: string, done: () => void) => done(), 1);
+const mysqlPool = mysql.createPool({});
+const pgPool = new Pool();
+const work = () => trace.getTracer('a').startSpan('work').end();
+export function handle(cb: (err: Error | null) => void) {
+  limiter.schedule(async () => work());
+  limit(() => work());
+  writes.push('a.bin', () => work());
+  mysqlPool.getConnection((err, conn) => { work(); conn.release(); });
+  pgPool.connect(cb);
+}`,
+      output: `
+import { context, trace } from '@opentelemetry/api';
+import Bottleneck from 'bottleneck';
+import pLimit from 'p-limit';
+import async from 'async';
+import mysql from 'mysql2';
+import { Pool } from 'pg';
+const limiter = new Bottleneck({ maxConcurrent: 1 });
+const limit = pLimit(2);
+const writes = async.queue((file: string, done: () => void) => done(), 1);
+const mysqlPool = mysql.createPool({});
+const pgPool = new Pool();
+const work = () => trace.getTracer('a').startSpan('work').end();
+export function handle(cb: (err: Error | null) => void) {
+  limiter.schedule(context.bind(context.active(), async () => work()));
+  limit(context.bind(context.active(), () => work()));
+  writes.push('a.bin', context.bind(context.active(), () => work()));
+  mysqlPool.getConnection(context.bind(context.active(), (err, conn) => { work(); conn.release(); }));
+  pgPool.connect(context.bind(context.active(), cb));
+}`,
+      errors: [
+        { messageId: LOSES, data: { queue: 'limiter.schedule(..) of bottleneck' }, line: 15, column: 20, endLine: 15, endColumn: 38 },
+        { messageId: LOSES, data: { queue: 'limit(..) of p-limit' }, line: 16, column: 9, endLine: 16, endColumn: 21 },
+        { messageId: LOSES, data: { queue: 'writes.push(..) of async' }, line: 17, column: 24, endLine: 17, endColumn: 36 },
+        { messageId: LOSES, data: { queue: 'mysqlPool.getConnection(..) of mysql2' }, line: 18, column: 27, endLine: 18, endColumn: 69 },
+        { messageId: LOSES, data: { queue: 'pgPool.connect(..) of pg' }, line: 19, column: 18, endLine: 19, endColumn: 20 },
+      ],
+    },
+    {
+      name: 'family 9 in CommonJS: require(\'bottleneck\') and submit(task, cb): the task is the queued callback',
+      code: `
+const { trace } = require('@opentelemetry/api');
+const Bottleneck = require('bottleneck');
+const limiter = new Bottleneck({ maxConcurrent: 1 });
+function sync(id, cb) {
+  limiter.submit((done) => { trace.getTracer('a').startSpan(id).end(); done(); }, cb);
+}
+module.exports = { sync };`,
+      output: `
+const { trace, context } = require('@opentelemetry/api');
+const Bottleneck = require('bottleneck');
+const limiter = new Bottleneck({ maxConcurrent: 1 });
+function sync(id, cb) {
+  limiter.submit(context.bind(context.active(), (done) => { trace.getTracer('a').startSpan(id).end(); done(); }), cb);
+}
+module.exports = { sync };`,
+      errors: [{ messageId: LOSES, data: { queue: 'limiter.submit(..) of bottleneck' }, line: 6, column: 18, endLine: 6, endColumn: 81 }],
     },
   ],
 });
