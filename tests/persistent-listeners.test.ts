@@ -20,13 +20,16 @@ async function threeRequests(bind: boolean, contextManager: ContextManagerName):
       let registered = false;
       const placeOrder = (id: string) =>
         tracer.startActiveSpan(`POST /orders ${id}`, (span) => {
-          if (!registered) {
-            registered = true;
-            const listener = (orderId: string) => tracer.startSpan(`audit.write ${orderId}`).end();
-            bus.on('order.placed', bind ? context.bind(context.active(), listener) : listener);
+          try {
+            if (!registered) {
+              registered = true;
+              const listener = (orderId: string) => tracer.startSpan(`audit.write ${orderId}`).end();
+              bus.on('order.placed', bind ? context.bind(context.active(), listener) : listener);
+            }
+            bus.emit('order.placed', id);
+          } finally {
+            span.end();
           }
-          bus.emit('order.placed', id);
-          span.end();
         });
       placeOrder('A');
       await new Promise((resolve) => setTimeout(resolve, 2));
