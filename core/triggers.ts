@@ -8,7 +8,8 @@
  */
 import type { TSESLint } from '@typescript-eslint/utils';
 import { fileMayContainTracedCode, fileMentionsAny, mayContainTracedCode, TRACED_CODE_TRIGGERS } from './analysis/otel-api.js';
-import type { OtelContextSettings } from './settings.js';
+import { getSettings } from './settings.js';
+import type { ContextManagerName, OtelContextSettings } from './settings.js';
 import { TRANSPORT_TRIGGERS } from './transports/records.js';
 
 /** "Traced code" (core/analysis/traced-code.ts): the API (`context.with`, …), span starts, ALS-only code. */
@@ -29,6 +30,34 @@ export const RULE_TRIGGERS = {
   'require-context-propagation': [...TRANSPORT_TRIGGERS, 'extract('],
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
+/**
+ * no-unbound-queued-callback also looks at files with no tracing at all (issue 11, family 5: the
+ * queues of libraries and utility modules), under the AsyncLocalStorage managers only, when the
+ * text can hold a work queue: a store and a drain (core/analysis/queues.ts).
+ */
+export const UNTRACED_QUEUE_RULE = 'no-unbound-queued-callback';
+const QUEUE_STORES = ['.push(', '.unshift(', '.enqueue(', '.set(', '.add('];
+const QUEUE_DRAINS = ['.shift(', '.dequeue(', '.pop(', '.splice(', '.delete(', 'length = 0', '= [];'];
+
+/** Cheap text test (no parse): can a file with no tracing hold a queue that loses its caller's context? */
+export function mayHoldUntracedQueue(source: string, contextManager: ContextManagerName | undefined): boolean {
+  if (contextManager !== undefined && contextManager !== 'async-local-storage' && contextManager !== 'async-hooks') return false;
+  return QUEUE_DRAINS.some((drain) => source.includes(drain)) && QUEUE_STORES.some((store) => source.includes(store));
+}
+
+const untracedQueueCache = new WeakMap<object, boolean>();
+
+/** For the detector's `create`: the same test on the file being linted (once per file). */
+export function fileMayHoldUntracedQueue(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>): boolean {
+  const ast = context.sourceCode.ast;
+  let result = untracedQueueCache.get(ast);
+  if (result === undefined) {
+    result = mayHoldUntracedQueue(context.sourceCode.text, getSettings(context.settings).contextManager);
+    untracedQueueCache.set(ast, result);
+  }
+  return result;
+}
+
 const TRIGGERS_BY_NAME: Readonly<Record<string, readonly string[] | undefined>> = RULE_TRIGGERS;
 
 /**
@@ -36,14 +65,14 @@ const TRIGGERS_BY_NAME: Readonly<Record<string, readonly string[] | undefined>> 
  * test as the detectors' per-file gates — traced code (TRACED_CODE_TRIGGERS or a configured
  * `apiModules`/`spanWrappers` name) and, for a rule with a narrower list, one of its own triggers.
  * (With `checkAllProducers`, which the codemod never sets, require-context-propagation also runs
- * in files without traced code.)
+ * in files without traced code; no-unbound-queued-callback does in files that can hold a queue.)
  */
 export function mayContainFinding(source: string, rules: readonly string[], settings: Partial<OtelContextSettings> = {}): boolean {
   const tracedCode = mayContainTracedCode(source, { apiModules: settings.apiModules ?? [], spanWrappers: settings.spanWrappers ?? [] });
   return rules.some((rule) => {
     const triggers = TRIGGERS_BY_NAME[rule];
     if (triggers === undefined) return true;
-    if (!tracedCode) return false;
+    if (!tracedCode) return rule === UNTRACED_QUEUE_RULE && mayHoldUntracedQueue(source, settings.contextManager);
     return triggers === TRACED_CODE || triggers.some((trigger) => source.includes(trigger));
   });
 }

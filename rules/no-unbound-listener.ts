@@ -19,6 +19,8 @@ export default createRule<Options, MessageId>({
     messages: {
       listenerRunsInEmitterContext:
         "This '{{ event }}' listener is added to {{ emitter }}, {{ lifetime }} that outlives this trace, so it runs in the context of whoever emits.",
+      persistentListenerKeepsRequest:
+        "This '{{ event }}' listener stays on {{ emitter }} after this request, so later events of other requests run it with this request's {{ name }}.",
       listenerLosesContext:
         "This '{{ event }}' listener on {{ emitter }} runs in the context active when it emits: under the stack context manager, usually none.",
     },

@@ -34,6 +34,10 @@ export default createRule<Options, MessageId>({
     messages: {
       queuedCallbackLosesContext:
         'This callback is stored in {{ queue }} and runs later in the context of whatever drains it, not in this one.',
+      queuedCallbackLosesCaller:
+        "This callback waits in {{ queue }} and runs in the async context of whatever drains it, not its caller's.",
+      callbackWrapperLosesCaller:
+        "This wrapper runs its caller's callback when the library calls it back, in the library's context, not the caller's.",
       queuedCallbackLosesStore:
         'This callback is stored in {{ queue }} and runs later with the store of whatever drains it, not with this one.',
     },

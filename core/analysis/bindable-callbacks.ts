@@ -17,8 +17,11 @@ import { getEnclosingFunction, unwrapTypeScriptExpression } from './ast.js';
 import { getCallbackShape, isContextBound, isContextFreeCallback, isOwnedByInactiveParentSpan } from './callbacks.js';
 import { derive } from './file-analysis.js';
 import type { FileAnalysis } from './file-analysis.js';
-import { getEmitterLifetime, getListenerRegistration } from './listeners.js';
+import { getEmitterLifetime, getListenerRegistration, getRequestStateUsed, isOneShotRegistration } from './listeners.js';
 import type { EmitterLifetime, ListenerRegistration } from './listeners.js';
+import { isUnboundCallbackWrapper } from './callback-wrappers.js';
+import { carriesCallerCallback } from './caller-callbacks.js';
+import { getLibraryQueueCallback, mentionsLibraryQueue } from './library-queues.js';
 import { findQueuedCallbacks, getQueueFunctionCallback } from './queues.js';
 import { isRescheduleInsideItself, reschedulesItself } from './recurring-timers.js';
 import { getTimerCall, mayAliasTimers } from './timers.js';
@@ -31,8 +34,8 @@ export type BindingRuleName = 'no-unbound-timer' | 'no-unbound-listener' | 'no-u
 interface BindableCallbackBase {
   /** The callback expression as written (for a queued object property, the `Property`). */
   callback: TSESTree.Node;
-  /** The call that hands the callback over: the timer, the `on(..)`, the storing call. */
-  boundary: TSESTree.CallExpression;
+  /** What hands the callback over: the timer, the `on(..)`, the storing call (a wrapper: itself). */
+  boundary: TSESTree.Node;
 }
 
 export type TimerVerdict =
@@ -50,13 +53,17 @@ export interface TimerCallback extends BindableCallbackBase {
 export interface ListenerCallback extends BindableCallbackBase {
   owner: 'no-unbound-listener';
   registration: ListenerRegistration;
-  messageId: 'listenerRunsInEmitterContext' | 'listenerLosesContext';
+  messageId: 'listenerRunsInEmitterContext' | 'listenerLosesContext' | 'persistentListenerKeepsRequest';
   lifetime: EmitterLifetime | undefined;
+  /** For `persistentListenerKeepsRequest`: the request's binding the listener uses. */
+  state?: string;
 }
 
 export interface QueuedCallbackRecord extends BindableCallbackBase {
   owner: 'no-unbound-queued-callback';
   queue: string;
+  /** A callback wrapper handed to a library (family 4), rather than a callback stored in a queue. */
+  wrapper?: boolean;
 }
 
 export type BindableCallback = TimerCallback | ListenerCallback | QueuedCallbackRecord;
@@ -129,6 +136,16 @@ function findBindableCallbacks(analysis: FileAnalysis): BindableCallback[] {
     if (manager === 'stack') messageId = 'listenerLosesContext';
     else if (manager !== 'zone' && lifetime !== undefined) messageId = 'listenerRunsInEmitterContext';
     else return undefined;
+    // A persistent listener on an emitter that outlives the request runs for every later event,
+    // other requests' included, in the emitter's context — as one added at startup does (5d).
+    // Binding it would pin them all to this request's ended trace: never a bind, and reported
+    // (without a fix) only when it uses this request's own state.
+    if (lifetime !== undefined && !isOneShotRegistration(sourceCode, registration)) {
+      const requestFn = scope.kind === 'inactive-span' ? getEnclosingFunction(scope.declarator) : (getEnclosingFunction(scope.call) ?? scope.fn);
+      const state = requestFn && getRequestStateUsed(sourceCode, listener, requestFn, emitter);
+      if (state === undefined) return undefined;
+      return { owner: 'no-unbound-listener', callback: listener, boundary: registration.call, registration, messageId: 'persistentListenerKeepsRequest', lifetime, state };
+    }
     return { owner: 'no-unbound-listener', callback: listener, boundary: registration.call, registration, messageId, lifetime };
   }
 
@@ -137,9 +154,12 @@ function findBindableCallbacks(analysis: FileAnalysis): BindableCallback[] {
     seenQueued.add(entry.node);
     const target = entry.node.type === AST_NODE_TYPES.Property ? entry.node.value : entry.node;
     if (isOwnedByInactiveParentSpan(sourceCode, api, regions.getTraceScope(entry.node), target)) return;
+    // With no tracing in the file, the only context worth keeping is the caller's (family 5).
+    if (analysis.untraced && !carriesCallerCallback(sourceCode, entry.node)) return;
     records.push({ owner: 'no-unbound-queued-callback', callback: entry.node, boundary: entry.call, queue: entry.queue });
   }
 
+  const mayUseLibraryQueue = !analysis.untraced && mentionsLibraryQueue(sourceCode.text);
   for (const node of analysis.callsAndAssignments) {
     if (node.type !== AST_NODE_TYPES.CallExpression) continue;
     const timer = getTimerCall(api.resolver, node, mayAlias);
@@ -148,12 +168,26 @@ function findBindableCallbacks(analysis: FileAnalysis): BindableCallback[] {
     const registration = getListenerRegistration(sourceCode, node);
     const listener = registration && listenerRecord(registration);
     if (listener) records.push(listener);
+    // Family 9: a well-known library queue, recognised by import (core/analysis/library-queues.ts).
+    const library = mayUseLibraryQueue && getEnclosingFunction(node) ? getLibraryQueueCallback(sourceCode, api, node, analysis.filename) : undefined;
+    if (library && !isContextBound(sourceCode, api, library.node) && !isContextFreeCallback(sourceCode, api, library.node)) queued(library);
     const entry = getQueueFunctionCallback(sourceCode, node, analysis.queueFunctions);
     if (entry && !isContextBound(sourceCode, api, entry.node) && !isContextFreeCallback(sourceCode, api, entry.node)) queued(entry);
   }
   const { stored, drained } = analysis.queueNames;
   if ([...stored].some((name) => drained.has(name))) {
     for (const entry of findQueuedCallbacks(sourceCode, api, analysis.callsAndAssignments)) queued(entry);
+  }
+  // Family 4: callback wrappers handed to a library, made where no span is active (made inside an
+  // active span, binding would run the caller's callback inside it: family 3's business).
+  if (!analysis.untraced) {
+    for (const fn of analysis.handedOnFunctions) {
+      if (seenQueued.has(fn) || !isUnboundCallbackWrapper(sourceCode, api, fn)) continue;
+      const scope = regions.getTraceScope(fn);
+      if (scope !== undefined && scope.kind !== 'inactive-span') continue;
+      seenQueued.add(fn);
+      records.push({ owner: 'no-unbound-queued-callback', callback: fn, boundary: fn, queue: 'a library', wrapper: true });
+    }
   }
   return records;
 }

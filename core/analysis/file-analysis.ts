@@ -14,7 +14,8 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { getPropertyName, unwrapTypeScriptExpression } from './ast.js';
-import { getOtelApi } from './otel-api.js';
+import type { FunctionNode } from './ast.js';
+import { fileMayContainTracedCode, getOtelApi } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
 import { DRAIN_METHODS, lastName, mayBeCallback, STORE_METHODS } from './queues.js';
 import { createSpanRegionTracker } from './traced-code.js';
@@ -34,6 +35,18 @@ export interface FileAnalysis {
    * (it registers them in its `create`, before any query); callback ownership reads them.
    */
   queueFunctions: readonly string[];
+  /**
+   * The file has no tracing at all (no API import, span start or AsyncLocalStorage in its text):
+   * only `no-unbound-queued-callback` looks at it (issue 11, family 5), for its callers' context.
+   */
+  untraced: boolean;
+  /**
+   * Function expressions handed out of the function that makes them — returned, assigned to a
+   * member or element, passed to a call — the candidates for callback wrappers (family 4).
+   */
+  handedOnFunctions: FunctionNode[];
+  /** The linted file's path (well-known library queues look up the installed version from it). */
+  filename: string;
   /** Derived facts, computed on first query (see bindable-callbacks.ts). */
   derived: Map<string, unknown>;
 }
@@ -56,10 +69,13 @@ export function useFileAnalysis(context: Readonly<TSESLint.RuleContext<string, r
     callsAndAssignments: [],
     queueNames: { stored: new Set(), drained: new Set() },
     queueFunctions: [],
+    untraced: !fileMayContainTracedCode(context),
+    handedOnFunctions: [],
+    filename: context.physicalFilename,
     derived: new Map(),
   };
   cache.set(sourceCode.ast, analysis);
-  const { callsAndAssignments, queueNames } = analysis;
+  const { callsAndAssignments, queueNames, handedOnFunctions } = analysis;
   return {
     analysis,
     listeners: {
@@ -77,6 +93,17 @@ export function useFileAnalysis(context: Readonly<TSESLint.RuleContext<string, r
         if (DRAIN_METHODS.has(method) || method === 'splice' || method === 'delete') queueNames.drained.add(name);
         if (STORE_METHODS.has(method) && node.parent.type === AST_NODE_TYPES.CallExpression && node.parent.arguments.some(mayBeCallback)) {
           queueNames.stored.add(name);
+        }
+      },
+      'FunctionExpression, ArrowFunctionExpression'(node: TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression) {
+        const parent = node.parent;
+        if (
+          parent.type === AST_NODE_TYPES.ReturnStatement ||
+          (parent.type === AST_NODE_TYPES.ArrowFunctionExpression && parent.body === node) ||
+          (parent.type === AST_NODE_TYPES.AssignmentExpression && parent.right === node) ||
+          (parent.type === AST_NODE_TYPES.CallExpression && parent.callee !== node)
+        ) {
+          handedOnFunctions.push(node);
         }
       },
       AssignmentExpression(node) {

@@ -1,19 +1,25 @@
 /**
  * Listener registrations (`emitter.on('event', listener)`) and how long an emitter lives: the facts
  * `no-unbound-listener` reports, `no-late-context-capture` consults, and the queue model reuses
- * (`isSameActivation`).
+ * (`isSameActivation`). And whether a registration is a one-shot wait or a persistent listener
+ * (issue 11, family 12): binding fixes the first, and pins every later event of the second to the
+ * registering request's ended trace (measured with three requests: fixtures/no-unbound-listener).
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import { builtinModules } from 'node:module';
-import { getEnclosingFunction, getMethodName, getMethodReceiver, unwrapTypeScriptExpression, walk } from './ast.js';
+import type { FunctionNode } from './ast.js';
+import { contains, getEnclosingFunction, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
 import { getThisMemberName } from './callbacks.js';
 import { getTracedCallback } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
-import { isPassThroughCallback } from './traced-code.js';
+import { isPassThroughCallback, resolveFunction } from './traced-code.js';
 
 export const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'addEventListener']);
 const REMOVAL_METHODS = new Set(['off', 'removeListener', 'removeEventListener']);
+const ONCE_METHODS = new Set(['once', 'prependOnceListener']);
+/** Events an emitter fires at most once in its life (an AbortSignal's 'abort', a stream's 'end'). */
+const ONE_SHOT_EVENTS = new Set(['abort', 'close', 'end', 'finish', 'exit', 'load', 'ready', 'open', 'connect']);
 /** Methods that hand out a connection or client kept by a pool. */
 const POOL_METHODS = new Set(['acquire', 'connect', 'getConnection', 'checkout', 'checkOut', 'borrow', 'lease', 'reserve']);
 const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
@@ -103,4 +109,80 @@ export function getRemovedListenerTexts(sourceCode: Readonly<TSESLint.SourceCode
     return true;
   });
   return removed;
+}
+
+/**
+ * A one-shot wait: `once`, `{ once: true }`, an event fired once in an emitter's life (`'abort'`,
+ * `'end'`), an event named for this request (`` `reply:${id}` ``), or a listener the registering
+ * function removes again (`off` of the same listener, `removeAllListeners` on the same emitter).
+ */
+export function isOneShotRegistration(sourceCode: Readonly<TSESLint.SourceCode>, registration: ListenerRegistration): boolean {
+  const { call, listener, emitter } = registration;
+  if (ONCE_METHODS.has(getMethodName(call) ?? '') || ONE_SHOT_EVENTS.has(registration.event)) return true;
+  const options = call.arguments[2];
+  if (
+    options?.type === AST_NODE_TYPES.ObjectExpression &&
+    options.properties.some(
+      (p) => p.type === AST_NODE_TYPES.Property && !p.computed && p.key.type === AST_NODE_TYPES.Identifier && p.key.name === 'once' && p.value.type === AST_NODE_TYPES.Literal && p.value.value === true,
+    )
+  ) {
+    return true;
+  }
+  const event = call.arguments[0] && unwrapTypeScriptExpression(call.arguments[0]);
+  if ((event?.type === AST_NODE_TYPES.TemplateLiteral && event.expressions.length > 0) || (event?.type === AST_NODE_TYPES.BinaryExpression && event.operator === '+')) return true;
+  const listenerText = sourceCode.getText(listener);
+  const emitterText = sourceCode.getText(emitter);
+  let removed = false;
+  walk(getEnclosingFunction(call) ?? sourceCode.ast, (node) => {
+    if (removed) return false;
+    if (node.type !== AST_NODE_TYPES.CallExpression) return true;
+    const method = getMethodName(node);
+    const receiver = getMethodReceiver(node);
+    if (method === 'removeAllListeners' && receiver && sourceCode.getText(receiver) === emitterText) removed = true;
+    else if (method !== undefined && REMOVAL_METHODS.has(method) && node.arguments[1] && sourceCode.getText(node.arguments[1]) === listenerText) removed = true;
+    return !removed;
+  });
+  return removed;
+}
+
+/**
+ * The first binding of the request that a listener uses: a variable declared in `requestFn` (the
+ * function that registers it, around its traced callback), not the emitter itself: `span`, `req`,
+ * `callback`. Undefined when the listener uses nothing of the request, or its code is elsewhere.
+ */
+export function getRequestStateUsed(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  listener: TSESTree.Node,
+  requestFn: TSESTree.Node,
+  emitter: TSESTree.Node,
+): string | undefined {
+  const fn = resolveFunction(sourceCode, listener);
+  if (!fn) return undefined;
+  let root: TSESTree.Node = unwrapTypeScriptExpression(emitter);
+  while (root.type === AST_NODE_TYPES.MemberExpression) root = unwrapTypeScriptExpression(root.object);
+  const emitterName = root.type === AST_NODE_TYPES.Identifier ? root.name : undefined;
+  for (const reference of sourceCode.scopeManager?.acquire(fn)?.through ?? []) {
+    const variable = reference.resolved;
+    if (!variable || variable.scope.type === 'module' || variable.scope.type === 'global' || variable.name === emitterName) continue;
+    if (!contains(requestFn, variable.scope.block)) continue;
+    if (variable.defs.some((def) => def.type === 'ImportBinding' || def.type === 'ClassName' || (def.type === 'FunctionName' && def.node === fn))) continue;
+    return variable.name;
+  }
+  return undefined;
+}
+
+/**
+ * For a listener that is also removed by reference: the function to bind where it is declared
+ * (`const onReply = (..) => ..` in the registering function), so that `on` and `off` both see the
+ * bound function. Undefined when there is no such declaration.
+ */
+export function getListenerDeclaration(sourceCode: Readonly<TSESLint.SourceCode>, registration: ListenerRegistration): FunctionNode | undefined {
+  const listener = unwrapTypeScriptExpression(registration.listener);
+  if (listener.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const variable = ASTUtils.findVariable(sourceCode.getScope(listener), listener);
+  const def = variable?.defs[0];
+  if (!def || variable?.defs.length !== 1 || def.type !== 'Variable' || def.node.parent.kind !== 'const') return undefined;
+  const init = def.node.init && unwrapTypeScriptExpression(def.node.init);
+  if (!init || !isFunctionLike(init)) return undefined;
+  return getEnclosingFunction(def.node) === getEnclosingFunction(registration.call) ? init : undefined;
 }

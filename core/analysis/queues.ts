@@ -1,6 +1,7 @@
 /**
- * Work queues of a file: long-lived collections into which a callback is stored and that the same
- * file drains and runs (the queue model), and calls listed in `additionalQueueFunctions`. The
+ * Work queues of a file: long-lived collections (module-level, class members — also of pre-class
+ * `Name.prototype.method` code — or kept by an enclosing function) into which a callback is stored
+ * and that the same file drains and runs (the queue model), and calls listed in `additionalQueueFunctions`. The
  * facts `no-unbound-queued-callback` reports and callback ownership reads (bindable-callbacks.ts).
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
@@ -55,13 +56,38 @@ function getCollectionRef(sourceCode: Readonly<TSESLint.SourceCode>, node: TSEST
   const member = getThisMemberName(expression);
   if (member !== undefined) {
     const classBody = getEnclosingClassBody(expression);
-    return classBody ? { id: `m:${classBody.range[0]}:${member}`, text: `this.${member}`, owner: classBody, isMember: true } : undefined;
+    if (classBody) return { id: `m:${classBody.range[0]}:${member}`, text: `this.${member}`, owner: classBody, isMember: true };
+    const constructorName = getPrototypeClassName(expression);
+    return constructorName === undefined ? undefined : { id: `p:${constructorName}:${member}`, text: `this.${member}`, owner: sourceCode.ast, isMember: true };
   }
   if (expression.type !== AST_NODE_TYPES.Identifier) return undefined;
   const variable = ASTUtils.findVariable(sourceCode.getScope(expression), expression);
   const def = variable?.defs[0];
   if (!variable || def?.type !== 'Variable') return undefined;
   return { id: `v:${def.name.range[0]}`, text: expression.name, owner: variable.scope.variableScope.block, isMember: false };
+}
+
+/**
+ * The constructor whose instance `this` is in a pre-class "class": a method assigned to
+ * `Name.prototype.method` (or a property of `Name.prototype = { .. }`), or the constructor
+ * function `Name` itself (a function named with a capital letter).
+ */
+function getPrototypeClassName(node: TSESTree.Node): string | undefined {
+  let fn = getEnclosingFunction(node);
+  while (fn?.type === AST_NODE_TYPES.ArrowFunctionExpression) fn = getEnclosingFunction(fn);
+  if (!fn) return undefined;
+  if (fn.type === AST_NODE_TYPES.FunctionDeclaration && fn.id && /^[A-Z]/.test(fn.id.name)) return fn.id.name;
+  let parent = fn.parent;
+  if (parent?.type === AST_NODE_TYPES.Property && !parent.computed) parent = parent.parent.parent;
+  if (parent?.type === AST_NODE_TYPES.AssignmentExpression) {
+    let left = unwrapTypeScriptExpression(parent.left);
+    if (left.type === AST_NODE_TYPES.MemberExpression && getPropertyName(left) !== 'prototype') left = unwrapTypeScriptExpression(left.object);
+    if (left.type === AST_NODE_TYPES.MemberExpression && getPropertyName(left) === 'prototype') {
+      const owner = unwrapTypeScriptExpression(left.object);
+      if (owner.type === AST_NODE_TYPES.Identifier) return owner.name;
+    }
+  }
+  return fn.type === AST_NODE_TYPES.FunctionExpression && fn.id && /^[A-Z]/.test(fn.id.name) ? fn.id.name : undefined;
 }
 
 function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (TSESTree.CallExpression | TSESTree.AssignmentExpression)[]): QueueModel {
@@ -132,7 +158,18 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
         const id = collectionOf(loop.right);
         return wrap(id === undefined ? undefined : { id });
       }
-      return def.node.init ? wrap(entryOf(def.node.init, depth + 1)) : undefined;
+      if (def.node.init) return wrap(entryOf(def.node.init, depth + 1));
+      // `var cb; .. cb = queue.shift();`: every assignment takes an entry of the same collection
+      let assigned: { id: string; prop?: string } | undefined;
+      for (const reference of variable.references) {
+        if (!reference.isWrite() || reference.init) continue;
+        const assignment = reference.identifier.parent;
+        if (assignment?.type !== AST_NODE_TYPES.AssignmentExpression || assignment.operator !== '=' || assignment.left !== reference.identifier) return undefined;
+        const taken = entryOf(assignment.right, depth + 1);
+        if (!taken || (assigned && (assigned.id !== taken.id || assigned.prop !== taken.prop))) return undefined;
+        assigned = taken;
+      }
+      return wrap(assigned);
     }
     if (def.type === 'Parameter' && isFunctionLike(def.node) && def.node.params[0] && contains(def.node.params[0], def.name)) {
       const call = def.node.parent;
@@ -160,7 +197,7 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
         if (method === 'splice' && !isIndexLookup(node.arguments[0])) model.drained.add(receiver.id);
       }
       let callee = unwrapTypeScriptExpression(node.callee);
-      if (callee.type === AST_NODE_TYPES.MemberExpression && ['call', 'apply'].includes(getMethodName(node) ?? '')) callee = callee.object;
+      if (callee.type === AST_NODE_TYPES.MemberExpression && ['call', 'apply', 'bind'].includes(getMethodName(node) ?? '')) callee = callee.object;
       const entry = entryOf(callee);
       if (entry?.prop === undefined && entry) model.invoked.add(entry.id);
       else if (entry?.prop !== undefined) {
@@ -234,6 +271,10 @@ function isEmptyCollection(node: TSESTree.Node): boolean {
 function isInConstructor(node: TSESTree.Node): boolean {
   for (let current = node.parent; current; current = current.parent) {
     if (current.type === AST_NODE_TYPES.MethodDefinition) return current.kind === 'constructor';
+    // a pre-class constructor function: `function Pool(options) { this.queue = []; }`
+    if ((current.type === AST_NODE_TYPES.FunctionDeclaration || current.type === AST_NODE_TYPES.FunctionExpression) && current.id && /^[A-Z]/.test(current.id.name)) {
+      return current.parent.type !== AST_NODE_TYPES.MethodDefinition;
+    }
     if (current.type === AST_NODE_TYPES.Program) return false;
   }
   return false;

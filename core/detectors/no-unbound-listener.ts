@@ -17,8 +17,15 @@
  * Fix: bind the listener, `emitter.on('x', context.bind(context.active(), listener))` (in
  * ALS-only code, `AsyncLocalStorage.bind(listener)`). Never the emitter: `context.bind(ctx, ee)`
  * only covers listeners added afterwards and mis-parents other requests' listeners (5a-after-bind-ee-late, 5f).
- * No fix when the listener is also removed by reference (`off`, `removeListener`): the bound
- * wrapper would no longer match.
+ * A listener also removed by reference (`off`, `removeListener`) is bound where it is declared
+ * (`const onReply = context.bind(..)`), so the removal still matches; else it gets no fix.
+ *
+ * Persistent listeners (issue 11, family 12; core/analysis/listeners.ts): binding fixes one-shot
+ * waits (`once`, `{ once: true }`, an event named for the request, an `on` removed when its result
+ * arrives). A persistent `on` on a long-lived emitter runs for every later event in the emitter's
+ * context, like a startup listener; bound, it would pin other requests' events to this request's
+ * ended trace (three-request proof: fixtures/no-unbound-listener/valid/persistent-audit-listener).
+ * It is reported, without a fix, only when it uses the request's own state.
  *
  * Out of scope: listeners registered in a function called from traced code but not written in
  * it; `this.on(..)` on the instance itself; listener objects (`{ handleEvent }`).
@@ -27,10 +34,10 @@ import type { TSESLint } from '@typescript-eslint/utils';
 import { getBindableCallbacks } from '../analysis/bindable-callbacks.js';
 import type { ListenerCallback } from '../analysis/bindable-callbacks.js';
 import { mergeListeners, useFileAnalysis } from '../analysis/file-analysis.js';
-import { getRemovedListenerTexts, LIFETIME_TEXT } from '../analysis/listeners.js';
+import { getListenerDeclaration, getRemovedListenerTexts, LIFETIME_TEXT } from '../analysis/listeners.js';
 import { fileMayContainTracedCode } from '../analysis/otel-api.js';
 import { bindToCurrentContext } from '../edits/wrap.js';
-import type { Finding } from '../findings.js';
+import type { Edit, Finding } from '../findings.js';
 
 export type NoUnboundListenerMessageId = ListenerCallback['messageId'];
 
@@ -43,10 +50,15 @@ export function createNoUnboundListenerDetector(
   const { sourceCode, api } = analysis;
   let removed: Set<string> | undefined;
 
-  function report({ registration, messageId, lifetime }: ListenerCallback): void {
+  function report({ registration, messageId, lifetime, state }: ListenerCallback): void {
     const { listener, emitter } = registration;
-    removed ??= getRemovedListenerTexts(sourceCode);
-    const fix = removed.has(sourceCode.getText(listener)) ? undefined : bindToCurrentContext(sourceCode, api, listener);
+    let fix: Edit[] | undefined;
+    if (messageId !== 'persistentListenerKeepsRequest') {
+      removed ??= getRemovedListenerTexts(sourceCode);
+      // A listener also removed by reference is bound where it is declared, so `off` still matches.
+      const declaration = removed.has(sourceCode.getText(listener)) ? getListenerDeclaration(sourceCode, registration) : listener;
+      fix = declaration && bindToCurrentContext(sourceCode, api, declaration);
+    }
     const emitterText = sourceCode.getText(emitter);
     onFinding({
       messageId,
@@ -54,6 +66,7 @@ export function createNoUnboundListenerDetector(
         event: registration.event,
         emitter: emitterText.length > 40 ? `${emitterText.slice(0, 37)}...` : emitterText,
         lifetime: lifetime === undefined ? 'an emitter' : LIFETIME_TEXT[lifetime],
+        ...(state === undefined ? {} : { name: state }),
       },
       node: listener,
       ...(fix ? { fix } : {}),

@@ -17,20 +17,38 @@
  * Not flagged: promise resolvers and callbacks that call nothing else (a promise continuation
  * follows the `await`, not the resolver); callbacks already bound.
  *
- * Fix: `context.bind(context.active(), cb)` at the storing site; in ALS-only code (no
- * OpenTelemetry import, an `AsyncLocalStorage` of its own) `AsyncLocalStorage.bind(cb)`.
+ * Files with no tracing at all (issue 11, family 5: library and utility queues, the p-limit
+ * shape) are looked at under `async-local-storage`/`async-hooks` only, for callbacks a caller
+ * handed in (core/analysis/caller-callbacks.ts); iterated registries stay unreported there too.
+ *
+ * Callback wrappers (family 4, core/analysis/callback-wrappers.ts): a function made to end a span
+ * and run its caller's callback, handed to a library that calls it back from its reply or wait
+ * queue. This rule owns them because it is the same defect — a callback run later by whoever
+ * drains a queue — with the same fix at the same place: bind where the callback is handed over.
+ *
+ * Fix: `context.bind(context.active(), cb)` at the storing site (or where the wrapper is made); in
+ * ALS-only code (no OpenTelemetry import, an `AsyncLocalStorage` of its own)
+ * `AsyncLocalStorage.bind(cb)`; in code with no tracing `AsyncResource.bind(cb)` from
+ * `node:async_hooks` (added to the file's imports or requires).
  */
-import type { TSESLint } from '@typescript-eslint/utils';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { getBindableCallbacks } from '../analysis/bindable-callbacks.js';
 import type { QueuedCallbackRecord } from '../analysis/bindable-callbacks.js';
 import { isAsyncLocalStorageOnly } from '../analysis/callbacks.js';
 import { mergeListeners, useFileAnalysis } from '../analysis/file-analysis.js';
 import { fileMayContainTracedCode } from '../analysis/otel-api.js';
-import { bindToCurrentContext } from '../edits/wrap.js';
-import type { Finding } from '../findings.js';
+import { isEsmModule } from '../analysis/caller-callbacks.js';
+import { ensureAsyncResource } from '../edits/async-hooks-imports.js';
+import { bindToCurrentContext, surround } from '../edits/wrap.js';
+import type { Edit, Finding } from '../findings.js';
+import { fileMayHoldUntracedQueue } from '../triggers.js';
 
-export type NoUnboundQueuedCallbackMessageId = 'queuedCallbackLosesContext' | 'queuedCallbackLosesStore';
+export type NoUnboundQueuedCallbackMessageId =
+  | 'queuedCallbackLosesContext'
+  | 'queuedCallbackLosesStore'
+  | 'queuedCallbackLosesCaller'
+  | 'callbackWrapperLosesCaller';
 
 export interface NoUnboundQueuedCallbackOptions {
   /** Functions and methods that store their callback argument to run it later. */
@@ -42,26 +60,40 @@ export function createNoUnboundQueuedCallbackDetector(
   options: NoUnboundQueuedCallbackOptions,
   onFinding: (finding: Finding<NoUnboundQueuedCallbackMessageId>) => void,
 ): TSESLint.RuleListener {
-  // A queue in a file with no tracing (no API import, no span, no AsyncLocalStorage of its own) is a
-  // library's business: binding there would add an OpenTelemetry import to code that does not use it.
-  if (!fileMayContainTracedCode(context)) return {};
+  // A file with no tracing (no API import, no span, no AsyncLocalStorage of its own) is looked at
+  // only under the AsyncLocalStorage managers and only when its text can hold a queue (a store and a
+  // drain): there a callback handed in by a caller is bound with `AsyncResource.bind`, which adds no
+  // OpenTelemetry dependency (under zone and stack it would do nothing, 6a-after-asyncresource).
+  const untraced = !fileMayContainTracedCode(context);
+  if (untraced && !fileMayHoldUntracedQueue(context)) return {};
   const { analysis, listeners } = useFileAnalysis(context);
   // Registered before any query (queries start at Program:exit), so callback ownership sees the
   // user's queue functions too.
   analysis.queueFunctions = options.additionalQueueFunctions;
   const { sourceCode, api } = analysis;
-  const messageId: NoUnboundQueuedCallbackMessageId = isAsyncLocalStorageOnly(api) ? 'queuedCallbackLosesStore' : 'queuedCallbackLosesContext';
+  const messageId: NoUnboundQueuedCallbackMessageId = untraced
+    ? 'queuedCallbackLosesCaller'
+    : isAsyncLocalStorageOnly(api)
+      ? 'queuedCallbackLosesStore'
+      : 'queuedCallbackLosesContext';
+  let asyncResource: { name: string; edits: Edit[] } | undefined;
 
-  function report({ callback, queue }: QueuedCallbackRecord): void {
+  function bind(target: TSESTree.Node): Edit[] | undefined {
+    if (!untraced) return bindToCurrentContext(sourceCode, api, target);
+    asyncResource ??= ensureAsyncResource(sourceCode, isEsmModule(sourceCode));
+    return [...asyncResource.edits, ...surround(target, `${asyncResource.name}.bind(`, ')')];
+  }
+
+  function report({ callback, queue, wrapper }: QueuedCallbackRecord): void {
     const target = callback.type === AST_NODE_TYPES.Property ? callback.value : callback;
-    let fix = bindToCurrentContext(sourceCode, api, target);
+    let fix = bind(target);
     if (fix && callback.type === AST_NODE_TYPES.Property) {
       // `{ done }` → `{ done: context.bind(context.active(), done) }`
       const key = sourceCode.getText(callback.key);
       const start = fix.findIndex((edit) => edit.range[0] === target.range[0] && edit.range[1] === target.range[0]);
       fix = fix.map((edit, index) => (index === start ? { ...edit, text: `${key}: ${edit.text}` } : edit));
     }
-    onFinding({ messageId, data: { queue }, node: callback, ...(fix ? { fix } : {}) });
+    onFinding({ messageId: wrapper ? 'callbackWrapperLosesCaller' : messageId, data: { queue }, node: callback, ...(fix ? { fix } : {}) });
   }
 
   return mergeListeners(listeners, {

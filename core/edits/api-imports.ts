@@ -94,7 +94,7 @@ export function ensureApiMembers(
 }
 
 /** The last import / top-level `require` declaration / directive at the top of the file. */
-function findImportAnchor(program: TSESTree.Program): TSESTree.Node | undefined {
+export function findImportAnchor(program: TSESTree.Program): TSESTree.Node | undefined {
   let anchor: TSESTree.Node | undefined;
   for (const statement of program.body) {
     if (statement.type === AST_NODE_TYPES.ImportDeclaration) {

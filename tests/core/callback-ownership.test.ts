@@ -5,6 +5,7 @@
  */
 import tsParser from '@typescript-eslint/parser';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import { isFunctionLike } from '../../core/analysis/ast.js';
@@ -67,7 +68,7 @@ const jobs: Array<() => void> = [];
 setInterval(/* drainer */ () => { while (jobs.length) jobs.shift()?.(); }, 10);
 trace.getTracer('a').startActiveSpan('job', /* traced */ (span) => {
   setTimeout(/* timer */ () => trace.getActiveSpan()?.end(), 1);
-  bus.on('x', /* listener */ () => trace.getTracer('a').startSpan('x').end());
+  bus.once('x', /* listener */ () => trace.getTracer('a').startSpan('x').end());
   jobs.push(/* queued */ () => trace.getTracer('a').startSpan('job').end());
   [1, 2].forEach(/* sync */ () => trace.getTracer('a').startSpan('n').end());
   span.end();
@@ -104,14 +105,14 @@ describe('getBindableCallbacks', () => {
           records = getBindableCallbacks(analysis).map((r) => ({
             owner: r.owner,
             callback: context.sourceCode.getText(r.callback).slice(0, 8),
-            boundary: context.sourceCode.getText(r.boundary.callee),
+            boundary: context.sourceCode.getText(r.boundary.type === AST_NODE_TYPES.CallExpression ? r.boundary.callee : r.boundary),
           }));
         },
       };
     });
     expect(records).toEqual([
       { owner: 'no-unbound-timer', callback: '() => tr', boundary: 'setTimeout' },
-      { owner: 'no-unbound-listener', callback: '() => tr', boundary: 'bus.on' },
+      { owner: 'no-unbound-listener', callback: '() => tr', boundary: 'bus.once' },
       { owner: 'no-unbound-queued-callback', callback: '() => tr', boundary: 'jobs.push' },
     ]);
   });

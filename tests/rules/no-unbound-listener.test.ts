@@ -4,6 +4,7 @@ import { createRuleTester, under } from '../rule-tester.js';
 const ruleTester = createRuleTester();
 
 const RUNS_IN_EMITTER = 'listenerRunsInEmitterContext' as const;
+const PERSISTENT = 'persistentListenerKeepsRequest' as const;
 
 ruleTester.run('no-unbound-listener', rule, {
   valid: [
@@ -123,6 +124,38 @@ import { EventEmitter } from 'node:events';
 const bus = new EventEmitter();
 export function wire() { bus.on('x', () => console.log('x')); }`,
     },
+    {
+      name: 'a persistent listener that uses nothing of the request runs in each emitter\'s context, like a startup listener (5d): binding would pin later events to this trace',
+      code: `
+import { trace } from '@opentelemetry/api';
+import { EventEmitter } from 'node:events';
+const bus = new EventEmitter();
+const onTick = () => trace.getTracer('a').startSpan('tick').end();
+trace.getTracer('a').startActiveSpan('job', (span) => {
+  bus.on('tick', onTick);
+  bus.addListener('order.placed', () => trace.getTracer('a').startSpan('audit.write').end());
+  span.end();
+});
+export function stop() { bus.off('tick', onTick); }`,
+    },
+    {
+      name: 'a persistent listener on an emitter kept by a factory uses only the emitter, not the request',
+      code: `
+import { trace } from '@opentelemetry/api';
+import { connect } from 'node:net';
+export function createClient(port: number) {
+  const socket = connect(port);
+  return {
+    send(msg: string) {
+      trace.getTracer('rpc').startActiveSpan('rpc.send', (span) => {
+        socket.on('drain', () => socket.write(''));
+        socket.write(msg);
+        span.end();
+      });
+    },
+  };
+}`,
+    },
   ],
   invalid: [
     {
@@ -222,49 +255,116 @@ export function runJob() {
       ],
     },
     {
-      name: 'process and an imported singleton; a connection taken from a pool',
+      name: 'process and an imported singleton; a connection taken from a pool: one-shot waits are bound',
       code: `
 import { context, trace } from '@opentelemetry/api';
 import { pool, events } from './db.js';
-export async function handle() {
+export async function handle(id: string) {
   await trace.getTracer('a').startActiveSpan('job', async (span) => {
     process.once('beforeExit', () => flush(span));
-    events.on('reconnect', () => trace.getTracer('a').startSpan('db.reconnect').end());
+    events.on(\`reconnect:\${id}\`, () => trace.getTracer('a').startSpan('db.reconnect').end());
     const conn = await pool.acquire();
-    conn.on('notice', (n: unknown) => log(n));
+    conn.on('end', (n: unknown) => log(n));
   });
 }`,
       output: `
 import { context, trace } from '@opentelemetry/api';
 import { pool, events } from './db.js';
-export async function handle() {
+export async function handle(id: string) {
   await trace.getTracer('a').startActiveSpan('job', async (span) => {
     process.once('beforeExit', context.bind(context.active(), () => flush(span)));
-    events.on('reconnect', context.bind(context.active(), () => trace.getTracer('a').startSpan('db.reconnect').end()));
+    events.on(\`reconnect:\${id}\`, context.bind(context.active(), () => trace.getTracer('a').startSpan('db.reconnect').end()));
     const conn = await pool.acquire();
-    conn.on('notice', context.bind(context.active(), (n: unknown) => log(n)));
+    conn.on('end', context.bind(context.active(), (n: unknown) => log(n)));
   });
 }`,
       errors: [
         { messageId: RUNS_IN_EMITTER, data: { event: 'beforeExit', emitter: 'process', lifetime: 'the process-wide emitter' }, line: 6, column: 32, endLine: 6, endColumn: 49 },
-        { messageId: RUNS_IN_EMITTER, data: { event: 'reconnect', emitter: 'events', lifetime: 'an imported emitter' }, line: 7, column: 28, endLine: 7, endColumn: 86 },
-        { messageId: RUNS_IN_EMITTER, data: { event: 'notice', emitter: 'conn', lifetime: 'a pooled connection' }, line: 9, column: 23, endLine: 9, endColumn: 45 },
+        { messageId: RUNS_IN_EMITTER, data: { event: '`reconnect:${id}`', emitter: 'events', lifetime: 'an imported emitter' }, line: 7, column: 34, endLine: 7, endColumn: 92 },
+        { messageId: RUNS_IN_EMITTER, data: { event: 'end', emitter: 'conn', lifetime: 'a pooled connection' }, line: 9, column: 20, endLine: 9, endColumn: 42 },
       ],
     },
     {
-      name: 'a listener removed by reference is reported without a fix (the bound wrapper would not match)',
+      name: 'a persistent listener that uses the request\'s state: reported without a fix (binding would pin later events of other requests to this trace)',
       code: `
 import { trace } from '@opentelemetry/api';
 import { EventEmitter } from 'node:events';
+const tracer = trace.getTracer('orders');
 const bus = new EventEmitter();
-const onTick = () => trace.getTracer('a').startSpan('tick').end();
-trace.getTracer('a').startActiveSpan('job', (span) => {
-  bus.on('tick', onTick);
-  span.end();
-});
-export function stop() { bus.off('tick', onTick); }`,
+export function placeOrder(orderId: string) {
+  tracer.startActiveSpan('POST /orders', (span) => {
+    bus.on('payment.settled', () => { tracer.startSpan('order.ship').end(); span.addEvent('shipped', { orderId }); });
+    span.end();
+  });
+}`,
       output: null,
-      errors: [{ messageId: RUNS_IN_EMITTER, data: { event: 'tick', emitter: 'bus', lifetime: 'a module-level emitter' }, line: 7, column: 18, endLine: 7, endColumn: 24 }],
+      errors: [
+        {
+          messageId: PERSISTENT,
+          data: { event: 'payment.settled', emitter: 'bus', lifetime: 'a module-level emitter', name: 'span' },
+          line: 8, column: 31, endLine: 8, endColumn: 117,
+        },
+      ],
+    },
+    {
+      name: 'an on() removed when the awaited reply arrives is a one-shot wait: bound where the listener is declared, so off() still matches',
+      code: `
+import { trace } from '@opentelemetry/api';
+import { EventEmitter } from 'node:events';
+const tracer = trace.getTracer('rpc');
+export const replies = new EventEmitter();
+export function call(id: string): Promise<string> {
+  return tracer.startActiveSpan('rpc.call', (span) => new Promise<string>((resolve) => {
+    const onReply = (replyId: string, body: string) => {
+      if (replyId !== id) return;
+      replies.off('reply', onReply);
+      tracer.startSpan('rpc.decode').end();
+      span.end();
+      resolve(body);
+    };
+    replies.on('reply', onReply);
+  }));
+}`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+import { EventEmitter } from 'node:events';
+const tracer = trace.getTracer('rpc');
+export const replies = new EventEmitter();
+export function call(id: string): Promise<string> {
+  return tracer.startActiveSpan('rpc.call', (span) => new Promise<string>((resolve) => {
+    const onReply = context.bind(context.active(), (replyId: string, body: string) => {
+      if (replyId !== id) return;
+      replies.off('reply', onReply);
+      tracer.startSpan('rpc.decode').end();
+      span.end();
+      resolve(body);
+    });
+    replies.on('reply', onReply);
+  }));
+}`,
+      errors: [{ messageId: RUNS_IN_EMITTER, data: { event: 'reply', emitter: 'replies', lifetime: 'a module-level emitter' }, line: 15, column: 25, endLine: 15, endColumn: 32 }],
+    },
+    {
+      name: 'addEventListener with { once: true } on a module-level EventTarget is a one-shot wait',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('web');
+const channel = new EventTarget();
+export function send() {
+  tracer.startActiveSpan('send', (span) => {
+    channel.addEventListener('ack', () => { tracer.startSpan('ack').end(); span.end(); }, { once: true });
+  });
+}`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('web');
+const channel = new EventTarget();
+export function send() {
+  tracer.startActiveSpan('send', (span) => {
+    channel.addEventListener('ack', context.bind(context.active(), () => { tracer.startSpan('ack').end(); span.end(); }), { once: true });
+  });
+}`,
+      errors: [{ messageId: RUNS_IN_EMITTER, data: { event: 'ack', emitter: 'channel', lifetime: 'a module-level emitter' }, line: 7, column: 37, endLine: 7, endColumn: 89 }],
     },
     {
       name: 'stack: even the request emitter emits later from a task with no context (12d orphaned under stack)',

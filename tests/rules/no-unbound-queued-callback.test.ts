@@ -4,15 +4,50 @@ import { createRuleTester, under } from '../rule-tester.js';
 const ruleTester = createRuleTester();
 
 const LOSES = 'queuedCallbackLosesContext' as const;
+const CALLER = 'queuedCallbackLosesCaller' as const;
+const WRAPPER = 'callbackWrapperLosesCaller' as const;
 
 ruleTester.run('no-unbound-queued-callback', rule, {
   valid: [
     {
-      name: 'a queue in a file with no tracing at all (no API import, no span, no AsyncLocalStorage) is a library\'s business: no OpenTelemetry import is forced on it',
+      name: 'no tracing, under zone: the fix would need OpenTelemetry (AsyncResource.bind does nothing there), so nothing is reported',
+      settings: under('zone'),
       code: `
 const waiters: Array<(err?: Error) => void> = [];
 export function whenReady(callback: (err?: Error) => void) { waiters.push(callback); }
 export function ready() { while (waiters.length) waiters.shift()?.(); }`,
+    },
+    {
+      name: 'no tracing: a hook registry that is iterated and never drained stays unreported',
+      code: `
+const hooks = [];
+export function onClose(hook) { hooks.push(hook); }
+export function close() { for (const hook of hooks) hook(); }`,
+    },
+    {
+      name: 'no tracing: callbacks queued at module load have no caller whose context could be lost',
+      code: `
+const startup = [];
+startup.push(() => loadConfig());
+startup.push(() => openLog());
+export function boot() { while (startup.length) startup.shift()(); }`,
+    },
+    {
+      name: 'no tracing: internal work that runs no code of the caller (a key is data, not a callback)',
+      code: `
+export class Compactor {
+  private tasks: Array<() => void> = [];
+  schedule(key: string) { this.tasks.push(() => this.compact(key)); }
+  tick() { const task = this.tasks.shift(); if (task) task(); }
+  private compact(key: string) { return key; }
+}`,
+    },
+    {
+      name: 'no tracing: promise resolvers parked by a semaphore (the await resumes in its own context)',
+      code: `
+const waiting: Array<() => void> = [];
+export function acquire() { return new Promise<void>((resolve) => { waiting.push(resolve); }); }
+export function release() { waiting.shift()?.(); }`,
     },
     {
       name: 'in a never-activated span region, a queued callback that does traced work belongs to no-inactive-parent-span',
@@ -103,6 +138,68 @@ setInterval(() => { process.stdout.write(pending.splice(0).join('\\n')); }, 1000
 import { context } from '@opentelemetry/api';
 declare const limit: <T>(fn: () => Promise<T>) => Promise<T>;
 export function fetchAll(urls: string[]) { return urls.map((u) => limit(context.bind(context.active(), () => fetch(u)))); }`,
+    },
+    {
+      name: 'family 4 near miss: a wrapper made inside an active span (running the callback inside it is family 3\'s business)',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+export function patch(original: Function) {
+  return function (this: unknown, key: string, cb: (err: unknown) => void) {
+    return trace.getTracer('x').startActiveSpan('cmd', (span) => original.call(this, key, function (err: unknown) { span.end(); cb(err); }));
+  };
+}`,
+    },
+    {
+      name: 'family 4 near miss: a patched method calling its original (it runs in its caller\'s call), and a wrapper that restores a context itself',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+export function patchQuery(original: Function) {
+  return function (this: unknown, ...args: unknown[]) {
+    const span = trace.getTracer('db').startSpan('query');
+    try { return original.apply(this, args); } finally { span.end(); }
+  };
+}
+export function wrapReply(args: unknown[], span: { end(): void }, cb: (err: unknown) => void) {
+  const parent = context.active();
+  args[args.length - 1] = function (this: unknown, err: unknown) { span.end(); return context.with(parent, cb, this, err); };
+}`,
+    },
+    {
+      name: 'family 4 near miss: an exported wrapper factory the file never calls (its callers may bind it), and one bound at the call site',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+type Cb = (err: Error | null, res?: unknown) => void;
+export function patchCallback(span: { end(): void }, cb: Cb): Cb {
+  return function patchedCallback(this: unknown, err: Error | null, res?: unknown) { span.end(); cb.call(this, err, res); };
+}
+function patchConnectCallback(span: { end(): void }, cb: Cb): Cb {
+  return function (this: unknown, err: Error | null) { span.end(); cb.call(this, err); };
+}
+export function connect(original: Function, callback: Cb) {
+  const span = trace.getTracer('pg').startSpan('connect');
+  let wrapped = patchConnectCallback(span, callback);
+  wrapped = context.bind(context.active(), wrapped);
+  return original(wrapped);
+}`,
+    },
+    {
+      name: 'family 9 near misses: a pool used with promises (the await resumes in its own context), unlisted libraries that keep the context (p-queue, generic-pool 3), a local schedule()',
+      code: `
+import { trace } from '@opentelemetry/api';
+import { Pool } from 'pg';
+import PQueue from 'p-queue';
+import genericPool from 'generic-pool';
+const pool = new Pool();
+const queue = new PQueue({ concurrency: 1 });
+const resources = genericPool.createPool({ create: async () => ({}), destroy: async () => {} });
+const limiter = { schedule: (fn: () => void) => fn() };
+export async function handle() {
+  const client = await pool.connect();
+  await queue.add(() => trace.getTracer('a').startSpan('job').end());
+  resources.acquire().then(() => trace.getTracer('a').startSpan('use').end());
+  limiter.schedule(() => trace.getTracer('a').startSpan('now').end());
+  client.release();
+}`,
     },
   ],
   invalid: [
@@ -321,6 +418,287 @@ export const tracer = trace.getTracer('x');`,
         { messageId: LOSES, data: { queue: 'limit(..)' }, line: 6, column: 32, endLine: 6, endColumn: 46 },
         { messageId: LOSES, data: { queue: 'pool.acquire(..)' }, line: 8, column: 70, endLine: 8, endColumn: 72 },
       ],
+    },
+    {
+      name: 'no tracing (ESM): a module-level queue drained by a timer started at load; AsyncResource.bind and its import are added',
+      code: `
+type Done = (err: Error | null) => void;
+const waiting: Done[] = [];
+export function afterFlush(done: Done) { waiting.push(done); }
+setInterval(() => { for (const done of waiting.splice(0)) done(null); }, 5).unref();`,
+      output: `
+import { AsyncResource } from 'node:async_hooks';
+type Done = (err: Error | null) => void;
+const waiting: Done[] = [];
+export function afterFlush(done: Done) { waiting.push(AsyncResource.bind(done)); }
+setInterval(() => { for (const done of waiting.splice(0)) done(null); }, 5).unref();`,
+      errors: [{ messageId: CALLER, data: { queue: 'waiting' }, line: 4, column: 55, endLine: 4, endColumn: 59 }],
+    },
+    {
+      name: 'no tracing: a wait queue drained by release, under async-hooks; an existing node:async_hooks import is extended',
+      settings: under('async-hooks'),
+      code: `
+import { executionAsyncId } from 'node:async_hooks';
+const waiters: Array<(err?: Error) => void> = [];
+export function whenReady(callback: (err?: Error) => void) { waiters.push(callback); }
+export function ready() { while (waiters.length) waiters.shift()?.(); }
+export const id = executionAsyncId();`,
+      output: `
+import { executionAsyncId, AsyncResource } from 'node:async_hooks';
+const waiters: Array<(err?: Error) => void> = [];
+export function whenReady(callback: (err?: Error) => void) { waiters.push(AsyncResource.bind(callback)); }
+export function ready() { while (waiters.length) waiters.shift()?.(); }
+export const id = executionAsyncId();`,
+      errors: [{ messageId: CALLER, data: { queue: 'waiters' }, line: 4, column: 75, endLine: 4, endColumn: 83 }],
+    },
+    {
+      name: 'no tracing (CommonJS, pre-class prototype methods): a pool\'s connection queue handed on with bind by release',
+      code: `
+'use strict';
+function Pool(options) {
+  this.config = options;
+  this._free = [];
+  this._connectionQueue = [];
+}
+Pool.prototype.getConnection = function (cb) {
+  if (this._free.length > 0) return process.nextTick(cb, null, this._free.shift());
+  this._connectionQueue.push(cb);
+};
+Pool.prototype.releaseConnection = function (connection) {
+  var cb;
+  if (this._connectionQueue.length) {
+    cb = this._connectionQueue.shift();
+    process.nextTick(cb.bind(null, null, connection));
+  } else {
+    this._free.push(connection);
+  }
+};
+module.exports = Pool;`,
+      output: `
+'use strict';
+const { AsyncResource } = require('node:async_hooks');
+function Pool(options) {
+  this.config = options;
+  this._free = [];
+  this._connectionQueue = [];
+}
+Pool.prototype.getConnection = function (cb) {
+  if (this._free.length > 0) return process.nextTick(cb, null, this._free.shift());
+  this._connectionQueue.push(AsyncResource.bind(cb));
+};
+Pool.prototype.releaseConnection = function (connection) {
+  var cb;
+  if (this._connectionQueue.length) {
+    cb = this._connectionQueue.shift();
+    process.nextTick(cb.bind(null, null, connection));
+  } else {
+    this._free.push(connection);
+  }
+};
+module.exports = Pool;`,
+      errors: [{ messageId: CALLER, data: { queue: 'this._connectionQueue' }, line: 10, column: 30, endLine: 10, endColumn: 32 }],
+    },
+    {
+      name: 'no tracing: a limiter that parks a bound runner made with the caller\'s task (the p-limit shape), dequeued and called',
+      code: `
+import Queue from 'yocto-queue';
+export default function createLimit(concurrency: number) {
+  const queue = new Queue<() => void>();
+  let active = 0;
+  const next = () => { active--; if (queue.size > 0) queue.dequeue()!(); };
+  const run = async (fn: () => unknown, resolve: (v: unknown) => void) => {
+    active++;
+    const result = (async () => fn())();
+    resolve(result);
+    try { await result; } catch {}
+    next();
+  };
+  return (fn: () => unknown) => new Promise((resolve) => {
+    queue.enqueue(run.bind(undefined, fn, resolve));
+    if (active < concurrency) queue.dequeue()!();
+  });
+}`,
+      output: `
+import Queue from 'yocto-queue';
+import { AsyncResource } from 'node:async_hooks';
+export default function createLimit(concurrency: number) {
+  const queue = new Queue<() => void>();
+  let active = 0;
+  const next = () => { active--; if (queue.size > 0) queue.dequeue()!(); };
+  const run = async (fn: () => unknown, resolve: (v: unknown) => void) => {
+    active++;
+    const result = (async () => fn())();
+    resolve(result);
+    try { await result; } catch {}
+    next();
+  };
+  return (fn: () => unknown) => new Promise((resolve) => {
+    queue.enqueue(AsyncResource.bind(run.bind(undefined, fn, resolve)));
+    if (active < concurrency) queue.dequeue()!();
+  });
+}`,
+      errors: [{ messageId: CALLER, data: { queue: 'queue' }, line: 15, column: 19, endLine: 15, endColumn: 51 }],
+    },
+    {
+      name: 'no tracing: a stored entry whose callback property the drainer runs, with the name AsyncResource taken',
+      code: `
+const AsyncResource = 'taken';
+let batch: Array<{ line: string; done: () => void }> = [];
+export function write(line: string, done: () => void) { batch.push({ line, done }); }
+setInterval(() => { const flushing = batch; batch = []; for (const entry of flushing) entry.done(); }, 10).unref();
+export { AsyncResource };`,
+      output: `
+import { AsyncResource as NodeAsyncResource } from 'node:async_hooks';
+const AsyncResource = 'taken';
+let batch: Array<{ line: string; done: () => void }> = [];
+export function write(line: string, done: () => void) { batch.push({ line, done: NodeAsyncResource.bind(done) }); }
+setInterval(() => { const flushing = batch; batch = []; for (const entry of flushing) entry.done(); }, 10).unref();
+export { AsyncResource };`,
+      errors: [{ messageId: CALLER, data: { queue: 'batch' }, line: 4, column: 76, endLine: 4, endColumn: 80 }],
+    },
+    {
+      name: 'family 4: a wrapper that ends the command span and applies the original callback, stored for the client\'s reply queue',
+      code: `
+import { trace } from '@opentelemetry/api';
+function endSpan(span: { end(): void }, err?: unknown) { span.end(); }
+export function traceSendCommand(original: Function) {
+  return function internalSendCommand(this: unknown, cmd: { command: string; callback?: Function }) {
+    const span = trace.getTracer('redis').startSpan(cmd.command);
+    const originalCallback = arguments[0].callback;
+    if (originalCallback) {
+      arguments[0].callback = function callback(this: unknown, err: Error | null) {
+        endSpan(span, err);
+        return originalCallback.apply(this, arguments);
+      };
+    }
+    return original.apply(this, arguments);
+  };
+}`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+function endSpan(span: { end(): void }, err?: unknown) { span.end(); }
+export function traceSendCommand(original: Function) {
+  return function internalSendCommand(this: unknown, cmd: { command: string; callback?: Function }) {
+    const span = trace.getTracer('redis').startSpan(cmd.command);
+    const originalCallback = arguments[0].callback;
+    if (originalCallback) {
+      arguments[0].callback = context.bind(context.active(), function callback(this: unknown, err: Error | null) {
+        endSpan(span, err);
+        return originalCallback.apply(this, arguments);
+      });
+    }
+    return original.apply(this, arguments);
+  };
+}`,
+      errors: [{ messageId: WRAPPER, data: { queue: 'a library' }, line: 9, column: 31, endLine: 12, endColumn: 8 }],
+    },
+    {
+      name: 'family 4: a wrapper factory whose result the file hands to the original getConnection (bound where it is made)',
+      code: `
+import { trace } from '@opentelemetry/api';
+export class PoolInstrumentation {
+  patchGetConnection(pool: object, original: Function) {
+    const plugin = this;
+    return function (this: unknown, callback: Function) {
+      const patched = plugin.getConnectionCallbackPatch(callback);
+      return original.call(pool, patched);
+    };
+  }
+  private getConnectionCallbackPatch(cb: Function) {
+    return function (this: unknown, ...args: unknown[]) {
+      if (typeof cb === 'function') cb(...args);
+    };
+  }
+}
+export const tracer = trace.getTracer('mysql');`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+export class PoolInstrumentation {
+  patchGetConnection(pool: object, original: Function) {
+    const plugin = this;
+    return function (this: unknown, callback: Function) {
+      const patched = plugin.getConnectionCallbackPatch(callback);
+      return original.call(pool, patched);
+    };
+  }
+  private getConnectionCallbackPatch(cb: Function) {
+    return context.bind(context.active(), function (this: unknown, ...args: unknown[]) {
+      if (typeof cb === 'function') cb(...args);
+    });
+  }
+}
+export const tracer = trace.getTracer('mysql');`,
+      errors: [{ messageId: WRAPPER, data: { queue: 'a library' }, line: 12, column: 12, endLine: 14, endColumn: 6 }],
+    },
+    {
+      name: 'family 9: well-known library queues recognised by import (bottleneck, p-limit 3, async.queue, mysql and pg pools)',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+import Bottleneck from 'bottleneck';
+import pLimit from 'p-limit';
+import async from 'async';
+import mysql from 'mysql2';
+import { Pool } from 'pg';
+const limiter = new Bottleneck({ maxConcurrent: 1 });
+const limit = pLimit(2);
+const writes = async.queue((file: string, done: () => void) => done(), 1);
+const mysqlPool = mysql.createPool({});
+const pgPool = new Pool();
+const work = () => trace.getTracer('a').startSpan('work').end();
+export function handle(cb: (err: Error | null) => void) {
+  limiter.schedule(async () => work());
+  limit(() => work());
+  writes.push('a.bin', () => work());
+  mysqlPool.getConnection((err, conn) => { work(); conn.release(); });
+  pgPool.connect(cb);
+}`,
+      output: `
+import { context, trace } from '@opentelemetry/api';
+import Bottleneck from 'bottleneck';
+import pLimit from 'p-limit';
+import async from 'async';
+import mysql from 'mysql2';
+import { Pool } from 'pg';
+const limiter = new Bottleneck({ maxConcurrent: 1 });
+const limit = pLimit(2);
+const writes = async.queue((file: string, done: () => void) => done(), 1);
+const mysqlPool = mysql.createPool({});
+const pgPool = new Pool();
+const work = () => trace.getTracer('a').startSpan('work').end();
+export function handle(cb: (err: Error | null) => void) {
+  limiter.schedule(context.bind(context.active(), async () => work()));
+  limit(context.bind(context.active(), () => work()));
+  writes.push('a.bin', context.bind(context.active(), () => work()));
+  mysqlPool.getConnection(context.bind(context.active(), (err, conn) => { work(); conn.release(); }));
+  pgPool.connect(context.bind(context.active(), cb));
+}`,
+      errors: [
+        { messageId: LOSES, data: { queue: 'limiter.schedule(..) of bottleneck' }, line: 15, column: 20, endLine: 15, endColumn: 38 },
+        { messageId: LOSES, data: { queue: 'limit(..) of p-limit' }, line: 16, column: 9, endLine: 16, endColumn: 21 },
+        { messageId: LOSES, data: { queue: 'writes.push(..) of async' }, line: 17, column: 24, endLine: 17, endColumn: 36 },
+        { messageId: LOSES, data: { queue: 'mysqlPool.getConnection(..) of mysql2' }, line: 18, column: 27, endLine: 18, endColumn: 69 },
+        { messageId: LOSES, data: { queue: 'pgPool.connect(..) of pg' }, line: 19, column: 18, endLine: 19, endColumn: 20 },
+      ],
+    },
+    {
+      name: 'family 9 in CommonJS: require(\'bottleneck\') and submit(task, cb): the task is the queued callback',
+      code: `
+const { trace } = require('@opentelemetry/api');
+const Bottleneck = require('bottleneck');
+const limiter = new Bottleneck({ maxConcurrent: 1 });
+function sync(id, cb) {
+  limiter.submit((done) => { trace.getTracer('a').startSpan(id).end(); done(); }, cb);
+}
+module.exports = { sync };`,
+      output: `
+const { trace, context } = require('@opentelemetry/api');
+const Bottleneck = require('bottleneck');
+const limiter = new Bottleneck({ maxConcurrent: 1 });
+function sync(id, cb) {
+  limiter.submit(context.bind(context.active(), (done) => { trace.getTracer('a').startSpan(id).end(); done(); }), cb);
+}
+module.exports = { sync };`,
+      errors: [{ messageId: LOSES, data: { queue: 'limiter.submit(..) of bottleneck' }, line: 6, column: 18, endLine: 6, endColumn: 81 }],
     },
   ],
 });

@@ -1,0 +1,210 @@
+/**
+ * Issue 11, family 4 (owned by `no-unbound-queued-callback`): a callback wrapper that does not
+ * restore its caller's context. Instrumentation replaces the callback it is handed with a
+ * function of its own — `function (err, res) { span.end(); return cb.apply(this, arguments); }`
+ * — and hands that to the library, which keeps it in its reply or wait queue and calls it later
+ * from whatever delivers the reply (a socket listener, another caller's release). The caller's
+ * callback then runs in that context, not its caller's.
+ *
+ * A wrapper is a function expression that
+ * - calls a callback that came from its caller — a parameter of an enclosing function, or a value
+ *   read off one or off `arguments` (`arguments[0].callback`) — directly, with `.call` or `.apply`;
+ * - is handed on to be called later: returned from a factory, stored in a member or an element
+ *   (`arguments[0].callback = ..`, `args[args.length - 1] = ..`), or passed to a call;
+ * - and is visibly the instrumentation's: it ends or records a span it closes over
+ *   (`span.end()`, `endSpan(span, err)`), or it is returned from a factory whose result the file
+ *   passes on to another call (`original.call(pool, this._patchCallback(cb))`).
+ *
+ * Not here: a wrapper made where a span is active (`context.with(spanCtx, ..)`,
+ * `startActiveSpan`): binding it to the current context would run the user's callback inside the
+ * instrumentation's span, which is family 3's business (bind to the context captured before the
+ * span). Wrappers already bound, and wrappers whose only call to the user's callback is inside
+ * `context.with(..)`, restore a context of their own.
+ *
+ * Fix: bind the wrapper where it is made, `context.bind(context.active(), function (..) {..})`:
+ * that is the caller's context when the factory runs in the caller's call (capture at wrap time).
+ */
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
+import type { FunctionNode } from './ast.js';
+import { contains, getEnclosingFunction, getMethodName, getPropertyName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
+import { isContextBound } from './callbacks.js';
+import { API } from './otel-api.js';
+import type { OtelApi } from './otel-api.js';
+
+const INVOKE_METHODS = new Set(['call', 'apply']);
+/**
+ * How the callbacks handed to a library call are named: `cb`, `callback`, `originalCallback`,
+ * `done`. Not `handler`, `next`, `original`: a patched handler or method runs in its caller's call.
+ */
+const CALLBACK_NAME = /cb$|^cb|callback|^done$/i;
+
+/** The identifier a value comes from when it is `x`, `x.y`, `x[0].callback`; `arguments` counts. */
+function getRoot(node: TSESTree.Node): TSESTree.Identifier | undefined {
+  let current = unwrapTypeScriptExpression(node);
+  while (current.type === AST_NODE_TYPES.MemberExpression) current = unwrapTypeScriptExpression(current.object);
+  return current.type === AST_NODE_TYPES.Identifier ? current : undefined;
+}
+
+/**
+ * Whether `identifier`, used inside `wrapper`, is a callback handed in by the wrapper's caller's
+ * caller: a parameter of a function around the wrapper, or a `const`/`let` of one initialised
+ * from such a parameter or from `arguments` (`const original = arguments[0].callback`).
+ */
+function isCallerCallback(sourceCode: Readonly<TSESLint.SourceCode>, identifier: TSESTree.Identifier, wrapper: FunctionNode): boolean {
+  // A wrapped *callback*, not a patched method calling its `original` (that one runs in its caller's call).
+  if (!CALLBACK_NAME.test(identifier.name)) return false;
+  const variable = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);
+  const def = variable?.defs[0];
+  if (!variable || !def || variable.defs.length !== 1 || contains(wrapper, def.name)) return false;
+  if (def.type === 'Parameter') return true;
+  if (def.type !== 'Variable' || !def.node.init || def.node.id !== def.name) return false;
+  const root = getRoot(def.node.init);
+  if (!root || root === def.node.init) return false;
+  if (root.name === 'arguments') return true;
+  const rootVariable = ASTUtils.findVariable(sourceCode.getScope(root), root);
+  return rootVariable?.defs[0]?.type === 'Parameter';
+}
+
+/** The wrapper calls its caller's callback (not from inside `context.with(..)`, which restores a context). */
+function callsCallerCallback(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, wrapper: FunctionNode): boolean {
+  let found = false;
+  walk(wrapper.body, (node) => {
+    if (found) return false;
+    if (isFunctionLike(node)) return false;
+    if (node.type !== AST_NODE_TYPES.CallExpression) return true;
+    if (isContextBound(sourceCode, api, node) || api.calleePath(node) === API('context.with')) return false;
+    let callee = unwrapTypeScriptExpression(node.callee);
+    if (callee.type === AST_NODE_TYPES.MemberExpression && INVOKE_METHODS.has(getPropertyName(callee) ?? '')) callee = unwrapTypeScriptExpression(callee.object);
+    if (callee.type === AST_NODE_TYPES.Identifier && isCallerCallback(sourceCode, callee, wrapper)) found = true;
+    return !found;
+  });
+  return found;
+}
+
+/** `span.end()`, `span.setStatus(..)`, `endSpan(span, err)`: the wrapper finishes a span it closes over. */
+function finishesSpan(sourceCode: Readonly<TSESLint.SourceCode>, wrapper: FunctionNode): boolean {
+  let found = false;
+  const outside = (identifier: TSESTree.Identifier) => {
+    const variable = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);
+    const def = variable?.defs[0];
+    return def !== undefined && !contains(wrapper, def.name) && variable?.scope.type !== 'module' && variable?.scope.type !== 'global';
+  };
+  walk(wrapper.body, (node) => {
+    if (found) return false;
+    if (node.type !== AST_NODE_TYPES.CallExpression) return true;
+    const callee = unwrapTypeScriptExpression(node.callee);
+    if (callee.type === AST_NODE_TYPES.MemberExpression && ['end', 'setStatus', 'recordException'].includes(getMethodName(node) ?? '')) {
+      const object = unwrapTypeScriptExpression(callee.object);
+      if (object.type === AST_NODE_TYPES.Identifier && /span/i.test(object.name) && outside(object)) found = true;
+    }
+    for (const argument of node.arguments) {
+      const value = unwrapTypeScriptExpression(argument);
+      if (value.type === AST_NODE_TYPES.Identifier && /span/i.test(value.name) && outside(value) && /end|finish|close|stop/i.test(sourceCode.getText(callee))) found = true;
+    }
+    return !found;
+  });
+  return found;
+}
+
+/** The function whose `return` (or arrow body) hands `wrapper` out, if any. */
+function getReturningFactory(wrapper: FunctionNode): FunctionNode | undefined {
+  const parent = wrapper.parent;
+  if (parent?.type === AST_NODE_TYPES.ReturnStatement) return getEnclosingFunction(parent);
+  if (parent?.type === AST_NODE_TYPES.ArrowFunctionExpression && parent.body === wrapper) return parent;
+  return undefined;
+}
+
+/** How the wrapper leaves the function that makes it: returned, stored in a member or element, or passed to a call. */
+function isHandedOn(wrapper: FunctionNode): boolean {
+  const parent = wrapper.parent;
+  if (getReturningFactory(wrapper)) return true;
+  if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.right === wrapper) {
+    return unwrapTypeScriptExpression(parent.left).type === AST_NODE_TYPES.MemberExpression;
+  }
+  // handed to the wrapped original: `original.call(this, sql, function (err, rows) {..})`
+  if (parent?.type !== AST_NODE_TYPES.CallExpression || !parent.arguments.includes(wrapper as TSESTree.CallExpressionArgument)) return false;
+  let callee = unwrapTypeScriptExpression(parent.callee);
+  if (callee.type === AST_NODE_TYPES.MemberExpression && INVOKE_METHODS.has(getPropertyName(callee) ?? '')) callee = unwrapTypeScriptExpression(callee.object);
+  const name = callee.type === AST_NODE_TYPES.Identifier ? callee.name : callee.type === AST_NODE_TYPES.MemberExpression ? getPropertyName(callee) : undefined;
+  return name !== undefined && /^orig/i.test(name);
+}
+
+/** The name a factory is called by: `function patch(..)`, `const patch = (..) =>`, a method `patch(..) {}`. */
+function getFactoryName(factory: FunctionNode): string | undefined {
+  if (factory.type !== AST_NODE_TYPES.ArrowFunctionExpression && factory.id) return factory.id.name;
+  const parent = factory.parent;
+  if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier) return parent.id.name;
+  if ((parent?.type === AST_NODE_TYPES.MethodDefinition || parent?.type === AST_NODE_TYPES.Property || parent?.type === AST_NODE_TYPES.PropertyDefinition) && !parent.computed) {
+    return parent.key.type === AST_NODE_TYPES.Identifier ? parent.key.name : undefined;
+  }
+  return undefined;
+}
+
+/** Some call of the factory (by name) in the file hands its result to another call, directly or through a `const`. */
+function isFactoryResultPassedOn(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, factory: FunctionNode): boolean {
+  const name = getFactoryName(factory);
+  if (name === undefined) return false;
+  let found = false;
+  walk(sourceCode.ast, (node) => {
+    if (found) return false;
+    if (node.type !== AST_NODE_TYPES.CallExpression) return true;
+    const callee = unwrapTypeScriptExpression(node.callee);
+    const calledName = callee.type === AST_NODE_TYPES.Identifier ? callee.name : callee.type === AST_NODE_TYPES.MemberExpression ? getPropertyName(callee) : undefined;
+    if (calledName !== name || contains(factory, node)) return true;
+    const holder = getHolder(node);
+    if (holder && isReboundLater(sourceCode, api, holder)) return true;
+    const parent = node.parent;
+    if (parent.type === AST_NODE_TYPES.CallExpression && isContextBound(sourceCode, api, parent)) return true;
+    if ((parent.type === AST_NODE_TYPES.CallExpression || parent.type === AST_NODE_TYPES.NewExpression) && parent.arguments.includes(node)) found = true;
+    else if (parent.type === AST_NODE_TYPES.AssignmentExpression && parent.right === node && unwrapTypeScriptExpression(parent.left).type === AST_NODE_TYPES.MemberExpression) found = true;
+    else if (parent.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier) {
+      const variable = sourceCode.getDeclaredVariables(parent)[0];
+      found = (variable?.references ?? []).some((reference) => {
+        const use = reference.identifier.parent;
+        return !reference.init && (use?.type === AST_NODE_TYPES.CallExpression || use?.type === AST_NODE_TYPES.NewExpression) && use.arguments.includes(reference.identifier as TSESTree.Identifier);
+      });
+    }
+    return !found;
+  });
+  return found;
+}
+
+/**
+ * Whether what holds the wrapper is bound afterwards in the same function:
+ * `args[i] = patch(..); args[i] = context.bind(context.active(), args[i])`, `cb = context.bind(.., cb)`.
+ */
+function isReboundLater(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, holder: TSESTree.Node): boolean {
+  const text = sourceCode.getText(holder);
+  const owner = getEnclosingFunction(holder) ?? sourceCode.ast;
+  let bound = false;
+  walk(owner, (node) => {
+    if (bound) return false;
+    if (node.type === AST_NODE_TYPES.CallExpression && isContextBound(sourceCode, api, node) && node.arguments.some((a) => sourceCode.getText(a) === text)) bound = true;
+    return !bound;
+  });
+  return bound;
+}
+
+/** Where a wrapper (or a factory call making one) ends up: a member or element it is assigned to, a variable it initialises. */
+function getHolder(node: TSESTree.Node): TSESTree.Node | undefined {
+  const parent = node.parent;
+  if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.right === node) return parent.left;
+  if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.init === node) return parent.id;
+  return undefined;
+}
+
+/** Whether `fn` is a callback wrapper that will run its caller's callback in a library's context (see the module comment). */
+export function isUnboundCallbackWrapper(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, fn: FunctionNode): boolean {
+  if (fn.type === AST_NODE_TYPES.FunctionDeclaration || !isHandedOn(fn)) return false;
+  const parent = fn.parent;
+  if (parent?.type === AST_NODE_TYPES.CallExpression && isContextBound(sourceCode, api, parent)) return false;
+  if (!callsCallerCallback(sourceCode, api, fn)) return false;
+  const factory = getReturningFactory(fn);
+  // A factory's wrapper is judged where the file calls the factory: an exported helper may be
+  // bound by its callers elsewhere (`callback = context.bind(context.active(), patchCallback(..))`).
+  if (factory) return isFactoryResultPassedOn(sourceCode, api, factory);
+  const holder = getHolder(fn);
+  if (holder && isReboundLater(sourceCode, api, holder)) return false;
+  return finishesSpan(sourceCode, fn);
+}
