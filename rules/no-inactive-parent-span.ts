@@ -23,6 +23,8 @@ export default createRule<Options, MessageId>({
         "'{{ callee }}' starts spans while '{{ span }}' was never made active, so they become new roots instead of children of '{{ span }}'. Run it under the span: context.with(trace.setSpan(context.active(), {{ span }}), () => ..).",
       callbackWithoutParent:
         "This callback, handed to '{{ callee }}', does traced work while '{{ span }}' was never made active, so its spans become new roots. Bind it to the span: context.bind(trace.setSpan(context.active(), {{ span }}), callback).",
+      opaqueCallWithoutParent:
+        "'{{ callee }}' may start spans while '{{ span }}' was never made active, so they would not be its children. Run it under the span: context.with(trace.setSpan(context.active(), {{ span }}), () => ..).",
     },
   },
   create(context) {
