@@ -10,7 +10,7 @@ export default createRule<Options, MessageId>({
   meta: {
     type: 'problem',
     docs: {
-      description: 'Disallow context attaches, AsyncLocalStorage enterWith and withScope calls that are not undone on every path',
+      description: 'Disallow context attaches, AsyncLocalStorage enterWith and withScope calls that are not undone on every path, and binds whose result is thrown away',
       recommended: true,
       browser: true,
     },
@@ -34,6 +34,12 @@ export default createRule<Options, MessageId>({
         'The token from {{ call }} has no Symbol.dispose under the AsyncLocalStorage manager on Node versions without AsyncLocalStorage.withScope (Node 20 and 22), so this using declaration throws a TypeError there. Dispose it in finally instead.',
       enterWithLeak:
         "Calling {{ store }}.enterWith() leaves the store active for the rest of this synchronous run and for everything scheduled from it afterwards: the next request handled in this tick, the caller's timers, and the caller itself when it runs before the first await of an async function. Use {{ store }}.run(store, fn) instead.",
+      discardedBind:
+        "The function {{ call }} returns is thrown away, so nothing is bound: '{{ target }}' still runs in whatever context calls it. Use the bound function it returns.",
+      unusedBind:
+        "'{{ bound }}' is never used while '{{ target }}' is passed on unbound, so the binding has no effect: '{{ target }}' runs in whatever context calls it. Pass '{{ bound }}' instead.",
+      assignBound: 'Keep the bound function: {{ target }} = ...',
+      passBound: "Pass '{{ bound }}' instead of '{{ target }}'.",
       useContextWith: 'Run the code that follows inside {{ head }} instead of attaching.',
       useAlsRun: 'Run the code that follows inside {{ head }} instead.',
     },
