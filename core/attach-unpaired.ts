@@ -422,7 +422,7 @@ function getCallKind(api: OtelApi, call: TSESTree.CallExpression): AttachKind | 
   if (method !== 'enterWith' && method !== 'withScope') return undefined;
   const receiver = getMethodReceiver(call);
   if (!receiver) return undefined;
-  if (method === 'enterWith') return isLocalNonStore(api, receiver) ? undefined : 'als.enterWith';
+  if (method === 'enterWith') return isLocalNonStore(api, receiver) || isScopePrimitive(call) ? undefined : 'als.enterWith';
   return isAsyncLocalStorageInstance(api, receiver) ? 'als.withScope' : undefined;
 }
 
@@ -442,6 +442,22 @@ function isLocalNonStore(api: OtelApi, receiver: TSESTree.Node): boolean {
   if (init.type !== AST_NODE_TYPES.NewExpression || init.callee.type !== AST_NODE_TYPES.Identifier) return false;
   const klass = ASTUtils.findVariable(api.sourceCode.getScope(init.callee), init.callee);
   return klass?.defs[0]?.type === 'ClassName';
+}
+
+const SCOPE_PRIMITIVES = new Set(['attach', 'detach', 'dispose', 'enter', 'exit', 'restore']);
+
+/**
+ * `enterWith` inside a class method that is itself an unpaired scope primitive — a context
+ * manager's `attach()`, a token's `dispose()` (opentelemetry-js's AsyncLocalStorageContextManager):
+ * pairing is its caller's job, and the caller's attach is what this rule checks.
+ */
+function isScopePrimitive(call: TSESTree.CallExpression): boolean {
+  const fn = getEnclosingFunction(call);
+  const method = fn?.parent;
+  if (method?.type !== AST_NODE_TYPES.MethodDefinition && method?.type !== AST_NODE_TYPES.Property) return false;
+  const key = method.key;
+  if (key.type === AST_NODE_TYPES.Identifier && !method.computed) return SCOPE_PRIMITIVES.has(key.name);
+  return key.type === AST_NODE_TYPES.MemberExpression && getPropertyName(key) === 'dispose';
 }
 
 interface BindKind {

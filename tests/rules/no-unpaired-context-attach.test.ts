@@ -13,6 +13,19 @@ ruleTester.run('no-unpaired-context-attach', rule, {
 
     // Issue #11 family 6, near misses: an enterWith this file defines itself.
     {
+      name: 'enterWith implementing a scope primitive: a context manager\'s attach(), a token\'s dispose()',
+      code: `import type { AsyncLocalStorage } from 'node:async_hooks';
+export class Token {
+  constructor(private readonly storage: AsyncLocalStorage<unknown>, private readonly previous: unknown) {}
+  dispose() { this.storage.enterWith(this.previous); }
+  [Symbol.dispose]() { this.storage.enterWith(this.previous); }
+}
+export class Manager {
+  constructor(private readonly storage: AsyncLocalStorage<unknown>) {}
+  attach(ctx: unknown) { this.storage.enterWith(ctx); return new Token(this.storage, ctx); }
+}`,
+    },
+    {
       name: 'enterWith on an instance of a class of this file',
       code: `class Recorder { enterWith(value: string) { return value; } }
 const recorder = new Recorder();
@@ -170,7 +183,7 @@ export function middleware(req: { id: string }, next: () => void) {
       name: 'enterWith on a property and on a parameter (CommonJS)',
       code: `class ContextManager {
   constructor(storage) { this._storage = storage; }
-  enter(store) { this._storage.enterWith(store); }
+  handle(store, next) { this._storage.enterWith(store); return next(); }
 }
 function enter(storage, store) {
   storage.enterWith(store);
@@ -178,7 +191,25 @@ function enter(storage, store) {
 module.exports = { ContextManager, enter };`,
       output: null,
       errors: [
-        { messageId: 'enterWithLeak', data: { store: 'this._storage' }, line: 3, suggestions: [] },
+        {
+          messageId: 'enterWithLeak',
+          data: { store: 'this._storage' },
+          line: 3,
+          suggestions: [
+            {
+              messageId: 'useAlsRun',
+              data: { head: 'this._storage.run(store, ..)' },
+              output: `class ContextManager {
+  constructor(storage) { this._storage = storage; }
+  handle(store, next) { return this._storage.run(store, next); }
+}
+function enter(storage, store) {
+  storage.enterWith(store);
+}
+module.exports = { ContextManager, enter };`,
+            },
+          ],
+        },
         { messageId: 'enterWithLeak', data: { store: 'storage' }, line: 6, suggestions: [] },
       ],
     },
