@@ -1,7 +1,7 @@
 import type { TSESLint } from '@typescript-eslint/utils';
 import { buildConfigs } from './configs/index.js';
 import type { PresetName } from './configs/index.js';
-import { readPackageJson } from './core/package-info.js';
+import { readPackageJson } from './package-info.js';
 import { rules } from './rules/index.js';
 
 const pkg = readPackageJson();

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import tsParser from '@typescript-eslint/parser';
 import { ESLint } from 'eslint';
 import plugin from '../dist/index.js';
-import { TRACED_CODE_TRIGGERS } from '../dist/core/otel-api.js';
+import { TRACED_CODE_TRIGGERS } from '../dist/core/analysis/otel-api.js';
 import { corpusStats, loadDirectory, ROOT } from './corpus.mjs';
 import { renderMarkdown } from './render.mjs';
 

@@ -16,7 +16,7 @@
 import type { API, FileInfo, Options } from 'jscodeshift';
 import { CONTEXT_MANAGERS, isContextManagerName } from '../core/settings.js';
 import type { ContextManagerName, OtelContextSettings } from '../core/settings.js';
-import { INSTRUMENTABLE_TRANSPORTS } from '../core/transports.js';
+import { INSTRUMENTABLE_TRANSPORTS } from '../core/transports/records.js';
 import { mayContainFinding } from '../core/triggers.js';
 import { codemodRuleNames, fixWithRules, requiresTypeChecking, ruleNames } from './fix-with-rule.js';
 

@@ -1,16 +1,17 @@
 /**
  * Per rule: substrings without which a file cannot contain one of its findings. Detection
  * knowledge, so it lives in core: every detector returns no listeners for a file without traced
- * code (TRACED_CODE_TRIGGERS in core/otel-api.ts, or a configured `apiModules`/`spanWrappers`
+ * code (TRACED_CODE_TRIGGERS in core/analysis/otel-api.ts, or a configured `apiModules`/`spanWrappers`
  * name), and a detector whose list is narrower also for a file without one of its own; the codemod
  * skips such a file without parsing it (mayContainFinding, the same test). A rule without an entry
  * is never skipped, so a new rule is safe by default.
  */
 import type { TSESLint } from '@typescript-eslint/utils';
-import { fileMayContainTracedCode, fileMentionsAny, mayContainTracedCode, TRACED_CODE_TRIGGERS } from './otel-api.js';
+import { fileMayContainTracedCode, fileMentionsAny, mayContainTracedCode, TRACED_CODE_TRIGGERS } from './analysis/otel-api.js';
 import type { OtelContextSettings } from './settings.js';
+import { TRANSPORT_TRIGGERS } from './transports/records.js';
 
-/** "Traced code" (core/traced-code.ts): the API (`context.with`, …), span starts, ALS-only code. */
+/** "Traced code" (core/analysis/traced-code.ts): the API (`context.with`, …), span starts, ALS-only code. */
 const TRACED_CODE = TRACED_CODE_TRIGGERS;
 
 export const RULE_TRIGGERS = {
@@ -23,8 +24,8 @@ export const RULE_TRIGGERS = {
   // every finding is a call spelled `.attach(`, `.enterWith(`, `.withScope(` or `.bind(`
   'no-unpaired-context-attach': ['attach', 'enterWith', 'withScope', 'bind'],
   'require-span-end': ['startSpan', 'startActiveSpan'],
-  // senders and receivers of the transports it knows, recognised by import, and `process.on('message')`
-  'require-context-propagation': ['worker_threads', 'child_process', 'kafkajs', 'bullmq', 'amqplib', "'message'", '"message"'],
+  // senders and receivers of the transports it knows (each transport record's trigger words)
+  'require-context-propagation': TRANSPORT_TRIGGERS,
 } as const satisfies Readonly<Record<string, readonly string[]>>;
 
 const TRIGGERS_BY_NAME: Readonly<Record<string, readonly string[] | undefined>> = RULE_TRIGGERS;

@@ -1,9 +1,9 @@
-import { createFloatingPromiseDetector } from '../core/floating-promise.js';
-import type { FloatingPromiseMessageId } from '../core/floating-promise.js';
+import { createNoFloatingPromiseInSpanDetector } from '../core/detectors/no-floating-promise-in-span.js';
+import type { NoFloatingPromiseInSpanMessageId } from '../core/detectors/no-floating-promise-in-span.js';
 import { createRule, reportFinding } from './create-rule.js';
 
 export type Options = [{ checkTypes?: boolean; checkVoid?: boolean }];
-export type MessageId = FloatingPromiseMessageId;
+export type MessageId = NoFloatingPromiseInSpanMessageId;
 
 export default createRule<Options, MessageId>({
   name: 'no-floating-promise-in-span',
@@ -50,7 +50,7 @@ export default createRule<Options, MessageId>({
     },
   },
   create(context, [options]) {
-    return createFloatingPromiseDetector(
+    return createNoFloatingPromiseInSpanDetector(
       context,
       { checkTypes: options.checkTypes === true, checkVoid: options.checkVoid === true },
       (finding) => reportFinding(context, finding),

@@ -1,9 +1,9 @@
-import { createInactiveParentDetector } from '../core/inactive-parent-span.js';
-import type { InactiveParentMessageId } from '../core/inactive-parent-span.js';
+import { createNoInactiveParentSpanDetector } from '../core/detectors/no-inactive-parent-span.js';
+import type { NoInactiveParentSpanMessageId } from '../core/detectors/no-inactive-parent-span.js';
 import { createRule, reportFinding } from './create-rule.js';
 
 export type Options = [];
-export type MessageId = InactiveParentMessageId;
+export type MessageId = NoInactiveParentSpanMessageId;
 
 export default createRule<Options, MessageId>({
   name: 'no-inactive-parent-span',
@@ -28,6 +28,6 @@ export default createRule<Options, MessageId>({
     },
   },
   create(context) {
-    return createInactiveParentDetector(context, (finding) => reportFinding(context, finding));
+    return createNoInactiveParentSpanDetector(context, (finding) => reportFinding(context, finding));
   },
 });

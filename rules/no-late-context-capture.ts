@@ -1,9 +1,9 @@
-import { createLateContextCaptureDetector } from '../core/late-context-capture.js';
-import type { LateContextCaptureMessageId } from '../core/late-context-capture.js';
+import { createNoLateContextCaptureDetector } from '../core/detectors/no-late-context-capture.js';
+import type { NoLateContextCaptureMessageId } from '../core/detectors/no-late-context-capture.js';
 import { createRule, reportFinding } from './create-rule.js';
 
 export type Options = [];
-export type MessageId = LateContextCaptureMessageId;
+export type MessageId = NoLateContextCaptureMessageId;
 
 export default createRule<Options, MessageId>({
   name: 'no-late-context-capture',
@@ -24,6 +24,6 @@ export default createRule<Options, MessageId>({
     },
   },
   create(context) {
-    return createLateContextCaptureDetector(context, (finding) => reportFinding(context, finding));
+    return createNoLateContextCaptureDetector(context, (finding) => reportFinding(context, finding));
   },
 });

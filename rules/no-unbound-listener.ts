@@ -1,9 +1,9 @@
-import { createUnboundListenerDetector } from '../core/unbound-listener.js';
-import type { UnboundListenerMessageId } from '../core/unbound-listener.js';
+import { createNoUnboundListenerDetector } from '../core/detectors/no-unbound-listener.js';
+import type { NoUnboundListenerMessageId } from '../core/detectors/no-unbound-listener.js';
 import { createRule, reportFinding } from './create-rule.js';
 
 export type Options = [];
-export type MessageId = UnboundListenerMessageId;
+export type MessageId = NoUnboundListenerMessageId;
 
 export default createRule<Options, MessageId>({
   name: 'no-unbound-listener',
@@ -24,6 +24,6 @@ export default createRule<Options, MessageId>({
     },
   },
   create(context) {
-    return createUnboundListenerDetector(context, (finding) => reportFinding(context, finding));
+    return createNoUnboundListenerDetector(context, (finding) => reportFinding(context, finding));
   },
 });

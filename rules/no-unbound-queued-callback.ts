@@ -1,9 +1,9 @@
-import { createUnboundQueuedCallbackDetector } from '../core/unbound-queued-callback.js';
-import type { UnboundQueuedCallbackMessageId } from '../core/unbound-queued-callback.js';
+import { createNoUnboundQueuedCallbackDetector } from '../core/detectors/no-unbound-queued-callback.js';
+import type { NoUnboundQueuedCallbackMessageId } from '../core/detectors/no-unbound-queued-callback.js';
 import { createRule, reportFinding } from './create-rule.js';
 
 export type Options = [{ additionalQueueFunctions?: string[] }];
-export type MessageId = UnboundQueuedCallbackMessageId;
+export type MessageId = NoUnboundQueuedCallbackMessageId;
 
 export default createRule<Options, MessageId>({
   name: 'no-unbound-queued-callback',
@@ -39,7 +39,7 @@ export default createRule<Options, MessageId>({
     },
   },
   create(context, [options]) {
-    return createUnboundQueuedCallbackDetector(
+    return createNoUnboundQueuedCallbackDetector(
       context,
       { additionalQueueFunctions: options.additionalQueueFunctions ?? [] },
       (finding) => reportFinding(context, finding),

@@ -1,9 +1,9 @@
-import { createUnboundTimerDetector } from '../core/unbound-timer.js';
-import type { UnboundTimerMessageId } from '../core/unbound-timer.js';
+import { createNoUnboundTimerDetector } from '../core/detectors/no-unbound-timer.js';
+import type { NoUnboundTimerMessageId } from '../core/detectors/no-unbound-timer.js';
 import { createRule, reportFinding } from './create-rule.js';
 
 export type Options = [];
-export type MessageId = UnboundTimerMessageId;
+export type MessageId = NoUnboundTimerMessageId;
 
 export default createRule<Options, MessageId>({
   name: 'no-unbound-timer',
@@ -28,6 +28,6 @@ export default createRule<Options, MessageId>({
     },
   },
   create(context) {
-    return createUnboundTimerDetector(context, (finding) => reportFinding(context, finding));
+    return createNoUnboundTimerDetector(context, (finding) => reportFinding(context, finding));
   },
 });

@@ -1,9 +1,9 @@
-import { createUnpairedAttachDetector } from '../core/attach-unpaired.js';
-import type { UnpairedAttachMessageId } from '../core/attach-unpaired.js';
+import { createNoUnpairedContextAttachDetector } from '../core/detectors/no-unpaired-context-attach.js';
+import type { NoUnpairedContextAttachMessageId } from '../core/detectors/no-unpaired-context-attach.js';
 import { createRule, reportFinding } from './create-rule.js';
 
 export type Options = [];
-export type MessageId = UnpairedAttachMessageId;
+export type MessageId = NoUnpairedContextAttachMessageId;
 
 export default createRule<Options, MessageId>({
   name: 'no-unpaired-context-attach',
@@ -45,6 +45,6 @@ export default createRule<Options, MessageId>({
     },
   },
   create(context) {
-    return createUnpairedAttachDetector(context, (finding) => reportFinding(context, finding));
+    return createNoUnpairedContextAttachDetector(context, (finding) => reportFinding(context, finding));
   },
 });

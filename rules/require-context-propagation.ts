@@ -1,11 +1,11 @@
-import { createContextPropagationDetector } from '../core/context-propagation.js';
-import type { ContextPropagationMessageId } from '../core/context-propagation.js';
-import { INSTRUMENTABLE_TRANSPORTS } from '../core/transports.js';
-import type { InstrumentableTransport } from '../core/transports.js';
+import { createRequireContextPropagationDetector } from '../core/detectors/require-context-propagation.js';
+import type { RequireContextPropagationMessageId } from '../core/detectors/require-context-propagation.js';
+import { INSTRUMENTABLE_TRANSPORTS } from '../core/transports/records.js';
+import type { InstrumentableTransport } from '../core/transports/records.js';
 import { createRule, reportFinding } from './create-rule.js';
 
 export type Options = [{ checkAllProducers?: boolean; instrumentedTransports?: InstrumentableTransport[] }];
-export type MessageId = ContextPropagationMessageId;
+export type MessageId = RequireContextPropagationMessageId;
 
 export default createRule<Options, MessageId>({
   name: 'require-context-propagation',
@@ -51,7 +51,7 @@ export default createRule<Options, MessageId>({
     },
   },
   create(context, [options]) {
-    return createContextPropagationDetector(
+    return createRequireContextPropagationDetector(
       context,
       { checkAllProducers: options.checkAllProducers === true, instrumentedTransports: options.instrumentedTransports ?? [] },
       (finding) => reportFinding(context, finding),

@@ -1,9 +1,9 @@
-import { createSpanEndDetector } from '../core/span-end.js';
-import type { SpanEndMessageId } from '../core/span-end.js';
+import { createRequireSpanEndDetector } from '../core/detectors/require-span-end.js';
+import type { RequireSpanEndMessageId } from '../core/detectors/require-span-end.js';
 import { createRule, reportFinding } from './create-rule.js';
 
 export type Options = [];
-export type MessageId = SpanEndMessageId;
+export type MessageId = RequireSpanEndMessageId;
 
 export default createRule<Options, MessageId>({
   name: 'require-span-end',
@@ -31,6 +31,6 @@ export default createRule<Options, MessageId>({
     },
   },
   create(context) {
-    return createSpanEndDetector(context, (finding) => reportFinding(context, finding));
+    return createRequireSpanEndDetector(context, (finding) => reportFinding(context, finding));
   },
 });

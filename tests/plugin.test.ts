@@ -1,4 +1,5 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { posix } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import plugin from '../index.js';
 import { PRESET_NAMES } from '../configs/index.js';
@@ -72,9 +73,9 @@ describe('meta', () => {
       if (seen.has(file)) return '';
       seen.add(file);
       const text = read(file);
-      const imports = [...text.matchAll(/from '\.\.?\/(?:\.\.\/)?(core\/)?([\w-]+)\.js'/g)]
-        .map((m) => `core/${m[2]}.ts`)
-        .filter((path) => existsSync(new URL(path, root)));
+      const imports = [...text.matchAll(/from '(\.\.?\/[^']+)\.js'/g)]
+        .map((m) => posix.join(posix.dirname(file), `${m[1] ?? ''}.ts`))
+        .filter((path) => path.startsWith('core/') && existsSync(new URL(path, root)));
       return text + imports.map((path) => sourcesOf(path, seen)).join('\n');
     };
     for (const name of ruleNames) {

@@ -1,17 +1,18 @@
 /**
- * "One defect, one finding": core/callback-owner.ts answers which binding rule owns a callback by
- * running the binding detectors themselves, and the shared callback predicates decide what is
+ * "One defect, one finding": core/analysis/bindable-callbacks.ts answers which binding rule owns a
+ * callback from the records the binding detectors report, and the shared callback predicates decide what is
  * worth binding at all. RuleTester would hide these decisions behind reports of other rules.
  */
 import tsParser from '@typescript-eslint/parser';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
-import { isFunctionLike } from '../../core/ast.js';
-import { createCallbackOwnership } from '../../core/callback-owner.js';
-import type { BindingRuleName } from '../../core/callback-owner.js';
-import { isContextFreeCallback } from '../../core/callbacks.js';
-import { getOtelApi } from '../../core/otel-api.js';
+import { isFunctionLike } from '../../core/analysis/ast.js';
+import { getBindableCallbacks, getCallbackOwner } from '../../core/analysis/bindable-callbacks.js';
+import type { BindingRuleName } from '../../core/analysis/bindable-callbacks.js';
+import { isContextFreeCallback } from '../../core/analysis/callbacks.js';
+import { useFileAnalysis } from '../../core/analysis/file-analysis.js';
+import { getOtelApi } from '../../core/analysis/otel-api.js';
 import type { ContextManagerName } from '../../core/settings.js';
 
 type Probe = (context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>) => TSESLint.RuleListener;
@@ -39,19 +40,19 @@ function run(code: string, contextManager: ContextManagerName, probe: Probe): vo
 function owners(code: string, contextManager: ContextManagerName): Record<string, BindingRuleName | undefined> {
   const result: Record<string, BindingRuleName | undefined> = {};
   run(code, contextManager, (context) => {
-    const ownership = createCallbackOwnership(context);
+    const { analysis, listeners } = useFileAnalysis(context);
     const marked: [string, TSESTree.Node][] = [];
     const mark = (node: TSESTree.Node) => {
       const comment = context.sourceCode.getCommentsBefore(node).at(-1);
       if (comment && isFunctionLike(node)) marked.push([comment.value.trim(), node]);
     };
     return {
-      ...ownership.listeners,
+      ...listeners,
       ArrowFunctionExpression: mark,
       FunctionExpression: mark,
       'Program:exit'(node: TSESTree.Program) {
-        ownership.listeners['Program:exit']?.(node);
-        for (const [name, fn] of marked) if (isFunctionLike(fn)) result[name] = ownership.getOwner(fn);
+        listeners['Program:exit']?.(node);
+        for (const [name, fn] of marked) if (isFunctionLike(fn)) result[name] = getCallbackOwner(analysis, fn);
       },
     };
   });
@@ -73,7 +74,7 @@ trace.getTracer('a').startActiveSpan('job', /* traced */ (span) => {
 });
 `;
 
-describe('createCallbackOwnership', () => {
+describe('getCallbackOwner', () => {
   it('under async-local-storage: the listener and the queued callback are owned, the one-shot timer is not', () => {
     expect(owners(SOURCE, 'async-local-storage')).toEqual({
       drainer: undefined,
@@ -89,6 +90,58 @@ describe('createCallbackOwnership', () => {
   });
   it('under zone: listeners run in their registration zone, so no rule owns them', () => {
     expect(owners(SOURCE, 'zone')).toMatchObject({ timer: undefined, listener: undefined, queued: 'no-unbound-queued-callback' });
+  });
+});
+
+describe('getBindableCallbacks', () => {
+  it('gives each reported callback once, as { callback, boundary, owner }, the boundary being the call that hands it over', () => {
+    let records: { owner: string; callback: string; boundary: string }[] = [];
+    run(SOURCE, 'stack', (context) => {
+      const { analysis, listeners } = useFileAnalysis(context);
+      return {
+        ...listeners,
+        'Program:exit'() {
+          records = getBindableCallbacks(analysis).map((r) => ({
+            owner: r.owner,
+            callback: context.sourceCode.getText(r.callback).slice(0, 8),
+            boundary: context.sourceCode.getText(r.boundary.callee),
+          }));
+        },
+      };
+    });
+    expect(records).toEqual([
+      { owner: 'no-unbound-timer', callback: '() => tr', boundary: 'setTimeout' },
+      { owner: 'no-unbound-listener', callback: '() => tr', boundary: 'bus.on' },
+      { owner: 'no-unbound-queued-callback', callback: '() => tr', boundary: 'jobs.push' },
+    ]);
+  });
+  it("sees no-unbound-queued-callback's additionalQueueFunctions when that rule registered them for the file", () => {
+    const code = `import { trace } from '@opentelemetry/api';
+declare const limit: (fn: () => void) => void;
+trace.getTracer('a').startActiveSpan('job', (span) => {
+  limit(/* limited */ () => trace.getTracer('a').startSpan('x').end());
+  span.end();
+});`;
+    const ownerWith = (queueFunctions: string[] | undefined) => {
+      let owner: string | undefined = 'unset';
+      run(code, 'async-local-storage', (context) => {
+        const { analysis, listeners } = useFileAnalysis(context);
+        if (queueFunctions) analysis.queueFunctions = queueFunctions;
+        let fn: TSESTree.Node | undefined;
+        return {
+          ...listeners,
+          ArrowFunctionExpression(node: TSESTree.ArrowFunctionExpression) {
+            if (context.sourceCode.getCommentsBefore(node).at(-1)?.value.trim() === 'limited') fn = node;
+          },
+          'Program:exit'() {
+            owner = fn && isFunctionLike(fn) ? getCallbackOwner(analysis, fn) : 'missing';
+          },
+        };
+      });
+      return owner;
+    };
+    expect(ownerWith(undefined)).toBeUndefined();
+    expect(ownerWith(['limit'])).toBe('no-unbound-queued-callback');
   });
 });
 

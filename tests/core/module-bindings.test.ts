@@ -2,7 +2,7 @@ import tsParser from '@typescript-eslint/parser';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
-import { createBindingResolver } from '../../core/module-bindings.js';
+import { createBindingResolver } from '../../core/analysis/import-bindings.js';
 
 /** Resolves the callee of every call in `code` and returns `calleeText → path`. */
 function resolveCallees(code: string, apiModules: string[] = [], filename = 'file.ts'): Record<string, string | undefined> {

@@ -1,7 +1,7 @@
 import tsParser from '@typescript-eslint/parser';
 import { Linter } from 'eslint';
 import { describe, expect, it } from 'vitest';
-import { MISSING_TYPES_MESSAGE } from '../../core/promise-types.js';
+import { MISSING_TYPES_MESSAGE } from '../../core/analysis/promise-types.js';
 import rule from '../../rules/no-floating-promise-in-span.js';
 import { createRuleTester, under } from '../rule-tester.js';
 

@@ -23,18 +23,20 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
-import type { FunctionNode } from './ast.js';
-import { getCallOfArgument, getEnclosingFunction, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
-import { getTimerCall } from './async-boundaries.js';
-import { ensureApiMembers } from './edits.js';
-import type { Edit, Finding, FindingSuggestion } from './findings.js';
-import { API, getOtelApi, getSpanStartKind, fileMayContainTracedCode } from './otel-api.js';
-import type { OtelApi } from './otel-api.js';
-import { createPromiseTypeChecker } from './promise-types.js';
-import { createSpanRegionTracker, resolveFunction } from './traced-code.js';
-import type { TraceScope } from './traced-code.js';
+import type { FunctionNode } from '../analysis/ast.js';
+import { getCallOfArgument, getEnclosingFunction, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk } from '../analysis/ast.js';
+import { getTimerCall } from '../analysis/timers.js';
+import { ensureApiMembers } from '../edits/api-imports.js';
+import { indentBefore } from '../edits/indent.js';
+import type { Edit, Finding, FindingSuggestion } from '../findings.js';
+import { API, getOtelApi, getSpanStartKind, fileMayContainTracedCode } from '../analysis/otel-api.js';
+import type { OtelApi } from '../analysis/otel-api.js';
+import { createPromiseTypeChecker } from '../analysis/promise-types.js';
+import { resolveFunction } from '../analysis/traced-code.js';
+import { mergeListeners, useFileAnalysis } from '../analysis/file-analysis.js';
+import type { TraceScope } from '../analysis/traced-code.js';
 
-export type FloatingPromiseMessageId =
+export type NoFloatingPromiseInSpanMessageId =
   | 'floatingPromiseInSpan'
   | 'floatingPromiseOrphaned'
   | 'voidedPromiseInSpan'
@@ -42,7 +44,7 @@ export type FloatingPromiseMessageId =
   | 'awaitPromise'
   | 'detachInOwnSpan';
 
-export interface FloatingPromiseOptions {
+export interface NoFloatingPromiseInSpanOptions {
   checkTypes: boolean;
   checkVoid: boolean;
 }
@@ -52,15 +54,16 @@ const SYNC_CALLBACK_METHODS = new Set([
   'forEach', 'map', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'flatMap',
 ]);
 
-export function createFloatingPromiseDetector(
+export function createNoFloatingPromiseInSpanDetector(
   context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
-  options: FloatingPromiseOptions,
-  onFinding: (finding: Finding<FloatingPromiseMessageId>) => void,
+  options: NoFloatingPromiseInSpanOptions,
+  onFinding: (finding: Finding<NoFloatingPromiseInSpanMessageId>) => void,
 ): TSESLint.RuleListener {
   if (!fileMayContainTracedCode(context)) return {};
   const sourceCode = context.sourceCode;
   const api = getOtelApi(context);
-  const regions = createSpanRegionTracker(sourceCode, api);
+  const { analysis, listeners: analysisListeners } = useFileAnalysis(context);
+  const regions = analysis.regions;
   const manager = api.settings.contextManager;
   const orphans = manager === 'zone' || manager === 'stack';
   const types = options.checkTypes ? createPromiseTypeChecker(context) : undefined;
@@ -84,12 +87,12 @@ export function createFloatingPromiseDetector(
     // callback that ends it after its awaits): the work cannot outlive it.
     if (endsScopeSpan(scope, promise)) return;
     const data = { scope: describeScope(scope), manager };
-    const messageId: FloatingPromiseMessageId = voided
+    const messageId: NoFloatingPromiseInSpanMessageId = voided
       ? orphans ? 'voidedPromiseOrphaned' : 'voidedPromiseInSpan'
       : orphans ? 'floatingPromiseOrphaned' : 'floatingPromiseInSpan';
     const awaitFix = suggestAwait(statement, expression, promise, scope);
     const detachFix = suggestDetach(expression, promise, scope);
-    const suggestions: FindingSuggestion<FloatingPromiseMessageId>[] = [];
+    const suggestions: FindingSuggestion<NoFloatingPromiseInSpanMessageId>[] = [];
     // Under zone/stack awaiting does not bring the work's continuation back: offer the detach first.
     const ordered = orphans || voided ? [detachFix, awaitFix] : [awaitFix, detachFix];
     for (const s of ordered) if (s) suggestions.push(s);
@@ -157,7 +160,7 @@ export function createFloatingPromiseDetector(
     expression: TSESTree.Node,
     promise: TSESTree.Node,
     scope: TraceScope,
-  ): FindingSuggestion<FloatingPromiseMessageId> | undefined {
+  ): FindingSuggestion<NoFloatingPromiseInSpanMessageId> | undefined {
     const fn = getEnclosingFunction(statement);
     if (!fn) return undefined;
     const edits: Edit[] = [];
@@ -173,7 +176,7 @@ export function createFloatingPromiseDetector(
     expression: TSESTree.Node,
     promise: TSESTree.Node,
     scope: TraceScope,
-  ): FindingSuggestion<FloatingPromiseMessageId> | undefined {
+  ): FindingSuggestion<NoFloatingPromiseInSpanMessageId> | undefined {
     const spanName = spanVariableOf(scope);
     const tracer = tracerText(scope, expression);
     const members: ('context' | 'trace' | 'SpanStatusCode')[] = ['SpanStatusCode'];
@@ -189,16 +192,11 @@ export function createFloatingPromiseDetector(
     const text =
       `${tracerCode}.startActiveSpan('${workName(sourceCode, promise)}', ${ctx}(${d}) => ` +
       `${needsParens ? `(${promiseText})` : promiseText}.then(() => ${d}.end(), (error) => {\n` +
-      `${indentOf(expression)}  ${d}.recordException(error);\n` +
-      `${indentOf(expression)}  ${d}.setStatus({ code: ${names.SpanStatusCode}.ERROR });\n` +
-      `${indentOf(expression)}  ${d}.end();\n` +
-      `${indentOf(expression)}}))`;
+      `${indentBefore(sourceCode, expression.range[0])}  ${d}.recordException(error);\n` +
+      `${indentBefore(sourceCode, expression.range[0])}  ${d}.setStatus({ code: ${names.SpanStatusCode}.ERROR });\n` +
+      `${indentBefore(sourceCode, expression.range[0])}  ${d}.end();\n` +
+      `${indentBefore(sourceCode, expression.range[0])}}))`;
     return { messageId: 'detachInOwnSpan', data: {}, fix: [...refs.edits, { range: expression.range, text }] };
-  }
-
-  function indentOf(node: TSESTree.Node): string {
-    const line = sourceCode.lines[node.loc.start.line - 1] ?? '';
-    return /^[ \t]*/.exec(line)?.[0] ?? '';
   }
 
   /** The span variable a detached span must hang under when the active context may not hold it. */
@@ -234,10 +232,9 @@ export function createFloatingPromiseDetector(
     return undefined;
   }
 
-  return {
-    ...regions.listeners,
+  return mergeListeners(analysisListeners, {
     ExpressionStatement: check,
-  };
+  });
 }
 
 /** Array methods, a `new Promise` executor and `context.with` run their callback before the call returns. */

@@ -13,7 +13,7 @@
  *   Those callbacks are owned by `no-unbound-listener` / `no-unbound-queued-callback` (and timer
  *   callbacks in traced code under `stack` by `no-unbound-timer`): binding the callback fixes every
  *   read in it, so this detector treats an owned callback as running in its registration context
- *   and reports nothing for it (core/callback-owner.ts). A listener no rule owns (registered at
+ *   and reports nothing for it (core/analysis/bindable-callbacks.ts). A listener no rule owns (registered at
  *   startup on a process-wide bus) is meant to see the emitter's context (5d): not a finding.
  *   So under `async-local-storage` and `async-hooks` this rule has nothing to report, and does no work.
  *
@@ -29,20 +29,22 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import type { FunctionNode } from './ast.js';
-import { contains, getCallOfArgument, getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
-import { getTimerCall } from './async-boundaries.js';
-import { createCallbackOwnership } from './callback-owner.js';
-import { mergeListeners } from './callbacks.js';
-import { ensureApiMembers, getFreeLocalName } from './edits.js';
-import type { Edit } from './findings.js';
-import type { Finding } from './findings.js';
-import { API, getOtelApi, getSpanStartKind, hasExplicitParentContext, fileMayContainTracedCode } from './otel-api.js';
-import { isPassThroughCallback } from './traced-code.js';
-import { getListenerRegistration } from './unbound-listener.js';
-import { reschedulesItself } from './unbound-timer.js';
+import type { FunctionNode } from '../analysis/ast.js';
+import { contains, getCallOfArgument, getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from '../analysis/ast.js';
+import { getTimerCall } from '../analysis/timers.js';
+import { getCallbackOwner } from '../analysis/bindable-callbacks.js';
+import { useFileAnalysis, mergeListeners } from '../analysis/file-analysis.js';
+import { ensureApiMembers } from '../edits/api-imports.js';
+import { indentBefore } from '../edits/indent.js';
+import { getFreeLocalName } from '../edits/names.js';
+import type { Edit } from '../findings.js';
+import type { Finding } from '../findings.js';
+import { API, getOtelApi, getSpanStartKind, hasExplicitParentContext, fileMayContainTracedCode } from '../analysis/otel-api.js';
+import { isPassThroughCallback } from '../analysis/traced-code.js';
+import { getListenerRegistration } from '../analysis/listeners.js';
+import { reschedulesItself } from '../analysis/recurring-timers.js';
 
-export type LateContextCaptureMessageId = 'lateContextRead' | 'lateImplicitParent';
+export type NoLateContextCaptureMessageId = 'lateContextRead' | 'lateImplicitParent';
 
 type ReadKind = 'active' | 'activeSpan' | 'implicit';
 
@@ -76,9 +78,9 @@ const LOOPS = new Set<string>([
   AST_NODE_TYPES.WhileStatement, AST_NODE_TYPES.DoWhileStatement,
 ]);
 
-export function createLateContextCaptureDetector(
+export function createNoLateContextCaptureDetector(
   context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
-  onFinding: (finding: Finding<LateContextCaptureMessageId>) => void,
+  onFinding: (finding: Finding<NoLateContextCaptureMessageId>) => void,
 ): TSESLint.RuleListener {
   if (!fileMayContainTracedCode(context)) return {};
   const sourceCode = context.sourceCode;
@@ -90,7 +92,7 @@ export function createLateContextCaptureDetector(
   // zone/stack, or in a deferred callback under stack): there is nothing to report, so nothing to
   // run — not even the three binding detectors that tell owned callbacks apart.
   if (!awaitsLoseContext) return {};
-  const ownership = createCallbackOwnership(context);
+  const { analysis, listeners } = useFileAnalysis(context);
   const candidates: { call: TSESTree.CallExpression; kind: ReadKind }[] = [];
   const awaitCache = new Map<FunctionNode, TSESTree.Node[]>();
 
@@ -159,7 +161,7 @@ export function createLateContextCaptureDetector(
         found({ text: 'after an await', anchor: first && getAnchor(first, position) });
       }
       position = fn;
-      if (ownership.getOwner(fn)) continue;
+      if (getCallbackOwner(analysis, fn)) continue;
       const site = getCallOfArgument(fn);
       const call = site?.call.type === AST_NODE_TYPES.CallExpression ? site.call : undefined;
       if (manager === 'stack' && call) {
@@ -304,11 +306,6 @@ export function createLateContextCaptureDetector(
     return undefined;
   }
 
-  function indentOf(offset: number): string {
-    const lineStart = sourceCode.text.lastIndexOf('\n', offset - 1) + 1;
-    return /^[ \t]*/.exec(sourceCode.text.slice(lineStart, offset))?.[0] ?? '';
-  }
-
   function captureEdits(anchor: Anchor, statement: string): Edit[] | undefined {
     if (anchor.kind === 'statement') {
       const start = anchor.node.range[0];
@@ -321,7 +318,7 @@ export function createLateContextCaptureDetector(
     const arrowToken = sourceCode.getTokenBefore(anchor.arrow.body, { filter: (t) => t.value === '=>' });
     const first = arrowToken && sourceCode.getTokenAfter(arrowToken);
     if (!arrowToken || !first) return undefined;
-    const base = indentOf(anchor.arrow.range[0]);
+    const base = indentBefore(sourceCode, anchor.arrow.range[0]);
     const inner = `${base}  `;
     return [
       { range: [arrowToken.range[1], first.range[0]], text: ` {\n${inner}${statement}\n${inner}return ` },
@@ -338,7 +335,7 @@ export function createLateContextCaptureDetector(
     });
   }
 
-  return mergeListeners(ownership.listeners, {
+  return mergeListeners(listeners, {
     CallExpression(node) {
       const path = api.calleePath(node);
       if (path === API('context.active')) candidates.push({ call: node, kind: 'active' });

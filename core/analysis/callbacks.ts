@@ -8,8 +8,7 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
 import { getCallOfArgument, getEnclosingFunction, getMethodName, getPropertyName, importedName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
-import { ensureApiMembers, surround, wrapInBind } from './edits.js';
-import type { Edit } from './findings.js';
+import { API } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
 import { doesTracedWork, resolveFunction } from './traced-code.js';
 import type { TraceScope } from './traced-code.js';
@@ -83,7 +82,7 @@ export function isPromiseResolver(sourceCode: Readonly<TSESLint.SourceCode>, nod
   );
 }
 
-/** Calls that read no context, by import-traced path (core/module-bindings.ts). */
+/** Calls that read no context, by import-traced path (core/analysis/import-bindings.ts). */
 const CONTEXT_FREE_CALLS = new Set(
   ['clearTimeout', 'clearInterval', 'clearImmediate'].flatMap((name) => [`global:${name}`, `node:timers:${name}`]),
 );
@@ -170,24 +169,6 @@ export function isAsyncLocalStorageOnly(api: OtelApi): boolean {
   return !api.hasApiImport && api.hasAsyncLocalStorageImport && (api.settings.contextManager === 'async-local-storage' || api.settings.contextManager === 'async-hooks');
 }
 
-/**
- * The edits that bind `callback` to the context current where it is stored or registered:
- * `context.bind(context.active(), cb)` (adding the import where needed), or in ALS-only code
- * `AsyncLocalStorage.bind(cb)`. Undefined when no safe edit exists.
- */
-export function bindToCurrentContext(
-  sourceCode: Readonly<TSESLint.SourceCode>,
-  api: OtelApi,
-  callback: TSESTree.Node,
-): Edit[] | undefined {
-  if (isAsyncLocalStorageOnly(api)) {
-    const als = getAsyncLocalStorageClassText(sourceCode, api);
-    return als === undefined ? undefined : surround(callback, `${als}.bind(`, ')');
-  }
-  const refs = ensureApiMembers(sourceCode, api, ['context']);
-  return [...refs.edits, ...wrapInBind(callback, `${refs.names.context}.bind`, `${refs.names.context}.active()`)];
-}
-
 /** Whether `fn` runs as a method of a class (so `this` is the instance): a method, or an arrow inside one. */
 export function getEnclosingClassBody(node: TSESTree.Node): TSESTree.ClassBody | undefined {
   for (let fn = getEnclosingFunction(node); fn; fn = getEnclosingFunction(fn)) {
@@ -219,26 +200,6 @@ export function getThisMemberName(node: TSESTree.Node): string | undefined {
   return undefined;
 }
 
-type Handler = (node: never) => void;
-
-/** Merges detectors' listener objects: every handler of every object runs, in order. */
-export function mergeListeners(...objects: TSESLint.RuleListener[]): TSESLint.RuleListener {
-  const merged: Record<string, Handler[]> = {};
-  for (const object of objects) {
-    for (const [selector, handler] of Object.entries(object)) {
-      if (typeof handler !== 'function') continue;
-      (merged[selector] ??= []).push(handler as Handler);
-    }
-  }
-  const result: Record<string, Handler> = {};
-  for (const [selector, handlers] of Object.entries(merged)) {
-    result[selector] = (node: never) => {
-      for (const handler of handlers) handler(node);
-    };
-  }
-  return result as TSESLint.RuleListener;
-}
-
 /**
  * In a never-activated span's region (`const span = tracer.startSpan(..)`), a callback that does
  * traced work is `no-inactive-parent-span`'s: it binds the callback to that span, which is what
@@ -255,4 +216,29 @@ export function isOwnedByInactiveParentSpan(
   if (scope?.kind !== 'inactive-span') return false;
   const fn = resolveFunction(sourceCode, callback);
   return fn !== undefined && doesTracedWork(sourceCode, api, fn);
+}
+
+const BINDERS = new Set([
+  API('context.bind'),
+  'node:async_hooks:AsyncLocalStorage.bind',
+  'node:async_hooks:AsyncResource.bind',
+]);
+
+/** Already bound: `context.bind(..)`, `AsyncLocalStorage.bind(..)`, `AsyncResource.bind(..)`, `Zone.current.wrap(..)`, or a const holding one. */
+export function isContextBound(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, node: TSESTree.Node): boolean {
+  const expression = unwrapTypeScriptExpression(node);
+  if (expression.type === AST_NODE_TYPES.CallExpression) {
+    const path = api.calleePath(expression);
+    if (path !== undefined && BINDERS.has(path)) return true;
+    const callee = unwrapTypeScriptExpression(expression.callee);
+    return getMethodName(expression) === 'wrap' && callee.type === AST_NODE_TYPES.MemberExpression && sourceCode.getText(callee.object).startsWith('Zone.');
+  }
+  if (expression.type === AST_NODE_TYPES.Identifier) {
+    const variable = ASTUtils.findVariable(sourceCode.getScope(expression), expression);
+    const def = variable?.defs[0];
+    if (def?.type === 'Variable' && def.node.parent.kind === 'const' && def.node.init) {
+      return isContextBound(sourceCode, api, def.node.init);
+    }
+  }
+  return false;
 }

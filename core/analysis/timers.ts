@@ -5,7 +5,7 @@
  * `setTimeout` is not a timer.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
-import type { BindingResolver } from './module-bindings.js';
+import type { BindingResolver } from './import-bindings.js';
 
 export type TimerName =
   | 'setTimeout'

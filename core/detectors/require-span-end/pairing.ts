@@ -3,7 +3,7 @@
  * function released on every path out of it? Used by `require-span-end` (span / `span.end()`);
  * generic on purpose, for any pairing a rule needs (`context.attach` / `token.dispose()`).
  *
- * Built on the code-path recorder of core/code-paths.ts (shared with `no-unpaired-context-attach`):
+ * Built on the code-path recorder of core/analysis/code-paths.ts (shared with `no-unpaired-context-attach`):
  * acquires and releases are recorded per segment while ESLint walks, and queried only when the
  * Program's code path ends. No hand-written control-flow walker: paths come from the segments'
  * `nextSegments` and the code path's `returnedSegments` / `thrownSegments`.
@@ -30,10 +30,10 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import type { FunctionNode } from './ast.js';
-import { contains, isFunctionLike, walk } from './ast.js';
-import { createSegmentRecorder } from './code-paths.js';
-import type { RecordedCodePath } from './code-paths.js';
+import type { FunctionNode } from '../../analysis/ast.js';
+import { contains, isFunctionLike, walk } from '../../analysis/ast.js';
+import { createSegmentRecorder } from '../../analysis/code-paths.js';
+import type { RecordedCodePath } from '../../analysis/code-paths.js';
 
 type CodePath = TSESLint.CodePath;
 type CodePathSegment = TSESLint.CodePathSegment;

@@ -1,13 +1,14 @@
 /**
- * Edit builders shared by every rule: wrapping a callback in `context.bind`, and making sure the
- * `@opentelemetry/api` members a fix uses are imported — extending an existing import or
- * `require`, or adding one in the file's own module style, under a name that does not collide.
+ * Making sure the `@opentelemetry/api` members a fix uses are imported: extending an existing
+ * import or `require`, or adding one in the file's own module style, under a name that does not
+ * collide.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import type { Edit } from './findings.js';
-import { OTEL_API_MODULE } from './module-bindings.js';
-import type { ApiMember, OtelApi } from './otel-api.js';
+import type { Edit } from '../findings.js';
+import { OTEL_API_MODULE } from '../analysis/import-bindings.js';
+import type { ApiMember, OtelApi } from '../analysis/otel-api.js';
+import { firstFreeName, getDeclaredNames } from './names.js';
 
 export interface ApiReferences {
   /** Expression text to use for each requested member (`context`, `api.context`, `otelContext`). */
@@ -24,29 +25,10 @@ const ALIASES: Record<ApiMember, string> = {
   SpanStatusCode: 'OtelSpanStatusCode',
 };
 
-const declaredNamesCache = new WeakMap<object, Set<string>>();
-
-/** Every name declared anywhere in the file, plus every unresolved global referenced. */
-function getDeclaredNames(sourceCode: Readonly<TSESLint.SourceCode>): Set<string> {
-  const cached = declaredNamesCache.get(sourceCode.ast);
-  if (cached) return cached;
-  const names = new Set<string>();
-  for (const scope of sourceCode.scopeManager?.scopes ?? []) {
-    for (const variable of scope.variables) names.add(variable.name);
-    for (const reference of scope.through) names.add(reference.identifier.name);
-  }
-  declaredNamesCache.set(sourceCode.ast, names);
-  return names;
-}
-
 function freeName(sourceCode: Readonly<TSESLint.SourceCode>, member: ApiMember): string {
   const declared = getDeclaredNames(sourceCode);
   if (!declared.has(member)) return member;
-  const base = ALIASES[member];
-  for (let i = 1; ; i++) {
-    const candidate = i === 1 ? base : `${base}${i}`;
-    if (!declared.has(candidate)) return candidate;
-  }
+  return firstFreeName(ALIASES[member], (candidate) => !declared.has(candidate));
 }
 
 /**
@@ -137,36 +119,4 @@ function findImportAnchor(program: TSESTree.Program): TSESTree.Node | undefined 
     }
   }
   return anchor;
-}
-
-/** `cb` → `<bindCall>(<ctxText>, cb)`, keeping the callback's own text untouched. */
-export function wrapInBind(node: TSESTree.Node, bindText: string, ctxText: string): Edit[] {
-  return [
-    { range: [node.range[0], node.range[0]], text: `${bindText}(${ctxText}, ` },
-    { range: [node.range[1], node.range[1]], text: ')' },
-  ];
-}
-
-/** `expr` → `<prefix>expr<suffix>`. */
-export function surround(node: TSESTree.Node, prefix: string, suffix: string): Edit[] {
-  return [
-    { range: [node.range[0], node.range[0]], text: prefix },
-    { range: [node.range[1], node.range[1]], text: suffix },
-  ];
-}
-
-/**
- * A name for a new local variable that collides with no name declared or referenced in the file,
- * nor with any name in `taken` (names handed out to earlier fixes of the same lint run, which
- * ESLint may apply in the same pass). The chosen name is added to `taken`.
- */
-export function getFreeLocalName(sourceCode: Readonly<TSESLint.SourceCode>, base: string, taken: Set<string>): string {
-  const declared = getDeclaredNames(sourceCode);
-  for (let i = 1; ; i++) {
-    const candidate = i === 1 ? base : `${base}${i}`;
-    if (!declared.has(candidate) && !taken.has(candidate)) {
-      taken.add(candidate);
-      return candidate;
-    }
-  }
 }

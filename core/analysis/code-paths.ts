@@ -1,5 +1,5 @@
 /**
- * Code-path recording shared by the pairing rules: `require-span-end` (core/pairing.ts: is every
+ * Code-path recording shared by the pairing rules: `require-span-end` (core/detectors/require-span-end/pairing.ts: is every
  * span ended on every path) and `no-unpaired-context-attach` (which attach tokens are still live
  * where a function ends, where an exception may leave it, or where a second `dispose()` runs;
  * whether an `await` happened before a given point).

@@ -1,54 +1,25 @@
 /**
- * Detector for `no-unbound-queued-callback`: a callback stored for later in a work queue runs in
- * the context of whoever drains the queue — a timer started at module load (6a: orphaned), the
- * request that first created the drainer (6b: wrong parent), the socket that delivers a reply.
- * Under every manager: none of them can see through a user-land queue.
- *
- * A work queue is a long-lived collection (module-level, a class member, or kept by an enclosing
- * function) into which a callback is stored (`push`, `unshift`, `add`, `enqueue`, `set`) and that
- * the same file both drains (`shift`, `pop`, `dequeue`, `splice`, `delete` after `set`, `clear`,
- * `length = 0`, reassignment to an empty collection) and runs the entries of (calls an entry
- * taken from it, or hands it on). Calls listed in the `additionalQueueFunctions` option (pools,
- * limiters) store their callback argument too.
- *
- * Not a work queue: a registry that is iterated and never drained (middleware, plugin hooks,
- * event handler lists, `splice(indexOf(fn), 1)` to unsubscribe, `set.delete(fn)`). Binding its
- * entries at registration would tie every later call to the startup context — a new bug.
- * Not flagged: promise resolvers and callbacks that call nothing else (a promise continuation
- * follows the `await`, not the resolver); callbacks already bound.
- *
- * Fix: `context.bind(context.active(), cb)` at the storing site; in ALS-only code (no
- * OpenTelemetry import, an `AsyncLocalStorage` of its own) `AsyncLocalStorage.bind(cb)`.
+ * Work queues of a file: long-lived collections into which a callback is stored and that the same
+ * file drains and runs (the queue model), and calls listed in `additionalQueueFunctions`. The
+ * facts `no-unbound-queued-callback` reports and callback ownership reads (bindable-callbacks.ts).
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import { contains, getEnclosingFunction, getPropertyName, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk, getDottedName } from './ast.js';
-import {
-  bindToCurrentContext,
-  getCallbackShape,
-  getEnclosingClassBody,
-  getThisMemberName,
-  isAsyncLocalStorageOnly,
-  isContextFreeCallback,
-  isOwnedByInactiveParentSpan,
-} from './callbacks.js';
-import type { Finding } from './findings.js';
-import { getOtelApi, fileMayContainTracedCode } from './otel-api.js';
+import { getCallbackShape, getEnclosingClassBody, getThisMemberName, isContextBound, isContextFreeCallback } from './callbacks.js';
+import { isSameActivation } from './listeners.js';
 import type { OtelApi } from './otel-api.js';
-import { isSameActivation } from './unbound-listener.js';
-import { isContextBound } from './unbound-timer.js';
-import { createSpanRegionTracker } from './traced-code.js';
 
-export type UnboundQueuedCallbackMessageId = 'queuedCallbackLosesContext' | 'queuedCallbackLosesStore';
-
-export interface UnboundQueuedCallbackOptions {
-  /** Functions and methods that store their callback argument to run it later. */
-  additionalQueueFunctions: readonly string[];
+/** A callback stored for later: the stored value (or the `Property` of a stored object), the queue's text, the storing call. */
+export interface QueuedCallback {
+  node: TSESTree.Node;
+  queue: string;
+  call: TSESTree.CallExpression;
 }
 
-const STORE_METHODS = new Set(['push', 'unshift', 'add', 'enqueue', 'set']);
+export const STORE_METHODS = new Set(['push', 'unshift', 'add', 'enqueue', 'set']);
 const TAKE_METHODS = new Set(['shift', 'pop', 'dequeue', 'get', 'at']);
-const DRAIN_METHODS = new Set(['shift', 'pop', 'dequeue', 'clear']);
+export const DRAIN_METHODS = new Set(['shift', 'pop', 'dequeue', 'clear']);
 const COPY_METHODS = new Set(['splice', 'slice', 'values', 'concat']);
 const INDEX_METHODS = new Set(['indexOf', 'findIndex', 'lastIndexOf', 'findLastIndex']);
 
@@ -269,7 +240,7 @@ function isInConstructor(node: TSESTree.Node): boolean {
 }
 
 /** The name a collection goes by: `q` → 'q', `this.pool.waiters` → 'waiters'. */
-function lastName(node: TSESTree.Node): string | undefined {
+export function lastName(node: TSESTree.Node): string | undefined {
   const expression = unwrapTypeScriptExpression(node);
   if (expression.type === AST_NODE_TYPES.Identifier) return expression.name;
   if (expression.type === AST_NODE_TYPES.MemberExpression) return getPropertyName(expression) ?? (expression.property.type === AST_NODE_TYPES.PrivateIdentifier ? `#${expression.property.name}` : undefined);
@@ -277,7 +248,7 @@ function lastName(node: TSESTree.Node): string | undefined {
 }
 
 /** A stored value that may be (or hold) a callback; literals and array/collection literals cannot. */
-function mayBeCallback(node: TSESTree.CallExpressionArgument): boolean {
+export function mayBeCallback(node: TSESTree.CallExpressionArgument): boolean {
   const expression = unwrapTypeScriptExpression(node);
   switch (expression.type) {
     case AST_NODE_TYPES.Literal:
@@ -309,9 +280,9 @@ export function findQueuedCallbacks(
   sourceCode: Readonly<TSESLint.SourceCode>,
   api: OtelApi,
   nodes: readonly (TSESTree.CallExpression | TSESTree.AssignmentExpression)[],
-): { node: TSESTree.Node; queue: string }[] {
+): QueuedCallback[] {
   const model = getQueueModel(sourceCode, nodes);
-  const found: { node: TSESTree.Node; queue: string }[] = [];
+  const found: QueuedCallback[] = [];
   const unbound = (node: TSESTree.Node) => !isContextBound(sourceCode, api, node) && !isContextFreeCallback(sourceCode, api, node);
   for (const store of model.stores) {
     const { id } = store.ref;
@@ -329,21 +300,21 @@ export function findQueuedCallbacks(
           if (property.method || property.kind !== 'init') continue;
           if (property.shorthand) {
             if (props?.has(property.key.name) && getCallbackShape(sourceCode, property.value).kind !== 'not-a-function' && unbound(property.value)) {
-              found.push({ node: property, queue: store.ref.text });
+              found.push({ node: property, queue: store.ref.text, call: store.call });
             }
             continue;
           }
           const shape = getCallbackShape(sourceCode, property.value);
           if (shape.kind === 'not-a-function' || !unbound(property.value)) continue;
           if (props?.has(property.key.name) || (model.passed.has(id) && shape.kind === 'function')) {
-            found.push({ node: property.value, queue: store.ref.text });
+            found.push({ node: property.value, queue: store.ref.text, call: store.call });
           }
         }
         continue;
       }
       const shape = getCallbackShape(sourceCode, expression);
       if (shape.kind === 'not-a-function' || !unbound(expression)) continue;
-      if (model.invoked.has(id) || (model.passed.has(id) && shape.kind === 'function')) found.push({ node: value, queue: store.ref.text });
+      if (model.invoked.has(id) || (model.passed.has(id) && shape.kind === 'function')) found.push({ node: value, queue: store.ref.text, call: store.call });
     }
   }
   return found;
@@ -354,7 +325,7 @@ export function getQueueFunctionCallback(
   sourceCode: Readonly<TSESLint.SourceCode>,
   call: TSESTree.CallExpression,
   queueFunctions: readonly string[],
-): { node: TSESTree.Node; queue: string } | undefined {
+): QueuedCallback | undefined {
   if (queueFunctions.length === 0) return undefined;
   const text = getDottedName(call.callee);
   if (text === undefined) return undefined;
@@ -364,71 +335,5 @@ export function getQueueFunctionCallback(
   const fn = args.find((a) => getCallbackShape(sourceCode, a).kind === 'function');
   const lastArg = args.at(-1);
   const node = fn ?? (lastArg && unwrapTypeScriptExpression(lastArg).type === AST_NODE_TYPES.Identifier ? lastArg : undefined);
-  return node ? { node, queue: `${text}(..)` } : undefined;
-}
-
-export function createUnboundQueuedCallbackDetector(
-  context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
-  options: UnboundQueuedCallbackOptions,
-  onFinding: (finding: Finding<UnboundQueuedCallbackMessageId>) => void,
-): TSESLint.RuleListener {
-  // A queue in a file with no tracing (no API import, no span, no AsyncLocalStorage of its own) is a
-  // library's business: binding there would add an OpenTelemetry import to code that does not use it.
-  if (!fileMayContainTracedCode(context)) return {};
-  const sourceCode = context.sourceCode;
-  const api = getOtelApi(context);
-  const messageId: UnboundQueuedCallbackMessageId = isAsyncLocalStorageOnly(api) ? 'queuedCallbackLosesStore' : 'queuedCallbackLosesContext';
-  const seen = new Set<TSESTree.Node>();
-  const regions = createSpanRegionTracker(sourceCode, api);
-  const storedNames = new Set<string>();
-  const drainedNames = new Set<string>();
-  const nodes: (TSESTree.CallExpression | TSESTree.AssignmentExpression)[] = [];
-
-  function report(entry: { node: TSESTree.Node; queue: string }): void {
-    if (seen.has(entry.node)) return;
-    seen.add(entry.node);
-    const target = entry.node.type === AST_NODE_TYPES.Property ? entry.node.value : entry.node;
-    if (isOwnedByInactiveParentSpan(sourceCode, api, regions.getTraceScope(entry.node), target)) return;
-    let fix = bindToCurrentContext(sourceCode, api, target);
-    if (fix && entry.node.type === AST_NODE_TYPES.Property) {
-      // `{ done }` → `{ done: context.bind(context.active(), done) }`
-      const key = sourceCode.getText(entry.node.key);
-      const start = fix.findIndex((edit) => edit.range[0] === target.range[0] && edit.range[1] === target.range[0]);
-      fix = fix.map((edit, index) => (index === start ? { ...edit, text: `${key}: ${edit.text}` } : edit));
-    }
-    onFinding({ messageId, data: { queue: entry.queue }, node: entry.node, ...(fix ? { fix } : {}) });
-  }
-
-  return {
-    ...regions.listeners,
-    CallExpression(node) {
-      nodes.push(node);
-      const entry = getQueueFunctionCallback(sourceCode, node, options.additionalQueueFunctions);
-      if (entry && !isContextBound(sourceCode, api, entry.node) && !isContextFreeCallback(sourceCode, api, entry.node)) report(entry);
-    },
-    // Cheap gate, on ESLint's own traversal: the queue model (a walk with scope lookups) is built
-    // only for files that store something that may be a callback into a collection whose name
-    // they also drain (`this.waiters.push(cb)` … `this.waiters.shift()`, `q.length = 0`, `q = []`).
-    'CallExpression > MemberExpression.callee'(node: TSESTree.MemberExpression) {
-      const method = !node.computed && node.property.type === AST_NODE_TYPES.Identifier ? node.property.name : undefined;
-      const name = method === undefined ? undefined : lastName(node.object);
-      if (method === undefined || name === undefined) return;
-      if (DRAIN_METHODS.has(method) || method === 'splice' || method === 'delete') drainedNames.add(name);
-      if (STORE_METHODS.has(method) && node.parent.type === AST_NODE_TYPES.CallExpression && node.parent.arguments.some(mayBeCallback)) {
-        storedNames.add(name);
-      }
-    },
-    AssignmentExpression(node) {
-      nodes.push(node);
-      if (node.operator !== '=') return;
-      const left = unwrapTypeScriptExpression(node.left);
-      const target = left.type === AST_NODE_TYPES.MemberExpression && getPropertyName(left) === 'length' ? left.object : left;
-      const name = lastName(target);
-      if (name !== undefined) drainedNames.add(name);
-    },
-    'Program:exit'() {
-      if (![...storedNames].some((name) => drainedNames.has(name))) return;
-      for (const entry of findQueuedCallbacks(sourceCode, api, nodes)) report(entry);
-    },
-  };
+  return node ? { node, queue: `${text}(..)`, call } : undefined;
 }

@@ -28,17 +28,18 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
-import type { FunctionNode } from './ast.js';
-import { contains, getCallOfArgument, getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
-import { getTimerCall } from './async-boundaries.js';
-import { ensureApiMembers, surround, wrapInBind } from './edits.js';
-import type { Edit, Finding } from './findings.js';
-import { API, getOtelApi, getSpanStartKind, getTracedCallback, hasExplicitParentContext, fileMayContainTracedCode } from './otel-api.js';
-import type { OtelApi } from './otel-api.js';
-import { doesTracedWork, isPassThroughCallback, resolveFunction, scanTracedWork } from './traced-code.js';
-import type { TracedWorkScan } from './traced-code.js';
+import type { FunctionNode } from '../analysis/ast.js';
+import { contains, getCallOfArgument, getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from '../analysis/ast.js';
+import { getTimerCall } from '../analysis/timers.js';
+import { ensureApiMembers } from '../edits/api-imports.js';
+import { surround, wrapInBind } from '../edits/wrap.js';
+import type { Edit, Finding } from '../findings.js';
+import { API, getOtelApi, getSpanStartKind, getTracedCallback, hasExplicitParentContext, fileMayContainTracedCode } from '../analysis/otel-api.js';
+import type { OtelApi } from '../analysis/otel-api.js';
+import { doesTracedWork, isPassThroughCallback, resolveFunction, scanTracedWork } from '../analysis/traced-code.js';
+import type { TracedWorkScan } from '../analysis/traced-code.js';
 
-export type InactiveParentMessageId = 'childSpanWithoutParent' | 'tracedCallWithoutParent' | 'callbackWithoutParent' | 'opaqueCallWithoutParent';
+export type NoInactiveParentSpanMessageId = 'childSpanWithoutParent' | 'tracedCallWithoutParent' | 'callbackWithoutParent' | 'opaqueCallWithoutParent';
 
 const PASSIVE_SPAN_METHODS = new Set([
   'end', 'setAttribute', 'setAttributes', 'addEvent', 'addLink', 'addLinks', 'setStatus', 'updateName',
@@ -48,9 +49,9 @@ const SYNC_CALLBACK_METHODS = new Set([
   'forEach', 'map', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'flatMap', 'then', 'catch', 'finally',
 ]);
 
-export function createInactiveParentDetector(
+export function createNoInactiveParentSpanDetector(
   context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
-  onFinding: (finding: Finding<InactiveParentMessageId>) => void,
+  onFinding: (finding: Finding<NoInactiveParentSpanMessageId>) => void,
 ): TSESLint.RuleListener {
   if (!fileMayContainTracedCode(context)) return {};
   const sourceCode = context.sourceCode;
@@ -202,7 +203,7 @@ function isPassThrough(fn: FunctionNode): boolean {
 
 /**
  * Whether running `fn` does traced work that would take `span` as parent if it were active — two
- * scans (scanTracedWork, core/traced-code.ts) of what `doesTracedWork` scans, for one span. Not counted: the callbacks `span` is activated for
+ * scans (scanTracedWork, core/analysis/traced-code.ts) of what `doesTracedWork` scans, for one span. Not counted: the callbacks `span` is activated for
  * (`covered`), and a `context.active()` that only builds the context activating `span`
  * (`trace.setSpan(context.active(), span)`). With `'call'` (a call of `fn` at the site) only what
  * the call runs counts: `fn`'s body and the nested callbacks that run in the context they are

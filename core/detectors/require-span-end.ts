@@ -16,15 +16,15 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
-import type { FunctionNode } from './ast.js';
-import { getEnclosingFunction, getMethodName, getMethodReceiver, unwrapTypeScriptExpression, walk } from './ast.js';
-import type { Edit, Finding } from './findings.js';
-import { API, getOtelApi, getSpanStartKind } from './otel-api.js';
-import { fileMayContainFinding } from './triggers.js';
-import type { OtelApi } from './otel-api.js';
-import { createPairingTracker, findUnprotectedThrowingNodes } from './pairing.js';
+import type { FunctionNode } from '../analysis/ast.js';
+import { getEnclosingFunction, getMethodName, getMethodReceiver, unwrapTypeScriptExpression, walk } from '../analysis/ast.js';
+import type { Edit, Finding } from '../findings.js';
+import { API, getOtelApi, getSpanStartKind } from '../analysis/otel-api.js';
+import { fileMayContainFinding } from '../triggers.js';
+import type { OtelApi } from '../analysis/otel-api.js';
+import { createPairingTracker, findUnprotectedThrowingNodes } from './require-span-end/pairing.js';
 
-export type SpanEndMessageId =
+export type RequireSpanEndMessageId =
   | 'spanNeverEnded'
   | 'spanNotEndedOnEveryPath'
   | 'spanNotEndedOnException'
@@ -54,9 +54,9 @@ interface Acquired {
   rest: TSESTree.Statement[];
 }
 
-export function createSpanEndDetector(
+export function createRequireSpanEndDetector(
   context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
-  onFinding: (finding: Finding<SpanEndMessageId>) => void,
+  onFinding: (finding: Finding<RequireSpanEndMessageId>) => void,
 ): TSESLint.RuleListener {
   if (!fileMayContainFinding(context, 'require-span-end')) return {};
   const sourceCode = context.sourceCode;
@@ -204,7 +204,7 @@ function suggestFinally(
   sourceCode: Readonly<TSESLint.SourceCode>,
   info: Acquired,
   releases: readonly TSESTree.Node[],
-): Finding<SpanEndMessageId>['suggestions'] {
+): Finding<RequireSpanEndMessageId>['suggestions'] {
   const first = info.rest[0];
   const last = info.rest.at(-1);
   if (!first || !last) return undefined;

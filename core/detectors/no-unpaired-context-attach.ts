@@ -29,18 +29,19 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
-import type { FunctionNode } from './ast.js';
-import { contains, getEnclosingFunction, getMethodName, getMethodReceiver, getPropertyName, isFunctionLike, unwrapTypeScriptExpression } from './ast.js';
-import { createSegmentRecorder, solveSegments, stateAtReturn } from './code-paths.js';
-import type { RecordedCodePath } from './code-paths.js';
-import { buildRunInsteadOfEnterWith, buildTryFinally, buildWrapInCallback } from './attach-edits.js';
-import type { Finding, FindingSuggestion } from './findings.js';
-import { API, getOtelApi, isAsyncLocalStorageInstance } from './otel-api.js';
-import { fileMayContainFinding } from './triggers.js';
-import type { OtelApi } from './otel-api.js';
-import { resolveFunction } from './traced-code.js';
+import type { FunctionNode } from '../analysis/ast.js';
+import { contains, getEnclosingFunction, getMethodName, getMethodReceiver, getPropertyName, isFunctionLike, unwrapTypeScriptExpression } from '../analysis/ast.js';
+import { createSegmentRecorder, solveSegments, stateAtReturn } from '../analysis/code-paths.js';
+import type { RecordedCodePath } from '../analysis/code-paths.js';
+import { buildRunInsteadOfEnterWith, buildTryFinally, buildWrapInCallback } from '../edits/try-finally.js';
+import type { Finding, FindingSuggestion } from '../findings.js';
+import { API, getOtelApi, isAsyncLocalStorageInstance } from '../analysis/otel-api.js';
+import { fileMayContainFinding } from '../triggers.js';
+import { getFreeNameAt } from '../edits/names.js';
+import type { OtelApi } from '../analysis/otel-api.js';
+import { resolveFunction } from '../analysis/traced-code.js';
 
-export type UnpairedAttachMessageId =
+export type NoUnpairedContextAttachMessageId =
   | 'attachNotImplemented'
   | 'attachBeforeAwait'
   | 'discardedToken'
@@ -79,9 +80,9 @@ const DISPOSED = 4;
 const NOT_AWAITED = 1;
 const AWAITED = 2;
 
-export function createUnpairedAttachDetector(
+export function createNoUnpairedContextAttachDetector(
   context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
-  onFinding: (finding: Finding<UnpairedAttachMessageId>) => void,
+  onFinding: (finding: Finding<NoUnpairedContextAttachMessageId>) => void,
 ): TSESLint.RuleListener {
   if (!fileMayContainFinding(context, 'no-unpaired-context-attach')) return {};
   const sourceCode = context.sourceCode;
@@ -126,7 +127,7 @@ export function createUnpairedAttachDetector(
     };
   }
 
-  function suggestions(site: AttachSite, disposeCalls: readonly TSESTree.CallExpression[]): FindingSuggestion<UnpairedAttachMessageId>[] {
+  function suggestions(site: AttachSite, disposeCalls: readonly TSESTree.CallExpression[]): FindingSuggestion<NoUnpairedContextAttachMessageId>[] {
     const alt = alternative(site);
     if (!alt || site.binding.kind === 'escape' || site.binding.kind === 'using') return [];
     const fix = buildWrapInCallback(sourceCode, site.binding.statement, alt.head, disposeCalls);
@@ -211,7 +212,7 @@ export function createUnpairedAttachDetector(
       return;
     }
     if (binding.kind === 'discarded') {
-      const name = getLocalFreeName(sourceCode, binding.statement, site.kind === 'context.attach' ? 'token' : 'scope');
+      const name = getFreeNameAt(sourceCode, binding.statement, site.kind === 'context.attach' ? 'token' : 'scope');
       const fix = buildTryFinally(sourceCode, binding.statement, `${name}.dispose()`, [], name);
       onFinding({
         messageId: 'discardedToken',
@@ -395,17 +396,6 @@ export function createUnpairedAttachDetector(
       recorder.record(node);
     },
   };
-}
-
-/** `base` when nothing called so is visible at `node` or used in its function; else `base2`, .. */
-function getLocalFreeName(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node, base: string): string {
-  const scope = sourceCode.getScope(node);
-  const isFree = (name: string): boolean =>
-    ASTUtils.findVariable(scope, name) === null && !scope.variableScope.through.some((r) => r.identifier.name === name);
-  for (let i = 1; ; i++) {
-    const name = i === 1 ? base : `${base}${i}`;
-    if (isFree(name)) return name;
-  }
 }
 
 function isSuspension(node: TSESTree.Node): boolean {

@@ -1,40 +1,16 @@
 /**
- * Detector for `no-unbound-listener`: a listener registered in traced code on an emitter that
- * outlives the traced scope. An emitter calls its listeners synchronously from `emit()`, so under
- * AsyncLocalStorage, async-hooks and stack the listener runs in the context of whoever emits:
- * another request's span (5a, 5e) or none (5b, 12e).
- *
- * - `async-local-storage` / `async-hooks`: flagged when the emitter is long-lived — `process`, a
- *   module-level or imported binding, a class member (`this.socket`), a binding of an enclosing
- *   function (a client made by a factory), or a connection taken from a pool. Emitters created
- *   in the same scope or received as a parameter (`req`, `res`, a stream opened here) emit in the
- *   right context (12d) and are not flagged.
- * - `stack`: every listener registered in traced code (the emit comes later, from a task that has
- *   no context: 12d is orphaned there too).
- * - `zone`: not flagged: zone.js patches `EventEmitter` and the DOM `EventTarget`, so listeners run
- *   in their registration zone (5a, 5b).
- *
- * Fix: bind the listener, `emitter.on('x', context.bind(context.active(), listener))` (in
- * ALS-only code, `AsyncLocalStorage.bind(listener)`). Never the emitter: `context.bind(ctx, ee)`
- * only covers listeners added afterwards and mis-parents other requests' listeners (5a-after-bind-ee-late, 5f).
- * No fix when the listener is also removed by reference (`off`, `removeListener`): the bound
- * wrapper would no longer match.
- *
- * Out of scope: listeners registered in a function called from traced code but not written in
- * it; `this.on(..)` on the instance itself; listener objects (`{ handleEvent }`).
+ * Listener registrations (`emitter.on('event', listener)`) and how long an emitter lives: the facts
+ * `no-unbound-listener` reports, `no-late-context-capture` consults, and the queue model reuses
+ * (`isSameActivation`).
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import { builtinModules } from 'node:module';
 import { getEnclosingFunction, getMethodName, getMethodReceiver, unwrapTypeScriptExpression, walk } from './ast.js';
-import { bindToCurrentContext, getCallbackShape, getThisMemberName, isContextFreeCallback, isOwnedByInactiveParentSpan } from './callbacks.js';
-import type { Finding } from './findings.js';
-import { getOtelApi, getTracedCallback, fileMayContainTracedCode } from './otel-api.js';
+import { getThisMemberName } from './callbacks.js';
+import { getTracedCallback } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
-import { createSpanRegionTracker, isPassThroughCallback } from './traced-code.js';
-import { isContextBound } from './unbound-timer.js';
-
-export type UnboundListenerMessageId = 'listenerRunsInEmitterContext' | 'listenerLosesContext';
+import { isPassThroughCallback } from './traced-code.js';
 
 export const LISTENER_METHODS = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener', 'addEventListener']);
 const REMOVAL_METHODS = new Set(['off', 'removeListener', 'removeEventListener']);
@@ -44,7 +20,7 @@ const BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]
 
 export type EmitterLifetime = 'process' | 'global' | 'module' | 'import' | 'member' | 'outer' | 'pooled';
 
-const LIFETIME_TEXT: Record<EmitterLifetime, string> = {
+export const LIFETIME_TEXT: Record<EmitterLifetime, string> = {
   process: 'the process-wide emitter',
   global: 'a global object',
   module: 'a module-level emitter',
@@ -116,7 +92,7 @@ export function isSameActivation(api: OtelApi, owner: TSESTree.Node, node: TSEST
 }
 
 /** Names of listeners that the file also removes by reference (`ee.off('x', onData)`). */
-function getRemovedListenerTexts(sourceCode: Readonly<TSESLint.SourceCode>): Set<string> {
+export function getRemovedListenerTexts(sourceCode: Readonly<TSESLint.SourceCode>): Set<string> {
   const removed = new Set<string>();
   walk(sourceCode.ast, (node) => {
     if (node.type === AST_NODE_TYPES.CallExpression) {
@@ -127,50 +103,4 @@ function getRemovedListenerTexts(sourceCode: Readonly<TSESLint.SourceCode>): Set
     return true;
   });
   return removed;
-}
-
-export function createUnboundListenerDetector(
-  context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
-  onFinding: (finding: Finding<UnboundListenerMessageId>) => void,
-): TSESLint.RuleListener {
-  if (!fileMayContainTracedCode(context)) return {};
-  const sourceCode = context.sourceCode;
-  const api = getOtelApi(context);
-  const manager = api.settings.contextManager;
-  const regions = createSpanRegionTracker(sourceCode, api);
-  let removed: Set<string> | undefined;
-
-  function check(registration: ListenerRegistration): void {
-    const { listener, emitter } = registration;
-    if (getCallbackShape(sourceCode, listener).kind === 'not-a-function') return;
-    if (isContextBound(sourceCode, api, listener) || isContextFreeCallback(sourceCode, api, listener)) return;
-    const scope = regions.getTraceScope(registration.call);
-    if (!scope || isOwnedByInactiveParentSpan(sourceCode, api, scope, listener)) return;
-    const lifetime = getEmitterLifetime(sourceCode, api, emitter);
-    let messageId: UnboundListenerMessageId;
-    if (manager === 'stack') messageId = 'listenerLosesContext';
-    else if (manager !== 'zone' && lifetime !== undefined) messageId = 'listenerRunsInEmitterContext';
-    else return;
-    removed ??= getRemovedListenerTexts(sourceCode);
-    const fix = removed.has(sourceCode.getText(listener)) ? undefined : bindToCurrentContext(sourceCode, api, listener);
-    const emitterText = sourceCode.getText(emitter);
-    onFinding({
-      messageId,
-      data: {
-        event: registration.event,
-        emitter: emitterText.length > 40 ? `${emitterText.slice(0, 37)}...` : emitterText,
-        lifetime: lifetime === undefined ? 'an emitter' : LIFETIME_TEXT[lifetime],
-      },
-      node: listener,
-      ...(fix ? { fix } : {}),
-    });
-  }
-
-  return {
-    ...regions.listeners,
-    CallExpression(node) {
-      const registration = getListenerRegistration(sourceCode, node);
-      if (registration) check(registration);
-    },
-  };
 }

@@ -5,10 +5,10 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import { getCallbackArgument, getMethodName, getRequireSource, importedName, isFunctionLike, unwrapTypeScriptExpression, getDottedName } from './ast.js';
 import type { FunctionNode } from './ast.js';
-import { createBindingResolver, OTEL_API_MODULE } from './module-bindings.js';
-import type { BindingResolver } from './module-bindings.js';
-import { getSettings } from './settings.js';
-import type { OtelContextSettings } from './settings.js';
+import { createBindingResolver, OTEL_API_MODULE } from './import-bindings.js';
+import type { BindingResolver } from './import-bindings.js';
+import { getSettings } from '../settings.js';
+import type { OtelContextSettings } from '../settings.js';
 
 /** A member of `@opentelemetry/api` that generated code may need. */
 export type ApiMember = 'context' | 'trace' | 'propagation' | 'ROOT_CONTEXT' | 'SpanStatusCode';

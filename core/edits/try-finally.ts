@@ -7,8 +7,9 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { isFunctionLike, walk } from './ast.js';
-import type { Edit } from './findings.js';
+import { isFunctionLike, walk } from '../analysis/ast.js';
+import type { Edit } from '../findings.js';
+import { ownLineIndent, reindent } from './indent.js';
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
 
@@ -23,23 +24,16 @@ function getLayout(sourceCode: SourceCode, statement: TSESTree.Statement): Layou
   const block = statement.parent;
   if (block?.type !== AST_NODE_TYPES.BlockStatement) return undefined;
   const index = block.body.indexOf(statement);
-  const indent = lineIndent(sourceCode, statement);
+  const indent = ownLineIndent(sourceCode, statement);
   const blockIndent = /^\s*/.exec(sourceCode.lines[block.loc.start.line - 1] ?? '')?.[0] ?? '';
   if (index === -1 || indent === undefined) return undefined;
   const unit = indent.length > blockIndent.length && indent.startsWith(blockIndent) ? indent.slice(blockIndent.length) : '  ';
   return { block, index, indent, unit };
 }
 
-/** The whitespace before `node` on its first line; undefined when code precedes it there. */
-function lineIndent(sourceCode: SourceCode, node: TSESTree.Node): string | undefined {
-  const line = sourceCode.lines[node.loc.start.line - 1] ?? '';
-  const before = line.slice(0, node.loc.start.column);
-  return /^\s*$/.test(before) ? before : undefined;
-}
-
 /** Every statement starts on a line of its own, at the attach's indentation. */
 function isLaidOut(sourceCode: SourceCode, statements: readonly TSESTree.Statement[], indent: string): boolean {
-  return statements.every((s) => lineIndent(sourceCode, s) === indent);
+  return statements.every((s) => ownLineIndent(sourceCode, s) === indent);
 }
 
 function hasMultilineTemplate(nodes: readonly TSESTree.Node[]): boolean {
@@ -51,14 +45,6 @@ function hasMultilineTemplate(nodes: readonly TSESTree.Node[]): boolean {
     });
   }
   return found;
-}
-
-/** `text` moved one level deeper: the first line at `indent + unit`, later lines gain `unit`. */
-function reindent(text: string, indent: string, unit: string): string {
-  return text
-    .split('\n')
-    .map((line, i) => (i === 0 ? `${indent}${unit}${line}` : line.trim() === '' ? '' : `${unit}${line}`))
-    .join('\n');
 }
 
 /** Declarations among `statements` that are referenced outside `range`. */

@@ -1,0 +1,120 @@
+/**
+ * The per-file analysis: the facts several detectors need, collected on ESLint's own traversal
+ * once per file however many rules are on, and cached per `SourceCode` (like `getOtelApi`).
+ *
+ * Use: a detector calls `useFileAnalysis(context)` in its `create` (after its own cheap per-file
+ * gate) and merges the returned `listeners` into its own. Only the first caller for a file gets
+ * non-empty listeners; every caller gets the same `FileAnalysis`. The collected lists are complete
+ * from any `Program:exit` on; facts derived from them (`getBindableCallbacks`) are computed on
+ * first query and cached on the analysis.
+ *
+ * Span regions are answered the same way from any point of the traversal: a region query only
+ * looks at `startSpan` declarations that end before the queried node, and those are visited first.
+ */
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { getPropertyName, unwrapTypeScriptExpression } from './ast.js';
+import { getOtelApi } from './otel-api.js';
+import type { OtelApi } from './otel-api.js';
+import { DRAIN_METHODS, lastName, mayBeCallback, STORE_METHODS } from './queues.js';
+import { createSpanRegionTracker } from './traced-code.js';
+import type { SpanRegionTracker } from './traced-code.js';
+
+export interface FileAnalysis {
+  sourceCode: Readonly<TSESLint.SourceCode>;
+  api: OtelApi;
+  /** Which trace scope a node is in (traced callback, or a never-activated span's region). */
+  regions: Pick<SpanRegionTracker, 'getTraceScope'>;
+  /** Every call and assignment of the file, in traversal order (complete from `Program:exit`). */
+  callsAndAssignments: (TSESTree.CallExpression | TSESTree.AssignmentExpression)[];
+  /** Names of collections the file stores something callable into, and names it drains. */
+  queueNames: { stored: Set<string>; drained: Set<string> };
+  /**
+   * `no-unbound-queued-callback`'s `additionalQueueFunctions` when that rule runs on the file
+   * (it registers them in its `create`, before any query); callback ownership reads them.
+   */
+  queueFunctions: readonly string[];
+  /** Derived facts, computed on first query (see bindable-callbacks.ts). */
+  derived: Map<string, unknown>;
+}
+
+const cache = new WeakMap<object, FileAnalysis>();
+
+export function useFileAnalysis(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>): {
+  analysis: FileAnalysis;
+  listeners: TSESLint.RuleListener;
+} {
+  const sourceCode = context.sourceCode;
+  const cached = cache.get(sourceCode.ast);
+  if (cached) return { analysis: cached, listeners: {} };
+  const api = getOtelApi(context);
+  const tracker = createSpanRegionTracker(sourceCode, api);
+  const analysis: FileAnalysis = {
+    sourceCode,
+    api,
+    regions: tracker,
+    callsAndAssignments: [],
+    queueNames: { stored: new Set(), drained: new Set() },
+    queueFunctions: [],
+    derived: new Map(),
+  };
+  cache.set(sourceCode.ast, analysis);
+  const { callsAndAssignments, queueNames } = analysis;
+  return {
+    analysis,
+    listeners: {
+      ...tracker.listeners,
+      CallExpression(node) {
+        callsAndAssignments.push(node);
+      },
+      // Cheap gate for the queue model (a walk with scope lookups): built only for files that store
+      // something that may be a callback into a collection whose name they also drain
+      // (`this.waiters.push(cb)` … `this.waiters.shift()`, `q.length = 0`, `q = []`).
+      'CallExpression > MemberExpression.callee'(node: TSESTree.MemberExpression) {
+        const method = !node.computed && node.property.type === AST_NODE_TYPES.Identifier ? node.property.name : undefined;
+        const name = method === undefined ? undefined : lastName(node.object);
+        if (method === undefined || name === undefined) return;
+        if (DRAIN_METHODS.has(method) || method === 'splice' || method === 'delete') queueNames.drained.add(name);
+        if (STORE_METHODS.has(method) && node.parent.type === AST_NODE_TYPES.CallExpression && node.parent.arguments.some(mayBeCallback)) {
+          queueNames.stored.add(name);
+        }
+      },
+      AssignmentExpression(node) {
+        callsAndAssignments.push(node);
+        if (node.operator !== '=') return;
+        const left = unwrapTypeScriptExpression(node.left);
+        const target = left.type === AST_NODE_TYPES.MemberExpression && getPropertyName(left) === 'length' ? left.object : left;
+        const name = lastName(target);
+        if (name !== undefined) queueNames.drained.add(name);
+      },
+    },
+  };
+}
+
+/** A derived fact of the analysis, computed once on first query. */
+export function derive<T>(analysis: FileAnalysis, key: string, compute: () => T): T {
+  if (analysis.derived.has(key)) return analysis.derived.get(key) as T;
+  const value = compute();
+  analysis.derived.set(key, value);
+  return value;
+}
+
+type Handler = (node: never) => void;
+
+/** Merges detectors' listener objects: every handler of every object runs, in order. */
+export function mergeListeners(...objects: TSESLint.RuleListener[]): TSESLint.RuleListener {
+  const merged: Record<string, Handler[]> = {};
+  for (const object of objects) {
+    for (const [selector, handler] of Object.entries(object)) {
+      if (typeof handler !== 'function') continue;
+      (merged[selector] ??= []).push(handler as Handler);
+    }
+  }
+  const result: Record<string, Handler> = {};
+  for (const [selector, handlers] of Object.entries(merged)) {
+    result[selector] = (node: never) => {
+      for (const handler of handlers) handler(node);
+    };
+  }
+  return result as TSESLint.RuleListener;
+}
