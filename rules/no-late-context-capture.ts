@@ -21,6 +21,8 @@ export default createRule<Options, MessageId>({
         "This read of the active context ({{ read }}) runs {{ boundary }}, where the {{ manager }} context manager no longer has the caller's context, so it returns another context or none. Capture the context before the boundary: const ctx = context.active().",
       lateImplicitParent:
         "This span start ({{ read }}) takes its parent from the active context {{ boundary }}, where the {{ manager }} context manager no longer has the caller's context, so the span becomes a new root. Capture the context before the boundary and pass it explicitly.",
+      callbackInEndedSpan:
+        "The caller's callback '{{ callback }}' runs inside '{{ span }}' after it ended, so its spans become children of a finished span. Capture the context before the span and run it there: context.with(parentContext, () => ..).",
     },
   },
   create(context) {

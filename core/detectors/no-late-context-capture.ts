@@ -41,10 +41,44 @@ import type { Edit } from '../findings.js';
 import type { Finding } from '../findings.js';
 import { API, getOtelApi, getSpanStartKind, hasExplicitParentContext, fileMayContainTracedCode } from '../analysis/otel-api.js';
 import { isPassThroughCallback } from '../analysis/traced-code.js';
+import type { OtelApi } from '../analysis/otel-api.js';
+import { findCallbacksInSpan } from './no-late-context-capture/callbacks-in-span.js';
 import { getListenerRegistration } from '../analysis/listeners.js';
 import { reschedulesItself } from '../analysis/recurring-timers.js';
 
-export type NoLateContextCaptureMessageId = 'lateContextRead' | 'lateImplicitParent';
+export type NoLateContextCaptureMessageId = 'lateContextRead' | 'lateImplicitParent' | 'callbackInEndedSpan';
+
+/**
+ * Issue #11 family 3, every manager: a caller's callback that a wrapper made inside a span's
+ * callback calls after ending the span (detectors/no-late-context-capture/callbacks-in-span.ts).
+ */
+function createCallbackInSpanListeners(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  api: OtelApi,
+  onFinding: (finding: Finding<NoLateContextCaptureMessageId>) => void,
+): TSESLint.RuleListener {
+  const scopes: TSESTree.CallExpression[] = [];
+  return {
+    CallExpression(node) {
+      if (getSpanStartKind(node) === 'startActiveSpan' || api.calleePath(node) === API('context.with')) scopes.push(node);
+    },
+    'Program:exit'() {
+      const reported = new Set<TSESTree.Node>();
+      for (const scope of scopes) {
+        for (const found of findCallbacksInSpan(sourceCode, api, scope)) {
+          if (reported.has(found.call)) continue;
+          reported.add(found.call);
+          onFinding({
+            messageId: 'callbackInEndedSpan',
+            data: { callback: found.callback, span: found.span },
+            node: found.call.callee,
+            ...(found.fix ? { fix: found.fix } : {}),
+          });
+        }
+      }
+    },
+  };
+}
 
 type ReadKind = 'active' | 'activeSpan' | 'implicit';
 
@@ -87,11 +121,12 @@ export function createNoLateContextCaptureDetector(
   const api = getOtelApi(context);
   const manager = api.settings.contextManager;
   const awaitsLoseContext = manager === 'zone' || manager === 'stack';
+  const spanScopes = createCallbackInSpanListeners(sourceCode, api, onFinding);
   // Under async-local-storage and async-hooks every late boundary this detector knows is a
   // callback that a binding rule owns (findBoundaries finds a boundary only after an await under
   // zone/stack, or in a deferred callback under stack): there is nothing to report, so nothing to
   // run — not even the three binding detectors that tell owned callbacks apart.
-  if (!awaitsLoseContext) return {};
+  if (!awaitsLoseContext) return spanScopes;
   const { analysis, listeners } = useFileAnalysis(context);
   const candidates: { call: TSESTree.CallExpression; kind: ReadKind }[] = [];
   const awaitCache = new Map<FunctionNode, TSESTree.Node[]>();
@@ -335,7 +370,7 @@ export function createNoLateContextCaptureDetector(
     });
   }
 
-  return mergeListeners(listeners, {
+  return mergeListeners(mergeListeners(listeners, spanScopes), {
     CallExpression(node) {
       const path = api.calleePath(node);
       if (path === API('context.active')) candidates.push({ call: node, kind: 'active' });
