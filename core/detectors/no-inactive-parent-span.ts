@@ -38,6 +38,7 @@ import { API, getOtelApi, getSpanStartKind, getTracedCallback, hasExplicitParent
 import type { OtelApi } from '../analysis/otel-api.js';
 import { doesTracedWork, isPassThroughCallback, resolveFunction, scanTracedWork } from '../analysis/traced-code.js';
 import type { TracedWorkScan } from '../analysis/traced-code.js';
+import { isTestRunnerCallback } from '../analysis/test-runner.js';
 
 export type NoInactiveParentSpanMessageId = 'childSpanWithoutParent' | 'tracedCallWithoutParent' | 'callbackWithoutParent' | 'opaqueCallWithoutParent';
 
@@ -320,24 +321,13 @@ export function isOpaqueWork(api: OtelApi, call: TSESTree.CallExpression): boole
   if (target.type === AST_NODE_TYPES.Identifier) {
     const variable = ASTUtils.findVariable(api.sourceCode.getScope(target), target);
     const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
-    if (def?.type === 'Parameter') return !isTestDoneCallback(def.node);
+    if (def?.type === 'Parameter') return !isTestRunnerCallback(def.node);
   }
   if (!isAwaited(call)) return false;
   const path = api.resolver.pathOf(target);
   if (path === undefined || CONTEXT_FREE_MODULE_PREFIXES.some((prefix) => path.startsWith(prefix))) return false;
   if (path.startsWith('global:')) return path === 'global:fetch';
   return !path.includes('#new');
-}
-
-const TEST_FUNCTIONS = new Set(['it', 'test', 'specify', 'before', 'after', 'beforeEach', 'afterEach', 'beforeAll', 'afterAll']);
-
-/** A parameter of a test function (`it('..', (done) => ..)`): the test runner's `done` starts no spans. */
-function isTestDoneCallback(fn: TSESTree.Node): boolean {
-  if (!isFunctionLike(fn)) return false;
-  const site = getCallOfArgument(fn);
-  const callee = site?.call.callee;
-  const name = callee?.type === AST_NODE_TYPES.Identifier ? callee.name : callee?.type === AST_NODE_TYPES.MemberExpression && callee.object.type === AST_NODE_TYPES.Identifier ? callee.object.name : undefined;
-  return name !== undefined && TEST_FUNCTIONS.has(name);
 }
 
 /** `await call`, `await call.then(..)`, `return await call`. */

@@ -9,6 +9,22 @@ ruleTester.run('no-late-context-capture', rule, {
     // Issue #11 family 3, near misses: the caller's callback called while the span is open, bound
     // to the captured context, or a callback of the span's own scope.
     {
+      name: 'callback in span: the test runner\'s done called after end()',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+declare function it(name: string, fn: (done: (e?: unknown) => void) => void): void;
+declare const client: { get(key: string, cb: (e: Error | null) => void): void };
+it('traces get', (done) => {
+  const span = trace.getTracer('t').startSpan('root');
+  context.with(trace.setSpan(context.active(), span), () => {
+    client.get('k', (error) => {
+      span.end();
+      done(error);
+    });
+  });
+});`,
+    },
+    {
       name: 'callback in span: called before end() (meant to be a child of the open span)',
       code: `
 import { context, trace } from '@opentelemetry/api';

@@ -29,6 +29,7 @@ import type { OtelApi } from '../../analysis/otel-api.js';
 import { ensureApiMembers } from '../../edits/api-imports.js';
 import { getFreeNameAt } from '../../edits/names.js';
 import { surround } from '../../edits/wrap.js';
+import { isTestRunnerCallback } from '../../analysis/test-runner.js';
 import type { Edit } from '../../findings.js';
 
 export interface CallbackInSpan {
@@ -107,7 +108,8 @@ function getCallbackTarget(sourceCode: Readonly<TSESLint.SourceCode>, scope: Spa
   const variable = ASTUtils.findVariable(sourceCode.getScope(callee), callee);
   const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
   if (!def) return undefined;
-  if (def.type === 'Parameter') return contains(scope.fn, def.node) ? undefined : callee.name;
+  // The test runner's `done` records the end of a test: it starts no span.
+  if (def.type === 'Parameter') return contains(scope.fn, def.node) || isTestRunnerCallback(def.node) ? undefined : callee.name;
   if (def.type !== 'Variable' || def.parent.kind !== 'const' || !def.node.init) return undefined;
   const init = unwrapTypeScriptExpression(def.node.init);
   if (init.type !== AST_NODE_TYPES.MemberExpression || !init.computed) return undefined;
