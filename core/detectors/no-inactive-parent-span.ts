@@ -321,7 +321,7 @@ export function isOpaqueWork(api: OtelApi, call: TSESTree.CallExpression): boole
   if (target.type === AST_NODE_TYPES.Identifier) {
     const variable = ASTUtils.findVariable(api.sourceCode.getScope(target), target);
     const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
-    if (def?.type === 'Parameter') return !isTestRunnerCallback(def.node);
+    if (def?.type === 'Parameter') return !isTestRunnerCallback(api, def.node);
   }
   if (!isAwaited(call)) return false;
   const path = api.resolver.pathOf(target);

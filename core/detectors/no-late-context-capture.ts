@@ -43,6 +43,7 @@ import { API, getOtelApi, getSpanStartKind, hasExplicitParentContext, fileMayCon
 import { isPassThroughCallback } from '../analysis/traced-code.js';
 import type { OtelApi } from '../analysis/otel-api.js';
 import { findCallbacksInSpan } from './no-late-context-capture/callbacks-in-span.js';
+import { isTestRunnerCall } from '../analysis/test-runner.js';
 import { getListenerRegistration } from '../analysis/listeners.js';
 import { reschedulesItself } from '../analysis/recurring-timers.js';
 
@@ -102,11 +103,6 @@ interface LateRead {
 }
 
 const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
-const TEST_RUNNER_FUNCTIONS = new Set([
-  'it', 'test', 'specify', 'describe', 'suite', 'before', 'beforeEach', 'after', 'afterEach', 'beforeAll', 'afterAll',
-  'setup', 'teardown', 'suiteSetup', 'suiteTeardown',
-]);
-const TEST_RUNNER_MODULES = new Set(['vitest', 'mocha', '@jest/globals', 'node:test', 'bun:test']);
 const LOOPS = new Set<string>([
   AST_NODE_TYPES.ForStatement, AST_NODE_TYPES.ForInStatement, AST_NODE_TYPES.ForOfStatement,
   AST_NODE_TYPES.WhileStatement, AST_NODE_TYPES.DoWhileStatement,
@@ -220,25 +216,10 @@ export function createNoLateContextCaptureDetector(
       // zone.js runs a listener in the zone it was registered in (5a, 5b).
       if (manager === 'zone' && call && getListenerRegistration(sourceCode, call)?.listener === fn) continue;
       // A test runner calls its callbacks from the root context: there is no caller's context to keep.
-      if (call && isTestRunnerCall(call)) return undefined;
+      if (call && isTestRunnerCall(api, call)) return undefined;
       break;
     }
     return inner && outer ? { inner, outer } : undefined;
-  }
-
-  /** `it(..)`, `test.only(..)`, `beforeEach(..)`: global, or imported from a test runner. */
-  function isTestRunnerCall(call: TSESTree.CallExpression): boolean {
-    let callee = unwrapTypeScriptExpression(call.callee);
-    // `it.only(..)`, `test.concurrent(..)`, `test.each(table)(..)`
-    while (callee.type === AST_NODE_TYPES.MemberExpression || callee.type === AST_NODE_TYPES.CallExpression) {
-      callee = unwrapTypeScriptExpression(callee.type === AST_NODE_TYPES.MemberExpression ? callee.object : callee.callee);
-    }
-    if (callee.type !== AST_NODE_TYPES.Identifier || !TEST_RUNNER_FUNCTIONS.has(callee.name)) return false;
-    const path = api.resolver.pathOf(callee);
-    if (path === undefined) return false;
-    const separator = path.lastIndexOf(':');
-    const module = path.slice(0, separator);
-    return path.slice(separator + 1) === callee.name && (module === 'global' || TEST_RUNNER_MODULES.has(module));
   }
 
   /**

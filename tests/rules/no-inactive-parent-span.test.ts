@@ -98,7 +98,6 @@ export async function f() {
       name: 'wrapped work: the test runner\'s done callback',
       code: `
 import { trace } from '@opentelemetry/api';
-declare function it(name: string, fn: (done: () => void) => void): void;
 const tracer = trace.getTracer('a');
 it('x', (done) => {
   const span = tracer.startSpan('root');

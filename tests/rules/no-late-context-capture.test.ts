@@ -12,7 +12,6 @@ ruleTester.run('no-late-context-capture', rule, {
       name: 'callback in span: the test runner\'s done called after end()',
       code: `
 import { context, trace } from '@opentelemetry/api';
-declare function it(name: string, fn: (done: (e?: unknown) => void) => void): void;
 declare const client: { get(key: string, cb: (e: Error | null) => void): void };
 it('traces get', (done) => {
   const span = trace.getTracer('t').startSpan('root');

@@ -58,7 +58,7 @@ export function findCallbacksInSpan(sourceCode: Readonly<TSESLint.SourceCode>, a
   const found: CallbackInSpan[] = [];
   walk(scope.fn.body, (node) => {
     if (node.type !== AST_NODE_TYPES.CallExpression) return true;
-    const target = getCallbackTarget(sourceCode, scope, node);
+    const target = getCallbackTarget(sourceCode, api, scope, node);
     if (!target) return true;
     const inner = getEnclosingFunction(node);
     if (!inner || inner === scope.fn || !endsSpanBefore(scope.span, inner, node)) return true;
@@ -100,7 +100,7 @@ function getSpanScope(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, c
  * `cb(..)`, `cb.call(..)`, `cb.apply(..)` where `cb` comes from outside the span's callback: a
  * parameter of an enclosing function, or a variable read from `arguments[i]` / `args[i]` of one.
  */
-function getCallbackTarget(sourceCode: Readonly<TSESLint.SourceCode>, scope: SpanScope, call: TSESTree.CallExpression): string | undefined {
+function getCallbackTarget(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, scope: SpanScope, call: TSESTree.CallExpression): string | undefined {
   let callee = unwrapTypeScriptExpression(call.callee);
   const method = getMethodName(call);
   if (callee.type === AST_NODE_TYPES.MemberExpression && (method === 'call' || method === 'apply')) callee = unwrapTypeScriptExpression(callee.object);
@@ -109,7 +109,7 @@ function getCallbackTarget(sourceCode: Readonly<TSESLint.SourceCode>, scope: Spa
   const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
   if (!def) return undefined;
   // The test runner's `done` records the end of a test: it starts no span.
-  if (def.type === 'Parameter') return contains(scope.fn, def.node) || isTestRunnerCallback(def.node) ? undefined : callee.name;
+  if (def.type === 'Parameter') return contains(scope.fn, def.node) || isTestRunnerCallback(api, def.node) ? undefined : callee.name;
   if (def.type !== 'Variable' || def.parent.kind !== 'const' || !def.node.init) return undefined;
   const init = unwrapTypeScriptExpression(def.node.init);
   if (init.type !== AST_NODE_TYPES.MemberExpression || !init.computed) return undefined;
