@@ -15,7 +15,9 @@
  *   read in it, so this detector treats an owned callback as running in its registration context
  *   and reports nothing for it (core/analysis/bindable-callbacks.ts). A listener no rule owns (registered at
  *   startup on a process-wide bus) is meant to see the emitter's context (5d): not a finding.
- *   So under `async-local-storage` and `async-hooks` this rule has nothing to report, and does no work.
+ *   So under `async-local-storage` and `async-hooks` this part has nothing to report, and does no work.
+ * - every manager: the caller's callback called, after `span.end()`, by a wrapper made inside a
+ *   span's callback (issue #11 family 3; no-late-context-capture/callbacks-in-span.ts).
  *
  * The walk goes from the read outwards through enclosing functions: an `await` before the read
  * (or in a loop around it) and a `.then`/timer callback under `stack` are late boundaries;
