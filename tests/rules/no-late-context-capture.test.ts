@@ -24,6 +24,21 @@ it('traces get', (done) => {
 });`,
     },
     {
+      name: 'callback in span: the wrapper calls a callback the library gave it (its own parameter), not the caller\'s',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('db');
+export function query(run: (cb: (e: Error | null, next: () => void) => void) => void) {
+  const span = tracer.startSpan('db.query');
+  context.with(trace.setSpan(context.active(), span), () => {
+    run((error, next) => {
+      span.end();
+      next();
+    });
+  });
+}`,
+    },
+    {
       name: 'callback in span: called before end() (meant to be a child of the open span)',
       code: `
 import { context, trace } from '@opentelemetry/api';
@@ -293,6 +308,39 @@ function patchQuery(original) {
   };
 }
 module.exports = { patchQuery };`,
+    },
+    {
+      name: 'callback in span: the wrapper replaces the last argument before the span is activated for the original call',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('mysql');
+export function patchQuery(original: (...args: unknown[]) => unknown) {
+  return function (this: unknown, ...args: unknown[]) {
+    const span = tracer.startSpan('mysql.query');
+    const cb = args[args.length - 1] as (...a: unknown[]) => unknown;
+    args[args.length - 1] = function (this: unknown, err: unknown, rows: unknown) {
+      span.end();
+      return cb.call(this, err, rows);
+    };
+    return context.with(trace.setSpan(context.active(), span), () => original.apply(this, args));
+  };
+}`,
+      errors: [{ messageId: 'callbackInEndedSpan', data: { callback: 'cb', span: 'span' }, line: 10 }],
+      output: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('mysql');
+export function patchQuery(original: (...args: unknown[]) => unknown) {
+  return function (this: unknown, ...args: unknown[]) {
+    const span = tracer.startSpan('mysql.query');
+    const cb = args[args.length - 1] as (...a: unknown[]) => unknown;
+    args[args.length - 1] = function (this: unknown, err: unknown, rows: unknown) {
+      span.end();
+      return context.with(parentContext, () => cb.call(this, err, rows));
+    };
+    const parentContext = context.active();
+    return context.with(trace.setSpan(context.active(), span), () => original.apply(this, args));
+  };
+}`,
     },
     {
       name: 'callback in span: a callback in an arrow expression body is reported without a fix',

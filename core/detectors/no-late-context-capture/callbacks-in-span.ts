@@ -16,9 +16,11 @@
  * callback in it (`context.with(parentContext, () => callback(err, rows))`).
  *
  * Only the shape that shows the intent is reported: the callback comes from outside the span's
- * callback (a parameter of an enclosing function, or `arguments[i]`/`args[i]` of one), and the
- * function that calls it has ended the span before (a statement `span.end()` earlier in the same
- * function). A callback called while the span is still open is meant to be its child.
+ * callback and the wrapper (a parameter of an enclosing function, or `arguments[i]`/`args[i]` of
+ * one), and the wrapper has ended the span before (a statement `span.end()` earlier in the same
+ * function). The wrapper is made inside the span's callback, or before it in the same function
+ * (and handed in with the arguments). A callback called while the span is still open is meant to
+ * be its child.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
@@ -56,12 +58,15 @@ export function findCallbacksInSpan(sourceCode: Readonly<TSESLint.SourceCode>, a
   const scope = getSpanScope(sourceCode, api, scopeCall);
   if (!scope) return [];
   const found: CallbackInSpan[] = [];
-  walk(scope.fn.body, (node) => {
+  // The wrapper may be made inside the span's callback, or before it in the same function and
+  // handed in with the arguments (`args[last] = function () { span.end(); cb.apply(..) }`).
+  const outer = getEnclosingFunction(scopeCall);
+  walk(outer ? outer.body : scope.fn.body, (node) => {
     if (node.type !== AST_NODE_TYPES.CallExpression) return true;
-    const target = getCallbackTarget(sourceCode, api, scope, node);
-    if (!target) return true;
     const inner = getEnclosingFunction(node);
-    if (!inner || inner === scope.fn || !endsSpanBefore(scope.span, inner, node)) return true;
+    if (!inner || inner === scope.fn || inner === outer || !endsSpanBefore(scope.span, inner, node)) return true;
+    const target = getCallbackTarget(sourceCode, api, scope, inner, node);
+    if (!target) return true;
     found.push({ call: node, callback: target, span: scope.span.name, fix: buildFix(sourceCode, api, scope, node) });
     return true;
   });
@@ -100,7 +105,7 @@ function getSpanScope(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, c
  * `cb(..)`, `cb.call(..)`, `cb.apply(..)` where `cb` comes from outside the span's callback: a
  * parameter of an enclosing function, or a variable read from `arguments[i]` / `args[i]` of one.
  */
-function getCallbackTarget(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, scope: SpanScope, call: TSESTree.CallExpression): string | undefined {
+function getCallbackTarget(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, scope: SpanScope, inner: FunctionNode, call: TSESTree.CallExpression): string | undefined {
   let callee = unwrapTypeScriptExpression(call.callee);
   const method = getMethodName(call);
   if (callee.type === AST_NODE_TYPES.MemberExpression && (method === 'call' || method === 'apply')) callee = unwrapTypeScriptExpression(callee.object);
@@ -109,6 +114,7 @@ function getCallbackTarget(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelA
   const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
   if (!def) return undefined;
   // The test runner's `done` records the end of a test: it starts no span.
+  if (contains(inner, def.name)) return undefined;
   if (def.type === 'Parameter') return contains(scope.fn, def.node) || isTestRunnerCallback(api, def.node) ? undefined : callee.name;
   if (def.type !== 'Variable' || def.parent.kind !== 'const' || !def.node.init) return undefined;
   const init = unwrapTypeScriptExpression(def.node.init);
