@@ -188,8 +188,28 @@ function isEndedAfterInOwner(variable: TSESLint.Scope.Variable, node: TSESTree.N
     const member = reference.identifier.parent;
     const call = member?.parent;
     if (member?.type !== AST_NODE_TYPES.MemberExpression || call?.type !== AST_NODE_TYPES.CallExpression || getMethodName(call) !== 'end') return false;
-    return call.range[0] >= node.range[1] && getEnclosingFunction(call) === owner;
+    const fn = getEnclosingFunction(call);
+    return (call.range[0] >= node.range[1] && fn === owner) || (fn !== undefined && isCompletionListener(fn, owner));
   });
+}
+
+const COMPLETION_EVENTS = new Set(['finish', 'close', 'end']);
+
+/**
+ * `res.on('finish', () => span.end())` registered in `owner`: the span lasts until the response is
+ * done, so it encloses the work `owner` starts (a middleware's `next()`).
+ */
+function isCompletionListener(fn: FunctionNode, owner: FunctionNode | undefined): boolean {
+  const site = getCallOfArgument(fn);
+  if (!site || site.call.type !== AST_NODE_TYPES.CallExpression || getEnclosingFunction(site.call) !== owner) return false;
+  const method = getMethodName(site.call);
+  const event = site.call.arguments[0];
+  return (
+    (method === 'on' || method === 'once' || method === 'addListener' || method === 'prependListener') &&
+    event?.type === AST_NODE_TYPES.Literal &&
+    typeof event.value === 'string' &&
+    COMPLETION_EVENTS.has(event.value)
+  );
 }
 
 /** Array callbacks, a `new Promise` executor and promise callbacks run in the context they are created in. */

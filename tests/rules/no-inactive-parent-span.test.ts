@@ -440,6 +440,26 @@ export async function reindex(run: () => void) {
       ],
     },
     {
+      name: 'wrapped work: a middleware whose span ends when the response finishes calls next() without activating it',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function tracing(req: { path: string }, res: { on(e: string, f: () => void): void }, next: () => void) {
+  const span = tracer.startSpan(req.path);
+  res.on('finish', () => span.end());
+  next();
+}`,
+      errors: [{ messageId: 'opaqueCallWithoutParent', data: { span: 'span', callee: 'next' }, line: 7 }],
+      output: `
+import { trace, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function tracing(req: { path: string }, res: { on(e: string, f: () => void): void }, next: () => void) {
+  const span = tracer.startSpan(req.path);
+  res.on('finish', () => span.end());
+  context.with(trace.setSpan(context.active(), span), () => next());
+}`,
+    },
+    {
       name: 'wrapped work: a call with an await in its arguments is reported without a fix',
       code: `
 import { trace } from '@opentelemetry/api';
