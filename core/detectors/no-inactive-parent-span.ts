@@ -32,7 +32,7 @@ import type { FunctionNode } from '../analysis/ast.js';
 import { contains, getCallOfArgument, getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from '../analysis/ast.js';
 import { getTimerCall } from '../analysis/timers.js';
 import { ensureApiMembers } from '../edits/api-imports.js';
-import { surround, wrapInBind } from '../edits/wrap.js';
+import { canMoveIntoArrow, surround, wrapInBind } from '../edits/wrap.js';
 import type { Edit, Finding } from '../findings.js';
 import { API, getOtelApi, getSpanStartKind, getTracedCallback, hasExplicitParentContext, fileMayContainTracedCode } from '../analysis/otel-api.js';
 import type { OtelApi } from '../analysis/otel-api.js';
@@ -118,7 +118,7 @@ export function createNoInactiveParentSpanDetector(
           messageId: 'opaqueCallWithoutParent',
           data: { span: name, callee: sourceCode.getText(node.callee) },
           node: node.callee,
-          ...(canRunInArrow(node) ? fixWith(node, (names) => surround(node, `${names.context}.with(${ctxText(names)}, () => `, ')')) : {}),
+          ...(canMoveIntoArrow(node) ? fixWith(node, (names) => surround(node, `${names.context}.with(${ctxText(names)}, () => `, ')')) : {}),
         });
         return true;
       }
@@ -372,17 +372,6 @@ function isAwaited(call: TSESTree.CallExpression): boolean {
   }
 }
 
-/** The call can move into `() => call` unchanged: nothing in it (outside nested functions) awaits or yields. */
-function canRunInArrow(call: TSESTree.CallExpression): boolean {
-  let ok = true;
-  walk(call, (node) => {
-    if (!ok) return false;
-    if (isFunctionLike(node)) return false;
-    if (node.type === AST_NODE_TYPES.AwaitExpression || node.type === AST_NODE_TYPES.YieldExpression || node.type === AST_NODE_TYPES.Super) ok = false;
-    return ok;
-  });
-  return ok;
-}
 
 /** `safeExecuteInTheMiddle(() => work, onDone)` (@opentelemetry/instrumentation) runs its first argument right away. */
 function runsInTheMiddle(api: OtelApi, fn: FunctionNode): boolean {

@@ -30,7 +30,7 @@ import { API, getSpanStartKind } from '../../analysis/otel-api.js';
 import type { OtelApi } from '../../analysis/otel-api.js';
 import { ensureApiMembers } from '../../edits/api-imports.js';
 import { getFreeNameAt } from '../../edits/names.js';
-import { surround } from '../../edits/wrap.js';
+import { canMoveIntoArrow, surround } from '../../edits/wrap.js';
 import { isTestRunnerCallback } from '../../analysis/test-runner.js';
 import type { Edit } from '../../findings.js';
 
@@ -155,7 +155,7 @@ function buildFix(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, scope
   }
   const list = statement.parent;
   if (!list || (list.type !== AST_NODE_TYPES.BlockStatement && list.type !== AST_NODE_TYPES.Program)) return undefined;
-  if (!canRunInArrow(call)) return undefined;
+  if (!canMoveIntoArrow(call)) return undefined;
   const refs = ensureApiMembers(sourceCode, api, ['context']);
   const edits: Edit[] = [...refs.edits];
   const index = (list.body as TSESTree.Node[]).indexOf(statement);
@@ -180,12 +180,3 @@ function getCapturedContextName(api: OtelApi, statement: TSESTree.Node | undefin
   return api.calleePath(init) === API('context.active') ? declarator.id.name : undefined;
 }
 
-function canRunInArrow(call: TSESTree.CallExpression): boolean {
-  let ok = true;
-  walk(call, (node) => {
-    if (!ok || isFunctionLike(node)) return false;
-    if (node.type === AST_NODE_TYPES.AwaitExpression || node.type === AST_NODE_TYPES.YieldExpression || node.type === AST_NODE_TYPES.Super) ok = false;
-    return ok;
-  });
-  return ok;
-}
