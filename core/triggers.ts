@@ -22,8 +22,8 @@ export const RULE_TRIGGERS = {
   'no-unbound-listener': TRACED_CODE,
   'no-unbound-queued-callback': TRACED_CODE,
   'no-unbound-timer': TRACED_CODE,
-  // every finding is a call spelled `.attach(`, `.enterWith(` or `.withScope(`
-  'no-unpaired-context-attach': ['attach', 'enterWith', 'withScope'],
+  // every finding is a call spelled `.attach(`, `.enterWith(`, `.withScope(` or `.bind(`
+  'no-unpaired-context-attach': ['attach', 'enterWith', 'withScope', 'bind'],
   'require-span-end': ['startSpan', 'startActiveSpan'],
   // senders and receivers of the transports it knows (each transport record's trigger words), and
   // any `propagation.extract(..)` (an extracted context the handler never runs in)
@@ -61,6 +61,15 @@ export function fileMayHoldUntracedQueue(context: Readonly<TSESLint.RuleContext<
 const TRIGGERS_BY_NAME: Readonly<Record<string, readonly string[] | undefined>> = RULE_TRIGGERS;
 
 /**
+ * Per rule: substrings that let a file hold a finding even without traced code. `enterWith` is
+ * AsyncLocalStorage's own method name, called on stores imported from elsewhere; `AsyncResource`
+ * binds live in libraries with no tracing at all.
+ */
+export const STANDALONE_TRIGGERS: Readonly<Record<string, readonly string[] | undefined>> = {
+  'no-unpaired-context-attach': ['enterWith', 'AsyncResource'],
+};
+
+/**
  * Whether `source` may contain a finding of one of `rules` (cheap text test, no parse): the same
  * test as the detectors' per-file gates — traced code (TRACED_CODE_TRIGGERS or a configured
  * `apiModules`/`spanWrappers` name) and, for a rule with a narrower list, one of its own triggers.
@@ -72,6 +81,7 @@ export function mayContainFinding(source: string, rules: readonly string[], sett
   return rules.some((rule) => {
     const triggers = TRIGGERS_BY_NAME[rule];
     if (triggers === undefined) return true;
+    if (STANDALONE_TRIGGERS[rule]?.some((trigger) => source.includes(trigger))) return true;
     if (!tracedCode) return rule === UNTRACED_QUEUE_RULE && mayHoldUntracedQueue(source, settings.contextManager);
     return triggers === TRACED_CODE || triggers.some((trigger) => source.includes(trigger));
   });
@@ -82,6 +92,8 @@ export function fileMayContainFinding(
   context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
   rule: keyof typeof RULE_TRIGGERS,
 ): boolean {
+  const standalone = STANDALONE_TRIGGERS[rule];
+  if (standalone && fileMentionsAny(context, standalone)) return true;
   if (!fileMayContainTracedCode(context)) return false;
   const triggers: readonly string[] = RULE_TRIGGERS[rule];
   return triggers === TRACED_CODE || fileMentionsAny(context, triggers);

@@ -23,6 +23,8 @@ export default createRule<Options, MessageId>({
         "'{{ callee }}' starts spans while '{{ span }}' was never made active, so they become new roots, not its children.",
       callbackWithoutParent:
         "This callback to '{{ callee }}' does traced work while '{{ span }}' was never made active, so its spans become new roots.",
+      opaqueCallWithoutParent:
+        "'{{ callee }}' may start spans while '{{ span }}' was never made active, so they would not be its children.",
     },
   },
   create(context) {

@@ -21,6 +21,8 @@ export default createRule<Options, MessageId>({
         "This read of the active context ({{ read }}) runs {{ boundary }}, where the {{ manager }} context manager no longer has the caller's context.",
       lateImplicitParent:
         "This span start ({{ read }}) runs {{ boundary }}, where the {{ manager }} context manager no longer has the caller's context: it becomes a new root.",
+      callbackInEndedSpan:
+        "The caller's callback '{{ callback }}' runs inside '{{ span }}' after it ended, so its spans hang from a finished span.",
     },
   },
   create(context) {

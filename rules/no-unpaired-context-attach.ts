@@ -10,7 +10,7 @@ export default createRule<Options, MessageId>({
   meta: {
     type: 'problem',
     docs: {
-      description: 'Disallow context attaches, AsyncLocalStorage enterWith and withScope calls that are not undone on every path',
+      description: 'Disallow context attaches, AsyncLocalStorage enterWith and withScope calls that are not undone on every path, and binds whose result is thrown away',
       recommended: true,
       browser: true,
     },
@@ -34,6 +34,12 @@ export default createRule<Options, MessageId>({
         'This using declaration throws a TypeError on Node 20 and 22: there, the token from {{ call }} has no Symbol.dispose.',
       enterWithLeak:
         'Calling {{ store }}.enterWith() leaves the store active for the rest of this run and all it schedules, the next request too.',
+      discardedBind:
+        "The function {{ call }} returns is thrown away, so nothing is bound: '{{ target }}' runs in whatever context calls it.",
+      unusedBind:
+        "'{{ bound }}' is never used while '{{ target }}' is passed on unbound, so the binding has no effect.",
+      assignBound: 'Keep the bound function: {{ target }} = ...',
+      passBound: "Pass '{{ bound }}' instead of '{{ target }}'.",
       useContextWith: 'Run the code that follows inside {{ head }} instead of attaching.',
       useAlsRun: 'Run the code that follows inside {{ head }} instead.',
     },

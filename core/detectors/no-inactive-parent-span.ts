@@ -32,14 +32,15 @@ import type { FunctionNode } from '../analysis/ast.js';
 import { contains, getCallOfArgument, getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from '../analysis/ast.js';
 import { getTimerCall } from '../analysis/timers.js';
 import { ensureApiMembers } from '../edits/api-imports.js';
-import { surround, wrapInBind } from '../edits/wrap.js';
+import { canMoveIntoArrow, surround, wrapInBind } from '../edits/wrap.js';
 import type { Edit, Finding } from '../findings.js';
 import { API, getOtelApi, getSpanStartKind, getTracedCallback, hasExplicitParentContext, fileMayContainTracedCode } from '../analysis/otel-api.js';
 import type { OtelApi } from '../analysis/otel-api.js';
 import { doesTracedWork, isPassThroughCallback, resolveFunction, scanTracedWork } from '../analysis/traced-code.js';
 import type { TracedWorkScan } from '../analysis/traced-code.js';
+import { isTestRunnerCallback } from '../analysis/test-runner.js';
 
-export type NoInactiveParentSpanMessageId = 'childSpanWithoutParent' | 'tracedCallWithoutParent' | 'callbackWithoutParent';
+export type NoInactiveParentSpanMessageId = 'childSpanWithoutParent' | 'tracedCallWithoutParent' | 'callbackWithoutParent' | 'opaqueCallWithoutParent';
 
 const PASSIVE_SPAN_METHODS = new Set([
   'end', 'setAttribute', 'setAttributes', 'addEvent', 'addLink', 'addLinks', 'setStatus', 'updateName',
@@ -61,10 +62,19 @@ export function createNoInactiveParentSpanDetector(
   function analyse(declarator: TSESTree.VariableDeclarator): void {
     const variable = sourceCode.getDeclaredVariables(declarator)[0];
     if (!variable || declarator.id.type !== AST_NODE_TYPES.Identifier) return;
-    const covered = getCoveredFunctions(api, variable);
+    const handedTo: TSESTree.CallExpression[] = [];
+    const covered = getCoveredFunctions(api, variable, handedTo);
     if (!covered) return;
+    // The author runs a block of work under the span (`context.with(ctx, async () => { .. })`):
+    // unknown calls outside it are setup or teardown kept out on purpose (a test's server start).
+    // The fixes of this rule activate single calls (`() => call`), so after one fix the other
+    // unknown calls are still found.
+    const activatesBlock = [...covered].some((fn) => isFunctionLike(fn) && fn.body.type === AST_NODE_TYPES.BlockStatement);
+    // A function handed the span before `node` may have attached it (`context.attach`): not this rule's business.
+    const mayBeAttachedAt = (node: TSESTree.Node): boolean => handedTo.some((call) => call.range[1] <= node.range[0]);
     const expectsParent = createParentNeedCheck(sourceCode, api, variable, covered);
     const name = variable.name;
+    const spanReferences = new Set<TSESTree.Node>(variable.references.map((reference) => reference.identifier));
     const block = declarator.parent.parent;
     const owner = getEnclosingFunction(declarator);
     const ctxText = (names: Record<string, string>): string => `${names.trace}.setSpan(${names.context}.active(), ${name})`;
@@ -77,8 +87,8 @@ export function createNoInactiveParentSpanDetector(
 
     walk(block, (node) => {
       if (node.range[1] <= declarator.range[1]) return node.range[0] < declarator.range[0] && contains(node, declarator);
-      if (isFunctionLike(node)) return !covered.has(node) && isPassThrough(node);
-      if (node.type !== AST_NODE_TYPES.CallExpression || isEndedBeforeSite(variable, node, owner)) return true;
+      if (isFunctionLike(node)) return !covered.has(node) && (isPassThrough(node) || runsInTheMiddle(api, node));
+      if (node.type !== AST_NODE_TYPES.CallExpression || isEndedBeforeSite(variable, node, owner) || mayBeAttachedAt(node)) return true;
       if (getTimerCall(api.resolver, node)) return false;
       const kind = getSpanStartKind(node);
       if (kind) {
@@ -91,6 +101,8 @@ export function createNoInactiveParentSpanDetector(
         });
         return true;
       }
+      // A call handed the span itself can take it as parent explicitly (`handleResult(span, ..)`).
+      if (node.arguments.some((argument) => spanReferences.has(unwrapTypeScriptExpression(argument)))) return true;
       const callee = resolveFunction(sourceCode, node.callee);
       if (callee && doesTracedWork(sourceCode, api, callee) && expectsParent(callee, 'call')) {
         onFinding({
@@ -101,10 +113,19 @@ export function createNoInactiveParentSpanDetector(
         });
         return false;
       }
+      if (!callee && !activatesBlock && isEndedAfterInOwner(variable, node, owner) && isOpaqueWork(api, node)) {
+        onFinding({
+          messageId: 'opaqueCallWithoutParent',
+          data: { span: name, callee: sourceCode.getText(node.callee) },
+          node: node.callee,
+          ...(canMoveIntoArrow(node) ? fixWith(node, (names) => surround(node, `${names.context}.with(${ctxText(names)}, () => `, ')')) : {}),
+        });
+        return true;
+      }
       if (api.calleePath(node)?.startsWith(API('')) || SYNC_CALLBACK_METHODS.has(getMethodName(node) ?? '')) return true;
       for (const argument of node.arguments) {
         const fn = resolveFunction(sourceCode, argument);
-        if (!fn || !doesTracedWork(sourceCode, api, fn) || !expectsParent(fn, 'callback')) continue;
+        if (!fn || covered.has(argument) || !doesTracedWork(sourceCode, api, fn) || !expectsParent(fn, 'callback')) continue;
         onFinding({
           messageId: 'callbackWithoutParent',
           data: { span: name, callee: sourceCode.getText(node.callee) },
@@ -145,13 +166,50 @@ function isEndedBeforeSite(variable: TSESLint.Scope.Variable, node: TSESTree.Nod
       if (tryStatement?.type !== AST_NODE_TYPES.TryStatement || tryStatement.finalizer !== block) break;
       statement = tryStatement;
     }
+    const endOwner = getEnclosingFunction(call);
     return (
       statement.range[1] <= node.range[0] &&
       statement.parent !== undefined &&
       contains(statement.parent, node) &&
-      getEnclosingFunction(call) === owner
+      (endOwner === owner || endOwner === getEnclosingFunction(node))
     );
   });
+}
+
+/**
+ * `span.end()` is called in the span's own function after `node`: the span encloses the work at
+ * `node` (a wrapper that ends its span after the awaited call, or in `finally`). A span ended
+ * elsewhere — in the callback handed to the wrapped call, in a `.then`, in a helper — is a leaf
+ * span whose author may have kept it inactive on purpose, so that the caller's callback does not
+ * run inside it (the shape of opentelemetry-js-contrib's client instrumentations).
+ */
+function isEndedAfterInOwner(variable: TSESLint.Scope.Variable, node: TSESTree.Node, owner: FunctionNode | undefined): boolean {
+  return variable.references.some((reference) => {
+    const member = reference.identifier.parent;
+    const call = member?.parent;
+    if (member?.type !== AST_NODE_TYPES.MemberExpression || call?.type !== AST_NODE_TYPES.CallExpression || getMethodName(call) !== 'end') return false;
+    const fn = getEnclosingFunction(call);
+    return (call.range[0] >= node.range[1] && fn === owner) || (fn !== undefined && isCompletionListener(fn, owner));
+  });
+}
+
+const COMPLETION_EVENTS = new Set(['finish', 'close', 'end']);
+
+/**
+ * `res.on('finish', () => span.end())` registered in `owner`: the span lasts until the response is
+ * done, so it encloses the work `owner` starts (a middleware's `next()`).
+ */
+function isCompletionListener(fn: FunctionNode, owner: FunctionNode | undefined): boolean {
+  const site = getCallOfArgument(fn);
+  if (!site || site.call.type !== AST_NODE_TYPES.CallExpression || getEnclosingFunction(site.call) !== owner) return false;
+  const method = getMethodName(site.call);
+  const event = site.call.arguments[0];
+  return (
+    (method === 'on' || method === 'once' || method === 'addListener' || method === 'prependListener') &&
+    event?.type === AST_NODE_TYPES.Literal &&
+    typeof event.value === 'string' &&
+    COMPLETION_EVENTS.has(event.value)
+  );
 }
 
 /** Array callbacks, a `new Promise` executor and promise callbacks run in the context they are created in. */
@@ -205,10 +263,11 @@ function createParentNeedCheck(
 
 /**
  * The callbacks that run with `span` active (`context.with(ctx, fn)`, `context.bind(ctx, fn)`
- * with `ctx` built from `span`); undefined when `span` is used in a way that may activate it
- * anywhere (then it is not this rule's business).
+ * with `ctx` built from `span`, and those handed to a function together with `span`, whose calls
+ * go into `handedTo`); undefined when `span` is used in a way that may activate it anywhere
+ * (stored, returned, `context.attach`: then it is not this rule's business).
  */
-function getCoveredFunctions(api: OtelApi, variable: TSESLint.Scope.Variable): Set<TSESTree.Node> | undefined {
+function getCoveredFunctions(api: OtelApi, variable: TSESLint.Scope.Variable, handedTo: TSESTree.CallExpression[]): Set<TSESTree.Node> | undefined {
   const covered = new Set<TSESTree.Node>();
   for (const reference of variable.references) {
     if (reference.init) continue;
@@ -220,6 +279,13 @@ function getCoveredFunctions(api: OtelApi, variable: TSESLint.Scope.Variable): S
       parent.property.type === AST_NODE_TYPES.Identifier &&
       PASSIVE_SPAN_METHODS.has(parent.property.name)
     ) {
+      continue;
+    }
+    if (parent?.type === AST_NODE_TYPES.CallExpression && parent.callee !== identifier && api.calleePath(parent) !== API('trace.setSpan') && api.calleePath(parent) !== API('context.attach')) {
+      // Handed to a function (`setError(span, err)`, `hook(span, info)`): the callbacks handed to it
+      // with the span are covered, and work after it may find the span attached (`context.attach`).
+      for (const argument of parent.arguments) if (isFunctionLike(argument)) covered.add(argument);
+      handedTo.push(parent);
       continue;
     }
     if (parent?.type !== AST_NODE_TYPES.CallExpression || api.calleePath(parent) !== API('trace.setSpan') || parent.arguments[1] !== identifier) {
@@ -248,4 +314,69 @@ function addExplicitContext(call: TSESTree.CallExpression, kind: 'startSpan' | '
   }
   if (!last) return [];
   return [{ range: [last.range[0], last.range[0]], text: args.length === 2 ? `{}, ${ctx}, ` : `${ctx}, ` }];
+}
+
+/** Modules whose functions start no spans and read no context: awaiting them is not traced work. */
+const CONTEXT_FREE_MODULE_PREFIXES = [
+  'global:console.', 'global:JSON.', 'global:Math.', 'global:Promise.', 'global:Object.', 'global:Array.', 'global:Reflect.',
+  'global:structuredClone', 'global:queueMicrotask', 'node:assert', 'node:timers', 'node:util:', 'node:path:', 'node:events:',
+  'node:url:', 'node:buffer:', 'node:crypto:', 'node:os:', 'node:querystring:', 'node:string_decoder:',
+  '@opentelemetry/', 'global:Error', 'global:TypeError', 'global:RangeError',
+];
+
+/**
+ * A call whose code the file cannot see and that may start spans (issue #11, family 2): the
+ * wrapped function, a handler or `next` received as a parameter (`original.apply(this, args)`,
+ * `handler(req)`, `next()`), called directly or through `.call`/`.apply`; or, when awaited, an
+ * imported function (`await query(..)`, `await db.query(..)`) or `fetch`. Methods of `this` and of
+ * local objects stay out of scope, and so do imported functions whose result is not awaited
+ * (attribute helpers, formatters) and the context-free modules above.
+ */
+export function isOpaqueWork(api: OtelApi, call: TSESTree.CallExpression): boolean {
+  const callee = unwrapTypeScriptExpression(call.callee);
+  let target: TSESTree.Node = callee;
+  if (callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.property.type === AST_NODE_TYPES.Identifier && (callee.property.name === 'apply' || callee.property.name === 'call')) {
+    target = unwrapTypeScriptExpression(callee.object);
+  }
+  if (target.type === AST_NODE_TYPES.Identifier) {
+    const variable = ASTUtils.findVariable(api.sourceCode.getScope(target), target);
+    const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+    if (def?.type === 'Parameter') return !isTestRunnerCallback(api, def.node);
+  }
+  if (!isAwaited(call)) return false;
+  const path = api.resolver.pathOf(target);
+  if (path === undefined || CONTEXT_FREE_MODULE_PREFIXES.some((prefix) => path.startsWith(prefix))) return false;
+  if (path.startsWith('global:')) return path === 'global:fetch';
+  return !path.includes('#new');
+}
+
+/** `await call`, `await call.then(..)`, `return await call`. */
+function isAwaited(call: TSESTree.CallExpression): boolean {
+  let node: TSESTree.Node = call;
+  for (;;) {
+    const parent: TSESTree.Node | undefined = node.parent;
+    if (!parent) return false;
+    if (parent.type === AST_NODE_TYPES.AwaitExpression) return true;
+    if (unwrapTypeScriptExpression(parent) !== parent || parent.type === AST_NODE_TYPES.ChainExpression) {
+      node = parent;
+      continue;
+    }
+    if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === node && parent.parent.type === AST_NODE_TYPES.CallExpression) {
+      const method = getMethodName(parent.parent);
+      if (method === 'then' || method === 'catch' || method === 'finally') {
+        node = parent.parent;
+        continue;
+      }
+    }
+    return false;
+  }
+}
+
+
+/** `safeExecuteInTheMiddle(() => work, onDone)` (@opentelemetry/instrumentation) runs its first argument right away. */
+function runsInTheMiddle(api: OtelApi, fn: FunctionNode): boolean {
+  const site = getCallOfArgument(fn);
+  if (!site || site.index !== 0 || site.call.type !== AST_NODE_TYPES.CallExpression) return false;
+  const path = api.calleePath(site.call);
+  return path === '@opentelemetry/instrumentation:safeExecuteInTheMiddle' || path === '@opentelemetry/instrumentation:safeExecuteInTheMiddleAsync';
 }

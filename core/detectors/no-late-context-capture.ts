@@ -15,7 +15,9 @@
  *   read in it, so this detector treats an owned callback as running in its registration context
  *   and reports nothing for it (core/analysis/bindable-callbacks.ts). A listener no rule owns (registered at
  *   startup on a process-wide bus) is meant to see the emitter's context (5d): not a finding.
- *   So under `async-local-storage` and `async-hooks` this rule has nothing to report, and does no work.
+ *   So under `async-local-storage` and `async-hooks` this part has nothing to report, and does no work.
+ * - every manager: the caller's callback called, after `span.end()`, by a wrapper made inside a
+ *   span's callback (issue #11 family 3; no-late-context-capture/callbacks-in-span.ts).
  *
  * The walk goes from the read outwards through enclosing functions: an `await` before the read
  * (or in a loop around it) and a `.then`/timer callback under `stack` are late boundaries;
@@ -41,10 +43,45 @@ import type { Edit } from '../findings.js';
 import type { Finding } from '../findings.js';
 import { API, getOtelApi, getSpanStartKind, hasExplicitParentContext, fileMayContainTracedCode } from '../analysis/otel-api.js';
 import { isPassThroughCallback } from '../analysis/traced-code.js';
+import type { OtelApi } from '../analysis/otel-api.js';
+import { findCallbacksInSpan } from './no-late-context-capture/callbacks-in-span.js';
+import { isTestRunnerCall } from '../analysis/test-runner.js';
 import { getListenerRegistration } from '../analysis/listeners.js';
 import { reschedulesItself } from '../analysis/recurring-timers.js';
 
-export type NoLateContextCaptureMessageId = 'lateContextRead' | 'lateImplicitParent';
+export type NoLateContextCaptureMessageId = 'lateContextRead' | 'lateImplicitParent' | 'callbackInEndedSpan';
+
+/**
+ * Issue #11 family 3, every manager: a caller's callback that a wrapper made inside a span's
+ * callback calls after ending the span (detectors/no-late-context-capture/callbacks-in-span.ts).
+ */
+function createCallbackInSpanListeners(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  api: OtelApi,
+  onFinding: (finding: Finding<NoLateContextCaptureMessageId>) => void,
+): TSESLint.RuleListener {
+  const scopes: TSESTree.CallExpression[] = [];
+  return {
+    CallExpression(node) {
+      if (getSpanStartKind(node) === 'startActiveSpan' || api.calleePath(node) === API('context.with')) scopes.push(node);
+    },
+    'Program:exit'() {
+      const reported = new Set<TSESTree.Node>();
+      for (const scope of scopes) {
+        for (const found of findCallbacksInSpan(sourceCode, api, scope)) {
+          if (reported.has(found.call)) continue;
+          reported.add(found.call);
+          onFinding({
+            messageId: 'callbackInEndedSpan',
+            data: { callback: found.callback, span: found.span },
+            node: found.call.callee,
+            ...(found.fix ? { fix: found.fix } : {}),
+          });
+        }
+      }
+    },
+  };
+}
 
 type ReadKind = 'active' | 'activeSpan' | 'implicit';
 
@@ -68,11 +105,6 @@ interface LateRead {
 }
 
 const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
-const TEST_RUNNER_FUNCTIONS = new Set([
-  'it', 'test', 'specify', 'describe', 'suite', 'before', 'beforeEach', 'after', 'afterEach', 'beforeAll', 'afterAll',
-  'setup', 'teardown', 'suiteSetup', 'suiteTeardown',
-]);
-const TEST_RUNNER_MODULES = new Set(['vitest', 'mocha', '@jest/globals', 'node:test', 'bun:test']);
 const LOOPS = new Set<string>([
   AST_NODE_TYPES.ForStatement, AST_NODE_TYPES.ForInStatement, AST_NODE_TYPES.ForOfStatement,
   AST_NODE_TYPES.WhileStatement, AST_NODE_TYPES.DoWhileStatement,
@@ -87,11 +119,12 @@ export function createNoLateContextCaptureDetector(
   const api = getOtelApi(context);
   const manager = api.settings.contextManager;
   const awaitsLoseContext = manager === 'zone' || manager === 'stack';
+  const spanScopes = createCallbackInSpanListeners(sourceCode, api, onFinding);
   // Under async-local-storage and async-hooks every late boundary this detector knows is a
   // callback that a binding rule owns (findBoundaries finds a boundary only after an await under
   // zone/stack, or in a deferred callback under stack): there is nothing to report, so nothing to
   // run — not even the three binding detectors that tell owned callbacks apart.
-  if (!awaitsLoseContext) return {};
+  if (!awaitsLoseContext) return spanScopes;
   const { analysis, listeners } = useFileAnalysis(context);
   const candidates: { call: TSESTree.CallExpression; kind: ReadKind }[] = [];
   const awaitCache = new Map<FunctionNode, TSESTree.Node[]>();
@@ -185,25 +218,10 @@ export function createNoLateContextCaptureDetector(
       // zone.js runs a listener in the zone it was registered in (5a, 5b).
       if (manager === 'zone' && call && getListenerRegistration(sourceCode, call)?.listener === fn) continue;
       // A test runner calls its callbacks from the root context: there is no caller's context to keep.
-      if (call && isTestRunnerCall(call)) return undefined;
+      if (call && isTestRunnerCall(api, call)) return undefined;
       break;
     }
     return inner && outer ? { inner, outer } : undefined;
-  }
-
-  /** `it(..)`, `test.only(..)`, `beforeEach(..)`: global, or imported from a test runner. */
-  function isTestRunnerCall(call: TSESTree.CallExpression): boolean {
-    let callee = unwrapTypeScriptExpression(call.callee);
-    // `it.only(..)`, `test.concurrent(..)`, `test.each(table)(..)`
-    while (callee.type === AST_NODE_TYPES.MemberExpression || callee.type === AST_NODE_TYPES.CallExpression) {
-      callee = unwrapTypeScriptExpression(callee.type === AST_NODE_TYPES.MemberExpression ? callee.object : callee.callee);
-    }
-    if (callee.type !== AST_NODE_TYPES.Identifier || !TEST_RUNNER_FUNCTIONS.has(callee.name)) return false;
-    const path = api.resolver.pathOf(callee);
-    if (path === undefined) return false;
-    const separator = path.lastIndexOf(':');
-    const module = path.slice(0, separator);
-    return path.slice(separator + 1) === callee.name && (module === 'global' || TEST_RUNNER_MODULES.has(module));
   }
 
   /**
@@ -335,7 +353,7 @@ export function createNoLateContextCaptureDetector(
     });
   }
 
-  return mergeListeners(listeners, {
+  return mergeListeners(mergeListeners(listeners, spanScopes), {
     CallExpression(node) {
       const path = api.calleePath(node);
       if (path === API('context.active')) candidates.push({ call: node, kind: 'active' });

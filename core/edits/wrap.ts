@@ -3,6 +3,8 @@
  * the context current where it is stored or registered.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { isFunctionLike, walk } from '../analysis/ast.js';
 import { getAsyncLocalStorageClassText, isAsyncLocalStorageOnly } from '../analysis/callbacks.js';
 import type { OtelApi } from '../analysis/otel-api.js';
 import type { Edit } from '../findings.js';
@@ -22,6 +24,20 @@ export function surround(node: TSESTree.Node, prefix: string, suffix: string): E
     { range: [node.range[0], node.range[0]], text: prefix },
     { range: [node.range[1], node.range[1]], text: suffix },
   ];
+}
+
+/**
+ * Whether `node` can move into an arrow (`() => node`) unchanged: nothing in it, outside nested
+ * functions, awaits, yields or refers to `super`.
+ */
+export function canMoveIntoArrow(node: TSESTree.Node): boolean {
+  let ok = true;
+  walk(node, (child) => {
+    if (!ok || isFunctionLike(child)) return false;
+    if (child.type === AST_NODE_TYPES.AwaitExpression || child.type === AST_NODE_TYPES.YieldExpression || child.type === AST_NODE_TYPES.Super) ok = false;
+    return ok;
+  });
+  return ok;
 }
 
 /**

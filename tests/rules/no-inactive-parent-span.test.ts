@@ -5,6 +5,133 @@ const ruleTester = createRuleTester();
 
 ruleTester.run('no-inactive-parent-span', rule, {
   valid: [
+
+    // Issue #11 family 2, near misses: work the rule cannot see that is context-free, not wrapped
+    // by the span, or run under it.
+    {
+      name: 'wrapped work: known context-free calls and span methods between start and end',
+      code: `
+import { trace } from '@opentelemetry/api';
+import { format } from 'node:util';
+import { join } from 'node:path';
+import { getAttributes } from './attributes';
+const tracer = trace.getTracer('a');
+export async function f(name: string) {
+  const span = tracer.startSpan('op', { attributes: getAttributes(name) });
+  console.log(format('%s', name), JSON.stringify({ name }), Math.max(1, 2), join('a', name));
+  span.setAttribute('k', 1);
+  span.addEvent('e');
+  await new Promise((resolve) => setImmediate(resolve));
+  span.end();
+}`,
+    },
+    {
+      name: 'wrapped work: an imported helper that is not awaited (attribute builder, formatter)',
+      code: `
+import { trace } from '@opentelemetry/api';
+import { sanitize } from './utils';
+const tracer = trace.getTracer('a');
+export function f(sql: string) {
+  const span = tracer.startSpan('db.query');
+  span.setAttribute('db.statement', sanitize(sql));
+  span.end();
+}`,
+    },
+    {
+      name: 'wrapped work: the handler runs under the span',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function wrap(handler: (req: unknown) => Promise<unknown>) {
+  return async (req: unknown) => {
+    const span = tracer.startSpan('handle');
+    try {
+      return await context.with(trace.setSpan(context.active(), span), () => handler(req));
+    } finally {
+      span.end();
+    }
+  };
+}`,
+    },
+    {
+      name: 'wrapped work: the callback is called after end()',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function f(done: (err?: Error) => void) {
+  const span = tracer.startSpan('op');
+  span.end();
+  done();
+}`,
+    },
+    {
+      name: 'wrapped work: a leaf client span ended in the callback handed to the wrapped method (kept inactive so the caller callback runs outside it)',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function patch(original: (cmd: string, cb: (err: Error | null) => void) => void) {
+  return function (this: unknown, cmd: string, cb: (err: Error | null) => void) {
+    const span = tracer.startSpan('redis ' + cmd);
+    return original.call(this, cmd, (err) => {
+      span.end();
+      cb(err);
+    });
+  };
+}`,
+    },
+    {
+      name: 'wrapped work: the span is activated for a block of work, so unknown calls outside it are the author\'s choice (test setup)',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+import { createServer } from './utils';
+const tracer = trace.getTracer('a');
+export async function f() {
+  const rootSpan = tracer.startSpan('rootSpan');
+  const server = await createServer();
+  await context.with(trace.setSpan(context.active(), rootSpan), async () => {
+    await server.get('/');
+  });
+  rootSpan.end();
+}`,
+    },
+    {
+      name: 'wrapped work: the test runner\'s done callback',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+it('x', (done) => {
+  const span = tracer.startSpan('root');
+  done();
+  span.end();
+});`,
+    },
+    {
+      name: 'wrapped work: the span was handed to a function before the call (it may have attached it)',
+      code: `
+import { trace } from '@opentelemetry/api';
+import { attachSpan } from './scope';
+const tracer = trace.getTracer('a');
+export async function f(next: () => Promise<void>) {
+  const span = tracer.startSpan('op');
+  attachSpan(span);
+  await next();
+  span.end();
+}`,
+    },
+    {
+      name: 'wrapped work: a method of this or of a local object is out of scope',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export class Runner {
+  async run() {
+    const span = tracer.startSpan('op');
+    await this.step();
+    span.end();
+  }
+  async step() {}
+}`,
+    },
     {
       name: 'span made active with context.with: the work inside it is linked',
       code: `
@@ -166,6 +293,195 @@ export async function test() {
 
   ],
   invalid: [
+
+    // Issue #11 family 2: wrapped work under a span that was never made active.
+    {
+      name: 'wrapped work: the awaited handler received as a parameter',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function wrap(handler: (req: unknown) => Promise<unknown>) {
+  return async (req: unknown) => {
+    const span = tracer.startSpan('handle');
+    try {
+      return await handler(req);
+    } finally {
+      span.end();
+    }
+  };
+}`,
+      errors: [{ messageId: 'opaqueCallWithoutParent', data: { span: 'span', callee: 'handler' }, line: 8, column: 20, endColumn: 27 }],
+      output: `
+import { trace, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function wrap(handler: (req: unknown) => Promise<unknown>) {
+  return async (req: unknown) => {
+    const span = tracer.startSpan('handle');
+    try {
+      return await context.with(trace.setSpan(context.active(), span), () => handler(req));
+    } finally {
+      span.end();
+    }
+  };
+}`,
+    },
+    {
+      name: 'wrapped work: the wrapped original.apply(this, arguments)',
+      code: `
+import * as api from '@opentelemetry/api';
+const tracer = api.trace.getTracer('a');
+export function patch(original: (...args: unknown[]) => unknown) {
+  return function patched(this: unknown) {
+    const span = tracer.startSpan('op');
+    const result = original.apply(this, arguments as unknown as unknown[]);
+    span.end();
+    return result;
+  };
+}`,
+      errors: [{ messageId: 'opaqueCallWithoutParent', data: { span: 'span', callee: 'original.apply' }, line: 7 }],
+      output: `
+import * as api from '@opentelemetry/api';
+const tracer = api.trace.getTracer('a');
+export function patch(original: (...args: unknown[]) => unknown) {
+  return function patched(this: unknown) {
+    const span = tracer.startSpan('op');
+    const result = api.context.with(api.trace.setSpan(api.context.active(), span), () => original.apply(this, arguments as unknown as unknown[]));
+    span.end();
+    return result;
+  };
+}`,
+    },
+    {
+      name: 'wrapped work: middleware next() and an awaited imported function (CommonJS) and fetch',
+      code: `
+const { trace } = require('@opentelemetry/api');
+const { query } = require('./db');
+const tracer = trace.getTracer('a');
+async function middleware(req, res, next) {
+  const span = tracer.startSpan('auth');
+  await query('select 1');
+  await fetch('http://auth/check');
+  await next();
+  span.end();
+}
+module.exports = { middleware };`,
+      errors: [
+        { messageId: 'opaqueCallWithoutParent', data: { span: 'span', callee: 'query' }, line: 7 },
+        { messageId: 'opaqueCallWithoutParent', data: { span: 'span', callee: 'fetch' }, line: 8 },
+        { messageId: 'opaqueCallWithoutParent', data: { span: 'span', callee: 'next' }, line: 9 },
+      ],
+      output: [
+        `
+const { trace, context } = require('@opentelemetry/api');
+const { query } = require('./db');
+const tracer = trace.getTracer('a');
+async function middleware(req, res, next) {
+  const span = tracer.startSpan('auth');
+  await context.with(trace.setSpan(context.active(), span), () => query('select 1'));
+  await fetch('http://auth/check');
+  await next();
+  span.end();
+}
+module.exports = { middleware };`,
+        `
+const { trace, context } = require('@opentelemetry/api');
+const { query } = require('./db');
+const tracer = trace.getTracer('a');
+async function middleware(req, res, next) {
+  const span = tracer.startSpan('auth');
+  await context.with(trace.setSpan(context.active(), span), () => query('select 1'));
+  await context.with(trace.setSpan(context.active(), span), () => fetch('http://auth/check'));
+  await context.with(trace.setSpan(context.active(), span), () => next());
+  span.end();
+}
+module.exports = { middleware };`
+      ],
+    },
+    {
+      name: 'wrapped work: the testing helper\'s two roots (await query(..) between startSpan and end), also inside safeExecuteInTheMiddle',
+      code: `
+import { trace } from '@opentelemetry/api';
+import { safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
+import db from './db';
+const tracer = trace.getTracer('a');
+export async function reindex(run: () => void) {
+  const span = tracer.startSpan('reindex');
+  await db.query('reindex');
+  safeExecuteInTheMiddle(() => run(), () => undefined);
+  span.end();
+}`,
+      errors: [
+        { messageId: 'opaqueCallWithoutParent', data: { span: 'span', callee: 'db.query' }, line: 8 },
+        { messageId: 'opaqueCallWithoutParent', data: { span: 'span', callee: 'run' }, line: 9 },
+      ],
+      output: [
+        `
+import { trace, context } from '@opentelemetry/api';
+import { safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
+import db from './db';
+const tracer = trace.getTracer('a');
+export async function reindex(run: () => void) {
+  const span = tracer.startSpan('reindex');
+  await context.with(trace.setSpan(context.active(), span), () => db.query('reindex'));
+  safeExecuteInTheMiddle(() => run(), () => undefined);
+  span.end();
+}`,
+        `
+import { trace, context } from '@opentelemetry/api';
+import { safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
+import db from './db';
+const tracer = trace.getTracer('a');
+export async function reindex(run: () => void) {
+  const span = tracer.startSpan('reindex');
+  await context.with(trace.setSpan(context.active(), span), () => db.query('reindex'));
+  safeExecuteInTheMiddle(() => context.with(trace.setSpan(context.active(), span), () => run()), () => undefined);
+  span.end();
+}`,
+      ],
+    },
+    {
+      name: 'wrapped work: a middleware whose span ends when the response finishes calls next() without activating it',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function tracing(req: { path: string }, res: { on(e: string, f: () => void): void }, next: () => void) {
+  const span = tracer.startSpan(req.path);
+  res.on('finish', () => span.end());
+  next();
+}`,
+      errors: [{ messageId: 'opaqueCallWithoutParent', data: { span: 'span', callee: 'next' }, line: 7 }],
+      output: `
+import { trace, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function tracing(req: { path: string }, res: { on(e: string, f: () => void): void }, next: () => void) {
+  const span = tracer.startSpan(req.path);
+  res.on('finish', () => span.end());
+  context.with(trace.setSpan(context.active(), span), () => next());
+}`,
+    },
+    {
+      name: 'wrapped work: a call with an await in its arguments is reported without a fix',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export async function f(handler: (x: unknown) => Promise<void>, load: () => Promise<unknown>) {
+  const span = tracer.startSpan('op');
+  await handler(await load());
+  span.end();
+}`,
+      errors: [
+        { messageId: 'opaqueCallWithoutParent', data: { span: 'span', callee: 'handler' }, line: 6 },
+        { messageId: 'opaqueCallWithoutParent', data: { span: 'span', callee: 'load' }, line: 6 },
+      ],
+      output: `
+import { trace, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export async function f(handler: (x: unknown) => Promise<void>, load: () => Promise<unknown>) {
+  const span = tracer.startSpan('op');
+  await handler(await context.with(trace.setSpan(context.active(), span), () => load()));
+  span.end();
+}`,
+    },
     {
       name: 'an end() that a finally block runs only sometimes does not end the span for what follows',
       code: `

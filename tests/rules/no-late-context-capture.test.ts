@@ -5,6 +5,90 @@ const ruleTester = createRuleTester();
 
 ruleTester.run('no-late-context-capture', rule, {
   valid: [
+
+    // Issue #11 family 3, near misses: the caller's callback called while the span is open, bound
+    // to the captured context, or a callback of the span's own scope.
+    {
+      name: 'callback in span: the test runner\'s done called after end()',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+declare const client: { get(key: string, cb: (e: Error | null) => void): void };
+it('traces get', (done) => {
+  const span = trace.getTracer('t').startSpan('root');
+  context.with(trace.setSpan(context.active(), span), () => {
+    client.get('k', (error) => {
+      span.end();
+      done(error);
+    });
+  });
+});`,
+    },
+    {
+      name: 'callback in span: the wrapper calls a callback the library gave it (its own parameter), not the caller\'s',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('db');
+export function query(run: (cb: (e: Error | null, next: () => void) => void) => void) {
+  const span = tracer.startSpan('db.query');
+  context.with(trace.setSpan(context.active(), span), () => {
+    run((error, next) => {
+      span.end();
+      next();
+    });
+  });
+}`,
+    },
+    {
+      name: 'callback in span: called before end() (meant to be a child of the open span)',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('db');
+export function query(run: (cb: (e: Error | null) => void) => void, callback: (e: Error | null) => void) {
+  const span = tracer.startSpan('db.query');
+  context.with(trace.setSpan(context.active(), span), () => {
+    run((error) => {
+      callback(error);
+      span.end();
+    });
+  });
+}`,
+    },
+    {
+      name: 'callback in span: run in the context captured before the span',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('db');
+export function query(run: (cb: (e: Error | null) => void) => void, callback: (e: Error | null) => void) {
+  const span = tracer.startSpan('db.query');
+  const parentContext = context.active();
+  context.with(trace.setSpan(context.active(), span), () => {
+    run((error) => {
+      span.end();
+      context.with(parentContext, () => callback(error));
+    });
+  });
+}`,
+    },
+    {
+      name: 'callback in span: a function of the span callback itself, and a callback outside any span scope',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('db');
+export function query(run: (cb: () => void) => void, callback: () => void) {
+  tracer.startActiveSpan('db.query', (span) => {
+    const done = () => undefined;
+    run(() => {
+      span.end();
+      done();
+    });
+  });
+  const other = tracer.startSpan('other');
+  run(() => {
+    other.end();
+    callback();
+  });
+}`,
+    },
     {
       name: 'async-local-storage: a read after await keeps the caller context (7c linked)',
       code: `
@@ -154,6 +238,120 @@ describe('suite', () => {
     },
   ],
   invalid: [
+
+    // Issue #11 family 3: the caller's callback runs inside the instrumentation's span after it ended.
+    {
+      name: 'callback in span: startActiveSpan, callback called after span.end() in the client callback',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('cache');
+declare const client: { get(key: string, cb: (e: Error | null, v?: string) => void): void };
+export function get(key: string, cb: (e: Error | null, v?: string) => void) {
+  tracer.startActiveSpan('cache.get', (span) => {
+    client.get(key, (error, value) => {
+      span.end();
+      cb(error, value);
+    });
+  });
+}`,
+      errors: [{ messageId: 'callbackInEndedSpan', data: { callback: 'cb', span: 'span' }, line: 9, column: 7, endColumn: 9 }],
+      output: `
+import { trace, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('cache');
+declare const client: { get(key: string, cb: (e: Error | null, v?: string) => void): void };
+export function get(key: string, cb: (e: Error | null, v?: string) => void) {
+  const parentContext = context.active();
+  tracer.startActiveSpan('cache.get', (span) => {
+    client.get(key, (error, value) => {
+      span.end();
+      context.with(parentContext, () => cb(error, value));
+    });
+  });
+}`,
+    },
+    {
+      name: 'callback in span: the last argument of a patched method replaced by a wrapper (cb.apply(this, arguments)), under stack',
+      settings: under('stack'),
+      code: `
+const { context, trace } = require('@opentelemetry/api');
+const tracer = trace.getTracer('mysql');
+function patchQuery(original) {
+  return function (sql) {
+    const span = tracer.startSpan('mysql.query');
+    const spanContext = trace.setSpan(context.active(), span);
+    return context.with(spanContext, () => {
+      const cb = arguments[arguments.length - 1];
+      return original.call(this, sql, function () {
+        span.end();
+        return cb.apply(this, arguments);
+      });
+    });
+  };
+}
+module.exports = { patchQuery };`,
+      errors: [{ messageId: 'callbackInEndedSpan', data: { callback: 'cb', span: 'span' }, line: 12 }],
+      output: `
+const { context, trace } = require('@opentelemetry/api');
+const tracer = trace.getTracer('mysql');
+function patchQuery(original) {
+  return function (sql) {
+    const span = tracer.startSpan('mysql.query');
+    const spanContext = trace.setSpan(context.active(), span);
+    const parentContext = context.active();
+    return context.with(spanContext, () => {
+      const cb = arguments[arguments.length - 1];
+      return original.call(this, sql, function () {
+        span.end();
+        return context.with(parentContext, () => cb.apply(this, arguments));
+      });
+    });
+  };
+}
+module.exports = { patchQuery };`,
+    },
+    {
+      name: 'callback in span: the wrapper replaces the last argument before the span is activated for the original call',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('mysql');
+export function patchQuery(original: (...args: unknown[]) => unknown) {
+  return function (this: unknown, ...args: unknown[]) {
+    const span = tracer.startSpan('mysql.query');
+    const cb = args[args.length - 1] as (...a: unknown[]) => unknown;
+    args[args.length - 1] = function (this: unknown, err: unknown, rows: unknown) {
+      span.end();
+      return cb.call(this, err, rows);
+    };
+    return context.with(trace.setSpan(context.active(), span), () => original.apply(this, args));
+  };
+}`,
+      errors: [{ messageId: 'callbackInEndedSpan', data: { callback: 'cb', span: 'span' }, line: 10 }],
+      output: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('mysql');
+export function patchQuery(original: (...args: unknown[]) => unknown) {
+  return function (this: unknown, ...args: unknown[]) {
+    const span = tracer.startSpan('mysql.query');
+    const cb = args[args.length - 1] as (...a: unknown[]) => unknown;
+    args[args.length - 1] = function (this: unknown, err: unknown, rows: unknown) {
+      span.end();
+      return context.with(parentContext, () => cb.call(this, err, rows));
+    };
+    const parentContext = context.active();
+    return context.with(trace.setSpan(context.active(), span), () => original.apply(this, args));
+  };
+}`,
+    },
+    {
+      name: 'callback in span: a callback in an arrow expression body is reported without a fix',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('db');
+export const query = (run: (cb: () => void) => void, callback: () => void) =>
+  tracer.startActiveSpan('db.query', (span) => run(() => { span.end(); callback(); }));`,
+      errors: [{ messageId: 'callbackInEndedSpan', data: { callback: 'callback', span: 'span' }, line: 5 }],
+      output: null,
+    },
     {
       name: 'zone: a read in the finally block after "return await" runs after the await; the capture goes before the try',
       settings: under('zone'),

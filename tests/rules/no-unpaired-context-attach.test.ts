@@ -10,6 +10,56 @@ const als = new AsyncLocalStorage<string>();
 
 ruleTester.run('no-unpaired-context-attach', rule, {
   valid: [
+
+    // Issue #11 family 6, near misses: an enterWith this file defines itself.
+    {
+      name: 'enterWith implementing a scope primitive: a context manager\'s attach(), a token\'s dispose()',
+      code: `import type { AsyncLocalStorage } from 'node:async_hooks';
+export class Token {
+  constructor(private readonly storage: AsyncLocalStorage<unknown>, private readonly previous: unknown) {}
+  dispose() { this.storage.enterWith(this.previous); }
+  [Symbol.dispose]() { this.storage.enterWith(this.previous); }
+}
+export class Manager {
+  constructor(private readonly storage: AsyncLocalStorage<unknown>) {}
+  attach(ctx: unknown) { this.storage.enterWith(ctx); return new Token(this.storage, ctx); }
+}`,
+    },
+    {
+      name: 'enterWith on an instance of a class of this file',
+      code: `class Recorder { enterWith(value: string) { return value; } }
+const recorder = new Recorder();
+recorder.enterWith('x');`,
+    },
+    // Issue #11 family 7, near misses: binds whose result is used.
+    {
+      name: 'bound functions that are used, and a bound emitter (patched in place)',
+      code: `import { context } from '@opentelemetry/api';
+import { AsyncResource, AsyncLocalStorage } from 'node:async_hooks';
+import { EventEmitter } from 'node:events';
+export function f(emitter: EventEmitter, callback: () => void, queue: Array<() => void>) {
+  context.bind(context.active(), emitter);
+  const bound = context.bind(context.active(), callback);
+  emitter.once('ready', bound);
+  queue.push(AsyncResource.bind(callback), AsyncLocalStorage.bind(callback));
+  callback = context.bind(context.active(), callback);
+  return bound;
+}`,
+    },
+    {
+      name: 'Function.prototype.bind as a statement is not a context bind',
+      code: `export function f(handler: () => void, self: unknown) {
+  handler.bind(self);
+}`,
+    },
+    {
+      name: 'a bound function kept unused while the unbound one is not passed on',
+      code: `import { context } from '@opentelemetry/api';
+export function f(callback: () => void) {
+  const bound = context.bind(context.active(), callback);
+  callback();
+}`,
+    },
     {
       name: 'token disposed in finally (8e-after)',
       code: `${HEADER}export function handle(ctx: any) {
@@ -99,6 +149,200 @@ store.enterWith('x');`,
     },
   ],
   invalid: [
+
+    // Issue #11 family 6: enterWith on any store, recognised by the method name.
+    {
+      name: 'enterWith on an imported store (no AsyncLocalStorage or OpenTelemetry in the file)',
+      code: `import { requestContext } from './context';
+export function middleware(req: { id: string }, next: () => void) {
+  requestContext.enterWith(req.id);
+  next();
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'enterWithLeak',
+          data: { store: 'requestContext' },
+          line: 3,
+          column: 3,
+          endColumn: 27,
+          suggestions: [
+            {
+              messageId: 'useAlsRun',
+              data: { head: 'requestContext.run(store, ..)' },
+              output: `import { requestContext } from './context';
+export function middleware(req: { id: string }, next: () => void) {
+  requestContext.run(req.id, next);
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'enterWith on a property and on a parameter (CommonJS)',
+      code: `class ContextManager {
+  constructor(storage) { this._storage = storage; }
+  handle(store, next) { this._storage.enterWith(store); return next(); }
+}
+function enter(storage, store) {
+  storage.enterWith(store);
+}
+module.exports = { ContextManager, enter };`,
+      output: null,
+      errors: [
+        {
+          messageId: 'enterWithLeak',
+          data: { store: 'this._storage' },
+          line: 3,
+          suggestions: [
+            {
+              messageId: 'useAlsRun',
+              data: { head: 'this._storage.run(store, ..)' },
+              output: `class ContextManager {
+  constructor(storage) { this._storage = storage; }
+  handle(store, next) { return this._storage.run(store, next); }
+}
+function enter(storage, store) {
+  storage.enterWith(store);
+}
+module.exports = { ContextManager, enter };`,
+            },
+          ],
+        },
+        { messageId: 'enterWithLeak', data: { store: 'storage' }, line: 6, suggestions: [] },
+      ],
+    },
+    // Issue #11 family 7: a bind whose result is thrown away.
+    {
+      name: 'context.bind(ctx, callback) as a statement',
+      code: `import { context } from '@opentelemetry/api';
+import { EventEmitter } from 'node:events';
+const pool = new EventEmitter();
+export function whenReady(callback: () => void) {
+  context.bind(context.active(), callback);
+  pool.once('ready', callback);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'discardedBind',
+          data: { call: 'context.bind()', target: 'callback' },
+          line: 5,
+          column: 3,
+          endColumn: 15,
+          suggestions: [
+            {
+              messageId: 'assignBound',
+              data: { target: 'callback' },
+              output: `import { context } from '@opentelemetry/api';
+import { EventEmitter } from 'node:events';
+const pool = new EventEmitter();
+export function whenReady(callback: () => void) {
+  callback = context.bind(context.active(), callback);
+  pool.once('ready', callback);
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'AsyncResource.bind, AsyncLocalStorage.bind and resource.bind as statements (no OpenTelemetry in the file)',
+      code: `const { AsyncResource, AsyncLocalStorage } = require('node:async_hooks');
+function enqueue(queue, task) {
+  AsyncResource.bind(task);
+  AsyncLocalStorage.bind(() => task());
+  const resource = new AsyncResource('job');
+  resource.bind(task);
+  queue.push(task);
+}
+module.exports = { enqueue };`,
+      output: null,
+      errors: [
+        { messageId: 'discardedBind', data: { call: 'AsyncResource.bind()', target: 'task' }, line: 3, suggestions: [{ messageId: 'assignBound', data: { target: 'task' }, output: `const { AsyncResource, AsyncLocalStorage } = require('node:async_hooks');
+function enqueue(queue, task) {
+  task = AsyncResource.bind(task);
+  AsyncLocalStorage.bind(() => task());
+  const resource = new AsyncResource('job');
+  resource.bind(task);
+  queue.push(task);
+}
+module.exports = { enqueue };` }] },
+        { messageId: 'discardedBind', data: { call: 'AsyncLocalStorage.bind()', target: '() => task()' }, line: 4, suggestions: [] },
+        { messageId: 'discardedBind', data: { call: 'resource.bind()', target: 'task' }, line: 6, suggestions: [{ messageId: 'assignBound', data: { target: 'task' }, output: `const { AsyncResource, AsyncLocalStorage } = require('node:async_hooks');
+function enqueue(queue, task) {
+  AsyncResource.bind(task);
+  AsyncLocalStorage.bind(() => task());
+  const resource = new AsyncResource('job');
+  task = resource.bind(task);
+  queue.push(task);
+}
+module.exports = { enqueue };` }] },
+      ],
+    },
+    {
+      name: 'this.asyncResource.bind(cb) as a statement in a class over AsyncResource',
+      code: `import { AsyncResource } from 'node:async_hooks';
+export class Job {
+  asyncResource = new AsyncResource('job');
+  run(cb: () => void) {
+    this.asyncResource.bind(cb);
+    setImmediate(cb);
+  }
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'discardedBind',
+          data: { call: 'this.asyncResource.bind()', target: 'cb' },
+          line: 5,
+          suggestions: [
+            {
+              messageId: 'assignBound',
+              data: { target: 'cb' },
+              output: `import { AsyncResource } from 'node:async_hooks';
+export class Job {
+  asyncResource = new AsyncResource('job');
+  run(cb: () => void) {
+    cb = this.asyncResource.bind(cb);
+    setImmediate(cb);
+  }
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'a bound function never used while the unbound one is passed on',
+      code: `import { context } from '@opentelemetry/api';
+export function listen(bus: { on(e: string, f: () => void): void }, handler: () => void) {
+  const boundHandler = context.bind(context.active(), handler);
+  bus.on('message', handler);
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'unusedBind',
+          data: { bound: 'boundHandler', target: 'handler' },
+          line: 3,
+          column: 9,
+          endColumn: 21,
+          suggestions: [
+            {
+              messageId: 'passBound',
+              data: { bound: 'boundHandler', target: 'handler' },
+              output: `import { context } from '@opentelemetry/api';
+export function listen(bus: { on(e: string, f: () => void): void }, handler: () => void) {
+  const boundHandler = context.bind(context.active(), handler);
+  bus.on('message', boundHandler);
+}`,
+            },
+          ],
+        },
+      ],
+    },
     {
       name: "discarded token: fixed with try/finally",
       code: `import { context } from '@opentelemetry/api';

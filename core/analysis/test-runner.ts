@@ -1,0 +1,36 @@
+/**
+ * Test-runner knowledge: the functions handed to `it`, `test`, `beforeEach`, .. (mocha, jest,
+ * vitest, node:test, bun:test; global or imported) run from the runner's root context, and their
+ * `done` parameter records the end of the test: it starts no span.
+ */
+import type { TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import { getCallOfArgument, isFunctionLike, unwrapTypeScriptExpression } from './ast.js';
+import type { OtelApi } from './otel-api.js';
+
+const TEST_RUNNER_FUNCTIONS = new Set([
+  'it', 'test', 'specify', 'describe', 'suite', 'before', 'beforeEach', 'after', 'afterEach', 'beforeAll', 'afterAll',
+  'setup', 'teardown', 'suiteSetup', 'suiteTeardown',
+]);
+const TEST_RUNNER_MODULES = new Set(['vitest', 'mocha', '@jest/globals', 'node:test', 'bun:test']);
+
+/** `it(..)`, `test.only(..)`, `test.each(table)(..)`, `beforeEach(..)`: global, or imported from a test runner. */
+export function isTestRunnerCall(api: OtelApi, call: TSESTree.CallExpression | TSESTree.NewExpression): boolean {
+  let callee = unwrapTypeScriptExpression(call.callee);
+  while (callee.type === AST_NODE_TYPES.MemberExpression || callee.type === AST_NODE_TYPES.CallExpression) {
+    callee = unwrapTypeScriptExpression(callee.type === AST_NODE_TYPES.MemberExpression ? callee.object : callee.callee);
+  }
+  if (callee.type !== AST_NODE_TYPES.Identifier || !TEST_RUNNER_FUNCTIONS.has(callee.name)) return false;
+  const path = api.resolver.pathOf(callee);
+  if (path === undefined) return false;
+  const separator = path.lastIndexOf(':');
+  const module = path.slice(0, separator);
+  return path.slice(separator + 1) === callee.name && (module === 'global' || TEST_RUNNER_MODULES.has(module));
+}
+
+/** `fn` is the body of a test or hook (`it('..', (done) => ..)`): its parameter is the runner's `done`. */
+export function isTestRunnerCallback(api: OtelApi, fn: TSESTree.Node): boolean {
+  if (!isFunctionLike(fn)) return false;
+  const site = getCallOfArgument(fn);
+  return site !== undefined && isTestRunnerCall(api, site.call);
+}

@@ -1,0 +1,182 @@
+/**
+ * `no-late-context-capture`, issue #11 family 3: a caller's callback run inside an
+ * instrumentation's span. A wrapper made inside `context.with(trace.setSpan(.., span), ..)` or a
+ * `startActiveSpan` callback ends the span and then calls the callback it received from outside:
+ *
+ *   context.with(trace.setSpan(context.active(), span), () =>
+ *     original.call(this, sql, (err, rows) => { span.end(); callback(err, rows); }));
+ *
+ * The library calls the wrapper from the context it was handed in (under every manager that
+ * propagates: ALS and async-hooks through the async resources, zone through its zone), so the
+ * caller's callback runs as a child of a span that has already ended, and the spans it starts are
+ * children of a finished client span instead of the caller's. Measured: fixture
+ * `callback-runs-in-client-span`. The callback reads the context late, where it runs, instead of
+ * the caller's, captured before the span: the fix is this rule's — capture the context before the
+ * statement that activates the span (`const parentContext = context.active();`) and run the
+ * callback in it (`context.with(parentContext, () => callback(err, rows))`).
+ *
+ * Only the shape that shows the intent is reported: the callback comes from outside the span's
+ * callback and the wrapper (a parameter of an enclosing function, or `arguments[i]`/`args[i]` of
+ * one), and the wrapper has ended the span before (a statement `span.end()` earlier in the same
+ * function). The wrapper is made inside the span's callback, or before it in the same function
+ * (and handed in with the arguments). A callback called while the span is still open is meant to
+ * be its child.
+ */
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
+import type { FunctionNode } from '../../analysis/ast.js';
+import { contains, getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from '../../analysis/ast.js';
+import { API, getSpanStartKind } from '../../analysis/otel-api.js';
+import type { OtelApi } from '../../analysis/otel-api.js';
+import { ensureApiMembers } from '../../edits/api-imports.js';
+import { getFreeNameAt } from '../../edits/names.js';
+import { canMoveIntoArrow, surround } from '../../edits/wrap.js';
+import { isTestRunnerCallback } from '../../analysis/test-runner.js';
+import type { Edit } from '../../findings.js';
+
+export interface CallbackInSpan {
+  /** The call of the caller's callback (`callback(err, rows)`, `cb.apply(this, arguments)`). */
+  call: TSESTree.CallExpression;
+  /** How the message names it. */
+  callback: string;
+  /** The span's name in the code. */
+  span: string;
+  fix: Edit[] | undefined;
+}
+
+/** A callback that runs with a span active, and that span's variable. */
+interface SpanScope {
+  fn: FunctionNode;
+  /** The `context.with(..)` / `startActiveSpan(..)` call. */
+  call: TSESTree.CallExpression;
+  span: TSESLint.Scope.Variable;
+}
+
+const CAPTURE_NAME = 'parentContext';
+
+export function findCallbacksInSpan(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, scopeCall: TSESTree.CallExpression): CallbackInSpan[] {
+  const scope = getSpanScope(sourceCode, api, scopeCall);
+  if (!scope) return [];
+  const found: CallbackInSpan[] = [];
+  // The wrapper may be made inside the span's callback, or before it in the same function and
+  // handed in with the arguments (`args[last] = function () { span.end(); cb.apply(..) }`).
+  const outer = getEnclosingFunction(scopeCall);
+  walk(outer ? outer.body : scope.fn.body, (node) => {
+    if (node.type !== AST_NODE_TYPES.CallExpression) return true;
+    const inner = getEnclosingFunction(node);
+    if (!inner || inner === scope.fn || inner === outer || !endsSpanBefore(scope.span, inner, node)) return true;
+    const target = getCallbackTarget(sourceCode, api, scope, inner, node);
+    if (!target) return true;
+    found.push({ call: node, callback: target, span: scope.span.name, fix: buildFix(sourceCode, api, scope, node) });
+    return true;
+  });
+  return found;
+}
+
+/** `context.with(trace.setSpan(.., span), fn)` (or a `const` holding that context), `startActiveSpan(.., (span) => ..)`. */
+function getSpanScope(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, call: TSESTree.CallExpression): SpanScope | undefined {
+  const last = call.arguments.at(-1);
+  if (getSpanStartKind(call) === 'startActiveSpan') {
+    const fn = last && unwrapTypeScriptExpression(last);
+    if (!isFunctionLike(fn) || call.arguments.length < 2) return undefined;
+    const param = fn.params[0];
+    if (param?.type !== AST_NODE_TYPES.Identifier) return undefined;
+    const span = sourceCode.getDeclaredVariables(fn).find((variable) => variable.name === param.name);
+    return span ? { fn, call, span } : undefined;
+  }
+  if (api.calleePath(call) !== API('context.with')) return undefined;
+  const fn = call.arguments[1] && unwrapTypeScriptExpression(call.arguments[1]);
+  const ctx = call.arguments[0];
+  if (!isFunctionLike(fn) || !ctx) return undefined;
+  let setSpan = unwrapTypeScriptExpression(ctx);
+  if (setSpan.type === AST_NODE_TYPES.Identifier) {
+    const def = ASTUtils.findVariable(sourceCode.getScope(setSpan), setSpan)?.defs[0];
+    if (def?.type !== 'Variable' || def.parent.kind !== 'const' || !def.node.init) return undefined;
+    setSpan = unwrapTypeScriptExpression(def.node.init);
+  }
+  if (setSpan.type !== AST_NODE_TYPES.CallExpression || api.calleePath(setSpan) !== API('trace.setSpan')) return undefined;
+  const spanNode = setSpan.arguments[1] && unwrapTypeScriptExpression(setSpan.arguments[1]);
+  if (spanNode?.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const span = ASTUtils.findVariable(sourceCode.getScope(spanNode), spanNode);
+  return span ? { fn, call, span } : undefined;
+}
+
+/**
+ * `cb(..)`, `cb.call(..)`, `cb.apply(..)` where `cb` comes from outside the span's callback: a
+ * parameter of an enclosing function, or a variable read from `arguments[i]` / `args[i]` of one.
+ */
+function getCallbackTarget(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, scope: SpanScope, inner: FunctionNode, call: TSESTree.CallExpression): string | undefined {
+  let callee = unwrapTypeScriptExpression(call.callee);
+  const method = getMethodName(call);
+  if (callee.type === AST_NODE_TYPES.MemberExpression && (method === 'call' || method === 'apply')) callee = unwrapTypeScriptExpression(callee.object);
+  if (callee.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const variable = ASTUtils.findVariable(sourceCode.getScope(callee), callee);
+  const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+  if (!def) return undefined;
+  // The test runner's `done` records the end of a test: it starts no span.
+  if (contains(inner, def.name)) return undefined;
+  if (def.type === 'Parameter') return contains(scope.fn, def.node) || isTestRunnerCallback(api, def.node) ? undefined : callee.name;
+  if (def.type !== 'Variable' || def.parent.kind !== 'const' || !def.node.init) return undefined;
+  const init = unwrapTypeScriptExpression(def.node.init);
+  if (init.type !== AST_NODE_TYPES.MemberExpression || !init.computed) return undefined;
+  const holder = unwrapTypeScriptExpression(init.object);
+  if (holder.type !== AST_NODE_TYPES.Identifier) return undefined;
+  if (holder.name === 'arguments') return callee.name;
+  const holderDef = ASTUtils.findVariable(sourceCode.getScope(holder), holder)?.defs[0];
+  return holderDef?.type === 'Parameter' && !contains(scope.fn, holderDef.node) ? callee.name : undefined;
+}
+
+/** A statement `span.end()` of `fn` itself, before `node`. */
+function endsSpanBefore(span: TSESLint.Scope.Variable, fn: FunctionNode, node: TSESTree.Node): boolean {
+  return span.references.some((reference) => {
+    const member = reference.identifier.parent;
+    const end = member?.parent;
+    return (
+      member?.type === AST_NODE_TYPES.MemberExpression &&
+      end?.type === AST_NODE_TYPES.CallExpression &&
+      getMethodName(end) === 'end' &&
+      end.parent.type === AST_NODE_TYPES.ExpressionStatement &&
+      end.range[1] <= node.range[0] &&
+      getEnclosingFunction(end) === fn
+    );
+  });
+}
+
+/**
+ * `const parentContext = context.active();` before the statement that holds the span's scope (or
+ * the one already there), and the callback call run in it. Undefined when that statement is not
+ * in a statement list, or the call cannot move into an arrow (it awaits or yields).
+ */
+function buildFix(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, scope: SpanScope, call: TSESTree.CallExpression): Edit[] | undefined {
+  let statement: TSESTree.Node = scope.call;
+  while (statement.parent && statement.parent.type !== AST_NODE_TYPES.BlockStatement && statement.parent.type !== AST_NODE_TYPES.Program) {
+    if (isFunctionLike(statement.parent)) return undefined;
+    statement = statement.parent;
+  }
+  const list = statement.parent;
+  if (!list || (list.type !== AST_NODE_TYPES.BlockStatement && list.type !== AST_NODE_TYPES.Program)) return undefined;
+  if (!canMoveIntoArrow(call)) return undefined;
+  const refs = ensureApiMembers(sourceCode, api, ['context']);
+  const edits: Edit[] = [...refs.edits];
+  const index = (list.body as TSESTree.Node[]).indexOf(statement);
+  const existing = index > 0 ? getCapturedContextName(api, list.body[index - 1]) : undefined;
+  let name = existing;
+  if (name === undefined) {
+    name = getFreeNameAt(sourceCode, statement, CAPTURE_NAME);
+    const line = sourceCode.lines[statement.loc.start.line - 1] ?? '';
+    const indent = /^\s*/.exec(line)?.[0] ?? '';
+    edits.push({ range: [statement.range[0], statement.range[0]], text: `const ${name} = ${refs.names.context}.active();\n${indent}` });
+  }
+  edits.push(...surround(call, `${refs.names.context}.with(${name}, () => `, ')'));
+  return edits;
+}
+
+/** `const x = context.active();`: the name `x`. */
+function getCapturedContextName(api: OtelApi, statement: TSESTree.Node | undefined): string | undefined {
+  if (statement?.type !== AST_NODE_TYPES.VariableDeclaration || statement.kind !== 'const' || statement.declarations.length !== 1) return undefined;
+  const declarator = statement.declarations[0];
+  const init = declarator?.init && unwrapTypeScriptExpression(declarator.init);
+  if (declarator?.id.type !== AST_NODE_TYPES.Identifier || init?.type !== AST_NODE_TYPES.CallExpression) return undefined;
+  return api.calleePath(init) === API('context.active') ? declarator.id.name : undefined;
+}
+
