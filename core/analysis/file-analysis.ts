@@ -137,11 +137,23 @@ export function mergeListeners(...objects: TSESLint.RuleListener[]): TSESLint.Ru
       (merged[selector] ??= []).push(handler as Handler);
     }
   }
+  // ESLint calls a listener once per matching node: a selector with one handler gets the handler
+  // itself and one with two a fixed pair, so no loop or extra call runs per node (every merged
+  // handler takes only the node).
   const result: Record<string, Handler> = {};
   for (const [selector, handlers] of Object.entries(merged)) {
-    result[selector] = (node: never) => {
-      for (const handler of handlers) handler(node);
-    };
+    const [first, second] = handlers as [Handler, Handler | undefined];
+    if (handlers.length === 1) result[selector] = first;
+    else if (handlers.length === 2 && second) {
+      result[selector] = (node: never) => {
+        first(node);
+        second(node);
+      };
+    } else {
+      result[selector] = (node: never) => {
+        for (const handler of handlers) handler(node);
+      };
+    }
   }
   return result as TSESLint.RuleListener;
 }

@@ -94,6 +94,14 @@ export function createSpanRegionTracker(
     return undefined;
   }
 
+  // What a function is to the outward search, remembered once it is known not to be a traced
+  // callback: 'pass' (context flows in from where it is created), 'stop' (it may run anywhere).
+  // Both tests depend only on the function's call site and import tracing, never on the query,
+  // so every later query through the same function skips them (a file asks once per statement,
+  // timer, listener and producer). A traced callback is asked again each time: callers get a
+  // fresh record, as before.
+  const untraced = new Map<FunctionNode, 'pass' | 'stop'>();
+
   function getTraceScope(node: TSESTree.Node): TraceScope | undefined {
     let current: TSESTree.Node = node;
     for (;;) {
@@ -101,9 +109,14 @@ export function createSpanRegionTracker(
       const inactive = getInactiveSpanAt(node, fn ?? sourceCode.ast);
       if (inactive) return inactive;
       if (!fn) return undefined;
-      const traced = getTracedCallback(api, fn);
-      if (traced) return traced;
-      if (!isPassThroughCallback(api, fn)) return undefined;
+      let kind = untraced.get(fn);
+      if (kind === undefined) {
+        const traced = getTracedCallback(api, fn);
+        if (traced) return traced;
+        kind = isPassThroughCallback(api, fn) ? 'pass' : 'stop';
+        untraced.set(fn, kind);
+      }
+      if (kind === 'stop') return undefined;
       current = fn;
     }
   }
