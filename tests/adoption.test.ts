@@ -155,6 +155,11 @@ export class Server {
   storage = new AsyncLocalStorage<string>();
   handle() { this.storage.run('r1', function () { setInterval(() => tick(), 10); }); }
 }
+export async function pay(charge: () => Promise<void>): Promise<void> {
+  const span = tracer.startSpan('pay');
+  await charge();
+  span.end();
+}
 `;
     const config = `import tsParser from '@typescript-eslint/parser';
 import otelContext from 'eslint-plugin-otel-context';
@@ -234,7 +239,7 @@ describe('the command line', () => {
 
 describe('presets', () => {
   it('recommended-type-checked on a .cjs file without type information does not stop the run; disable-type-checked turns the typed parts off', async () => {
-    const floating = `const { trace } = require('@opentelemetry/api');\nfunction go() { return trace.getTracer('x').startActiveSpan('s', (span) => { fetch('u'); span.end(); }); }\nmodule.exports = { go };\n`;
+    const floating = `const { trace } = require('@opentelemetry/api');\nfunction go() { return trace.getTracer('x').startActiveSpan('s', (span) => { fetch('u'); span.setAttribute('k', 1); }); }\nmodule.exports = { go };\n`;
     const config = `import otelContext from 'eslint-plugin-otel-context';
 export default [otelContext.configs.recommended, otelContext.configs['recommended-type-checked'], { files: ['typed/**'], ...otelContext.configs['disable-type-checked'] }];
 `;
