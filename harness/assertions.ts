@@ -156,6 +156,17 @@ export function checkStatus(t: CapturedTrace, spanSelector: SpanSelector, code: 
   });
 }
 
+/** The span started in a context carrying these baggage entries (an extracted context kept, not rebuilt). */
+export function checkBaggage(t: CapturedTrace, spanSelector: SpanSelector, expected: Readonly<Record<string, string>>): string[] {
+  const spans = pick(t, spanSelector);
+  if (spans.failure) return [spans.failure];
+  return spans.picked.flatMap(({ span, label }) =>
+    Object.entries(expected)
+      .filter(([key, value]) => span.baggage?.[key] !== value)
+      .map(([key, value]) => `${label} started without baggage ${key}=${value} (it had ${JSON.stringify(span.baggage ?? {})})`),
+  );
+}
+
 export function checkNoUnhandledRejections(t: CapturedTrace): string[] {
   return t.unhandledRejections.map((r) => `unhandled rejection during the capture: ${r}`);
 }
@@ -218,6 +229,7 @@ export function checkExpectation(t: CapturedTrace, e: Expectation): string[] {
   if (x.endsBeforeParent === true) return checkEndedBeforeParent(t, span);
   if (typeof x.ended === 'boolean') return checkEnded(t, span, x.ended);
   if (x.status === 'OK' || x.status === 'ERROR' || x.status === 'UNSET') return checkStatus(t, span, x.status);
+  if (typeof x.baggage === 'object' && x.baggage !== null) return checkBaggage(t, span, x.baggage as Record<string, string>);
   return [`unknown expectation ${JSON.stringify(e)}`];
 }
 

@@ -130,10 +130,13 @@ async function createState(): Promise<HarnessState> {
     run.lastActivity = performance.now();
   };
   const recorder: SpanProcessor = {
-    onStart(span) {
+    onStart(span, parentContext) {
       const run = state.current;
       if (!run) return;
-      run.started.set(span, { startOrder: run.order++ });
+      const entries = propagation.getBaggage(parentContext)?.getAllEntries() ?? [];
+      const order: SpanOrder = { startOrder: run.order++ };
+      if (entries.length > 0) order.baggage = Object.fromEntries(entries.map(([key, entry]) => [key, entry.value]));
+      run.started.set(span, order);
       touch(run);
     },
     onEnd(span) {

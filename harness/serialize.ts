@@ -12,6 +12,8 @@ const STATUS: readonly StatusCodeName[] = ['UNSET', 'OK', 'ERROR'];
 export interface SpanOrder {
   startOrder: number;
   endOrder?: number;
+  /** The baggage entries of the context the span started in (its parent context). */
+  baggage?: Record<string, string>;
 }
 
 const toMs = (t: HrTime): number => t[0] * 1e3 + t[1] / 1e6;
@@ -42,6 +44,7 @@ export function toCapturedSpan(span: ReadableSpan, order: SpanOrder, finished: b
     startTime: toMs(span.startTime),
     startOrder: order.startOrder,
   };
+  if (order.baggage !== undefined) captured.baggage = order.baggage;
   if (parentSpanId) captured.parentSpanId = parentSpanId;
   if (parentSpanId && span.parentSpanContext?.isRemote === true) captured.parentIsRemote = true;
   if (finished) {

@@ -30,6 +30,8 @@ export interface CapturedSpan {
   duration?: number;
   /** Position of this span's start among all starts and ends of the capture (0, 1, 2, …). */
   startOrder: number;
+  /** The baggage entries (key → value) of the context the span started in; absent when it had none. */
+  baggage?: Record<string, string>;
   /** Position of this span's end in the same sequence; absent for an unfinished span. */
   endOrder?: number;
 }
@@ -107,6 +109,7 @@ export type Expectation =
   | { span: ExpectationSpan; endsBeforeParent: true }
   | { span: ExpectationSpan; ended: boolean }
   | { span: ExpectationSpan; status: StatusCodeName }
+  | { span: ExpectationSpan; baggage: Record<string, string> }
   | { noUnhandledRejections: true }
   | { noOrphans: true };
 

@@ -26,7 +26,7 @@ import type { CapturedSpan, CapturedTrace, Expectation, ExpectationSpan } from '
 import type { FixtureCase } from './fixture-cases.js';
 
 /** The relations a defect can break. Status and rejections are checked, but are never "the" break. */
-export const BREAKABLE_RELATIONS = ['parent', 'root', 'endsBefore', 'endsBeforeParent', 'ended'] as const;
+export const BREAKABLE_RELATIONS = ['parent', 'root', 'endsBefore', 'endsBeforeParent', 'ended', 'baggage'] as const;
 
 export type FixtureExpectation = Expectation & { breaks?: true };
 
@@ -67,7 +67,7 @@ export function namesIn(e: FixtureExpectation): string[] {
 /** Which relation an expectation is about (`status`, `noUnhandledRejections`, .. for the others). */
 export function relationOf(e: FixtureExpectation): string {
   const x = e as Record<string, unknown>;
-  for (const key of ['parent', 'root', 'endsBefore', 'endsBeforeParent', 'ended', 'status', 'noUnhandledRejections', 'noOrphans']) if (key in x) return key;
+  for (const key of ['parent', 'root', 'endsBefore', 'endsBeforeParent', 'ended', 'baggage', 'status', 'noUnhandledRejections', 'noOrphans']) if (key in x) return key;
   return 'unknown';
 }
 
