@@ -1,8 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { posix } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import plugin from '../index.js';
 import { PRESET_NAMES } from '../configs/index.js';
+import { checkRuleFiles } from './support/rule-files.js';
 
 const root = new URL('../', import.meta.url);
 const read = (path: string): string => readFileSync(new URL(path, root), 'utf8');
@@ -40,6 +42,9 @@ describe('one name, five places', () => {
       );
       expect(runtime.length, name).toBeGreaterThan(0);
     }
+  });
+  it('every rule passes the rule-file checks that a scaffolded rule fails (tests/new-rule.test.ts)', () => {
+    for (const name of ruleNames) expect(checkRuleFiles(fileURLToPath(root), name), name).toEqual([]);
   });
   it('a rule doc has a ## Codemod section exactly when the rule has a codemod', () => {
     for (const name of ruleNames) {
