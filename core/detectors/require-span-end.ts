@@ -124,7 +124,8 @@ export function createRequireSpanEndDetector(
 
   /**
    * A span ended (only) inside one async callback written in its function, after an `await` that
-   * no `finally` protects: `tracer.withSpan(span, async () => { await next(); span.end(); })`. The
+   * no `finally` protects, where the function returns what the call running the callback returns
+   * (a wrapper): `return tracer.withSpan(span, async () => { await next(); span.end(); })`. The
    * callback is the span's scope; a rejection there skips the end() the same way (contrib's koa
    * wrapper before f8d86869). Callbacks that end it without awaiting first (`.then(() => span.end())`,
    * a `finish` listener) are a hand-over, as before.
@@ -135,6 +136,10 @@ export function createRequireSpanEndDetector(
     // `withSpan(span, callback)`: the span handed to the call that runs the callback is still this function's
     const site = callback.parent?.type === AST_NODE_TYPES.CallExpression ? callback.parent : undefined;
     if (!site || isHandedOver(api, info.variable, site)) return;
+    // the wrapper shape only: the call's result is what the function returns (tests that run an
+    // awaited request in `context.with(.., async () => { await get(); root.end(); })` are left alone)
+    const returned = site.parent?.type === AST_NODE_TYPES.ReturnStatement || (site.parent?.type === AST_NODE_TYPES.ArrowFunctionExpression && site.parent.body === site);
+    if (!returned) return;
     const start = { range: [callback.body.range[0], callback.body.range[0] + 1] } as TSESTree.Node;
     const throwing = findUnprotectedThrowingNodes(callback, start, releases, (node) => isSafe(api, info.variable, node) || isOtherSpanMethodCall(node));
     const culprit = throwing.find((node) => node.type === AST_NODE_TYPES.AwaitExpression && !cannotReject(node));
