@@ -149,7 +149,8 @@ export function createRequireSpanEndDetector(
     onFinding({
       messageId: 'spanNotEndedOnException',
       data: { span: info.variable.name, call: shorten(sourceCode.getText(culprit)), how: 'rejects' },
-      node: info.reportNode,
+      // at the await: it is in another function than the span's start
+      node: culprit,
       suggestions,
     });
   }

@@ -449,7 +449,7 @@ export function patch(layer: (c: unknown, n: unknown) => Promise<unknown>) {
 }`,
       output: null,
       errors: [
-        { messageId: 'spanNotEndedOnException', data: { span: 'span', call: 'await layer(ctx, next)', how: 'rejects' }, line: 6, column: 18, endLine: 6, endColumn: 34, suggestions: [{ messageId: 'endSpanInFinally', output: `
+        { messageId: 'spanNotEndedOnException', data: { span: 'span', call: 'await layer(ctx, next)', how: 'rejects' }, line: 8, column: 22, endLine: 8, endColumn: 44, suggestions: [{ messageId: 'endSpanInFinally', output: `
 import { context, trace } from '@opentelemetry/api';
 const tracer = trace.getTracer('koa');
 export function patch(layer: (c: unknown, n: unknown) => Promise<unknown>) {
