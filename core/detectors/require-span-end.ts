@@ -78,7 +78,12 @@ export function createRequireSpanEndDetector(
   const pairing = createPairingTracker<Variable>({
     onComplete(result) {
       const info = acquired.get(result.key);
-      if (!info || result.releasesElsewhere.length > 0 || isHandedOver(api, info.variable)) return;
+      if (!info) return;
+      if (result.releasesElsewhere.length > 0) {
+        if (result.releases.length === 0) checkEndedInAsyncCallback(info, result.releasesElsewhere);
+        return;
+      }
+      if (isHandedOver(api, info.variable)) return;
       const name = info.variable.name;
       const suggestions = suggestFinally(sourceCode, info, result.releases);
       if (result.releases.length === 0) {
@@ -116,6 +121,39 @@ export function createRequireSpanEndDetector(
       }
     },
   });
+
+  /**
+   * A span ended (only) inside one async callback written in its function, after an `await` that
+   * no `finally` protects, where the function returns what the call running the callback returns
+   * (a wrapper): `return tracer.withSpan(span, async () => { await next(); span.end(); })`. The
+   * callback is the span's scope; a rejection there skips the end() the same way (contrib's koa
+   * wrapper before f8d86869). Callbacks that end it without awaiting first (`.then(() => span.end())`,
+   * a `finish` listener) are a hand-over, as before.
+   */
+  function checkEndedInAsyncCallback(info: Acquired, releases: readonly TSESTree.Node[]): void {
+    const callback = releases.length === 1 && releases[0] ? getEnclosingFunction(releases[0]) : undefined;
+    if (!callback?.async || callback.body.type !== AST_NODE_TYPES.BlockStatement || getEnclosingFunction(callback) !== info.fn) return;
+    // `withSpan(span, callback)`: the span handed to the call that runs the callback is still this function's
+    const site = callback.parent?.type === AST_NODE_TYPES.CallExpression ? callback.parent : undefined;
+    if (!site || isHandedOver(api, info.variable, site)) return;
+    // the wrapper shape only: the call's result is what the function returns (tests that run an
+    // awaited request in `context.with(.., async () => { await get(); root.end(); })` are left alone)
+    const returned = site.parent?.type === AST_NODE_TYPES.ReturnStatement || (site.parent?.type === AST_NODE_TYPES.ArrowFunctionExpression && site.parent.body === site);
+    if (!returned) return;
+    const start = { range: [callback.body.range[0], callback.body.range[0] + 1] } as TSESTree.Node;
+    const throwing = findUnprotectedThrowingNodes(callback, start, releases, (node) => isSafe(api, info.variable, node) || isOtherSpanMethodCall(node));
+    const culprit = throwing.find((node) => node.type === AST_NODE_TYPES.AwaitExpression && !cannotReject(node));
+    if (!culprit || named.has(culprit)) return;
+    named.add(culprit);
+    const suggestions = suggestFinally(sourceCode, { ...info, rest: callback.body.body }, releases);
+    onFinding({
+      messageId: 'spanNotEndedOnException',
+      data: { span: info.variable.name, call: shorten(sourceCode.getText(culprit)), how: 'rejects' },
+      // at the await: it is in another function than the span's start
+      node: culprit,
+      suggestions,
+    });
+  }
 
   /**
    * An `await` of work that cannot reject: a timer sleep (`node:timers/promises`), or
@@ -224,7 +262,7 @@ export function createRequireSpanEndDetector(
 }
 
 /** Returned, stored, passed to a function (other than `trace.setSpan`): someone else ends it. */
-function isHandedOver(api: OtelApi, variable: Variable): boolean {
+function isHandedOver(api: OtelApi, variable: Variable, except?: TSESTree.CallExpression): boolean {
   return variable.references.some((reference) => {
     if (reference.init) return false;
     const identifier = reference.identifier;
@@ -233,7 +271,7 @@ function isHandedOver(api: OtelApi, variable: Variable): boolean {
       return !(parent.property.type === AST_NODE_TYPES.Identifier && SPAN_METHODS.has(parent.property.name));
     }
     if (parent?.type === AST_NODE_TYPES.CallExpression && parent.arguments.some((a) => a === identifier)) {
-      return api.calleePath(parent) !== API('trace.setSpan');
+      return parent !== except && api.calleePath(parent) !== API('trace.setSpan');
     }
     return true;
   });

@@ -248,6 +248,21 @@ export function f(tracer: { startSpan(o: object): void }) {
 }`,
     },
 
+    {
+      name: 'a span ended in a .then callback or an async callback with no await before the end is handed over',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function f(load: () => Promise<void>, on: (cb: () => Promise<void>) => void) {
+  const span = tracer.startSpan('then');
+  load().then(() => span.end());
+  const other = tracer.startSpan('listener');
+  on(async () => {
+    other.end();
+    await load();
+  });
+}`,
+    },
   ],
   invalid: [
     {
@@ -416,6 +431,41 @@ export function boot(tracer: ReturnType<typeof trace.getTracer>, name: string) {
 }`,
       output: null,
       errors: [{ messageId: 'spanDiscarded', data: {}, line: 4, column: 3, endLine: 4, endColumn: 19 }],
+    },
+    {
+      name: 'a span ended inside its async callback after an unprotected await (a middleware wrapper): the callback is its scope',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('koa');
+export function patch(layer: (c: unknown, n: unknown) => Promise<unknown>) {
+  return async (ctx: unknown, next: unknown) => {
+    const span = tracer.startSpan('middleware');
+    return context.with(trace.setSpan(context.active(), span), async () => {
+      const result = await layer(ctx, next);
+      span.end();
+      return result;
+    });
+  };
+}`,
+      output: null,
+      errors: [
+        { messageId: 'spanNotEndedOnException', data: { span: 'span', call: 'await layer(ctx, next)', how: 'rejects' }, line: 8, column: 22, endLine: 8, endColumn: 44, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('koa');
+export function patch(layer: (c: unknown, n: unknown) => Promise<unknown>) {
+  return async (ctx: unknown, next: unknown) => {
+    const span = tracer.startSpan('middleware');
+    return context.with(trace.setSpan(context.active(), span), async () => {
+      try {
+        const result = await layer(ctx, next);
+        return result;
+      } finally {
+        span.end();
+      }
+    });
+  };
+}` }] },
+      ],
     },
     {
       name: 'async startActiveSpan callback ends the span only after a successful await',
