@@ -543,16 +543,16 @@ export default function createLimit(concurrency: number) {
       name: 'no tracing: a stored entry whose callback property the drainer runs, with the name AsyncResource taken',
       code: `
 const AsyncResource = 'taken';
-let batch: Array<{ line: string; done: () => void }> = [];
+const batch: Array<{ line: string; done: () => void }> = [];
 export function write(line: string, done: () => void) { batch.push({ line, done }); }
-setInterval(() => { const flushing = batch; batch = []; for (const entry of flushing) entry.done(); }, 10).unref();
+setInterval(() => { for (const entry of batch.splice(0)) entry.done(); }, 10).unref();
 export { AsyncResource };`,
       output: `
 import { AsyncResource as NodeAsyncResource } from 'node:async_hooks';
 const AsyncResource = 'taken';
-let batch: Array<{ line: string; done: () => void }> = [];
+const batch: Array<{ line: string; done: () => void }> = [];
 export function write(line: string, done: () => void) { batch.push({ line, done: NodeAsyncResource.bind(done) }); }
-setInterval(() => { const flushing = batch; batch = []; for (const entry of flushing) entry.done(); }, 10).unref();
+setInterval(() => { for (const entry of batch.splice(0)) entry.done(); }, 10).unref();
 export { AsyncResource };`,
       errors: [{ messageId: CALLER, data: { queue: 'batch' }, line: 4, column: 76, endLine: 4, endColumn: 80 }],
     },
