@@ -36,8 +36,11 @@ export const RULE_TRIGGERS = {
  * text can hold a work queue: a store and a drain (core/analysis/queues.ts).
  */
 export const UNTRACED_QUEUE_RULE = 'no-unbound-queued-callback';
-const QUEUE_STORES = ['.push(', '.unshift(', '.enqueue(', '.set(', '.add('];
-const QUEUE_DRAINS = ['.shift(', '.dequeue(', '.pop(', '.splice(', '.delete(', 'length = 0', '= [];'];
+// Array and deque queues only (what libraries drain: shift, dequeue, splice, length = 0): the wider
+// lists (`set`/`delete`, `pop`, `= []`) let four times as many corpus files through (327 vs 84 of
+// 2,662 files with no tracing) and made this rule's time 3 s on the benchmark corpus.
+const QUEUE_STORES = ['.push(', '.unshift(', '.enqueue('];
+const QUEUE_DRAINS = ['.shift(', '.dequeue(', '.splice(', 'length = 0'];
 
 /** Cheap text test (no parse): can a file with no tracing hold a queue that loses its caller's context? */
 export function mayHoldUntracedQueue(source: string, contextManager: ContextManagerName | undefined): boolean {

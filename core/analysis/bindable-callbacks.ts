@@ -169,7 +169,8 @@ function findBindableCallbacks(analysis: FileAnalysis): BindableCallback[] {
     const listener = registration && listenerRecord(registration);
     if (listener) records.push(listener);
     // Family 9: a well-known library queue, recognised by import (core/analysis/library-queues.ts).
-    const library = mayUseLibraryQueue && getEnclosingFunction(node) ? getLibraryQueueCallback(sourceCode, api, node, analysis.filename) : undefined;
+    // Handed over from traced code (where there is a caller's context to lose).
+    const library = mayUseLibraryQueue && regions.getTraceScope(node) ? getLibraryQueueCallback(sourceCode, api, node, analysis.filename) : undefined;
     if (library && !isContextBound(sourceCode, api, library.node) && !isContextFreeCallback(sourceCode, api, library.node)) queued(library);
     const entry = getQueueFunctionCallback(sourceCode, node, analysis.queueFunctions);
     if (entry && !isContextBound(sourceCode, api, entry.node) && !isContextFreeCallback(sourceCode, api, entry.node)) queued(entry);

@@ -543,16 +543,16 @@ export default function createLimit(concurrency: number) {
       name: 'no tracing: a stored entry whose callback property the drainer runs, with the name AsyncResource taken',
       code: `
 const AsyncResource = 'taken';
-let batch: Array<{ line: string; done: () => void }> = [];
+const batch: Array<{ line: string; done: () => void }> = [];
 export function write(line: string, done: () => void) { batch.push({ line, done }); }
-setInterval(() => { const flushing = batch; batch = []; for (const entry of flushing) entry.done(); }, 10).unref();
+setInterval(() => { for (const entry of batch.splice(0)) entry.done(); }, 10).unref();
 export { AsyncResource };`,
       output: `
 import { AsyncResource as NodeAsyncResource } from 'node:async_hooks';
 const AsyncResource = 'taken';
-let batch: Array<{ line: string; done: () => void }> = [];
+const batch: Array<{ line: string; done: () => void }> = [];
 export function write(line: string, done: () => void) { batch.push({ line, done: NodeAsyncResource.bind(done) }); }
-setInterval(() => { const flushing = batch; batch = []; for (const entry of flushing) entry.done(); }, 10).unref();
+setInterval(() => { for (const entry of batch.splice(0)) entry.done(); }, 10).unref();
 export { AsyncResource };`,
       errors: [{ messageId: CALLER, data: { queue: 'batch' }, line: 4, column: 76, endLine: 4, endColumn: 80 }],
     },
@@ -646,11 +646,14 @@ const mysqlPool = mysql.createPool({});
 const pgPool = new Pool();
 const work = () => trace.getTracer('a').startSpan('work').end();
 export function handle(cb: (err: Error | null) => void) {
+  trace.getTracer('a').startActiveSpan('handle', (span) => {
   limiter.schedule(async () => work());
   limit(() => work());
   writes.push('a.bin', () => work());
   mysqlPool.getConnection((err, conn) => { work(); conn.release(); });
   pgPool.connect(cb);
+  span.end();
+  });
 }`,
       output: `
 import { context, trace } from '@opentelemetry/api';
@@ -666,18 +669,21 @@ const mysqlPool = mysql.createPool({});
 const pgPool = new Pool();
 const work = () => trace.getTracer('a').startSpan('work').end();
 export function handle(cb: (err: Error | null) => void) {
+  trace.getTracer('a').startActiveSpan('handle', (span) => {
   limiter.schedule(context.bind(context.active(), async () => work()));
   limit(context.bind(context.active(), () => work()));
   writes.push('a.bin', context.bind(context.active(), () => work()));
   mysqlPool.getConnection(context.bind(context.active(), (err, conn) => { work(); conn.release(); }));
   pgPool.connect(context.bind(context.active(), cb));
+  span.end();
+  });
 }`,
       errors: [
-        { messageId: LOSES, data: { queue: 'limiter.schedule(..) of bottleneck' }, line: 15, column: 20, endLine: 15, endColumn: 38 },
-        { messageId: LOSES, data: { queue: 'limit(..) of p-limit' }, line: 16, column: 9, endLine: 16, endColumn: 21 },
-        { messageId: LOSES, data: { queue: 'writes.push(..) of async' }, line: 17, column: 24, endLine: 17, endColumn: 36 },
-        { messageId: LOSES, data: { queue: 'mysqlPool.getConnection(..) of mysql2' }, line: 18, column: 27, endLine: 18, endColumn: 69 },
-        { messageId: LOSES, data: { queue: 'pgPool.connect(..) of pg' }, line: 19, column: 18, endLine: 19, endColumn: 20 },
+        { messageId: LOSES, data: { queue: 'limiter.schedule(..) of bottleneck' }, line: 16, column: 20, endLine: 16, endColumn: 38 },
+        { messageId: LOSES, data: { queue: 'limit(..) of p-limit' }, line: 17, column: 9, endLine: 17, endColumn: 21 },
+        { messageId: LOSES, data: { queue: 'writes.push(..) of async' }, line: 18, column: 24, endLine: 18, endColumn: 36 },
+        { messageId: LOSES, data: { queue: 'mysqlPool.getConnection(..) of mysql2' }, line: 19, column: 27, endLine: 19, endColumn: 69 },
+        { messageId: LOSES, data: { queue: 'pgPool.connect(..) of pg' }, line: 20, column: 18, endLine: 20, endColumn: 20 },
       ],
     },
     {
@@ -687,7 +693,7 @@ const { trace } = require('@opentelemetry/api');
 const Bottleneck = require('bottleneck');
 const limiter = new Bottleneck({ maxConcurrent: 1 });
 function sync(id, cb) {
-  limiter.submit((done) => { trace.getTracer('a').startSpan(id).end(); done(); }, cb);
+  trace.getTracer('a').startActiveSpan('sync', (span) => { limiter.submit((done) => { trace.getTracer('a').startSpan(id).end(); done(); }, cb); span.end(); });
 }
 module.exports = { sync };`,
       output: `
@@ -695,10 +701,10 @@ const { trace, context } = require('@opentelemetry/api');
 const Bottleneck = require('bottleneck');
 const limiter = new Bottleneck({ maxConcurrent: 1 });
 function sync(id, cb) {
-  limiter.submit(context.bind(context.active(), (done) => { trace.getTracer('a').startSpan(id).end(); done(); }), cb);
+  trace.getTracer('a').startActiveSpan('sync', (span) => { limiter.submit(context.bind(context.active(), (done) => { trace.getTracer('a').startSpan(id).end(); done(); }), cb); span.end(); });
 }
 module.exports = { sync };`,
-      errors: [{ messageId: LOSES, data: { queue: 'limiter.submit(..) of bottleneck' }, line: 6, column: 18, endLine: 6, endColumn: 81 }],
+      errors: [{ messageId: LOSES, data: { queue: 'limiter.submit(..) of bottleneck' }, line: 6, column: 75, endLine: 6, endColumn: 138 }],
     },
   ],
 });
