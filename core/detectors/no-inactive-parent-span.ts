@@ -327,7 +327,8 @@ const CONTEXT_FREE_MODULE_PREFIXES = [
 /**
  * A call whose code the file cannot see and that may start spans (issue #11, family 2): the
  * wrapped function, a handler or `next` received as a parameter (`original.apply(this, args)`,
- * `handler(req)`, `next()`), called directly or through `.call`/`.apply`; or, when awaited, an
+ * `handler(req)`, `next()`), called directly or through `.call`/`.apply`; the saved original of a
+ * patched method called on the wrapper's receiver (`original.call(this, ..)`); or, when awaited, an
  * imported function (`await query(..)`, `await db.query(..)`) or `fetch`. Methods of `this` and of
  * local objects stay out of scope, and so do imported functions whose result is not awaited
  * (attribute helpers, formatters) and the context-free modules above.
@@ -342,6 +343,10 @@ export function isOpaqueWork(api: OtelApi, call: TSESTree.CallExpression): boole
     const variable = ASTUtils.findVariable(api.sourceCode.getScope(target), target);
     const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
     if (def?.type === 'Parameter') return !isTestRunnerCallback(api, def.node);
+    // The saved original of a patched method, called on the wrapper's receiver:
+    // `const original = Client.prototype.query; .. original.apply(this, args)`.
+    const receiver = target !== callee ? call.arguments[0] : undefined;
+    if (receiver?.type === AST_NODE_TYPES.ThisExpression && def?.type === 'Variable') return true;
   }
   if (!isAwaited(call)) return false;
   const path = api.resolver.pathOf(target);

@@ -7,14 +7,8 @@
  *   A token thrown away, or handed somewhere this detector cannot follow, is reported as such.
  * - `context.attach` under `async-hooks`, `zone` and `stack`: those managers do not implement
  *   it, so it does nothing (8f).
- * - `store.enterWith(value)` on any store (8a–8c): the method name is AsyncLocalStorage's own, so
- *   the receiver may be imported, a property (`this._storage`) or a parameter; only a local object
- *   or an instance of a local class, whose `enterWith` this file defines, is not a store.
- * - a bind whose result is thrown away (issue #11, family 7): `context.bind(ctx, fn)`,
- *   `AsyncResource.bind(fn)`, `AsyncLocalStorage.bind(fn)`, `resource.bind(fn)` as a statement
- *   bind nothing (they return a new function); and a bound function never used while the unbound
- *   one is passed on. The same defect as a thrown-away attach token: the context API's result is
- *   the whole effect. (`context.bind(ctx, emitter)` patches an emitter in place: not reported.)
+ * - `store.enterWith(value)` on any store, by the method name (8a–8c); a bind whose result is
+ *   thrown away (issue #11 families 6 and 7: no-unpaired-context-attach/binds.ts).
  * - `als.withScope(store)` (Node 24+): held by `using`, or paired like an attach token.
  *
  * Pairing is computed over ESLint's code paths (`code-paths.ts`). Exceptions that ESLint
@@ -30,7 +24,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from '../analysis/ast.js';
-import { contains, getEnclosingFunction, getMethodName, getMethodReceiver, getPropertyName, isFunctionLike, unwrapTypeScriptExpression } from '../analysis/ast.js';
+import { contains, getEnclosingFunction, getMethodName, getMethodReceiver, isFunctionLike } from '../analysis/ast.js';
 import { createSegmentRecorder, solveSegments, stateAtReturn } from '../analysis/code-paths.js';
 import type { RecordedCodePath } from '../analysis/code-paths.js';
 import { buildRunInsteadOfEnterWith, buildTryFinally, buildWrapInCallback } from '../edits/try-finally.js';
@@ -40,6 +34,7 @@ import { fileMayContainFinding } from '../triggers.js';
 import { getFreeNameAt } from '../edits/names.js';
 import type { OtelApi } from '../analysis/otel-api.js';
 import { resolveFunction } from '../analysis/traced-code.js';
+import { findThrownAwayBind, isLocalNonStore, isScopePrimitive, isTransparent } from './no-unpaired-context-attach/binds.js';
 
 export type NoUnpairedContextAttachMessageId =
   | 'attachNotImplemented'
@@ -296,60 +291,6 @@ export function createNoUnpairedContextAttachDetector(
     });
   }
 
-  function checkBind(call: TSESTree.CallExpression, bind: BindKind): void {
-    const target = bind.target;
-    if (!target || target.type === AST_NODE_TYPES.SpreadElement) return;
-    const label = `${sourceCode.getText(call.callee)}()`;
-    let node: TSESTree.Node = call;
-    while (node.parent && isTransparent(node.parent)) node = node.parent;
-    const parent = node.parent;
-    if (parent?.type === AST_NODE_TYPES.ExpressionStatement) {
-      if (bind.mayPatchInPlace && !looksLikeFunction(sourceCode, target)) return;
-      const assignable = target.type === AST_NODE_TYPES.Identifier && isReassignable(sourceCode, target);
-      onFinding({
-        messageId: 'discardedBind',
-        data: { call: label, target: sourceCode.getText(target) },
-        node: call.callee,
-        ...(assignable
-          ? { suggestions: [{ messageId: 'assignBound', data: { target: target.name }, fix: [{ range: [call.range[0], call.range[0]], text: `${target.name} = ` }] }] }
-          : {}),
-      });
-      return;
-    }
-    if (parent?.type !== AST_NODE_TYPES.VariableDeclarator || parent.init !== node || parent.id.type !== AST_NODE_TYPES.Identifier) return;
-    if (target.type !== AST_NODE_TYPES.Identifier) return;
-    const bound = sourceCode.getDeclaredVariables(parent)[0];
-    const unbound = ASTUtils.findVariable(sourceCode.getScope(target), target);
-    if (!bound || !unbound || bound.references.some((reference) => reference.isRead())) return;
-    const passedOn = unbound.references.filter((reference) => {
-      const id = reference.identifier;
-      const user = id.parent;
-      return (
-        reference.isRead() &&
-        id.range[0] > call.range[1] &&
-        (user?.type === AST_NODE_TYPES.CallExpression || user?.type === AST_NODE_TYPES.NewExpression) &&
-        user.arguments.includes(id as TSESTree.CallExpressionArgument)
-      );
-    });
-    if (passedOn.length === 0) return;
-    const boundName = parent.id.name;
-    const visible = passedOn.every((reference) => ASTUtils.findVariable(sourceCode.getScope(reference.identifier), boundName) === bound);
-    onFinding({
-      messageId: 'unusedBind',
-      data: { bound: boundName, target: target.name },
-      node: parent.id,
-      ...(visible
-        ? {
-            suggestions: [{
-              messageId: 'passBound',
-              data: { bound: boundName, target: target.name },
-              fix: passedOn.map((reference) => ({ range: reference.identifier.range, text: boundName })),
-            }],
-          }
-        : {}),
-    });
-  }
-
   function register(call: TSESTree.CallExpression, kind: AttachKind): void {
     const receiver = getMethodReceiver(call);
     const label = kind === 'context.attach' ? 'context.attach()' : `${receiver ? sourceCode.getText(receiver) : 'als'}.withScope()`;
@@ -374,8 +315,8 @@ export function createNoUnpairedContextAttachDetector(
     ...recorder.listeners,
     'CallExpression:exit'(node: TSESTree.CallExpression) {
       const kind = getCallKind(api, node);
-      const bind = kind ? undefined : getBindKind(api, node);
-      if (bind) checkBind(node, bind);
+      const bind = kind ? undefined : findThrownAwayBind(sourceCode, api, node);
+      if (bind) onFinding(bind);
       if (kind === 'als.enterWith') reportEnterWith(node);
       else if (kind) register(node, kind);
       recorder.record(node);
@@ -414,88 +355,6 @@ function getCallKind(api: OtelApi, call: TSESTree.CallExpression): AttachKind | 
   if (!receiver) return undefined;
   if (method === 'enterWith') return isLocalNonStore(api, receiver) || isScopePrimitive(call) ? undefined : 'als.enterWith';
   return isAsyncLocalStorageInstance(api, receiver) ? 'als.withScope' : undefined;
-}
-
-/**
- * A receiver whose `enterWith` this file defines: a local object literal or an instance of a class
- * declared here (`const store = { enterWith() {} }`). Anything else — imported, a property, a
- * parameter — is taken for an AsyncLocalStorage by the method name, which is its own.
- */
-function isLocalNonStore(api: OtelApi, receiver: TSESTree.Node): boolean {
-  const expression = unwrapTypeScriptExpression(receiver);
-  if (expression.type !== AST_NODE_TYPES.Identifier) return false;
-  const variable = ASTUtils.findVariable(api.sourceCode.getScope(expression), expression);
-  const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
-  if (def?.type !== 'Variable' || !def.node.init) return false;
-  const init = unwrapTypeScriptExpression(def.node.init);
-  if (init.type === AST_NODE_TYPES.ObjectExpression) return true;
-  if (init.type !== AST_NODE_TYPES.NewExpression || init.callee.type !== AST_NODE_TYPES.Identifier) return false;
-  const klass = ASTUtils.findVariable(api.sourceCode.getScope(init.callee), init.callee);
-  return klass?.defs[0]?.type === 'ClassName';
-}
-
-const SCOPE_PRIMITIVES = new Set(['attach', 'detach', 'dispose', 'enter', 'exit', 'restore']);
-
-/**
- * `enterWith` inside a class method that is itself an unpaired scope primitive — a context
- * manager's `attach()`, a token's `dispose()` (opentelemetry-js's AsyncLocalStorageContextManager):
- * pairing is its caller's job, and the caller's attach is what this rule checks.
- */
-function isScopePrimitive(call: TSESTree.CallExpression): boolean {
-  const fn = getEnclosingFunction(call);
-  const method = fn?.parent;
-  if (method?.type !== AST_NODE_TYPES.MethodDefinition && method?.type !== AST_NODE_TYPES.Property) return false;
-  const key = method.key;
-  if (key.type === AST_NODE_TYPES.Identifier && !method.computed) return SCOPE_PRIMITIVES.has(key.name);
-  return key.type === AST_NODE_TYPES.MemberExpression && getPropertyName(key) === 'dispose';
-}
-
-interface BindKind {
-  /** The function (or, for context.bind, possibly an emitter) being bound. */
-  target: TSESTree.CallExpressionArgument | undefined;
-  /** `context.bind(ctx, emitter)` patches the emitter in place: its result may be dropped. */
-  mayPatchInPlace: boolean;
-}
-
-const ASYNC_RESOURCE = 'node:async_hooks:AsyncResource';
-const RESOURCE_NAME = /(^|[a-z_])resource$/i;
-
-/** `context.bind(ctx, fn)`, `AsyncResource.bind(fn)`, `AsyncLocalStorage.bind(fn)`, `resource.bind(fn)`. */
-function getBindKind(api: OtelApi, call: TSESTree.CallExpression): BindKind | undefined {
-  if (getMethodName(call) !== 'bind') return undefined;
-  const path = api.calleePath(call);
-  if (path === API('context.bind')) return { target: call.arguments[1], mayPatchInPlace: true };
-  if (path === `${ASYNC_RESOURCE}.bind` || path === 'node:async_hooks:AsyncLocalStorage.bind' || path === `${ASYNC_RESOURCE}#new.bind`) {
-    return { target: call.arguments[0], mayPatchInPlace: false };
-  }
-  // `this.resource.bind(fn)`, `asyncResource.bind(fn)` in a file that imports AsyncResource.
-  const receiver = getMethodReceiver(call);
-  const name = receiver?.type === AST_NODE_TYPES.Identifier ? receiver.name : receiver?.type === AST_NODE_TYPES.MemberExpression ? getPropertyName(receiver) : undefined;
-  if (name !== undefined && RESOURCE_NAME.test(name) && api.sourceCode.text.includes('AsyncResource')) return { target: call.arguments[0], mayPatchInPlace: false };
-  return undefined;
-}
-
-const CALLBACK_NAME = /^(cb|callback|fn|func|handler|listener|done|next|task|job|resolve|reject|hook)$|(Callback|Handler|Listener|Fn|Cb)$/;
-
-/** The bound value is a function: written inline, declared in this file, typed as one, or named like one. */
-function looksLikeFunction(sourceCode: Readonly<TSESLint.SourceCode>, target: TSESTree.Node): boolean {
-  const expression = unwrapTypeScriptExpression(target);
-  if (isFunctionLike(expression) || resolveFunction(sourceCode, expression)) return true;
-  if (expression.type !== AST_NODE_TYPES.Identifier) return false;
-  if (CALLBACK_NAME.test(expression.name)) return true;
-  const def = ASTUtils.findVariable(sourceCode.getScope(expression), expression)?.defs[0];
-  const id = def?.name;
-  return id?.type === AST_NODE_TYPES.Identifier && id.typeAnnotation?.typeAnnotation.type === AST_NODE_TYPES.TSFunctionType;
-}
-
-/** A parameter or a `let`/`var`: `name = bind(.., name)` is legal. */
-function isReassignable(sourceCode: Readonly<TSESLint.SourceCode>, id: TSESTree.Identifier): boolean {
-  const def = ASTUtils.findVariable(sourceCode.getScope(id), id)?.defs[0];
-  return def?.type === 'Parameter' ? def.name.type === AST_NODE_TYPES.Identifier : def?.type === 'Variable' && def.node.parent.kind !== 'const';
-}
-
-function isTransparent(node: TSESTree.Node): boolean {
-  return unwrapTypeScriptExpression(node) !== node || node.type === AST_NODE_TYPES.ChainExpression;
 }
 
 /** `token.dispose()`, `token?.dispose()`, `token[Symbol.dispose]()` for the reference `id`. */

@@ -460,6 +460,32 @@ export function tracing(req: { path: string }, res: { on(e: string, f: () => voi
 }`,
     },
     {
+      name: 'wrapped work: the saved original of a monkey-patched method, called on this',
+      code: `
+const { trace } = require('@opentelemetry/api');
+const { Client } = require('pg');
+const tracer = trace.getTracer('a');
+const originalQuery = Client.prototype.query;
+Client.prototype.query = function (...args) {
+  const span = tracer.startSpan('pg.query');
+  const result = originalQuery.apply(this, args);
+  span.end();
+  return result;
+};`,
+      errors: [{ messageId: 'opaqueCallWithoutParent', data: { span: 'span', callee: 'originalQuery.apply' }, line: 8 }],
+      output: `
+const { trace, context } = require('@opentelemetry/api');
+const { Client } = require('pg');
+const tracer = trace.getTracer('a');
+const originalQuery = Client.prototype.query;
+Client.prototype.query = function (...args) {
+  const span = tracer.startSpan('pg.query');
+  const result = context.with(trace.setSpan(context.active(), span), () => originalQuery.apply(this, args));
+  span.end();
+  return result;
+};`,
+    },
+    {
       name: 'wrapped work: a call with an await in its arguments is reported without a fix',
       code: `
 import { trace } from '@opentelemetry/api';
