@@ -186,7 +186,14 @@ describe('sweep: every rule, every manager, the whole corpus', () => {
   // regression until reviewed: a false positive is a rule bug; a true positive in a dependency is
   // added to EXPECTED_FINDINGS with the file and the reason.
   it('finds nothing in the library corpus beyond the reviewed findings (judged bound)', () => {
-    const EXPECTED_FINDINGS: Record<string, number> = {};
+    const EXPECTED_FINDINGS: Record<string, number> = {
+      // ioredis/built/cluster/index.js:318: refreshSlotsCache(callback) parks a second caller's
+      // callback in _refreshSlotsCacheCallbacks while a refresh runs and calls it when the first
+      // refresh completes, in the first caller's async context: a true positive (issue #11 family 5,
+      // read and judged), under the two Node managers only.
+      'no-unbound-queued-callback async-local-storage': 1,
+      'no-unbound-queued-callback async-hooks': 1,
+    };
     const over = RULES.flatMap((rule) =>
       CONTEXT_MANAGERS.filter((manager) => (counts[rule]?.[manager] ?? 0) > (EXPECTED_FINDINGS[`${rule} ${manager}`] ?? 0)).map(
         (manager) => `${rule} under ${manager}: ${counts[rule]?.[manager]} (samples in .tmp/sweep/findings.json)`,
