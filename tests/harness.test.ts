@@ -264,7 +264,6 @@ describe('captureTrace waits for the work, not for silence', () => {
   it('ends a recurring interval as timedOut, naming what was pending, and every assertion fails on it', async () => {
     let interval: ReturnType<typeof setInterval> | undefined;
     const t = await captureTrace(() => {
-      // eslint-disable-next-line otel-context/require-span-end -- setInterval does not throw here
       tracer.startActiveSpan('poller', (span) => {
         // eslint-disable-next-line otel-context/no-unbound-timer -- deliberately joins the trace forever
         interval = setInterval(() => tracer.startSpan('tick').end(), 20);
@@ -351,10 +350,8 @@ describe('assertions match parents by identity', () => {
   /** Two requests with the same name; the second request's db.query wrongly lands under the first. */
   async function twoRequests(): Promise<CapturedTrace> {
     return captureTrace(() => {
-      /* eslint-disable otel-context/require-span-end -- nothing here throws */
       const first = tracer.startSpan('GET /users');
       const second = tracer.startSpan('GET /users');
-      /* eslint-enable otel-context/require-span-end */
       const underFirst = trace.setSpan(context.active(), first);
       tracer.startSpan('db.query', undefined, underFirst).end();
       tracer.startSpan('db.query', undefined, underFirst).end(); // belongs to the second request
