@@ -2,15 +2,12 @@
 // Results: mutation/report.json (Stryker's mutation-testing-elements schema) and mutation/RESULTS.md
 // (score, survivors judged equivalent, and the command). See docs/testing.md.
 //
-// MUTATE lists the fix builders. When core/ is reorganised (core/edits/, core/detectors/), repoint
-// these globs: the edit builders to 'core/edits/**/*.ts', and the detectors' fix parts by line
-// range ('core/detectors/<file>.ts:<from>-<to>').
-const MUTATE = [
-  'core/edits.ts',
-  'core/attach-edits.ts',
-  // the callback binder every "bind it" fix goes through (bindToCurrentContext)
-  'core/callbacks.ts:173-190',
-];
+// MUTATE lists the fix builders: every edit builder under core/edits/ (bindToCurrentContext, the
+// callback binder every "bind it" fix goes through, is in core/edits/wrap.ts). The detectors' fix
+// parts are not mutated yet; add them by line range ('core/detectors/<file>.ts:<from>-<to>').
+// The committed results (mutation/RESULTS.md) were measured on the pre-move files core/edits.ts and
+// core/callbacks.ts:173-190, whose code is now core/edits/*.ts.
+const MUTATE = ['core/edits/**/*.ts'];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
