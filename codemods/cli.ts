@@ -18,7 +18,7 @@ import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { CONTEXT_MANAGERS } from '../core/settings.js';
 import { mayContainFinding } from '../core/triggers.js';
-import { codemodRuleNames } from '../rules/meta.js';
+import { codemodRuleNames } from '../rule-meta.js';
 import { fixFile } from './create-codemod.js';
 import { ConfigError, IgnoredByConfig, createConfigReader } from './eslint-config.js';
 import { buildPlan, didYouMean, ruleOptionFlags, SETTINGS_FLAGS } from './plan.js';

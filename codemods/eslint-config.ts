@@ -7,8 +7,8 @@ import { resolve } from 'node:path';
 import { ESLint } from 'eslint';
 import { SETTINGS_KEY } from '../core/settings.js';
 import type { OtelContextSettings } from '../core/settings.js';
-import { isRuleName } from '../rules/meta.js';
-import type { RuleName } from '../rules/meta.js';
+import { isRuleName } from '../rule-meta.js';
+import type { RuleName } from '../rule-meta.js';
 import type { CodemodPlan } from './plan.js';
 
 const PREFIX = 'otel-context/';

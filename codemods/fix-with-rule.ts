@@ -15,11 +15,11 @@ import plugin from '../index.js';
 import type { OtelContextSettings } from '../core/settings.js';
 import { SETTINGS_KEY } from '../core/settings.js';
 import { LINTED_FILES } from '../configs/index.js';
-import { isRuleName, requiresTypeChecking, ruleMeta, ruleNames } from '../rules/meta.js';
+import { isRuleName, requiresTypeChecking, ruleMeta, ruleNames } from '../rule-meta.js';
 import { moduleSpecifiers } from './dependency-guard.js';
 import type { ImportGuard } from './dependency-guard.js';
 
-export { codemodRuleNames, requiresTypeChecking, ruleNames } from '../rules/meta.js';
+export { codemodRuleNames, requiresTypeChecking, ruleNames } from '../rule-meta.js';
 
 export const PLUGIN_PREFIX = 'otel-context/';
 

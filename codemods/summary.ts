@@ -3,7 +3,7 @@
  * left unfixed (with positions in the file on disk, and the reason when a fix was refused), as
  * text for people or as JSON (`--format json`) for scripts and editors.
  */
-import { plainDescription } from '../rules/meta.js';
+import { plainDescription } from '../rule-meta.js';
 import type { Failure } from './walk.js';
 
 export interface UnfixedFinding {

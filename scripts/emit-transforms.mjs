@@ -7,7 +7,7 @@
 // import() is built at run time, so Babel's CommonJS transform does not rewrite it into require()).
 import { writeFileSync } from 'node:fs';
 
-const { codemodRuleNames } = await import('../dist/rules/meta.js');
+const { codemodRuleNames } = await import('../dist/rule-meta.js');
 const names = [...codemodRuleNames(), 'all'];
 for (const name of names) {
   writeFileSync(

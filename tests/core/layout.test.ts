@@ -33,7 +33,7 @@ function detectorRule(path: string): string | undefined {
 }
 
 const ruleNames = readdirSync(join(ROOT, 'rules'))
-  .filter((name) => name.endsWith('.ts') && name !== 'index.ts' && name !== 'create-rule.ts' && name !== 'meta.ts')
+  .filter((name) => name.endsWith('.ts') && name !== 'index.ts' && name !== 'create-rule.ts' )
   .map((name) => name.slice(0, -3))
   .sort();
 const coreFiles = listFiles(CORE).map((file) => relative(ROOT, file).split('\\').join('/'));

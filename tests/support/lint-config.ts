@@ -9,12 +9,12 @@ import type { ESLint, Linter } from 'eslint';
 import plugin from '../../index.js';
 import { LINTED_FILES } from '../../configs/index.js';
 import { SETTINGS_KEY } from '../../core/settings.js';
-import { hasCodemod, syntacticRuleNames as syntacticRuleNames_ } from '../../rules/meta.js';
+import { hasCodemod, syntacticRuleNames as syntacticRuleNames_ } from '../../rule-meta.js';
 import type { ContextManagerName } from '../../core/settings.js';
 
 export const PREFIX = 'otel-context/';
 
-/** Every rule of the plugin that runs without type information (rules/meta.ts). */
+/** Every rule of the plugin that runs without type information (rule-meta.ts). */
 export function syntacticRuleNames(): string[] {
   return syntacticRuleNames_();
 }

@@ -22,7 +22,7 @@ function filesUnder(dir: string): string[] {
 
 export function listRuleFiles(root: string): string[] {
   return readdirSync(join(root, 'rules'))
-    .filter((f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'create-rule.ts' && f !== 'meta.ts')
+    .filter((f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'create-rule.ts' )
     .map((f) => f.slice(0, -3))
     .sort();
 }

@@ -4,9 +4,9 @@
  * presets, the codemods and the tests ask here instead of casting `plugin.rules`.
  */
 import type { JSONSchema4 } from '@typescript-eslint/utils/json-schema';
-import type { OtelContextRuleDocs } from './create-rule.js';
-import { rules } from './index.js';
-import type { RuleName } from './index.js';
+import type { OtelContextRuleDocs } from './rules/create-rule.js';
+import { rules } from './rules/index.js';
+import type { RuleName } from './rules/index.js';
 
 /** What every rule's `meta` holds, typed once (each rule's own `meta` is narrower). */
 export interface RuleMeta {
