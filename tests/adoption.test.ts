@@ -306,8 +306,9 @@ describe('the real jscodeshift CLI', () => {
     const out = execFileSync(
       process.execPath,
       [join(root, 'node_modules/jscodeshift/bin/jscodeshift.js'), '-t', 'node_modules/eslint-plugin-otel-context/dist/codemods/no-unbound-timer.cjs', 'src/', '--context-manager=stack', '--extensions=ts', '--parser=ts'],
-      { cwd: dir, encoding: 'utf8' },
-    );
+      // CI may force colours (FORCE_COLOR); jscodeshift then wraps each count in escape codes.
+      { cwd: dir, encoding: 'utf8', env: { ...process.env, FORCE_COLOR: '0', NO_COLOR: '1' } },
+    ).replace(/\x1b\[[0-9;]*m/g, '');
     expect(out).toMatch(/\b1 ok\b/);
     expect(out).toMatch(/\b0 errors\b/);
     expect(readFileSync(join(dir, 'src/app.ts'), 'utf8')).toContain('setTimeout(context.bind(context.active(), () => work()), 10)');
