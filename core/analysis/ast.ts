@@ -144,3 +144,55 @@ export function getRequireSource(node: TSESTree.Node): string | undefined {
   const argument = unwrapped.arguments[0];
   return argument?.type === AST_NODE_TYPES.Literal && typeof argument.value === 'string' ? argument.value : undefined;
 }
+
+/** Whether `fn` runs as a method of a class (so `this` is the instance): a method, or an arrow inside one. */
+export function getEnclosingClassBody(node: TSESTree.Node): TSESTree.ClassBody | undefined {
+  for (let fn = getEnclosingFunction(node); fn; fn = getEnclosingFunction(fn)) {
+    if (fn.type === AST_NODE_TYPES.ArrowFunctionExpression) continue;
+    const parent = fn.parent;
+    if (
+      (parent?.type === AST_NODE_TYPES.MethodDefinition || parent?.type === AST_NODE_TYPES.PropertyDefinition) &&
+      parent.parent.type === AST_NODE_TYPES.ClassBody
+    ) {
+      return parent.parent;
+    }
+    return undefined;
+  }
+  // Arrow functions in a class field initialiser: `handler = () => this.x.push(..)`.
+  for (let current: TSESTree.Node | undefined = node.parent; current; current = current.parent) {
+    if (current.type === AST_NODE_TYPES.PropertyDefinition) return current.parent;
+    if (isFunctionLike(current) && current.type !== AST_NODE_TYPES.ArrowFunctionExpression) return undefined;
+  }
+  return undefined;
+}
+
+/** `this.name` / `this.#name` inside a class: the member name, or undefined. */
+export function getThisMemberName(node: TSESTree.Node): string | undefined {
+  const expression = unwrapTypeScriptExpression(node);
+  if (expression.type !== AST_NODE_TYPES.MemberExpression || expression.computed) return undefined;
+  if (unwrapTypeScriptExpression(expression.object).type !== AST_NODE_TYPES.ThisExpression) return undefined;
+  if (expression.property.type === AST_NODE_TYPES.Identifier) return expression.property.name;
+  if (expression.property.type === AST_NODE_TYPES.PrivateIdentifier) return `#${expression.property.name}`;
+  return undefined;
+}
+
+/**
+ * The method (or arrow-function field) `name` of a class body: `this.name(..)` runs it.
+ */
+export function getClassMethod(classBody: TSESTree.ClassBody, name: string): FunctionNode | undefined {
+  for (const element of classBody.body) {
+    if ((element.type !== AST_NODE_TYPES.MethodDefinition && element.type !== AST_NODE_TYPES.PropertyDefinition) || element.computed || element.static) continue;
+    const key = element.key.type === AST_NODE_TYPES.Identifier ? element.key.name : element.key.type === AST_NODE_TYPES.PrivateIdentifier ? `#${element.key.name}` : undefined;
+    if (key !== name) continue;
+    const value = element.value ? unwrapTypeScriptExpression(element.value) : undefined;
+    if (value?.type === AST_NODE_TYPES.FunctionExpression || value?.type === AST_NODE_TYPES.ArrowFunctionExpression) return value;
+  }
+  return undefined;
+}
+
+/** `this.name(..)` in a class: the method of that class it runs. */
+export function resolveThisMethod(callee: TSESTree.Node): FunctionNode | undefined {
+  const member = getThisMemberName(callee);
+  const classBody = member === undefined ? undefined : getEnclosingClassBody(callee);
+  return classBody && member !== undefined ? getClassMethod(classBody, member) : undefined;
+}

@@ -7,7 +7,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
-import { getCallOfArgument, getEnclosingFunction, getMethodName, getPropertyName, importedName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
+import { getCallOfArgument, getMethodName, getPropertyName, importedName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
 import { API } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
 import { doesTracedWork, resolveFunction } from './traced-code.js';
@@ -90,8 +90,8 @@ const CONTEXT_FREE_MODULES = ['global:console.', 'node:assert:', 'node:assert/st
 const ERROR_CLASSES = new Set(['Error', 'TypeError', 'RangeError', 'SyntaxError', 'ReferenceError', 'AggregateError'].map((name) => `global:${name}`));
 /** Span methods that record on a span object the callback already holds: they read no context. */
 const SPAN_RECORDING_METHODS = new Set(['end', 'setAttribute', 'setAttributes', 'addEvent', 'setStatus', 'recordException', 'updateName']);
-/** Taking a listener off an emitter reads no context. */
-const REMOVAL_METHODS = new Set(['off', 'removeListener', 'removeEventListener', 'removeAllListeners']);
+/** Taking a listener off an emitter, or a subscriber off a channel, reads no context. */
+const REMOVAL_METHODS = new Set(['off', 'removeListener', 'removeEventListener', 'removeAllListeners', 'unsubscribe']);
 
 /**
  * A callback whose behaviour does not depend on the context it runs in: it calls nothing but
@@ -104,8 +104,34 @@ const REMOVAL_METHODS = new Set(['off', 'removeListener', 'removeEventListener',
 export function isContextFreeCallback(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, node: TSESTree.Node): boolean {
   const expression = unwrapTypeScriptExpression(node);
   if (isPromiseResolver(sourceCode, expression)) return true;
-  const fn = isFunctionLike(expression) ? expression : expression.type === AST_NODE_TYPES.Identifier ? resolveFunction(sourceCode, expression) : undefined;
-  if (!fn) return false;
+  const functions = isFunctionLike(expression) ? [expression] : expression.type === AST_NODE_TYPES.Identifier ? resolveAssignedFunctions(sourceCode, expression) : [];
+  return functions.length > 0 && functions.every((fn) => isContextFreeFunction(sourceCode, api, fn));
+}
+
+/**
+ * The functions a name can hold: its declaration (resolveFunction), or, for a `let` declared
+ * without a value, every value assigned to it when each is a function written here
+ * (`let unsubscribe; if (..) unsubscribe = () => ..; else unsubscribe = () => ..;`).
+ */
+function resolveAssignedFunctions(sourceCode: Readonly<TSESLint.SourceCode>, identifier: TSESTree.Identifier): FunctionNode[] {
+  const declared = resolveFunction(sourceCode, identifier);
+  if (declared) return [declared];
+  const variable = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);
+  const def = variable?.defs[0];
+  if (!variable || variable.defs.length !== 1 || def?.type !== 'Variable' || def.node.init) return [];
+  const assigned: FunctionNode[] = [];
+  for (const reference of variable.references) {
+    if (!reference.isWrite()) continue;
+    const assignment = reference.identifier.parent;
+    if (assignment?.type !== AST_NODE_TYPES.AssignmentExpression || assignment.operator !== '=' || assignment.left !== reference.identifier) return [];
+    const value = unwrapTypeScriptExpression(assignment.right);
+    if (!isFunctionLike(value)) return [];
+    assigned.push(value);
+  }
+  return assigned;
+}
+
+function isContextFreeFunction(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, fn: FunctionNode): boolean {
   let free = true;
   walk(fn.body, (child) => {
     if (!free) return false;
@@ -169,36 +195,6 @@ export function isAsyncLocalStorageOnly(api: OtelApi): boolean {
   return !api.hasApiImport && api.hasAsyncLocalStorageImport && (api.settings.contextManager === 'async-local-storage' || api.settings.contextManager === 'async-hooks');
 }
 
-/** Whether `fn` runs as a method of a class (so `this` is the instance): a method, or an arrow inside one. */
-export function getEnclosingClassBody(node: TSESTree.Node): TSESTree.ClassBody | undefined {
-  for (let fn = getEnclosingFunction(node); fn; fn = getEnclosingFunction(fn)) {
-    if (fn.type === AST_NODE_TYPES.ArrowFunctionExpression) continue;
-    const parent = fn.parent;
-    if (
-      (parent?.type === AST_NODE_TYPES.MethodDefinition || parent?.type === AST_NODE_TYPES.PropertyDefinition) &&
-      parent.parent.type === AST_NODE_TYPES.ClassBody
-    ) {
-      return parent.parent;
-    }
-    return undefined;
-  }
-  // Arrow functions in a class field initialiser: `handler = () => this.x.push(..)`.
-  for (let current: TSESTree.Node | undefined = node.parent; current; current = current.parent) {
-    if (current.type === AST_NODE_TYPES.PropertyDefinition) return current.parent;
-    if (isFunctionLike(current) && current.type !== AST_NODE_TYPES.ArrowFunctionExpression) return undefined;
-  }
-  return undefined;
-}
-
-/** `this.name` / `this.#name` inside a class: the member name, or undefined. */
-export function getThisMemberName(node: TSESTree.Node): string | undefined {
-  const expression = unwrapTypeScriptExpression(node);
-  if (expression.type !== AST_NODE_TYPES.MemberExpression || expression.computed) return undefined;
-  if (unwrapTypeScriptExpression(expression.object).type !== AST_NODE_TYPES.ThisExpression) return undefined;
-  if (expression.property.type === AST_NODE_TYPES.Identifier) return expression.property.name;
-  if (expression.property.type === AST_NODE_TYPES.PrivateIdentifier) return `#${expression.property.name}`;
-  return undefined;
-}
 
 /**
  * In a never-activated span's region (`const span = tracer.startSpan(..)`), a callback that does

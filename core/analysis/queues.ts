@@ -6,9 +6,11 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
-import { contains, getEnclosingFunction, getPropertyName, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk, getDottedName } from './ast.js';
-import { getCallbackShape, getEnclosingClassBody, getThisMemberName, isContextBound, isContextFreeCallback } from './callbacks.js';
+import type { FunctionNode } from './ast.js';
+import { contains, getEnclosingClassBody, getThisMemberName, resolveThisMethod, getEnclosingFunction, getPropertyName, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk, getDottedName } from './ast.js';
+import { getCallbackShape, isContextBound, isContextFreeCallback } from './callbacks.js';
 import { isSameActivation } from './listeners.js';
+import { resolveFunction } from './traced-code.js';
 import type { OtelApi } from './otel-api.js';
 
 /** A callback stored for later: the stored value (or the `Property` of a stored object), the queue's text, the storing call. */
@@ -158,6 +160,11 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
         const id = collectionOf(loop.right);
         return wrap(id === undefined ? undefined : { id });
       }
+      // `const [first] = q.splice(i, 1)`: the first entry of a copy of the collection
+      if (def.node.init && def.name.parent?.type === AST_NODE_TYPES.ArrayPattern && def.name.parent === def.node.id && def.node.id.elements[0] === def.name) {
+        const id = collectionOf(def.node.init);
+        return id === undefined ? undefined : { id };
+      }
       if (def.node.init) return wrap(entryOf(def.node.init, depth + 1));
       // `var cb; .. cb = queue.shift();`: every assignment takes an entry of the same collection
       let assigned: { id: string; prop?: string } | undefined;
@@ -194,7 +201,9 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
         if (DRAIN_METHODS.has(method)) model.drained.add(receiver.id);
         // A map is drained when an entry is taken: `get(key)` and `delete(key)` in the same function.
         if (method === 'delete' && isTakenInSameFunction(node, receiver.id)) model.deletedFrom.add(receiver.id);
-        if (method === 'splice' && !isIndexLookup(node.arguments[0])) model.drained.add(receiver.id);
+        // `splice(i, 1)` takes entries out (a drain) unless it only unregisters one found by a lookup
+        // and throws it away (`list.splice(list.indexOf(cb), 1);`).
+        if (method === 'splice' && (!isIndexLookup(node.arguments[0]) || node.parent.type !== AST_NODE_TYPES.ExpressionStatement)) model.drained.add(receiver.id);
       }
       let callee = unwrapTypeScriptExpression(node.callee);
       if (callee.type === AST_NODE_TYPES.MemberExpression && ['call', 'apply', 'bind'].includes(getMethodName(node) ?? '')) callee = callee.object;
@@ -240,16 +249,34 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
     return taken;
   }
 
-  function isIndexLookup(node: TSESTree.Node | undefined): boolean {
-    if (!node) return false;
+  /**
+   * An index found by a lookup (`indexOf`, `findIndex`, ..), directly, through a const, or through
+   * a helper of this file that returns one (`const idx = this._find(cb)`): `splice(idx, 1)` then
+   * unregisters an entry, it does not take the next one.
+   */
+  function isIndexLookup(node: TSESTree.Node | undefined, depth = 0): boolean {
+    if (!node || depth > 3) return false;
     const expression = unwrapTypeScriptExpression(node);
-    if (expression.type === AST_NODE_TYPES.CallExpression) return INDEX_METHODS.has(getMethodName(expression) ?? '');
+    if (expression.type === AST_NODE_TYPES.CallExpression) {
+      if (INDEX_METHODS.has(getMethodName(expression) ?? '')) return true;
+      const helper = resolveHelper(expression);
+      if (!helper) return false;
+      const returned = getReturnedValues(helper);
+      return returned.length > 0 && returned.every((value) => isIndexLookup(value, depth + 1));
+    }
     if (expression.type === AST_NODE_TYPES.Identifier) {
       const init = getConstInit(expression);
-      return init !== undefined && isIndexLookup(init);
+      return init !== undefined && isIndexLookup(init, depth + 1);
     }
     return false;
   }
+
+  /** The function of this file a call runs: `helper(..)` (a declaration) or `this.method(..)` (a method of the enclosing class). */
+  function resolveHelper(call: TSESTree.CallExpression): FunctionNode | undefined {
+    const callee = unwrapTypeScriptExpression(call.callee);
+    return callee.type === AST_NODE_TYPES.Identifier ? resolveFunction(sourceCode, callee) : resolveThisMethod(callee);
+  }
+
 
   return model;
 }
@@ -261,6 +288,22 @@ function getPatternKey(name: TSESTree.Node): string | undefined {
     return parent.key.type === AST_NODE_TYPES.Identifier ? parent.key.name : undefined;
   }
   return undefined;
+}
+
+/** The values a function returns (its expression body, or the arguments of its own `return`s). */
+function getReturnedValues(fn: FunctionNode): TSESTree.Node[] {
+  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return [fn.body];
+  const values: TSESTree.Node[] = [];
+  let bare = false;
+  walk(fn.body, (node) => {
+    if (isFunctionLike(node)) return false;
+    if (node.type === AST_NODE_TYPES.ReturnStatement) {
+      if (node.argument) values.push(node.argument);
+      else bare = true;
+    }
+    return true;
+  });
+  return bare ? [] : values;
 }
 
 function isEmptyCollection(node: TSESTree.Node): boolean {

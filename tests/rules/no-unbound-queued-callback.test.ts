@@ -10,6 +10,55 @@ const WRAPPER = 'callbackWrapperLosesCaller' as const;
 ruleTester.run('no-unbound-queued-callback', rule, {
   valid: [
     {
+      name: 'a registry whose entries are removed by a lookup through a helper method (splice(idx, 1) unregisters, it takes nothing)',
+      code: `
+import { trace } from '@opentelemetry/api';
+export const tracer = trace.getTracer('metrics');
+type Callback = (result: number[]) => void;
+export class Registry {
+  private callbacks: Array<{ callback: Callback; name: string }> = [];
+  add(callback: Callback, name: string) {
+    if (this.find(callback, name) >= 0) return;
+    this.callbacks.push({ callback, name });
+  }
+  remove(callback: Callback, name: string) {
+    const idx = this.find(callback, name);
+    if (idx < 0) return;
+    this.callbacks.splice(idx, 1);
+  }
+  collect() { return this.callbacks.map(({ callback }) => { const out: number[] = []; callback(out); return out; }); }
+  private find(callback: Callback, name: string) {
+    return this.callbacks.findIndex((record) => record.callback === callback && record.name === name);
+  }
+}`,
+    },
+    {
+      name: 'stored unsubscribe functions (chosen in two branches) only take a subscriber off a channel: they read no context',
+      code: `
+import { trace } from '@opentelemetry/api';
+import * as diagch from 'node:diagnostics_channel';
+export const tracer = trace.getTracer('http');
+export class Subscriptions {
+  private subs: Array<{ name: string; unsubscribe: () => void }> = [];
+  subscribe(name: string, onMessage: (message: unknown) => void, modern: boolean) {
+    let unsubscribe: () => void;
+    if (modern) {
+      diagch.subscribe(name, onMessage);
+      unsubscribe = () => diagch.unsubscribe(name, onMessage);
+    } else {
+      const channel = diagch.channel(name);
+      channel.subscribe(onMessage);
+      unsubscribe = () => channel.unsubscribe(onMessage);
+    }
+    this.subs.push({ name, unsubscribe });
+  }
+  disable() {
+    this.subs.forEach((sub) => sub.unsubscribe());
+    this.subs.length = 0;
+  }
+}`,
+    },
+    {
       name: 'no tracing, under zone: the fix would need OpenTelemetry (AsyncResource.bind does nothing there), so nothing is reported',
       settings: under('zone'),
       code: `
@@ -203,6 +252,72 @@ export async function handle() {
     },
   ],
   invalid: [
+    {
+      name: 'near miss of the unsubscribe registry: one of the stored functions also runs the caller\'s work',
+      code: `
+import { trace } from '@opentelemetry/api';
+export const tracer = trace.getTracer('http');
+export class Subscriptions {
+  private subs: Array<{ name: string; unsubscribe: () => void }> = [];
+  subscribe(name: string, channel: { unsubscribe(cb: () => void): void }, onMessage: () => void, onDone: () => void, modern: boolean) {
+    let unsubscribe: () => void;
+    if (modern) unsubscribe = () => channel.unsubscribe(onMessage);
+    else unsubscribe = () => { channel.unsubscribe(onMessage); onDone(); };
+    this.subs.push({ name, unsubscribe });
+  }
+  disable() {
+    this.subs.forEach((sub) => sub.unsubscribe());
+    this.subs.length = 0;
+  }
+}`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+export const tracer = trace.getTracer('http');
+export class Subscriptions {
+  private subs: Array<{ name: string; unsubscribe: () => void }> = [];
+  subscribe(name: string, channel: { unsubscribe(cb: () => void): void }, onMessage: () => void, onDone: () => void, modern: boolean) {
+    let unsubscribe: () => void;
+    if (modern) unsubscribe = () => channel.unsubscribe(onMessage);
+    else unsubscribe = () => { channel.unsubscribe(onMessage); onDone(); };
+    this.subs.push({ name, unsubscribe: context.bind(context.active(), unsubscribe) });
+  }
+  disable() {
+    this.subs.forEach((sub) => sub.unsubscribe());
+    this.subs.length = 0;
+  }
+}`,
+      errors: [{ messageId: LOSES, data: { queue: 'this.subs' }, line: 10 }],
+    },
+    {
+      name: 'near miss of the lookup registry: the entry found by the helper is taken out and run (a waiter, not an unregistration)',
+      code: `
+import { trace } from '@opentelemetry/api';
+export const tracer = trace.getTracer('rpc');
+type Reply = (value: string) => void;
+export class Pending {
+  private waiting: Array<{ id: number; reply: Reply }> = [];
+  call(id: number, reply: Reply) { this.waiting.push({ id, reply }); }
+  answer(id: number, value: string) {
+    const [entry] = this.waiting.splice(this.position(id), 1);
+    entry?.reply(value);
+  }
+  private position(id: number) { return this.waiting.findIndex((w) => w.id === id); }
+}`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+export const tracer = trace.getTracer('rpc');
+type Reply = (value: string) => void;
+export class Pending {
+  private waiting: Array<{ id: number; reply: Reply }> = [];
+  call(id: number, reply: Reply) { this.waiting.push({ id, reply: context.bind(context.active(), reply) }); }
+  answer(id: number, value: string) {
+    const [entry] = this.waiting.splice(this.position(id), 1);
+    entry?.reply(value);
+  }
+  private position(id: number) { return this.waiting.findIndex((w) => w.id === id); }
+}`,
+      errors: [{ messageId: LOSES, data: { queue: 'this.waiting' }, line: 7 }],
+    },
     {
       name: 'callback-style pool wait queue drained by release (6a: orphaned or wrong parent)',
       code: `
