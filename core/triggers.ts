@@ -8,6 +8,7 @@
  */
 import type { TSESLint } from '@typescript-eslint/utils';
 import { fileMayContainTracedCode, fileMentionsAny, mayContainTracedCode, TRACED_CODE_TRIGGERS } from './analysis/otel-api.js';
+import { mayHoldHandlerObject } from './analysis/handler-objects.js';
 import { getSettings } from './settings.js';
 import type { ContextManagerName, OtelContextSettings } from './settings.js';
 import { TRANSPORT_TRIGGERS } from './transports/records.js';
@@ -45,7 +46,7 @@ const QUEUE_DRAINS = ['.shift(', '.dequeue(', '.splice(', 'length = 0'];
 /** Cheap text test (no parse): can a file with no tracing hold a queue that loses its caller's context? */
 export function mayHoldUntracedQueue(source: string, contextManager: ContextManagerName | undefined): boolean {
   if (contextManager !== undefined && contextManager !== 'async-local-storage' && contextManager !== 'async-hooks') return false;
-  return QUEUE_DRAINS.some((drain) => source.includes(drain)) && QUEUE_STORES.some((store) => source.includes(store));
+  return (QUEUE_DRAINS.some((drain) => source.includes(drain)) && QUEUE_STORES.some((store) => source.includes(store))) || mayHoldHandlerObject(source);
 }
 
 const untracedQueueCache = new WeakMap<object, boolean>();

@@ -196,3 +196,28 @@ export function resolveThisMethod(callee: TSESTree.Node): FunctionNode | undefin
   const classBody = member === undefined ? undefined : getEnclosingClassBody(callee);
   return classBody && member !== undefined ? getClassMethod(classBody, member) : undefined;
 }
+
+/** The values a function returns (its expression body, or the arguments of its own `return`s). */
+export function getReturnedValues(fn: FunctionNode): TSESTree.Node[] {
+  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return [fn.body];
+  const values: TSESTree.Node[] = [];
+  let bare = false;
+  walk(fn.body, (node) => {
+    if (isFunctionLike(node)) return false;
+    if (node.type === AST_NODE_TYPES.ReturnStatement) {
+      if (node.argument) values.push(node.argument);
+      else bare = true;
+    }
+    return true;
+  });
+  return bare ? [] : values;
+}
+
+/** `const { task } = entry` → 'task' for the identifier `task`. */
+export function getPatternKey(name: TSESTree.Node): string | undefined {
+  const parent = name.parent;
+  if (parent?.type === AST_NODE_TYPES.Property && parent.value === name && parent.parent.type === AST_NODE_TYPES.ObjectPattern) {
+    return parent.key.type === AST_NODE_TYPES.Identifier ? parent.key.name : undefined;
+  }
+  return undefined;
+}

@@ -22,6 +22,7 @@ import type { EmitterLifetime, ListenerRegistration } from './listeners.js';
 import { isUnboundCallbackWrapper } from './callback-wrappers.js';
 import { carriesCallerCallback } from './caller-callbacks.js';
 import { getLibraryQueueCallback, mentionsLibraryQueue } from './library-queues.js';
+import { findHandlerObjectCallbacks } from './handler-objects.js';
 import { findQueuedCallbacks, getQueueFunctionCallback } from './queues.js';
 import { isRescheduleInsideItself, reschedulesItself } from './recurring-timers.js';
 import { getTimerCall, mayAliasTimers } from './timers.js';
@@ -178,6 +179,13 @@ function findBindableCallbacks(analysis: FileAnalysis): BindableCallback[] {
   const { stored, drained } = analysis.queueNames;
   if ([...stored].some((name) => drained.has(name))) {
     for (const entry of findQueuedCallbacks(sourceCode, api, analysis.callsAndAssignments)) queued(entry);
+  }
+  // Family 4: a caller's callback kept by a handler object whose event methods a dispatcher calls.
+  for (const entry of findHandlerObjectCallbacks(sourceCode)) {
+    if (seenQueued.has(entry.node) || isContextBound(sourceCode, api, entry.node)) continue;
+    if (isOwnedByInactiveParentSpan(sourceCode, api, regions.getTraceScope(entry.node), entry.node)) continue;
+    seenQueued.add(entry.node);
+    records.push({ owner: 'no-unbound-queued-callback', callback: entry.node, boundary: entry.assignment, queue: entry.queue });
   }
   // Family 4: callback wrappers handed to a library, made where no span is active (made inside an
   // active span, binding would run the caller's callback inside it: family 3's business).

@@ -7,7 +7,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
-import { contains, getEnclosingClassBody, getThisMemberName, resolveThisMethod, getEnclosingFunction, getPropertyName, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk, getDottedName } from './ast.js';
+import { contains, getEnclosingClassBody, getPatternKey, getReturnedValues, getThisMemberName, resolveThisMethod, getEnclosingFunction, getPropertyName, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk, getDottedName } from './ast.js';
 import { getCallbackShape, isContextBound, isContextFreeCallback } from './callbacks.js';
 import { isSameActivation } from './listeners.js';
 import { resolveFunction } from './traced-code.js';
@@ -279,31 +279,6 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
 
 
   return model;
-}
-
-/** `const { task } = entry` → 'task' for the identifier `task`. */
-function getPatternKey(name: TSESTree.Node): string | undefined {
-  const parent = name.parent;
-  if (parent?.type === AST_NODE_TYPES.Property && parent.value === name && parent.parent.type === AST_NODE_TYPES.ObjectPattern) {
-    return parent.key.type === AST_NODE_TYPES.Identifier ? parent.key.name : undefined;
-  }
-  return undefined;
-}
-
-/** The values a function returns (its expression body, or the arguments of its own `return`s). */
-function getReturnedValues(fn: FunctionNode): TSESTree.Node[] {
-  if (fn.body.type !== AST_NODE_TYPES.BlockStatement) return [fn.body];
-  const values: TSESTree.Node[] = [];
-  let bare = false;
-  walk(fn.body, (node) => {
-    if (isFunctionLike(node)) return false;
-    if (node.type === AST_NODE_TYPES.ReturnStatement) {
-      if (node.argument) values.push(node.argument);
-      else bare = true;
-    }
-    return true;
-  });
-  return bare ? [] : values;
 }
 
 function isEmptyCollection(node: TSESTree.Node): boolean {

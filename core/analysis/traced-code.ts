@@ -11,7 +11,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
-import { contains, getCallOfArgument, getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
+import { contains, getCallOfArgument, getEnclosingFunction, getMethodName, isFunctionLike, resolveThisMethod, unwrapTypeScriptExpression, walk } from './ast.js';
 import { getTimerCall } from './timers.js';
 import { API, getSpanlessContextChange, getSpanStartKind, getTracedCallback, hasExplicitParentContext, isActiveContextRead } from './otel-api.js';
 import type { OtelApi, TracedCallback } from './otel-api.js';
@@ -199,6 +199,11 @@ export function resolveFunction(
   return undefined;
 }
 
+/** The function of this file a call's callee runs: a declared function (resolveFunction) or a method of the enclosing class (`this.method`). */
+export function resolveCalledFunction(sourceCode: Readonly<TSESLint.SourceCode>, callee: TSESTree.Node): FunctionNode | undefined {
+  return resolveFunction(sourceCode, callee) ?? resolveThisMethod(callee);
+}
+
 /** What a traced-work scan looks at (see scanTracedWork). */
 export interface TracedWorkScan {
   /** Whether the walk enters `nested`, a function written inside the scanned one. */
@@ -236,7 +241,7 @@ export function scanTracedWork(
       found = true;
       return false;
     }
-    const callee = resolveFunction(sourceCode, node.callee);
+    const callee = resolveCalledFunction(sourceCode, node.callee);
     if (callee && callee !== fn && scanTracedWork(sourceCode, api, callee, scan.callees ?? scan, visiting)) found = true;
     return !found;
   });

@@ -36,9 +36,9 @@ import { canMoveIntoArrow, surround, wrapInBind } from '../edits/wrap.js';
 import type { Edit, Finding } from '../findings.js';
 import { API, getOtelApi, getSpanStartKind, getTracedCallback, hasExplicitParentContext, fileMayContainTracedCode } from '../analysis/otel-api.js';
 import type { OtelApi } from '../analysis/otel-api.js';
-import { doesTracedWork, isPassThroughCallback, resolveFunction, scanTracedWork } from '../analysis/traced-code.js';
+import { doesTracedWork, isPassThroughCallback, resolveCalledFunction, resolveFunction, scanTracedWork } from '../analysis/traced-code.js';
 import type { TracedWorkScan } from '../analysis/traced-code.js';
-import { isTestRunnerCallback } from '../analysis/test-runner.js';
+import { isOpaqueWork } from './no-inactive-parent-span/opaque-work.js';
 
 export type NoInactiveParentSpanMessageId = 'childSpanWithoutParent' | 'tracedCallWithoutParent' | 'callbackWithoutParent' | 'opaqueCallWithoutParent';
 
@@ -103,7 +103,7 @@ export function createNoInactiveParentSpanDetector(
       }
       // A call handed the span itself can take it as parent explicitly (`handleResult(span, ..)`).
       if (node.arguments.some((argument) => spanReferences.has(unwrapTypeScriptExpression(argument)))) return true;
-      const callee = resolveFunction(sourceCode, node.callee);
+      const callee = resolveCalledFunction(sourceCode, node.callee);
       if (callee && doesTracedWork(sourceCode, api, callee) && expectsParent(callee, 'call')) {
         onFinding({
           messageId: 'tracedCallWithoutParent',
@@ -315,68 +315,6 @@ function addExplicitContext(call: TSESTree.CallExpression, kind: 'startSpan' | '
   if (!last) return [];
   return [{ range: [last.range[0], last.range[0]], text: args.length === 2 ? `{}, ${ctx}, ` : `${ctx}, ` }];
 }
-
-/** Modules whose functions start no spans and read no context: awaiting them is not traced work. */
-const CONTEXT_FREE_MODULE_PREFIXES = [
-  'global:console.', 'global:JSON.', 'global:Math.', 'global:Promise.', 'global:Object.', 'global:Array.', 'global:Reflect.',
-  'global:structuredClone', 'global:queueMicrotask', 'node:assert', 'node:timers', 'node:util:', 'node:path:', 'node:events:',
-  'node:url:', 'node:buffer:', 'node:crypto:', 'node:os:', 'node:querystring:', 'node:string_decoder:',
-  '@opentelemetry/', 'global:Error', 'global:TypeError', 'global:RangeError',
-];
-
-/**
- * A call whose code the file cannot see and that may start spans (issue #11, family 2): the
- * wrapped function, a handler or `next` received as a parameter (`original.apply(this, args)`,
- * `handler(req)`, `next()`), called directly or through `.call`/`.apply`; the saved original of a
- * patched method called on the wrapper's receiver (`original.call(this, ..)`); or, when awaited, an
- * imported function (`await query(..)`, `await db.query(..)`) or `fetch`. Methods of `this` and of
- * local objects stay out of scope, and so do imported functions whose result is not awaited
- * (attribute helpers, formatters) and the context-free modules above.
- */
-export function isOpaqueWork(api: OtelApi, call: TSESTree.CallExpression): boolean {
-  const callee = unwrapTypeScriptExpression(call.callee);
-  let target: TSESTree.Node = callee;
-  if (callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.property.type === AST_NODE_TYPES.Identifier && (callee.property.name === 'apply' || callee.property.name === 'call')) {
-    target = unwrapTypeScriptExpression(callee.object);
-  }
-  if (target.type === AST_NODE_TYPES.Identifier) {
-    const variable = ASTUtils.findVariable(api.sourceCode.getScope(target), target);
-    const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
-    if (def?.type === 'Parameter') return !isTestRunnerCallback(api, def.node);
-    // The saved original of a patched method, called on the wrapper's receiver:
-    // `const original = Client.prototype.query; .. original.apply(this, args)`.
-    const receiver = target !== callee ? call.arguments[0] : undefined;
-    if (receiver?.type === AST_NODE_TYPES.ThisExpression && def?.type === 'Variable') return true;
-  }
-  if (!isAwaited(call)) return false;
-  const path = api.resolver.pathOf(target);
-  if (path === undefined || CONTEXT_FREE_MODULE_PREFIXES.some((prefix) => path.startsWith(prefix))) return false;
-  if (path.startsWith('global:')) return path === 'global:fetch';
-  return !path.includes('#new');
-}
-
-/** `await call`, `await call.then(..)`, `return await call`. */
-function isAwaited(call: TSESTree.CallExpression): boolean {
-  let node: TSESTree.Node = call;
-  for (;;) {
-    const parent: TSESTree.Node | undefined = node.parent;
-    if (!parent) return false;
-    if (parent.type === AST_NODE_TYPES.AwaitExpression) return true;
-    if (unwrapTypeScriptExpression(parent) !== parent || parent.type === AST_NODE_TYPES.ChainExpression) {
-      node = parent;
-      continue;
-    }
-    if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === node && parent.parent.type === AST_NODE_TYPES.CallExpression) {
-      const method = getMethodName(parent.parent);
-      if (method === 'then' || method === 'catch' || method === 'finally') {
-        node = parent.parent;
-        continue;
-      }
-    }
-    return false;
-  }
-}
-
 
 /** `safeExecuteInTheMiddle(() => work, onDone)` (@opentelemetry/instrumentation) runs its first argument right away. */
 function runsInTheMiddle(api: OtelApi, fn: FunctionNode): boolean {

@@ -154,6 +154,9 @@ export function createNoLateContextCaptureDetector(
       if (exit && !contains(exit, position) && !inFinallyAround(node, position, fn)) return false;
       const end = node.type === AST_NODE_TYPES.ForOfStatement ? node.right.range[1] : node.range[1];
       if (end <= position.range[0]) return true;
+      // `tracer.startActiveSpan(name, { attributes: await attrs }, fn)`: the arguments are
+      // evaluated, and awaited, before the call reads the active context.
+      if (position.type === AST_NODE_TYPES.CallExpression && position.arguments.some((argument) => contains(argument, node))) return true;
       for (let loop = node.parent; loop && loop !== fn; loop = loop.parent) {
         if (LOOPS.has(loop.type) && loop.range[0] <= position.range[0] && position.range[1] <= loop.range[1]) return true;
       }

@@ -5,6 +5,35 @@ const ruleTester = createRuleTester();
 
 ruleTester.run('no-inactive-parent-span', rule, {
   valid: [
+    {
+      name: 'near miss of the saved handler: a value read off an object and called without the wrapper\'s arguments (a formatter, not what it wraps)',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function wrapRoute(route: { handler: (req: unknown) => Promise<unknown>; describe: () => string }) {
+  const describe = route.describe;
+  route.handler = async function (req: unknown) {
+    const span = tracer.startSpan('route');
+    span.setAttribute('route', describe());
+    span.end();
+    return req;
+  };
+}`,
+    },
+    {
+      name: 'near miss of the class method: a method of the class that starts no span and reads no context',
+      code: `
+import { trace } from '@opentelemetry/api';
+export class Net {
+  private tracer = trace.getTracer('net');
+  private describe(options: { path?: string }) { return options.path ?? 'tcp'; }
+  connect(options: { path?: string }) {
+    const span = this.tracer.startSpan('connect');
+    span.setAttribute('kind', this.describe(options));
+    span.end();
+  }
+}`,
+    },
 
     // Issue #11 family 2, near misses: work the rule cannot see that is context-free, not wrapped
     // by the span, or run under it.
@@ -295,6 +324,78 @@ export async function test() {
   invalid: [
 
     // Issue #11 family 2: wrapped work under a span that was never made active.
+    {
+      name: 'wrapped work: a route handler read off the route by the patching code, awaited by the replacement with its own arguments',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+type Route = { handler?: (req: unknown, h: unknown) => Promise<unknown>; options?: { handler?: (req: unknown, h: unknown) => Promise<unknown> } };
+export function wrapRoute(route: Route) {
+  const oldHandler = route.options?.handler ?? route.handler;
+  if (typeof oldHandler !== 'function') return route;
+  route.handler = async function (req: unknown, h: unknown) {
+    const span = tracer.startSpan('route');
+    try {
+      return await oldHandler(req, h);
+    } finally {
+      span.end();
+    }
+  };
+  return route;
+}`,
+      errors: [{ messageId: 'opaqueCallWithoutParent', data: { span: 'span', callee: 'oldHandler' }, line: 11 }],
+      output: `
+import { trace, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+type Route = { handler?: (req: unknown, h: unknown) => Promise<unknown>; options?: { handler?: (req: unknown, h: unknown) => Promise<unknown> } };
+export function wrapRoute(route: Route) {
+  const oldHandler = route.options?.handler ?? route.handler;
+  if (typeof oldHandler !== 'function') return route;
+  route.handler = async function (req: unknown, h: unknown) {
+    const span = tracer.startSpan('route');
+    try {
+      return await context.with(trace.setSpan(context.active(), span), () => oldHandler(req, h));
+    } finally {
+      span.end();
+    }
+  };
+  return route;
+}`,
+    },
+    {
+      name: 'a method of the same class that starts spans (through another method), called under a span never made active: its span becomes a sibling',
+      code: `
+import { trace } from '@opentelemetry/api';
+export class Net {
+  private tracer = trace.getTracer('net');
+  private startConnect(options: { path?: string } | undefined) {
+    return options?.path ? this.startIpc() : this.tracer.startSpan('tcp.connect');
+  }
+  private startIpc() { return this.tracer.startSpan('ipc.connect'); }
+  startTls(options: { path?: string } | undefined, onSecure: (cb: () => void) => void) {
+    const tlsSpan = this.tracer.startSpan('tls.connect');
+    const netSpan = this.startConnect(options);
+    onSecure(() => tlsSpan.end());
+    return netSpan;
+  }
+}`,
+      errors: [{ messageId: 'tracedCallWithoutParent', data: { span: 'tlsSpan', callee: 'this.startConnect' }, line: 11 }],
+      output: `
+import { trace, context } from '@opentelemetry/api';
+export class Net {
+  private tracer = trace.getTracer('net');
+  private startConnect(options: { path?: string } | undefined) {
+    return options?.path ? this.startIpc() : this.tracer.startSpan('tcp.connect');
+  }
+  private startIpc() { return this.tracer.startSpan('ipc.connect'); }
+  startTls(options: { path?: string } | undefined, onSecure: (cb: () => void) => void) {
+    const tlsSpan = this.tracer.startSpan('tls.connect');
+    const netSpan = context.with(trace.setSpan(context.active(), tlsSpan), () => this.startConnect(options));
+    onSecure(() => tlsSpan.end());
+    return netSpan;
+  }
+}`,
+    },
     {
       name: 'wrapped work: the awaited handler received as a parameter',
       code: `

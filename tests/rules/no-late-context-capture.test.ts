@@ -5,6 +5,16 @@ const ruleTester = createRuleTester();
 
 ruleTester.run('no-late-context-capture', rule, {
   valid: [
+    {
+      name: 'async-local-storage: an await inside the arguments of startActiveSpan keeps the context (only stack and zone lose it)',
+      code: `
+import { trace } from '@opentelemetry/api';
+import type { Attributes } from '@opentelemetry/api';
+const tracer = trace.getTracer('ai');
+export async function record(attributes: Promise<Attributes>) {
+  return tracer.startActiveSpan('step', { attributes: await attributes }, (span) => span.end());
+}`,
+    },
 
     // Issue #11 family 3, near misses: the caller's callback called while the span is open, bound
     // to the captured context, or a callback of the span's own scope.
@@ -522,6 +532,38 @@ export async function consume(ctx: string, events: AsyncIterable<string>) {
         { messageId: 'lateImplicitParent', data: { read: 'tracer.startActiveSpan(..)', boundary: 'after an await', manager: 'zone' }, line: 6, column: 5, endLine: 6, endColumn: 27 },
         { messageId: 'lateContextRead', data: { read: 'context.active()', boundary: 'after an await', manager: 'zone' }, line: 8, column: 10, endLine: 8, endColumn: 26 },
       ],
+    },
+    {
+      name: 'stack: an await inside the arguments of startActiveSpan runs before the span reads the active context (a span helper awaiting its attributes)',
+      settings: under('stack'),
+      code: `
+import { trace } from '@opentelemetry/api';
+import type { Attributes, Span, Tracer } from '@opentelemetry/api';
+export async function recordSpan<T>(tracer: Tracer, name: string, attributes: Promise<Attributes>, fn: (span: Span) => Promise<T>) {
+  return tracer.startActiveSpan(name, { attributes: await attributes }, async (span) => {
+    try {
+      return await fn(span);
+    } finally {
+      span.end();
+    }
+  });
+}
+export const tracer = trace.getTracer('ai');`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+import type { Attributes, Span, Tracer } from '@opentelemetry/api';
+export async function recordSpan<T>(tracer: Tracer, name: string, attributes: Promise<Attributes>, fn: (span: Span) => Promise<T>) {
+  const ctx = context.active();
+  return tracer.startActiveSpan(name, { attributes: await attributes }, ctx, async (span) => {
+    try {
+      return await fn(span);
+    } finally {
+      span.end();
+    }
+  });
+}
+export const tracer = trace.getTracer('ai');`,
+      errors: [{ messageId: 'lateImplicitParent', data: { read: 'tracer.startActiveSpan(..)', boundary: 'after an await', manager: 'stack' }, line: 5 }],
     },
     {
       name: 'zone: an expression-bodied async arrow becomes a block that captures first',

@@ -10,6 +10,50 @@ const WRAPPER = 'callbackWrapperLosesCaller' as const;
 ruleTester.run('no-unbound-queued-callback', rule, {
   valid: [
     {
+      name: 'no tracing: near miss of the handler object: the stored callback is called from a method the caller runs itself (not an onX event method)',
+      code: `
+class Validator {
+  constructor(check) { this.check = check; }
+  validate(value) { return this.check(value); }
+}
+module.exports = Validator;`,
+    },
+    {
+      name: 'no tracing: near miss of the handler object: the file never constructs it by name (a zone spec looked up in a registry), so no caller\'s callback is seen reaching it',
+      code: `
+class TestZoneSpec {
+  constructor(finishCallback, failCallback) { this.finishCallback = finishCallback; this.failCallback = failCallback; }
+  onHandleError(error) { this.failCallback(error); return false; }
+  onHasTask() { this.finishCallback(); }
+}
+globalThis.specs = { TestZoneSpec };
+function asyncTest(done) {
+  const Spec = globalThis.specs.TestZoneSpec;
+  return new Spec(() => done(), (error) => done(error));
+}
+module.exports = asyncTest;`,
+    },
+    {
+      name: 'no tracing: near miss of the handler object: the class is an AsyncResource (it runs the callback in its own scope)',
+      code: `
+const { AsyncResource } = require('node:async_hooks');
+class ConnectHandler extends AsyncResource {
+  constructor(callback) { super('CONNECT'); this.callback = callback; }
+  onUpgrade(res) { this.runInAsyncScope(this.callback, null, null, res); }
+}
+module.exports = ConnectHandler;`,
+    },
+    {
+      name: 'no tracing: near miss of the handler object: the callback is bound where it is stored',
+      code: `
+const { AsyncResource } = require('node:async_hooks');
+class ConnectHandler {
+  constructor(callback) { this.callback = AsyncResource.bind(callback); }
+  onError(err) { this.callback(err); }
+}
+module.exports = ConnectHandler;`,
+    },
+    {
       name: 'a registry whose entries are removed by a lookup through a helper method (splice(idx, 1) unregisters, it takes nothing)',
       code: `
 import { trace } from '@opentelemetry/api';
@@ -252,6 +296,87 @@ export async function handle() {
     },
   ],
   invalid: [
+    {
+      name: 'no tracing: a handler object keeps the caller\'s callback and calls it from the event methods a dispatcher runs (onUpgrade, onError)',
+      code: `
+'use strict';
+class ConnectHandler {
+  constructor(opts, callback) {
+    this.opaque = opts.opaque || null;
+    this.callback = callback;
+  }
+  onUpgrade(statusCode, headers, socket) {
+    const { callback, opaque } = this;
+    this.callback = null;
+    callback(null, { statusCode, headers, socket, opaque });
+  }
+  onError(err) {
+    const { callback, opaque } = this;
+    this.callback = null;
+    callback(err, { opaque });
+  }
+}
+module.exports = function connect(dispatcher, opts, callback) {
+  dispatcher.dispatch(opts, new ConnectHandler(opts, callback));
+};`,
+      output: `
+'use strict';
+const { AsyncResource } = require('node:async_hooks');
+class ConnectHandler {
+  constructor(opts, callback) {
+    this.opaque = opts.opaque || null;
+    this.callback = AsyncResource.bind(callback);
+  }
+  onUpgrade(statusCode, headers, socket) {
+    const { callback, opaque } = this;
+    this.callback = null;
+    callback(null, { statusCode, headers, socket, opaque });
+  }
+  onError(err) {
+    const { callback, opaque } = this;
+    this.callback = null;
+    callback(err, { opaque });
+  }
+}
+module.exports = function connect(dispatcher, opts, callback) {
+  dispatcher.dispatch(opts, new ConnectHandler(opts, callback));
+};`,
+      errors: [{ messageId: CALLER, data: { queue: 'this.callback' }, line: 6, column: 21, endLine: 6, endColumn: 29 }],
+    },
+    {
+      name: 'traced code: a handler object whose _onHeaders calls the stored handler (this.handler(..)) is bound with the active context',
+      code: `
+import { trace } from '@opentelemetry/api';
+export const tracer = trace.getTracer('pipeline');
+export class PipelineHandler {
+  private handler: ((data: { statusCode: number }) => unknown) | null;
+  constructor(handler: (data: { statusCode: number }) => unknown) {
+    this.handler = handler;
+  }
+  _onHeaders(statusCode: number) {
+    return this.handler?.({ statusCode });
+  }
+}
+export function pipeline(handler: (data: { statusCode: number }) => unknown) {
+  return new PipelineHandler(handler);
+}`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+export const tracer = trace.getTracer('pipeline');
+export class PipelineHandler {
+  private handler: ((data: { statusCode: number }) => unknown) | null;
+  constructor(handler: (data: { statusCode: number }) => unknown) {
+    this.handler = context.bind(context.active(), handler);
+  }
+  _onHeaders(statusCode: number) {
+    return this.handler?.({ statusCode });
+  }
+}
+export function pipeline(handler: (data: { statusCode: number }) => unknown) {
+  return new PipelineHandler(handler);
+}`,
+      errors: [{ messageId: LOSES, data: { queue: 'this.handler' }, line: 7 }],
+    },
     {
       name: 'near miss of the unsubscribe registry: one of the stored functions also runs the caller\'s work',
       code: `
