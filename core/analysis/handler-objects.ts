@@ -7,9 +7,11 @@
  * code that made the handler, so the caller's callback loses the caller's context: the shape
  * undici's request handlers had before they became `AsyncResource`s.
  *
- * Not a handler object: a class that calls the stored function from methods with other names
- * (the caller runs them itself, in its own context), a class that is already an `AsyncResource`
- * (it runs the callback through `runInAsyncScope`), a callback already bound where it is stored,
+ * An `AsyncResource` subclass counts when one of its event methods calls the stored function
+ * directly instead of through `this.runInAsyncScope(fn, ..)` (the path undici's fix missed, found
+ * later: nodejs/undici b53613db). Not a handler object: a class that calls the stored function from
+ * methods with other names (the caller runs them itself, in its own context), one whose event
+ * methods call it only through `runInAsyncScope`, a callback already bound where it is stored,
  * a class this file never constructs with a callback a caller handed in (a test harness's
  * `new Spec(() => finish(), (err) => fail(err))`: no caller's context to keep).
  */
@@ -37,11 +39,6 @@ function memberKey(element: TSESTree.MethodDefinition): string | undefined {
   if (element.computed) return undefined;
   if (element.key.type === AST_NODE_TYPES.Identifier) return element.key.name;
   return element.key.type === AST_NODE_TYPES.PrivateIdentifier ? `#${element.key.name}` : undefined;
-}
-
-/** `class X extends AsyncResource` (any spelling ending in `AsyncResource`). */
-function extendsAsyncResource(classNode: TSESTree.ClassDeclaration | TSESTree.ClassExpression, sourceCode: Readonly<TSESLint.SourceCode>): boolean {
-  return classNode.superClass !== null && /(^|\.)AsyncResource$/.test(sourceCode.getText(classNode.superClass));
 }
 
 /** The fields of `this` that `method` calls: `this.f(..)`, `this.f.call(..)`, or a copy `const { f } = this` / `const f = this.f` called. */
@@ -98,7 +95,6 @@ export function findHandlerObjectCallbacks(sourceCode: Readonly<TSESLint.SourceC
   const found: HandlerObjectCallback[] = [];
   walk(sourceCode.ast, (node) => {
     if (node.type !== AST_NODE_TYPES.ClassDeclaration && node.type !== AST_NODE_TYPES.ClassExpression) return true;
-    if (extendsAsyncResource(node, sourceCode)) return true;
     const methods = node.body.body.filter((element): element is TSESTree.MethodDefinition => element.type === AST_NODE_TYPES.MethodDefinition && !element.static);
     const constructor = methods.find((element) => element.kind === 'constructor');
     if (!constructor?.value.body) return true;

@@ -16,7 +16,7 @@ class Validator {
   constructor(check) { this.check = check; }
   validate(value) { return this.check(value); }
 }
-module.exports = Validator;`,
+module.exports = function validator(check) { return new Validator(check); };`,
     },
     {
       name: 'no tracing: near miss of the handler object: the file never constructs it by name (a zone spec looked up in a registry), so no caller\'s callback is seen reaching it',
@@ -41,7 +41,7 @@ class ConnectHandler extends AsyncResource {
   constructor(callback) { super('CONNECT'); this.callback = callback; }
   onUpgrade(res) { this.runInAsyncScope(this.callback, null, null, res); }
 }
-module.exports = ConnectHandler;`,
+module.exports = function connect(dispatcher, callback) { dispatcher.dispatch(new ConnectHandler(callback)); };`,
     },
     {
       name: 'no tracing: near miss of the handler object: the callback is bound where it is stored',
@@ -51,7 +51,7 @@ class ConnectHandler {
   constructor(callback) { this.callback = AsyncResource.bind(callback); }
   onError(err) { this.callback(err); }
 }
-module.exports = ConnectHandler;`,
+module.exports = function connect(dispatcher, callback) { dispatcher.dispatch(new ConnectHandler(callback)); };`,
     },
     {
       name: 'a registry whose entries are removed by a lookup through a helper method (splice(idx, 1) unregisters, it takes nothing)',
@@ -342,6 +342,58 @@ module.exports = function connect(dispatcher, opts, callback) {
   dispatcher.dispatch(opts, new ConnectHandler(opts, callback));
 };`,
       errors: [{ messageId: CALLER, data: { queue: 'this.callback' }, line: 6, column: 21, endLine: 6, endColumn: 29 }],
+    },
+    {
+      name: 'no tracing: an AsyncResource handler object whose error path calls the stored callback directly, not through runInAsyncScope',
+      code: `
+const { AsyncResource } = require('async_hooks');
+class UpgradeHandler extends AsyncResource {
+  constructor(opts, callback) {
+    super('UPGRADE');
+    this.opaque = opts.opaque || null;
+    this.callback = callback;
+  }
+  onUpgrade(statusCode, headers, socket) {
+    const { callback, opaque } = this;
+    this.callback = null;
+    this.runInAsyncScope(callback, null, null, { headers, socket, opaque });
+  }
+  onError(err) {
+    const { callback, opaque } = this;
+    if (callback) {
+      this.callback = null;
+      callback(err, { opaque });
+    }
+  }
+}
+module.exports = function upgrade(dispatcher, opts, callback) {
+  dispatcher.dispatch(opts, new UpgradeHandler(opts, callback));
+};`,
+      output: `
+const { AsyncResource } = require('async_hooks');
+class UpgradeHandler extends AsyncResource {
+  constructor(opts, callback) {
+    super('UPGRADE');
+    this.opaque = opts.opaque || null;
+    this.callback = AsyncResource.bind(callback);
+  }
+  onUpgrade(statusCode, headers, socket) {
+    const { callback, opaque } = this;
+    this.callback = null;
+    this.runInAsyncScope(callback, null, null, { headers, socket, opaque });
+  }
+  onError(err) {
+    const { callback, opaque } = this;
+    if (callback) {
+      this.callback = null;
+      callback(err, { opaque });
+    }
+  }
+}
+module.exports = function upgrade(dispatcher, opts, callback) {
+  dispatcher.dispatch(opts, new UpgradeHandler(opts, callback));
+};`,
+      errors: [{ messageId: CALLER, data: { queue: 'this.callback' }, line: 7 }],
     },
     {
       name: 'traced code: a handler object whose _onHeaders calls the stored handler (this.handler(..)) is bound with the active context',
