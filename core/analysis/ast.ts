@@ -1,5 +1,5 @@
-import type { TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES } from '@typescript-eslint/utils';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 
 export type FunctionNode =
   | TSESTree.ArrowFunctionExpression
@@ -220,4 +220,40 @@ export function getPatternKey(name: TSESTree.Node): string | undefined {
     return parent.key.type === AST_NODE_TYPES.Identifier ? parent.key.name : undefined;
   }
   return undefined;
+}
+
+/** `self.name` where `self` is a never-reassigned alias of `this` (`var self = this`): the member and that `this`. */
+export function getThisAlias(sourceCode: Readonly<TSESLint.SourceCode>, expression: TSESTree.Node): { member: string; thisNode: TSESTree.Node } | undefined {
+  if (expression.type !== AST_NODE_TYPES.MemberExpression || expression.computed || expression.property.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const object = unwrapTypeScriptExpression(expression.object);
+  if (object.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const variable = ASTUtils.findVariable(sourceCode.getScope(object), object);
+  const def = variable?.defs[0];
+  if (!variable || variable.defs.length !== 1 || def?.type !== 'Variable' || !def.node.init) return undefined;
+  const init = unwrapTypeScriptExpression(def.node.init);
+  if (init.type !== AST_NODE_TYPES.ThisExpression || variable.references.some((reference) => reference.isWrite() && !reference.init)) return undefined;
+  return { member: expression.property.name, thisNode: init };
+}
+
+/**
+ * The constructor whose instance `this` is in a pre-class "class": a method assigned to
+ * `Name.prototype.method` (or a property of `Name.prototype = { .. }`), or the constructor
+ * function `Name` itself (a function named with a capital letter).
+ */
+export function getPrototypeClassName(node: TSESTree.Node): string | undefined {
+  let fn = getEnclosingFunction(node);
+  while (fn?.type === AST_NODE_TYPES.ArrowFunctionExpression) fn = getEnclosingFunction(fn);
+  if (!fn) return undefined;
+  if (fn.type === AST_NODE_TYPES.FunctionDeclaration && fn.id && /^[A-Z]/.test(fn.id.name)) return fn.id.name;
+  let parent = fn.parent;
+  if (parent?.type === AST_NODE_TYPES.Property && !parent.computed) parent = parent.parent.parent;
+  if (parent?.type === AST_NODE_TYPES.AssignmentExpression) {
+    let left = unwrapTypeScriptExpression(parent.left);
+    if (left.type === AST_NODE_TYPES.MemberExpression && getPropertyName(left) !== 'prototype') left = unwrapTypeScriptExpression(left.object);
+    if (left.type === AST_NODE_TYPES.MemberExpression && getPropertyName(left) === 'prototype') {
+      const owner = unwrapTypeScriptExpression(left.object);
+      if (owner.type === AST_NODE_TYPES.Identifier) return owner.name;
+    }
+  }
+  return fn.type === AST_NODE_TYPES.FunctionExpression && fn.id && /^[A-Z]/.test(fn.id.name) ? fn.id.name : undefined;
 }

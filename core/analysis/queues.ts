@@ -7,7 +7,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
-import { contains, getEnclosingClassBody, getPatternKey, getReturnedValues, getThisMemberName, resolveThisMethod, getEnclosingFunction, getPropertyName, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk, getDottedName } from './ast.js';
+import { contains, getEnclosingClassBody, getPrototypeClassName, getThisAlias, getPatternKey, getReturnedValues, getThisMemberName, resolveThisMethod, getEnclosingFunction, getPropertyName, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk, getDottedName } from './ast.js';
 import { getCallbackShape, isContextBound, isContextFreeCallback } from './callbacks.js';
 import { isSameActivation } from './listeners.js';
 import { resolveFunction } from './traced-code.js';
@@ -55,11 +55,14 @@ const modelCache = new WeakMap<object, QueueModel>();
 /** A reference to a collection: `queue` (a variable) or `this.queue` (a class member). */
 function getCollectionRef(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): CollectionRef | undefined {
   const expression = unwrapTypeScriptExpression(node);
-  const member = getThisMemberName(expression);
+  // `self._waiting` where `var self = this`: the member of the `this` the alias was taken from
+  const alias = getThisAlias(sourceCode, expression);
+  const member = getThisMemberName(expression) ?? alias?.member;
+  const at = alias?.thisNode ?? expression;
   if (member !== undefined) {
-    const classBody = getEnclosingClassBody(expression);
+    const classBody = getEnclosingClassBody(at);
     if (classBody) return { id: `m:${classBody.range[0]}:${member}`, text: `this.${member}`, owner: classBody, isMember: true };
-    const constructorName = getPrototypeClassName(expression);
+    const constructorName = getPrototypeClassName(at);
     return constructorName === undefined ? undefined : { id: `p:${constructorName}:${member}`, text: `this.${member}`, owner: sourceCode.ast, isMember: true };
   }
   if (expression.type !== AST_NODE_TYPES.Identifier) return undefined;
@@ -67,29 +70,6 @@ function getCollectionRef(sourceCode: Readonly<TSESLint.SourceCode>, node: TSEST
   const def = variable?.defs[0];
   if (!variable || def?.type !== 'Variable') return undefined;
   return { id: `v:${def.name.range[0]}`, text: expression.name, owner: variable.scope.variableScope.block, isMember: false };
-}
-
-/**
- * The constructor whose instance `this` is in a pre-class "class": a method assigned to
- * `Name.prototype.method` (or a property of `Name.prototype = { .. }`), or the constructor
- * function `Name` itself (a function named with a capital letter).
- */
-function getPrototypeClassName(node: TSESTree.Node): string | undefined {
-  let fn = getEnclosingFunction(node);
-  while (fn?.type === AST_NODE_TYPES.ArrowFunctionExpression) fn = getEnclosingFunction(fn);
-  if (!fn) return undefined;
-  if (fn.type === AST_NODE_TYPES.FunctionDeclaration && fn.id && /^[A-Z]/.test(fn.id.name)) return fn.id.name;
-  let parent = fn.parent;
-  if (parent?.type === AST_NODE_TYPES.Property && !parent.computed) parent = parent.parent.parent;
-  if (parent?.type === AST_NODE_TYPES.AssignmentExpression) {
-    let left = unwrapTypeScriptExpression(parent.left);
-    if (left.type === AST_NODE_TYPES.MemberExpression && getPropertyName(left) !== 'prototype') left = unwrapTypeScriptExpression(left.object);
-    if (left.type === AST_NODE_TYPES.MemberExpression && getPropertyName(left) === 'prototype') {
-      const owner = unwrapTypeScriptExpression(left.object);
-      if (owner.type === AST_NODE_TYPES.Identifier) return owner.name;
-    }
-  }
-  return fn.type === AST_NODE_TYPES.FunctionExpression && fn.id && /^[A-Z]/.test(fn.id.name) ? fn.id.name : undefined;
 }
 
 function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (TSESTree.CallExpression | TSESTree.AssignmentExpression)[]): QueueModel {
@@ -165,8 +145,10 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
         const id = collectionOf(def.node.init);
         return id === undefined ? undefined : { id };
       }
-      if (def.node.init) return wrap(entryOf(def.node.init, depth + 1));
-      // `var cb; .. cb = queue.shift();`: every assignment takes an entry of the same collection
+      const init = def.node.init && unwrapTypeScriptExpression(def.node.init);
+      const placeholder = init && ((init.type === AST_NODE_TYPES.Literal && init.value === null) || (init.type === AST_NODE_TYPES.Identifier && init.name === 'undefined'));
+      if (init && !placeholder) return wrap(entryOf(init, depth + 1));
+      // `var cb = null; .. cb = queue.shift();`: every assignment takes an entry of the same collection
       let assigned: { id: string; prop?: string } | undefined;
       for (const reference of variable.references) {
         if (!reference.isWrite() || reference.init) continue;
@@ -195,7 +177,9 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
       const receiver = ref(getMethodReceiver(node));
       if (method !== undefined && receiver) {
         if (STORE_METHODS.has(method)) {
-          const values = method === 'set' ? node.arguments.slice(1, 2) : node.arguments;
+          // `push`/`unshift` store every argument; `set(key, value)` its value; `enqueue(item, priority)`
+          // and `add(value)` their first
+          const values = method === 'set' ? node.arguments.slice(1, 2) : method === 'enqueue' || method === 'add' ? node.arguments.slice(0, 1) : node.arguments;
           model.stores.push({ ref: receiver, call: node, method, values: values.filter((v) => v.type !== AST_NODE_TYPES.SpreadElement) });
         }
         if (DRAIN_METHODS.has(method)) model.drained.add(receiver.id);

@@ -396,6 +396,49 @@ module.exports = function upgrade(dispatcher, opts, callback) {
       errors: [{ messageId: CALLER, data: { queue: 'this.callback' }, line: 7 }],
     },
     {
+      name: 'no tracing: a pool (ES5) whose dispenser takes the waiting callback through a this-alias into a variable that starts as null',
+      code: `
+function Pool(factory) {
+  this._factory = factory;
+  this._waitingClients = new PriorityQueue(factory.priorityRange);
+  this._available = [];
+}
+Pool.prototype._dispense = function dispense() {
+  var self = this;
+  var clientCb = null;
+  if (self._available.length > 0) {
+    clientCb = self._waitingClients.dequeue();
+    clientCb(null, self._available.shift());
+  }
+};
+Pool.prototype.acquire = function acquire(callback, priority) {
+  this._waitingClients.enqueue(callback, priority);
+  this._dispense();
+};
+module.exports = Pool;`,
+      output: `
+const { AsyncResource } = require('node:async_hooks');
+function Pool(factory) {
+  this._factory = factory;
+  this._waitingClients = new PriorityQueue(factory.priorityRange);
+  this._available = [];
+}
+Pool.prototype._dispense = function dispense() {
+  var self = this;
+  var clientCb = null;
+  if (self._available.length > 0) {
+    clientCb = self._waitingClients.dequeue();
+    clientCb(null, self._available.shift());
+  }
+};
+Pool.prototype.acquire = function acquire(callback, priority) {
+  this._waitingClients.enqueue(AsyncResource.bind(callback), priority);
+  this._dispense();
+};
+module.exports = Pool;`,
+      errors: [{ messageId: CALLER, data: { queue: 'this._waitingClients' }, line: 16 }],
+    },
+    {
       name: 'traced code: a handler object whose _onHeaders calls the stored handler (this.handler(..)) is bound with the active context',
       code: `
 import { trace } from '@opentelemetry/api';
