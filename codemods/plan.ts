@@ -7,14 +7,14 @@
  */
 import { CONTEXT_MANAGERS, isContextManagerName } from '../core/settings.js';
 import type { ContextManagerName, OtelContextSettings } from '../core/settings.js';
-import { didYouMean } from '../rules/create-rule.js';
+import { didYouMean } from '../core/settings.js';
 import { codemodRuleNames, isRuleName, requiresTypeChecking, ruleNames, ruleOptions } from '../rule-meta.js';
 import type { RuleName, RuleOption } from '../rule-meta.js';
 
 /** A value given for an option: what node:util parseArgs or jscodeshift hands over. */
 type Given = unknown;
 
-export { didYouMean } from '../rules/create-rule.js';
+export { didYouMean } from '../core/settings.js';
 
 export interface Flag {
   /** Without the leading `--`. */

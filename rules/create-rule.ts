@@ -1,7 +1,7 @@
 import type { TSESLint } from '@typescript-eslint/utils';
 import { ESLintUtils } from '@typescript-eslint/utils';
 import type { Finding } from '../core/findings.js';
-import { DEFAULT_SETTINGS, SETTINGS_KEY } from '../core/settings.js';
+import { getSettings } from '../core/settings.js';
 
 export const REPOSITORY_URL = 'https://github.com/eslint-plugin-otel-context/eslint-plugin-otel-context';
 
@@ -65,59 +65,11 @@ export function createRule<Options extends readonly unknown[], MessageId extends
   return {
     ...named,
     create: (context) => {
-      checkSettingKeys(context.settings);
+      // an unknown or mistyped settings key is an error naming it, checked before any detector runs
+      getSettings(context.settings);
       return rule.create(context, optionsFor(context.options));
     },
   };
-}
-
-/** Levenshtein distance, for "did you mean". */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = row[0] ?? 0;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const above = row[j] ?? 0;
-      row[j] = Math.min(above + 1, (row[j - 1] ?? 0) + 1, diagonal + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diagonal = above;
-    }
-  }
-  return row[b.length] ?? 0;
-}
-
-/** The closest of `candidates` to `given`, when close enough to be a typo. */
-export function didYouMean(given: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestDistance = Number.POSITIVE_INFINITY;
-  for (const candidate of candidates) {
-    const d = candidate.includes(given) && given.length >= 4 ? 1 : distance(given, candidate);
-    if (d < bestDistance) {
-      best = candidate;
-      bestDistance = d;
-    }
-  }
-  return best !== undefined && bestDistance <= Math.max(2, Math.floor(best.length / 4)) ? best : undefined;
-}
-
-const KNOWN_SETTINGS = Object.keys(DEFAULT_SETTINGS);
-const checkedSettings = new WeakSet<object>();
-
-/**
- * `settings['otel-context']` may hold only known keys: a typo such as `spanWrapper` is an error
- * that names the key, not a setting silently ignored. Checked once per settings object.
- */
-function checkSettingKeys(settings: Readonly<Record<string, unknown>> | undefined): void {
-  const raw = settings?.[SETTINGS_KEY];
-  if (raw === null || typeof raw !== 'object' || checkedSettings.has(raw)) return;
-  for (const key of Object.keys(raw)) {
-    if (KNOWN_SETTINGS.includes(key)) continue;
-    const guess = didYouMean(key, KNOWN_SETTINGS);
-    throw new Error(
-      `settings['${SETTINGS_KEY}'].${key} is not a setting${guess ? `; did you mean '${guess}'?` : ''} (settings: ${KNOWN_SETTINGS.join(', ')})`,
-    );
-  }
-  checkedSettings.add(raw);
 }
 
 function deepFreeze<T>(value: T): T {
