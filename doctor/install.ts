@@ -28,6 +28,7 @@ import { context as contextApi, trace as traceApi } from '@opentelemetry/api';
 import { Observer } from './observer.js';
 import type { AttachRec, Registration, RegistrationKind } from './observer.js';
 import { captureStack, REGISTRATION_STACK_LIMIT, userFrame } from './stack.js';
+import type { StackHolder } from './stack.js';
 import { DEFAULT_OPTIONS, ENV_SPAWN } from './types.js';
 import type { DoctorOptions } from './types.js';
 
@@ -107,10 +108,12 @@ function wrapTracer(tracer: Tracer, observer: Observer): Tracer {
   const startSpan = tracer.startSpan;
   wrapped.startSpan = function doctorStartSpan(this: Tracer, name: string, options?: SpanOptions, ctx?: Context): Span {
     const activeStart = observer.activeStart;
+    // startActiveSpan passes the active context on: explicit only when its caller passed one
+    const explicit = activeStart ? observer.activeExplicit : ctx !== undefined;
     observer.activeStart = false; // only the span startActiveSpan itself starts
     const span = startSpan.call(this, name, options, ctx);
     const parentContext = options?.root ? undefined : (ctx ?? contextApi.active());
-    observer.started(span, name, parentContext, doctorStartSpan, ctx !== undefined && !options?.root, activeStart);
+    observer.started(span, name, parentContext, doctorStartSpan, explicit && !options?.root, activeStart, options?.root === true);
     const end = span.end;
     if (typeof end === 'function') {
       let done = false;
@@ -129,11 +132,15 @@ function wrapTracer(tracer: Tracer, observer: Observer): Tracer {
     // spans started here are made active for the callback (never "never made active")
     wrapped.startActiveSpan = function doctorStartActiveSpan(this: Tracer, ...args: unknown[]): unknown {
       const previous = observer.activeStart;
+      const previousExplicit = observer.activeExplicit;
       observer.activeStart = true;
+      // (name, fn), (name, options, fn) or (name, options, context, fn)
+      observer.activeExplicit = args.length >= 4 && args[2] !== undefined;
       try {
         return Reflect.apply(startActiveSpan, this, args) as unknown;
       } finally {
         observer.activeStart = previous;
+        observer.activeExplicit = previousExplicit;
       }
     } as Tracer['startActiveSpan'];
   }
@@ -267,6 +274,12 @@ function registrationIds(observer: Observer): RegistrationIds | undefined {
 
 type AnyFn = (...args: unknown[]) => unknown;
 
+/** A callback registered as-is although it was given to context.bind() and the bound function never ran. */
+function unusedBind(observer: Observer, callback: unknown): { boundAt?: StackHolder } {
+  const record = typeof callback === 'function' ? observer.binds.get(callback) : undefined;
+  return record && !record.used ? { boundAt: record.stack } : {};
+}
+
 function runRegistered(observer: Observer, reg: Registration, fn: AnyFn, self: unknown, args: unknown[]): unknown {
   const previous = observer.current;
   const previousEntry = observer.currentEntrySpanId;
@@ -296,7 +309,7 @@ function patchTimers(observer: Observer): void {
     const patched = function (this: unknown, callback: unknown, ...rest: unknown[]): unknown {
       const ids = typeof callback === 'function' ? registrationIds(observer) : undefined;
       if (!ids) return original.call(this, callback, ...rest);
-      const reg: Registration = { kind, api: kind, stack: captureStack(patched, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids };
+      const reg: Registration = { kind, api: kind, stack: captureStack(patched, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids, ...unusedBind(observer, callback) };
       const fn = callback as AnyFn;
       return original.call(this, function (this: unknown, ...args: unknown[]) {
         return runRegistered(observer, reg, fn, this, args);
@@ -319,7 +332,7 @@ function patchEmitters(observer: Observer): void {
   const { EventEmitter } = require('node:events') as typeof import('node:events');
   const proto = EventEmitter.prototype as unknown as Record<string, AnyFn>;
   const wrap = (api: string, listener: AnyFn, ids: RegistrationIds, below: AnyFn, once?: { emitter: unknown; type: unknown }) => {
-    const reg: Registration = { kind: 'listener', api, stack: captureStack(below, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids };
+    const reg: Registration = { kind: 'listener', api, stack: captureStack(below, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids, ...unusedBind(observer, listener) };
     const wrapped = function (this: unknown, ...args: unknown[]): unknown {
       if (once) (proto.removeListener as AnyFn).call(once.emitter, once.type, wrapped);
       return runRegistered(observer, reg, listener, this, args);
@@ -372,7 +385,7 @@ function patchEventTargets(observer: Observer): void {
     const ids = typeof listener === 'function' ? registrationIds(observer) : undefined;
     if (!ids || wrappers.has(listener as object)) return add.call(this, type, wrappers.get(listener as object) ?? listener, options);
     const fn = listener as AnyFn;
-    const reg: Registration = { kind: 'listener', api: 'addEventListener', stack: captureStack(patchedAdd as AnyFn, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids };
+    const reg: Registration = { kind: 'listener', api: 'addEventListener', stack: captureStack(patchedAdd as AnyFn, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids, ...unusedBind(observer, fn) };
     const wrapped = function (this: unknown, ...args: unknown[]): unknown {
       return runRegistered(observer, reg, fn, this, args);
     };
@@ -389,7 +402,28 @@ function patchEventTargets(observer: Observer): void {
 /** Wraps a context manager's attach(): each token is tracked until it is disposed. */
 function observeAttach(manager: ContextManager | undefined, observer: Observer): void {
   const target = manager as (ContextManager & { attach?: (ctx: Context) => { dispose(): void }; [WRAPPED]?: boolean }) | undefined;
-  if (!target || typeof target.attach !== 'function' || target[WRAPPED]) return;
+  if (!target || target[WRAPPED]) return;
+  if (typeof target.bind === 'function') {
+    // context.bind(ctx, fn): remember fn until the bound function runs (an unused bind leaves fn unbound)
+    const bind = target.bind;
+    target.bind = function patchedBind<T>(this: ContextManager, ctx: Context, fn: T): T {
+      const bound = bind.call(this, ctx, fn) as T;
+      if (typeof fn !== 'function' || typeof bound !== 'function' || traceApi.getSpan(ctx) === undefined) return bound;
+      const record = { stack: captureStack(patchedBind as AnyFn, REGISTRATION_STACK_LIMIT), used: false };
+      observer.binds.set(fn as object, record);
+      const call = bound as unknown as AnyFn;
+      const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+        record.used = true;
+        return call.apply(this, args);
+      };
+      Object.defineProperty(wrapper, 'length', { value: call.length });
+      return wrapper as unknown as T;
+    } as ContextManager['bind'];
+  }
+  if (typeof target.attach !== 'function') {
+    target[WRAPPED] = true;
+    return;
+  }
   target[WRAPPED] = true;
   const attach = target.attach;
   target.attach = function patchedAttach(this: ContextManager, ctx: Context) {

@@ -7,6 +7,7 @@
  */
 import type { Context, Span } from '@opentelemetry/api';
 import { trace } from '@opentelemetry/api';
+import { writtenInside } from './scope.js';
 import { captureStack, formatSite, frames, isUserFrame, userFrame, userFrames } from './stack.js';
 import type { Frame, StackHolder } from './stack.js';
 import type { DoctorFinding, DoctorOptions, FindingKind, RelatedSite, Site } from './types.js';
@@ -30,6 +31,8 @@ export interface Registration {
   inactive?: boolean;
   /** Registered from inside another registered callback under an ended span (a self-rescheduling timer): the first one. */
   origin?: Registration;
+  /** The callback was passed to context.bind() before, and the bound function was never called: where bind() ran. */
+  boundAt?: StackHolder;
 }
 
 /** A context.attach() whose token is not disposed yet. */
@@ -61,6 +64,20 @@ interface SpanRec {
   explicit: boolean;
   /** Started by startActiveSpan (active for its callback). */
   active: boolean;
+  /** Started with `root: true` (a deliberate new trace). */
+  deliberateRoot: boolean;
+}
+
+/** A root that may have lost its parent: judged at report time against the spans around its start. */
+interface RootCandidate {
+  rec: SpanRec;
+  near: SpanRec[];
+}
+
+/** A child whose parent already had a child or had ended: judged at report time (cross-talk). */
+interface CrossCandidate {
+  rec: SpanRec;
+  childless: SpanRec[];
 }
 
 interface Pending {
@@ -87,6 +104,16 @@ const STACKS_PER_NAME = 16;
 const SAMPLE_EVERY = 16;
 const MAX_ENDED = 20_000;
 const MAX_OPEN_REPORTED = 1_000;
+/** Report-time candidates: all of the first CANDIDATES_FULL, then one in CANDIDATES_SAMPLE. */
+const CANDIDATES_FULL = 256;
+const CANDIDATES_SAMPLE = 64;
+const NEAR_LIMIT = 16;
+const RECENT_ENDED = 8;
+const LOST_RULES = ['no-unbound-queued-callback', 'no-inactive-parent-span', 'no-late-context-capture', 'no-unbound-timer', 'no-unbound-listener'];
+
+function take(seen: number): boolean {
+  return seen <= CANDIDATES_FULL || seen % CANDIDATES_SAMPLE === 0;
+}
 
 function site(frame: Frame): Site {
   return { file: frame.file, line: frame.line, column: frame.column };
@@ -108,13 +135,24 @@ export class Observer {
   private readonly startsByName = new Map<string, number>();
   private readonly stackByName = new Map<string, StackHolder>();
   private tickSpans: SpanRec[] = [];
+  private readonly recentEnded: SpanRec[] = [];
+  private readonly rootCandidates: RootCandidate[] = [];
+  private readonly lateCandidates: SpanRec[] = [];
+  private readonly crossCandidates: CrossCandidate[] = [];
+  private rootsSeen = 0;
+  private lateSeen = 0;
+  private crossSeen = 0;
   readonly attaches = new Set<AttachRec>();
+  /** Functions given to context.bind() under a span: where, and whether the bound function ran. */
+  readonly binds = new WeakMap<object, { stack: StackHolder; used: boolean }>();
   /** The registration whose callback is running right now (synchronously), and the span active at its entry. */
   current: Registration | undefined;
   currentEntrySpanId: string | undefined;
   /** The registration whose callback just returned, until the microtasks it queued have run (a promise it resolved). */
   /** Set by the tracer wrapper while startActiveSpan runs up to its startSpan call. */
   activeStart = false;
+  /** Whether that startActiveSpan call was given a context by its caller. */
+  activeExplicit = false;
   lingering: { reg: Registration; entrySpanId: string | undefined } | undefined;
   /** Set in a child process or worker started while a span was active (see install.ts). */
   spawnedFrom: { traceId: string; site: Site; api: string } | undefined;
@@ -182,7 +220,15 @@ export class Observer {
   }
 
   /** Called by the tracer wrapper right after the real tracer started `span` under `parentContext`. */
-  started(span: Span, name: string, parentContext: Context | undefined, below: (...args: never[]) => unknown, explicit = false, active = false): void {
+  started(
+    span: Span,
+    name: string,
+    parentContext: Context | undefined,
+    below: (...args: never[]) => unknown,
+    explicit = false,
+    active = false,
+    deliberateRoot = false,
+  ): void {
     const sc = span.spanContext();
     const parentSpan = parentContext === undefined ? undefined : trace.getSpan(parentContext);
     const parentSc = parentSpan?.spanContext();
@@ -207,9 +253,12 @@ export class Observer {
       afterParentEnd: false,
       explicit,
       active,
+      deliberateRoot,
     };
     this.open.set(sc.spanId, rec);
     this.tickSpans.push(rec);
+    if (parent && !explicit && (parent.end !== undefined || parent.children > 0)) this.noteCross(rec);
+    if (parent?.end !== undefined && !explicit && take(++this.lateSeen)) this.lateCandidates.push(rec);
     if (parent) parent.children++;
     if (parentSpanId !== undefined) this.namesAsChild.set(name, (this.namesAsChild.get(name) ?? 0) + 1);
     else {
@@ -225,11 +274,35 @@ export class Observer {
       rec.entrySpanId = this.lingering.entrySpanId;
       if (rec.entrySpanId === undefined) this.checkRegistered(rec, this.lingering.reg);
     }
-    else if (parent?.end !== undefined && !explicit) this.checkUnderEnded(rec, parent);
+    else if (parent?.end !== undefined) this.checkUnderEnded(rec, parent);
     if (parentSpanId === undefined && parentSc === undefined) {
       this.checkSpawned(rec);
       if (!rec.reported) this.checkInactiveSibling(rec);
+      if (!rec.reported && !explicit && !deliberateRoot && take(++this.rootsSeen)) this.noteRoot(rec);
+    } else if (!rec.reported && !explicit && this.tickSpans.length > 1) this.checkInactiveSibling(rec);
+  }
+
+  /** A root started while other spans are open (or just ended): kept to be judged at report time. */
+  private noteRoot(rec: SpanRec): void {
+    const near: SpanRec[] = [];
+    for (const other of this.open.values()) {
+      if (other !== rec && other.traceId !== rec.traceId) near.push(other);
+      if (near.length >= NEAR_LIMIT) near.shift();
     }
+    near.reverse(); // the most recent first
+    near.push(...this.recentEnded.filter((other) => other.traceId !== rec.traceId).reverse());
+    if (near.length > 0) this.rootCandidates.push({ rec, near });
+  }
+
+  /** A child of a parent that already had a child or had ended, while spans of other traces that never had a child are open. */
+  private noteCross(rec: SpanRec): void {
+    if (!take(++this.crossSeen)) return;
+    const childless: SpanRec[] = [];
+    for (const other of this.open.values()) {
+      if (other !== rec && other.children === 0 && other.traceId !== rec.traceId) childless.push(other);
+      if (childless.length >= NEAR_LIMIT) break;
+    }
+    if (childless.length > 0) this.crossCandidates.push({ rec, childless });
   }
 
   /** Called once per span when `span.end()` is first called. */
@@ -240,6 +313,8 @@ export class Observer {
     rec.end = this.now();
     this.open.delete(spanId);
     this.ended.set(spanId, rec);
+    this.recentEnded.push(rec);
+    if (this.recentEnded.length > RECENT_ENDED) this.recentEnded.shift();
     if (this.ended.size > MAX_ENDED) {
       const oldest = this.ended.keys().next().value;
       if (oldest !== undefined) this.ended.delete(oldest);
@@ -280,6 +355,7 @@ export class Observer {
     const regSite = () => this.registrationSite(origin);
     // Lost: the registration had a span, the runtime ran the callback with none, the span is a root.
     if (rec.parentSpanId === undefined && rec.entrySpanId === undefined) {
+      if (reg.boundAt && this.checkUnusedBind(rec, reg, reg.boundAt)) return;
       const where = regSite();
       if (!where) return;
       rec.reported = true;
@@ -292,7 +368,7 @@ export class Observer {
         why: `The ${reg.api} callback registered here while ${reg.inactive ? 'a span that was never made active was open' : 'a span was active'} ran with no active span, so '${rec.name}' started a new trace instead of joining the one that scheduled it.`,
         span: rec.name,
         count: 1,
-        related: this.relatedStart(rec),
+        related: [...this.relatedStart(rec), ...this.calledFrom(rec)],
         waterfall: [`${this.lineOf(this.lookup(reg.spanId)) ?? `(span ${reg.spanId})`}  ← active at ${reg.api}`, `${rec.name}  root, trace ${rec.traceId.slice(0, 8)} (new)`],
       }));
       return;
@@ -345,6 +421,30 @@ export class Observer {
     }));
   }
 
+  /**
+   * The callback was given to context.bind() while a span was active, but the function bind()
+   * returned was never called: the original ran instead, with no context (a discarded or unused bind).
+   */
+  private checkUnusedBind(rec: SpanRec, reg: Registration, boundAt: StackHolder): boolean {
+    const where = userFrame(boundAt);
+    if (!where) return false;
+    rec.reported = true;
+    const regWhere = this.registrationSite(reg.origin ?? reg);
+    this.add(`lost-parent\0${formatSite(where)}\0no-unpaired-context-attach`, () => ({
+      kind: 'lost-parent',
+      site: where,
+      rule: 'no-unpaired-context-attach',
+      alsoRules: ['no-unbound-listener', 'no-unbound-timer'],
+      functions: names(rec.stack),
+      why: `context.bind() here bound this callback to the active span, but the bound function was never used: the original callback ran with no context, so '${rec.name}' started a new trace.`,
+      span: rec.name,
+      count: 1,
+      related: [...(regWhere ? [{ ...site(regWhere), label: `the unbound callback ${this.regLabel(reg)}` }] : []), ...this.relatedStart(rec)],
+      waterfall: [`${this.lineOf(this.lookup(reg.spanId)) ?? `(span ${reg.spanId})`}  ← bound with context.bind()`, `${rec.name}  root, trace ${rec.traceId.slice(0, 8)} (the bound function was never called)`],
+    }));
+    return true;
+  }
+
   /** A span started under a parent that already ended, outside any tracked callback. */
   private checkUnderEnded(rec: SpanRec, parent: SpanRec): void {
     rec.afterParentEnd = true;
@@ -365,7 +465,7 @@ export class Observer {
       why: `'${rec.name}' keeps starting under '${parent.name}', ${ms(late)} after that span ended: recurring work (an interval, a persistent listener, a leaked enterWith/attach) still carries a finished request's context.`,
       span: rec.name,
       count: 1,
-      related: this.relatedStart(parent, `parent '${parent.name}' started`),
+      related: [...this.relatedStart(parent, `parent '${parent.name}' started`), ...this.calledFrom(rec)],
       waterfall: [`${this.lineOf(parent)}`, `└─ ${rec.name}  started ${ms(late)} after its parent ended (#${hits})`],
     }));
   }
@@ -385,7 +485,10 @@ export class Observer {
       why: `'${rec.name}' ended after its parent '${parent.name}' (${rec.afterParentEnd ? 'it even started after the parent ended' : 'it started inside it'}): work started in this span was not awaited, so the span closed before it and an error there is recorded on no span.`,
       span: rec.name,
       count: 1,
-      related: startSite ? [{ ...site(startSite), label: `child '${rec.name}' started` }] : [],
+      related: [
+        ...(startSite ? [{ ...site(startSite), label: `child '${rec.name}' started` }] : []),
+        ...parentFrames.slice(1, 4).map((frame) => ({ ...site(frame), label: `parent '${parent.name}' started from here` })),
+      ],
       waterfall: [
         `${this.lineOf(parent)}`,
         `└─ ${rec.name}  ${ms(rec.start - parent.start)} → ${ms((rec.end ?? rec.start) - parent.start)}  ends ${ms((rec.end ?? 0) - (parent.end ?? 0))} after its parent`,
@@ -394,37 +497,46 @@ export class Observer {
   }
 
   /**
-   * A root started in the same synchronous run as an open span that never became a parent,
-   * from inside the function that started it: that span was never made active.
+   * A span started in the same synchronous run as an open span that never became a parent, from
+   * code written inside the function that started it (that function itself, or a callback nested
+   * in it): that span was never made active. The new span is a root, or a sibling of it (same parent).
    */
   private checkInactiveSibling(rec: SpanRec): void {
     let candidate: SpanRec | undefined;
-    for (const other of this.open.values()) {
-      if (other === rec || other.tick !== rec.tick || other.children > 0 || other.active || other.explicit || other.name === rec.name) continue;
+    for (const other of this.tickSpans) {
+      if (other === rec || other.end !== undefined || other.children > 0 || other.active || other.explicit || other.name === rec.name) continue;
+      if (rec.parentSpanId !== undefined && other.parentSpanId !== rec.parentSpanId) continue;
       candidate = other;
     }
     if (!candidate) return;
     const owner = userFrame(candidate.stack);
-    if (!owner || owner.enclosingLine === undefined) return;
-    // the call in the function that started it, or (a callback nested in it) a later frame of the same file
-    const candidates = frames(rec.stack).filter((frame) => isUserFrame(frame) && frame.file === owner.file);
-    const callSite =
-      candidates.find((frame) => frame.enclosingLine === owner.enclosingLine) ??
-      candidates.find((frame) => frame.enclosingLine !== undefined && frame.enclosingLine > (owner.enclosingLine ?? 0) && frame.line > owner.line);
+    if (!owner) return;
+    // the call in the function that started it, or (a root only) a callback written inside that function
+    const callSite = frames(rec.stack).find(
+      (frame) =>
+        isUserFrame(frame) &&
+        frame.file === owner.file &&
+        (rec.parentSpanId === undefined ? writtenInside(frame, owner, false) : frame.enclosingLine !== undefined && frame.enclosingLine === owner.enclosingLine),
+    );
     if (!callSite) return;
     rec.reported = true;
     const inactive = candidate;
+    const root = rec.parentSpanId === undefined;
     this.add(`lost-parent\0${formatSite(callSite)}\0no-inactive-parent-span`, () => ({
       kind: 'lost-parent',
       site: callSite,
       rule: 'no-inactive-parent-span',
       alsoRules: ['no-late-context-capture', 'no-unpaired-context-attach'],
       functions: names(rec.stack),
-      why: `'${rec.name}' started a new trace while '${inactive.name}', started in the same function, was open but never made active: it should have been its parent.`,
+      why: root
+        ? `'${rec.name}' started a new trace while '${inactive.name}', started in the same function, was open but never made active: it should have been its parent.`
+        : `'${rec.name}' started beside '${inactive.name}' instead of under it: '${inactive.name}' was started in the same function and was open, but never made active.`,
       span: rec.name,
       count: 1,
-      related: [{ ...site(owner), label: `span '${inactive.name}' started (never active)` }],
-      waterfall: [`${this.lineOf(inactive)}  (never active)`, `${rec.name}  root, trace ${rec.traceId.slice(0, 8)} (expected a child)`],
+      related: [{ ...site(owner), label: `span '${inactive.name}' started (never active)` }, ...this.calledFrom(rec)],
+      waterfall: root
+        ? [`${this.lineOf(inactive)}  (never active)`, `${rec.name}  root, trace ${rec.traceId.slice(0, 8)} (expected a child)`]
+        : [`${this.lineOf(rec.parent) ?? '(parent)'}`, `├─ ${this.lineOf(inactive)}  (never active)`, `└─ ${rec.name}  sibling (expected a child of '${inactive.name}')`],
     }));
   }
 
@@ -492,6 +604,13 @@ export class Observer {
     }));
   }
 
+  /** The user frames below the start site (the callers), as related sites. */
+  private calledFrom(rec: SpanRec, limit = 3): RelatedSite[] {
+    return userFrames(rec.stack)
+      .slice(1, 1 + limit)
+      .map((frame) => ({ ...site(frame), label: `'${rec.name}' started from here${frame.functionName ? ` (${frame.functionName})` : ''}` }));
+  }
+
   private relatedStart(rec: SpanRec, label = `span '${rec.name}' started`): RelatedSite[] {
     const frame = userFrame(rec.stack);
     return frame ? [{ ...site(frame), label }] : [];
@@ -502,8 +621,146 @@ export class Observer {
     return `${rec.name}  ${rec.end === undefined ? 'open' : `ended ${ms(rec.end - rec.start)} after start`}`;
   }
 
+  private siteKey(rec: SpanRec): string | undefined {
+    const frame = userFrame(rec.stack);
+    return frame ? formatSite(frame) : undefined;
+  }
+
+  /**
+   * Roots started in code written inside a callback of the function that started another span
+   * (open, or just ended): that code ran inside that span's scope, so the root lost its parent.
+   */
+  private judgeRoots(): void {
+    for (const { rec, near } of this.rootCandidates.splice(0)) {
+      if (rec.reported) continue;
+      const inner = userFrame(rec.stack);
+      if (!inner) continue;
+      const scope = near.find((other) => {
+        const outer = userFrame(other.stack);
+        return outer !== undefined && outer.file === inner.file && writtenInside(inner, outer, true);
+      });
+      if (!scope) continue;
+      const outer = userFrame(scope.stack);
+      if (!outer) continue;
+      rec.reported = true;
+      const inactive = !scope.active && !scope.explicit && scope.children === 0;
+      const rule = inactive ? 'no-inactive-parent-span' : 'no-unbound-queued-callback';
+      const state = scope.end === undefined || scope.end > rec.start ? 'still open' : `ended ${ms(rec.start - scope.end)} before`;
+      this.add(`lost-parent\0${formatSite(inner)}\0${rule}`, () => ({
+        kind: 'lost-parent',
+        site: inner,
+        rule,
+        alsoRules: LOST_RULES.filter((r) => r !== rule),
+        functions: names(rec.stack),
+        why: inactive
+          ? `'${rec.name}' started a new trace from a callback written inside the function that started '${scope.name}' (${state}), which was never made active: nothing carried it into the callback.`
+          : `'${rec.name}' started a new trace from a callback written inside the function that started '${scope.name}' (${state}): on its way here (a queue, a pool, a callback kept and called later) the callback lost that context.`,
+        span: rec.name,
+        count: 1,
+        related: [{ ...site(outer), label: `span '${scope.name}' started` }, ...this.calledFrom(rec)],
+        waterfall: [`${this.lineOf(scope)}`, `${rec.name}  root, trace ${rec.traceId.slice(0, 8)} (expected under '${scope.name}')`],
+      }));
+    }
+  }
+
+  /**
+   * A child that started under a parent that had already ended, from code written inside the
+   * function that started one of that parent's ancestors but not inside the parent's own: it ran in
+   * a finished span's context instead of its caller's.
+   */
+  private judgeLate(): void {
+    for (const rec of this.lateCandidates.splice(0)) {
+      const parent = rec.parent;
+      if (rec.reported || !parent) continue;
+      const inner = userFrame(rec.stack);
+      const own = userFrame(parent.stack);
+      if (!inner || !own || writtenInside(inner, own, false)) continue;
+      let ancestor = parent.parent;
+      for (let depth = 0; ancestor && depth < 8; depth++, ancestor = ancestor.parent) {
+        const outer = userFrame(ancestor.stack);
+        if (!outer || !writtenInside(inner, outer, false)) continue;
+        rec.reported = true;
+        const expected = ancestor;
+        this.add(`lost-parent\0${formatSite(inner)}\0no-late-context-capture`, () => ({
+          kind: 'lost-parent',
+          site: inner,
+          rule: 'no-late-context-capture',
+          alsoRules: LOST_RULES.filter((r) => r !== 'no-late-context-capture'),
+          functions: names(rec.stack),
+          why: `'${rec.name}' is written in the scope of '${expected.name}' but started under '${parent.name}', ${ms(rec.start - (parent.end ?? rec.start))} after that span ended: the callback ran in the context of the span that called it back, not of its caller.`,
+          span: rec.name,
+          count: 1,
+          related: [{ ...site(own), label: `span '${parent.name}' started (the parent it got)` }, { ...site(outer), label: `span '${expected.name}' started (the scope it is written in)` }, ...this.calledFrom(rec)],
+          waterfall: [`${this.lineOf(expected)}`, `├─ ${this.lineOf(parent)}`, `│  └─ ${rec.name}  started after '${parent.name}' ended`],
+        }));
+        break;
+      }
+    }
+  }
+
+  /**
+   * Cross-talk: two spans from the same start site in two traces (two requests); work from one
+   * start site ran twice in the first trace and never in the second, which never had a child at
+   * all: a queue or pool ran the second request's callback in the first request's context.
+   */
+  private judgeCross(): void {
+    const perTrace = new Map<string, Map<string, number>>();
+    const sitesOf = (traceId: string): Map<string, number> => {
+      let counts = perTrace.get(traceId);
+      if (!counts) {
+        counts = new Map();
+        for (const records of [this.open.values(), this.ended.values()]) {
+          for (const other of records) {
+            if (other.traceId !== traceId) continue;
+            const key = this.siteKey(other);
+            if (key) counts.set(key, (counts.get(key) ?? 0) + 1);
+          }
+        }
+        perTrace.set(traceId, counts);
+      }
+      return counts;
+    };
+    for (const { rec, childless } of this.crossCandidates.splice(0)) {
+      if (rec.reported) continue;
+      const empty = childless.filter((other) => other.children === 0);
+      if (empty.length === 0) continue;
+      const key = this.siteKey(rec);
+      const inner = userFrame(rec.stack);
+      if (!key || !inner) continue;
+      let ancestor = rec.parent;
+      for (let depth = 0; ancestor && depth < 8 && !rec.reported; depth++, ancestor = ancestor.parent) {
+        const ancestorKey = this.siteKey(ancestor);
+        if (!ancestorKey) continue;
+        const robbed = empty.find((other) => this.siteKey(other) === ancestorKey);
+        if (!robbed || (sitesOf(rec.traceId).get(key) ?? 0) < 2) continue;
+        const owner = ancestor;
+        const robbedSite = userFrame(robbed.stack);
+        rec.reported = true;
+        this.add(`lost-parent\0${formatSite(inner)}\0cross`, () => ({
+          kind: 'lost-parent',
+          site: inner,
+          rule: 'no-unbound-queued-callback',
+          alsoRules: LOST_RULES.filter((r) => r !== 'no-unbound-queued-callback'),
+          functions: names(rec.stack),
+          why: `'${rec.name}' started in the trace of '${owner.name}', which got two spans from this site, while '${robbed.name}' (another trace, started at the same site and open at that time) never got a child: a queue or pool ran one request's callback in another request's context.`,
+          span: rec.name,
+          count: 1,
+          related: [
+            ...(robbedSite ? [{ ...site(robbedSite), label: `'${robbed.name}' started (no child)` }] : []),
+            ...this.relatedStart(owner, `'${owner.name}' started (the trace it joined)`),
+            ...this.calledFrom(rec),
+          ],
+          waterfall: [`${this.lineOf(owner)}`, `└─ ${rec.name}  (its own and another request's)`, `${this.lineOf(robbed)}  (no child)`],
+        }));
+      }
+    }
+  }
+
   /** Findings so far, plus the end-of-run ones (never ended; roots of a start site that usually has a parent). */
   report(): DoctorFinding[] {
+    this.judgeRoots();
+    this.judgeLate();
+    this.judgeCross();
     const out = new Map(this.findings);
     let reported = 0;
     for (const rec of this.open.values()) {
