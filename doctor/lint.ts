@@ -217,8 +217,7 @@ export async function linkFindings(findings: DoctorFinding[], options: LintOptio
   const parser = await loadParser();
   const { default: plugin } = await import('../index.js');
   const byFile = new Map<string, FileLint | string>();
-  for (const finding of findings) {
-    const file = finding.site.file;
+  const lintOf = async (file: string): Promise<FileLint | string> => {
     if (!byFile.has(file)) {
       if (!existsSync(file)) byFile.set(file, 'source file not found');
       else if (!LINTABLE.has(extname(file).toLowerCase())) byFile.set(file, `not a JavaScript/TypeScript file`);
@@ -230,6 +229,19 @@ export async function linkFindings(findings: DoctorFinding[], options: LintOptio
         }
       }
     }
-    finding.lint = linkFinding(finding, byFile.get(file) ?? 'not linted', options.cwd);
+    return byFile.get(file) ?? 'not linted';
+  };
+  for (const finding of findings) {
+    finding.lint = linkFinding(finding, await lintOf(finding.site.file), options.cwd);
+    if (finding.lint.status === 'confirmed') continue;
+    // the site is in a helper (another file): the related sites in other files, e.g. the caller
+    for (const related of finding.related) {
+      if (related.file === finding.site.file) continue;
+      const link = linkFinding({ ...finding, site: { file: related.file, line: related.line, column: related.column } }, await lintOf(related.file), options.cwd);
+      if (link.status === 'confirmed') {
+        finding.lint = link;
+        break;
+      }
+    }
   }
 }
