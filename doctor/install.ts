@@ -299,6 +299,27 @@ function runRegistered(observer: Observer, reg: Registration, fn: AnyFn, self: u
   }
 }
 
+/**
+ * Registrations are sampled once warm (docs/doctor.md, Cost): of each key (a one-shot timer's kind;
+ * a listener's emitter class and event), all of the first REGISTRATIONS_FULL are tracked, then one
+ * in REGISTRATIONS_SAMPLE. Work registered per request recurs, so a sampled one still shows.
+ */
+const REGISTRATIONS_FULL = 64;
+const REGISTRATIONS_SAMPLE = 8;
+const registrationCounts = new Map<string, number>();
+
+function tracked(key: string): boolean {
+  if (registrationCounts.size > 1_000) registrationCounts.clear(); // event names that carry ids
+  const seen = (registrationCounts.get(key) ?? 0) + 1;
+  registrationCounts.set(key, seen);
+  return seen <= REGISTRATIONS_FULL || seen % REGISTRATIONS_SAMPLE === 0;
+}
+
+function listenerKey(target: unknown, type: unknown): string {
+  const name = (target as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+  return `${typeof name === 'string' ? name : '?'}:${String(type)}`;
+}
+
 function patchTimers(observer: Observer): void {
   const require = createRequire(import.meta.url);
   const timers = require('node:timers') as Record<string, AnyFn>;
@@ -309,6 +330,8 @@ function patchTimers(observer: Observer): void {
     const patched = function (this: unknown, callback: unknown, ...rest: unknown[]): unknown {
       const ids = typeof callback === 'function' ? registrationIds(observer) : undefined;
       if (!ids) return original.call(this, callback, ...rest);
+      // an interval recurs by itself: always tracked; a one-shot timer is sampled once warm
+      if (kind !== 'setInterval' && !tracked(kind)) return original.call(this, callback, ...rest);
       const reg: Registration = { kind, api: kind, stack: captureStack(patched, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids, ...unusedBind(observer, callback) };
       const fn = callback as AnyFn;
       return original.call(this, function (this: unknown, ...args: unknown[]) {
@@ -351,7 +374,7 @@ function patchEmitters(observer: Observer): void {
         return original.call(this, type, listener);
       }
       const ids = typeof listener === 'function' ? registrationIds(observer) : undefined;
-      if (!ids) return original.call(this, type, listener);
+      if (!ids || !tracked(listenerKey(this, type))) return original.call(this, type, listener);
       return original.call(this, type, wrap(name, listener as AnyFn, ids, patched));
     };
     proto[name] = patched;
@@ -360,7 +383,7 @@ function patchEmitters(observer: Observer): void {
     const original = proto[name] as AnyFn;
     const patched = function (this: Record<string, AnyFn>, type: unknown, listener: unknown): unknown {
       const ids = typeof listener === 'function' ? registrationIds(observer) : undefined;
-      if (!ids) return original.call(this, type, listener);
+      if (!ids || !tracked(listenerKey(this, type))) return original.call(this, type, listener);
       // our own once wrapper: `.listener` is the user's function, so removeListener(type, fn) works
       const wrapped = wrap(name, listener as AnyFn, ids, patched as AnyFn, { emitter: this, type });
       passThrough = true;
@@ -383,7 +406,7 @@ function patchEventTargets(observer: Observer): void {
   const wrappers = new WeakMap<object, AnyFn>();
   proto.addEventListener = function patchedAdd(this: unknown, type: unknown, listener: unknown, options?: unknown): unknown {
     const ids = typeof listener === 'function' ? registrationIds(observer) : undefined;
-    if (!ids || wrappers.has(listener as object)) return add.call(this, type, wrappers.get(listener as object) ?? listener, options);
+    if (!ids || wrappers.has(listener as object) || !tracked(listenerKey(this, type))) return add.call(this, type, wrappers.get(listener as object) ?? listener, options);
     const fn = listener as AnyFn;
     const reg: Registration = { kind: 'listener', api: 'addEventListener', stack: captureStack(patchedAdd as AnyFn, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids, ...unusedBind(observer, fn) };
     const wrapped = function (this: unknown, ...args: unknown[]): unknown {

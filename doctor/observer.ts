@@ -177,6 +177,16 @@ export class Observer {
     return this.tick;
   }
 
+  /** Whether one of the last spans of this run is open, inactive and childless (checkInactiveSibling's candidates). */
+  private inactiveInRun(): boolean {
+    const spans = this.tickSpans;
+    for (let i = spans.length - 1, n = 0; i >= 0 && n < 32; i--, n++) {
+      const rec = spans[i];
+      if (rec && rec.end === undefined && rec.children === 0 && !rec.active && !rec.explicit) return true;
+    }
+    return false;
+  }
+
   /** An open span started in the current run that never became a parent (a candidate never-activated span). */
   openInactiveInRun(): { traceId: string; spanId: string } | undefined {
     for (let i = this.tickSpans.length - 1; i >= 0; i--) {
@@ -188,11 +198,12 @@ export class Observer {
 
   /**
    * The start's stack: always while a span name is new (its first STACKS_PER_NAME starts), for a
-   * start that is already a candidate (inside a tracked callback, under an ended parent, a root
-   * beside an open span of this run), and for one start in SAMPLE_EVERY after that. A start without
+   * start that is already a candidate (a root inside or right after a tracked callback or beside an
+   * open span of this run, a child of an ended parent, a listener's span in another trace), and for
+   * one start in SAMPLE_EVERY after that. A start without
    * its own stack borrows the last stack of its name when a finding needs a site (docs/doctor.md, Cost).
    */
-  private stackFor(name: string, parent: SpanRec | undefined, parentSpanId: string | undefined, below: (...args: never[]) => unknown): StackHolder {
+  private stackFor(name: string, traceId: string, parent: SpanRec | undefined, parentSpanId: string | undefined, below: (...args: never[]) => unknown): StackHolder {
     if (this.startsByName.size > 10_000) {
       // span names that carry ids: forget, rather than grow without bound
       this.startsByName.clear();
@@ -200,12 +211,15 @@ export class Observer {
     }
     const count = (this.startsByName.get(name) ?? 0) + 1;
     this.startsByName.set(name, count);
+    // a candidate of a check made at the start: a root inside (or right after) a tracked callback
+    // or beside spans of this run, a child of an ended parent, a listener's span in another trace,
+    // a start under an attached context
+    const root = parentSpanId === undefined;
     const candidate =
-      this.current !== undefined ||
-      this.lingering !== undefined ||
-      this.attaches.size > 0 ||
       parent?.end !== undefined ||
-      (parentSpanId === undefined && this.tickSpans.length > 0);
+      (root && ((this.current !== undefined && this.currentEntrySpanId === undefined) || (this.lingering !== undefined && this.lingering.entrySpanId === undefined) || this.inactiveInRun())) ||
+      (this.current !== undefined && this.current.kind === 'listener' && this.current.traceId !== traceId) ||
+      this.attaches.size > 0;
     if (candidate || count <= STACKS_PER_NAME || count % SAMPLE_EVERY === 0) {
       const stack = captureStack(below);
       this.stackByName.set(name, stack);
@@ -244,7 +258,7 @@ export class Observer {
       parent,
       start: this.now(),
       end: undefined,
-      stack: this.stackFor(name, parent, parentSpanId, below),
+      stack: this.stackFor(name, sc.traceId, parent, parentSpanId, below),
       reg: this.current,
       entrySpanId: this.currentEntrySpanId,
       tick: this.currentTick(),
