@@ -261,7 +261,7 @@ function registrationIds(observer: Observer): RegistrationIds | undefined {
     // inside (or in a promise continuation of) a tracked callback whose context is gone: same work
     // (not when the callback was entered with a span and the code itself switched to none: context.bind(ROOT_CONTEXT, ..))
     const from = observer.current ? (observer.currentEntrySpanId === undefined ? observer.current : undefined) : observer.lingering?.reg;
-    if (from) return { traceId: from.traceId, spanId: from.spanId, origin: from.origin ?? from, ...(from.inactive ? { inactive: true } : {}) };
+    if (from && from.spanId !== '') return { traceId: from.traceId, spanId: from.spanId, origin: from.origin ?? from, ...(from.inactive ? { inactive: true } : {}) };
     const inactive = observer.openInactiveInRun();
     return inactive ? { ...inactive, inactive: true } : undefined;
   }
@@ -328,7 +328,8 @@ function patchTimers(observer: Observer): void {
     const original = (globalThis as unknown as Record<string, AnyFn>)[kind];
     if (typeof original !== 'function') continue;
     const patched = function (this: unknown, callback: unknown, ...rest: unknown[]): unknown {
-      const ids = typeof callback === 'function' ? registrationIds(observer) : undefined;
+      // intervals are rare and recur: tracked even with no span active (its runs may carry an app's own store)
+      const ids = typeof callback === 'function' ? (registrationIds(observer) ?? (kind === 'setInterval' ? { traceId: '', spanId: '' } : undefined)) : undefined;
       if (!ids) return original.call(this, callback, ...rest);
       // an interval recurs by itself: always tracked; a one-shot timer is sampled once warm
       if (kind !== 'setInterval' && !tracked(kind)) return original.call(this, callback, ...rest);

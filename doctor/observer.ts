@@ -33,6 +33,8 @@ export interface Registration {
   origin?: Registration;
   /** The callback was passed to context.bind() before, and the bound function was never called: where bind() ran. */
   boundAt?: StackHolder;
+  /** An interval registered with no span active: the ended parent its runs keep starting under. */
+  keptParent?: string;
 }
 
 /** A context.attach() whose token is not disposed yet. */
@@ -247,7 +249,8 @@ export class Observer {
     const parentSpan = parentContext === undefined ? undefined : trace.getSpan(parentContext);
     const parentSc = parentSpan?.spanContext();
     const parentSpanId = parentSc !== undefined && parentSc.traceId === sc.traceId ? parentSc.spanId : undefined;
-    const parent = this.lookup(parentSpanId);
+    // a remote parent (extracted from a carrier: a message, a request) is not judged by its local record
+    const parent = parentSc?.isRemote ? undefined : this.lookup(parentSpanId);
     this.spans++;
     const rec: SpanRec = {
       seq: this.seq++,
@@ -288,7 +291,7 @@ export class Observer {
       rec.entrySpanId = this.lingering.entrySpanId;
       if (rec.entrySpanId === undefined) this.checkRegistered(rec, this.lingering.reg);
     }
-    else if (parent?.end !== undefined) this.checkUnderEnded(rec, parent);
+    else if (parent?.end !== undefined && !explicit) this.checkUnderEnded(rec, parent);
     if (parentSpanId === undefined && parentSc === undefined) {
       this.checkSpawned(rec);
       if (!rec.reported) this.checkInactiveSibling(rec);
@@ -363,6 +366,11 @@ export class Observer {
   /** A span started synchronously inside a callback registered while a span was active. */
   private checkRegistered(rec: SpanRec, reg: Registration): void {
     const parent = rec.parent;
+    if (reg.spanId === '') {
+      // an interval registered with no span active: only its runs under one ended parent count
+      if (parent?.end !== undefined) this.checkIntervalKept(rec, parent, reg);
+      return;
+    }
     const rule = this.regRule(reg);
     const alsoRules = LATE_RULES.filter((r) => r !== rule);
     const origin = reg.origin ?? reg;
@@ -457,6 +465,35 @@ export class Observer {
       waterfall: [`${this.lineOf(this.lookup(reg.spanId)) ?? `(span ${reg.spanId})`}  ← bound with context.bind()`, `${rec.name}  root, trace ${rec.traceId.slice(0, 8)} (the bound function was never called)`],
     }));
     return true;
+  }
+
+  /**
+   * An interval registered while no span was active whose runs keep starting spans under the same
+   * ended parent (passed explicitly, e.g. from the app's own AsyncLocalStorage store that the
+   * interval was started in): the endless trace without an active span at registration.
+   */
+  private checkIntervalKept(rec: SpanRec, parent: SpanRec, reg: Registration): void {
+    if (reg.keptParent !== parent.spanId) {
+      reg.keptParent = parent.spanId;
+      reg.keptHits = 0;
+    }
+    if (++reg.keptHits < KEPT_REPEAT) return;
+    const where = this.registrationSite(reg);
+    if (!where) return;
+    rec.reported = true;
+    const late = rec.start - (parent.end ?? rec.start);
+    this.add(`kept-too-long\0${formatSite(where)}\0no-unbound-timer`, () => ({
+      kind: 'kept-too-long',
+      site: where,
+      rule: 'no-unbound-timer',
+      alsoRules: ['no-unpaired-context-attach', 'no-unbound-queued-callback'],
+      functions: names(rec.stack),
+      why: `Every run of this setInterval starts '${rec.name}' under '${parent.name}', ${ms(late)} after that span ended: the interval carries the context it was started in (here an explicit parent, e.g. an AsyncLocalStorage store of a finished request) forever.`,
+      span: rec.name,
+      count: 1,
+      related: [...this.relatedStart(rec), ...this.calledFrom(rec)],
+      waterfall: [`${this.lineOf(parent)}`, `└─ ${rec.name}  started ${ms(late)} after its parent ended (run #${reg.keptHits})`],
+    }));
   }
 
   /** A span started under a parent that already ended, outside any tracked callback. */

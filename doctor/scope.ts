@@ -23,7 +23,8 @@ const ranges = new Map<string, FunctionRange[] | null>();
 
 interface Parsers {
   Linter: typeof Linter;
-  ts: Linter.Parser | undefined;
+  /** @typescript-eslint/parser, loaded the first time a TypeScript file is parsed. */
+  ts(): Linter.Parser | undefined;
 }
 let parsers: Parsers | null | undefined;
 
@@ -34,13 +35,18 @@ function loadParsers(): Parsers | null {
     try {
       const require = createRequire(base);
       const eslint = require('eslint') as { Linter: typeof Linter };
-      let ts: Linter.Parser | undefined;
-      try {
-        ts = require('@typescript-eslint/parser') as Linter.Parser;
-      } catch {
-        ts = undefined;
-      }
-      parsers = { Linter: eslint.Linter, ts };
+      let ts: Linter.Parser | null | undefined;
+      const loadTs = (): Linter.Parser | undefined => {
+        if (ts === undefined) {
+          try {
+            ts = require('@typescript-eslint/parser') as Linter.Parser;
+          } catch {
+            ts = null;
+          }
+        }
+        return ts ?? undefined;
+      };
+      parsers = { Linter: eslint.Linter, ts: loadTs };
       break;
     } catch {
       // try the next base
@@ -67,6 +73,7 @@ export function functionRanges(file: string): FunctionRange[] | null {
     try {
       const text = readFileSync(file, 'utf8');
       const ext = extname(file).toLowerCase();
+      const tsParser = TS.has(ext) ? loaded.ts() : undefined;
       const found: FunctionRange[] = [];
       const collect = {
         meta: { type: 'problem' as const, schema: [] },
@@ -87,7 +94,7 @@ export function functionRanges(file: string): FunctionRange[] | null {
             rules: { 'doctor/functions': 'error' },
             languageOptions: {
               sourceType: ext === '.cjs' || ext === '.cts' ? 'commonjs' : 'module',
-              ...(TS.has(ext) && loaded.ts ? { parser: loaded.ts } : {}),
+              ...(tsParser ? { parser: tsParser } : {}),
             },
           },
         ],
