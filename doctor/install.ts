@@ -451,7 +451,14 @@ function observeAttach(manager: ContextManager | undefined, observer: Observer):
   target[WRAPPED] = true;
   const attach = target.attach;
   target.attach = function patchedAttach(this: ContextManager, ctx: Context) {
-    const token = attach.call(this, ctx);
+    const inAttach = observer.inAttach;
+    observer.inAttach = true;
+    let token: { dispose(): void };
+    try {
+      token = attach.call(this, ctx);
+    } finally {
+      observer.inAttach = inAttach;
+    }
     const record: AttachRec = {
       stack: captureStack(patchedAttach as AnyFn),
       spanId: traceApi.getSpan(ctx)?.spanContext().spanId,
@@ -464,9 +471,45 @@ function observeAttach(manager: ContextManager | undefined, observer: Observer):
     token.dispose = function () {
       record.disposed = true;
       observer.attaches.delete(record);
-      return dispose.call(this);
+      const inAttach = observer.inAttach;
+      observer.inAttach = true;
+      try {
+        return dispose.call(this);
+      } finally {
+        observer.inAttach = inAttach;
+      }
     };
     return token;
+  };
+}
+
+/** The span an AsyncLocalStorage store holds: a Context, or a Map or plain object with a span among its values. */
+function spanInStore(store: unknown): Span | undefined {
+  if (store === null || typeof store !== 'object') return undefined;
+  if (typeof (store as { getValue?: unknown }).getValue === 'function') return traceApi.getSpan(store as Context);
+  const values = store instanceof Map ? [...store.values()] : Object.values(store as Record<string, unknown>);
+  for (const value of values.slice(0, 16)) {
+    if (value !== null && typeof value === 'object' && typeof (value as { spanContext?: unknown }).spanContext === 'function') return value as Span;
+  }
+  return undefined;
+}
+
+/** AsyncLocalStorage.prototype.enterWith: a store that holds a span is remembered with where it was entered. */
+function patchEnterWith(observer: Observer): void {
+  const require = createRequire(import.meta.url);
+  const { AsyncLocalStorage } = require('node:async_hooks') as typeof import('node:async_hooks');
+  const proto = AsyncLocalStorage.prototype as unknown as Record<string, AnyFn>;
+  const enterWith = proto.enterWith;
+  if (typeof enterWith !== 'function') return;
+  proto.enterWith = function patchedEnterWith(this: unknown, store: unknown): unknown {
+    if (!observer.inAttach) {
+      const span = spanInStore(store);
+      if (span) {
+        if (observer.enteredWith.size > 1_000) observer.enteredWith.clear();
+        observer.enteredWith.set(span.spanContext().spanId, { stack: captureStack(patchedEnterWith as AnyFn, REGISTRATION_STACK_LIMIT), reported: false });
+      }
+    }
+    return enterWith.call(this, store);
   };
 }
 
@@ -534,6 +577,7 @@ export async function installDoctor(options: Partial<DoctorOptions> = {}): Promi
   patchEmitters(observer);
   patchEventTargets(observer);
   patchProcesses();
+  patchEnterWith(observer);
   observeAttach(fallback.manager, observer);
   // a monitor: it sees unhandled rejections without changing what happens to them
   process.on('uncaughtExceptionMonitor', (error, origin) => {

@@ -145,6 +145,10 @@ export class Observer {
   private lateSeen = 0;
   private crossSeen = 0;
   readonly attaches = new Set<AttachRec>();
+  /** Spans put into an AsyncLocalStorage with enterWith() (by span id): where. */
+  readonly enteredWith = new Map<string, { stack: StackHolder; reported: boolean }>();
+  /** Set while the context manager's own attach()/dispose() runs (its enterWith is an attach). */
+  inAttach = false;
   /** Functions given to context.bind() under a span: where, and whether the bound function ran. */
   readonly binds = new WeakMap<object, { stack: StackHolder; used: boolean }>();
   /** The registration whose callback is running right now (synchronously), and the span active at its entry. */
@@ -284,6 +288,7 @@ export class Observer {
       this.rootsByName.set(name, roots);
     }
     if (this.attaches.size > 0 && parentSpanId !== undefined) this.checkLeakedAttach(rec);
+    if (parent?.end !== undefined && this.enteredWith.size > 0) this.checkLeakedEnterWith(rec, parent);
     if (rec.reported) return;
     if (rec.reg) this.checkRegistered(rec, rec.reg);
     else if (this.lingering && parentSpanId === undefined) {
@@ -634,6 +639,32 @@ export class Observer {
         waterfall: [`${this.lineOf(rec.parent) ?? parentName}  ← attached, never detached`, `└─ ${rec.name}  started outside the attaching function`],
       }));
     }
+  }
+
+  /**
+   * A span started under an ended parent that was put into an AsyncLocalStorage with enterWith()
+   * by a function that has returned: the store stayed set for everything after it.
+   */
+  private checkLeakedEnterWith(rec: SpanRec, parent: SpanRec): void {
+    const entered = this.enteredWith.get(parent.spanId);
+    if (!entered || entered.reported) return;
+    const owner = userFrame(entered.stack);
+    if (!owner || owner.enclosingLine === undefined) return;
+    if (frames(rec.stack).some((f) => f.file === owner.file && f.enclosingLine === owner.enclosingLine)) return;
+    entered.reported = true;
+    rec.reported = true;
+    this.add(`kept-too-long\0${formatSite(owner)}\0no-unpaired-context-attach`, () => ({
+      kind: 'kept-too-long',
+      site: owner,
+      rule: 'no-unpaired-context-attach',
+      alsoRules: [],
+      functions: names(rec.stack),
+      why: `enterWith() here put '${parent.name}' into an AsyncLocalStorage and the store was never left: '${rec.name}' started under it ${ms(rec.start - (parent.end ?? rec.start))} after that span ended, outside the function that entered it.`,
+      span: rec.name,
+      count: 1,
+      related: [...this.relatedStart(rec), ...this.calledFrom(rec)],
+      waterfall: [`${this.lineOf(parent)}  ← entered with enterWith(), never left`, `└─ ${rec.name}  started outside the entering function, after its parent ended`],
+    }));
   }
 
   /** A promise rejected with nobody handling it, in a process that was tracing (Node's uncaughtExceptionMonitor). */

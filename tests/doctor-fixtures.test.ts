@@ -32,9 +32,6 @@ const KNOWN_MISSES: Record<string, string> = {
   'require-context-propagation/worker-thread-resize':
     'postMessage to a worker created before the span: the spawn-time hand-over does not apply and messages are not followed (the worker\'s spans reach the parent as mirrored roots)',
   'require-context-propagation/worker-thread-job-object': 'the same: postMessage to a long-lived worker',
-  'no-unpaired-context-attach/enter-with-middleware':
-    "enterWith on the app's own AsyncLocalStorage: the late span gets the ended request as an explicit parent once, which is also what deliberate follow-up work does",
-  'no-unpaired-context-attach/enter-with-imported-store': 'the same (the store is imported from another module)',
   'no-unbound-queued-callback/als-only-deferred-jobs':
     "the late span is started with an explicit ROOT_CONTEXT when the app's own store is empty: a deliberate-looking root, nothing ties it to the request",
   'no-unbound-queued-callback/connection-pool-wait-queue':
