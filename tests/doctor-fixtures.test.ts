@@ -118,15 +118,16 @@ describe('the doctor over the runtime-proven fixtures', () => {
         `outputs with reports: ${outputsWithReports.length} of ${outcomes.filter((o) => o.output !== undefined).length}\n`,
     );
 
+    // soft: every list that stopped being true is shown in one run
     const unexpectedMisses = outcomes.filter((o) => o.found === false && !(o.name in KNOWN_MISSES)).map((o) => `${o.name}: ${o.before}`);
     const nowFound = outcomes.filter((o) => o.found !== false && o.name in KNOWN_MISSES).map((o) => `${o.name}: ${o.before}`);
     const unexpectedOutputReports = outputsWithReports.filter((o) => !(o.name in KNOWN_OUTPUT_REPORTS)).map((o) => `${o.name}: ${o.output}`);
     const outputsNowClean = outcomes
       .filter((o) => o.name in KNOWN_OUTPUT_REPORTS && !KNOWN_OUTPUT_REPORTS[o.name]?.startsWith('timing-dependent') && o.outputFindings === 0)
       .map((o) => o.name);
-    expect(unexpectedMisses, 'before fixtures the doctor no longer finds').toEqual([]);
-    expect(nowFound, 'known misses that are found now: remove them from KNOWN_MISSES and docs/doctor.md').toEqual([]);
-    expect(unexpectedOutputReports, 'reports on codemod outputs').toEqual([]);
+    expect.soft(unexpectedMisses, 'before fixtures the doctor no longer finds').toEqual([]);
+    expect.soft(nowFound, 'known misses that are found now: remove them from KNOWN_MISSES and docs/doctor.md').toEqual([]);
+    expect.soft(unexpectedOutputReports, 'reports on codemod outputs').toEqual([]);
     expect(outputsNowClean, 'known output reports that are gone: update KNOWN_OUTPUT_REPORTS and docs/doctor.md').toEqual([]);
     expect(found.length).toBeGreaterThanOrEqual(outcomes.length - Object.keys(KNOWN_MISSES).length);
   }, 1_200_000);
