@@ -28,6 +28,7 @@ import { context as contextApi, trace as traceApi } from '@opentelemetry/api';
 import { Observer } from './observer.js';
 import type { AttachRec, Registration, RegistrationKind } from './observer.js';
 import { captureStack, REGISTRATION_STACK_LIMIT, userFrame } from './stack.js';
+import type { StackHolder } from './stack.js';
 import { DEFAULT_OPTIONS, ENV_SPAWN } from './types.js';
 import type { DoctorOptions } from './types.js';
 
@@ -107,10 +108,12 @@ function wrapTracer(tracer: Tracer, observer: Observer): Tracer {
   const startSpan = tracer.startSpan;
   wrapped.startSpan = function doctorStartSpan(this: Tracer, name: string, options?: SpanOptions, ctx?: Context): Span {
     const activeStart = observer.activeStart;
+    // startActiveSpan passes the active context on: explicit only when its caller passed one
+    const explicit = activeStart ? observer.activeExplicit : ctx !== undefined;
     observer.activeStart = false; // only the span startActiveSpan itself starts
     const span = startSpan.call(this, name, options, ctx);
     const parentContext = options?.root ? undefined : (ctx ?? contextApi.active());
-    observer.started(span, name, parentContext, doctorStartSpan, ctx !== undefined && !options?.root, activeStart);
+    observer.started(span, name, parentContext, doctorStartSpan, explicit && !options?.root, activeStart, options?.root === true);
     const end = span.end;
     if (typeof end === 'function') {
       let done = false;
@@ -129,11 +132,15 @@ function wrapTracer(tracer: Tracer, observer: Observer): Tracer {
     // spans started here are made active for the callback (never "never made active")
     wrapped.startActiveSpan = function doctorStartActiveSpan(this: Tracer, ...args: unknown[]): unknown {
       const previous = observer.activeStart;
+      const previousExplicit = observer.activeExplicit;
       observer.activeStart = true;
+      // (name, fn), (name, options, fn) or (name, options, context, fn)
+      observer.activeExplicit = args.length >= 4 && args[2] !== undefined;
       try {
         return Reflect.apply(startActiveSpan, this, args) as unknown;
       } finally {
         observer.activeStart = previous;
+        observer.activeExplicit = previousExplicit;
       }
     } as Tracer['startActiveSpan'];
   }
@@ -254,7 +261,7 @@ function registrationIds(observer: Observer): RegistrationIds | undefined {
     // inside (or in a promise continuation of) a tracked callback whose context is gone: same work
     // (not when the callback was entered with a span and the code itself switched to none: context.bind(ROOT_CONTEXT, ..))
     const from = observer.current ? (observer.currentEntrySpanId === undefined ? observer.current : undefined) : observer.lingering?.reg;
-    if (from) return { traceId: from.traceId, spanId: from.spanId, origin: from.origin ?? from, ...(from.inactive ? { inactive: true } : {}) };
+    if (from && from.spanId !== '') return { traceId: from.traceId, spanId: from.spanId, origin: from.origin ?? from, ...(from.inactive ? { inactive: true } : {}) };
     const inactive = observer.openInactiveInRun();
     return inactive ? { ...inactive, inactive: true } : undefined;
   }
@@ -266,6 +273,12 @@ function registrationIds(observer: Observer): RegistrationIds | undefined {
 }
 
 type AnyFn = (...args: unknown[]) => unknown;
+
+/** A callback registered as-is although it was given to context.bind() and the bound function never ran. */
+function unusedBind(observer: Observer, callback: unknown): { boundAt?: StackHolder } {
+  const record = typeof callback === 'function' ? observer.binds.get(callback) : undefined;
+  return record && !record.used ? { boundAt: record.stack } : {};
+}
 
 function runRegistered(observer: Observer, reg: Registration, fn: AnyFn, self: unknown, args: unknown[]): unknown {
   const previous = observer.current;
@@ -286,6 +299,27 @@ function runRegistered(observer: Observer, reg: Registration, fn: AnyFn, self: u
   }
 }
 
+/**
+ * Registrations are sampled once warm (docs/doctor.md, Cost): of each key (a one-shot timer's kind;
+ * a listener's emitter class and event), all of the first REGISTRATIONS_FULL are tracked, then one
+ * in REGISTRATIONS_SAMPLE. Work registered per request recurs, so a sampled one still shows.
+ */
+const REGISTRATIONS_FULL = 64;
+const REGISTRATIONS_SAMPLE = 8;
+const registrationCounts = new Map<string, number>();
+
+function tracked(key: string): boolean {
+  if (registrationCounts.size > 1_000) registrationCounts.clear(); // event names that carry ids
+  const seen = (registrationCounts.get(key) ?? 0) + 1;
+  registrationCounts.set(key, seen);
+  return seen <= REGISTRATIONS_FULL || seen % REGISTRATIONS_SAMPLE === 0;
+}
+
+function listenerKey(target: unknown, type: unknown): string {
+  const name = (target as { constructor?: { name?: unknown } } | null)?.constructor?.name;
+  return `${typeof name === 'string' ? name : '?'}:${String(type)}`;
+}
+
 function patchTimers(observer: Observer): void {
   const require = createRequire(import.meta.url);
   const timers = require('node:timers') as Record<string, AnyFn>;
@@ -294,9 +328,12 @@ function patchTimers(observer: Observer): void {
     const original = (globalThis as unknown as Record<string, AnyFn>)[kind];
     if (typeof original !== 'function') continue;
     const patched = function (this: unknown, callback: unknown, ...rest: unknown[]): unknown {
-      const ids = typeof callback === 'function' ? registrationIds(observer) : undefined;
+      // intervals are rare and recur: tracked even with no span active (its runs may carry an app's own store)
+      const ids = typeof callback === 'function' ? (registrationIds(observer) ?? (kind === 'setInterval' ? { traceId: '', spanId: '' } : undefined)) : undefined;
       if (!ids) return original.call(this, callback, ...rest);
-      const reg: Registration = { kind, api: kind, stack: captureStack(patched, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids };
+      // an interval recurs by itself: always tracked; a one-shot timer is sampled once warm
+      if (kind !== 'setInterval' && !tracked(kind)) return original.call(this, callback, ...rest);
+      const reg: Registration = { kind, api: kind, stack: captureStack(patched, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids, ...unusedBind(observer, callback) };
       const fn = callback as AnyFn;
       return original.call(this, function (this: unknown, ...args: unknown[]) {
         return runRegistered(observer, reg, fn, this, args);
@@ -319,7 +356,7 @@ function patchEmitters(observer: Observer): void {
   const { EventEmitter } = require('node:events') as typeof import('node:events');
   const proto = EventEmitter.prototype as unknown as Record<string, AnyFn>;
   const wrap = (api: string, listener: AnyFn, ids: RegistrationIds, below: AnyFn, once?: { emitter: unknown; type: unknown }) => {
-    const reg: Registration = { kind: 'listener', api, stack: captureStack(below, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids };
+    const reg: Registration = { kind: 'listener', api, stack: captureStack(below, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids, ...unusedBind(observer, listener) };
     const wrapped = function (this: unknown, ...args: unknown[]): unknown {
       if (once) (proto.removeListener as AnyFn).call(once.emitter, once.type, wrapped);
       return runRegistered(observer, reg, listener, this, args);
@@ -338,7 +375,7 @@ function patchEmitters(observer: Observer): void {
         return original.call(this, type, listener);
       }
       const ids = typeof listener === 'function' ? registrationIds(observer) : undefined;
-      if (!ids) return original.call(this, type, listener);
+      if (!ids || !tracked(listenerKey(this, type))) return original.call(this, type, listener);
       return original.call(this, type, wrap(name, listener as AnyFn, ids, patched));
     };
     proto[name] = patched;
@@ -347,7 +384,7 @@ function patchEmitters(observer: Observer): void {
     const original = proto[name] as AnyFn;
     const patched = function (this: Record<string, AnyFn>, type: unknown, listener: unknown): unknown {
       const ids = typeof listener === 'function' ? registrationIds(observer) : undefined;
-      if (!ids) return original.call(this, type, listener);
+      if (!ids || !tracked(listenerKey(this, type))) return original.call(this, type, listener);
       // our own once wrapper: `.listener` is the user's function, so removeListener(type, fn) works
       const wrapped = wrap(name, listener as AnyFn, ids, patched as AnyFn, { emitter: this, type });
       passThrough = true;
@@ -370,9 +407,9 @@ function patchEventTargets(observer: Observer): void {
   const wrappers = new WeakMap<object, AnyFn>();
   proto.addEventListener = function patchedAdd(this: unknown, type: unknown, listener: unknown, options?: unknown): unknown {
     const ids = typeof listener === 'function' ? registrationIds(observer) : undefined;
-    if (!ids || wrappers.has(listener as object)) return add.call(this, type, wrappers.get(listener as object) ?? listener, options);
+    if (!ids || wrappers.has(listener as object) || !tracked(listenerKey(this, type))) return add.call(this, type, wrappers.get(listener as object) ?? listener, options);
     const fn = listener as AnyFn;
-    const reg: Registration = { kind: 'listener', api: 'addEventListener', stack: captureStack(patchedAdd as AnyFn, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids };
+    const reg: Registration = { kind: 'listener', api: 'addEventListener', stack: captureStack(patchedAdd as AnyFn, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids, ...unusedBind(observer, fn) };
     const wrapped = function (this: unknown, ...args: unknown[]): unknown {
       return runRegistered(observer, reg, fn, this, args);
     };
@@ -389,11 +426,39 @@ function patchEventTargets(observer: Observer): void {
 /** Wraps a context manager's attach(): each token is tracked until it is disposed. */
 function observeAttach(manager: ContextManager | undefined, observer: Observer): void {
   const target = manager as (ContextManager & { attach?: (ctx: Context) => { dispose(): void }; [WRAPPED]?: boolean }) | undefined;
-  if (!target || typeof target.attach !== 'function' || target[WRAPPED]) return;
+  if (!target || target[WRAPPED]) return;
+  if (typeof target.bind === 'function') {
+    // context.bind(ctx, fn): remember fn until the bound function runs (an unused bind leaves fn unbound)
+    const bind = target.bind;
+    target.bind = function patchedBind<T>(this: ContextManager, ctx: Context, fn: T): T {
+      const bound = bind.call(this, ctx, fn) as T;
+      if (typeof fn !== 'function' || typeof bound !== 'function' || traceApi.getSpan(ctx) === undefined) return bound;
+      const record = { stack: captureStack(patchedBind as AnyFn, REGISTRATION_STACK_LIMIT), used: false };
+      observer.binds.set(fn as object, record);
+      const call = bound as unknown as AnyFn;
+      const wrapper = function (this: unknown, ...args: unknown[]): unknown {
+        record.used = true;
+        return call.apply(this, args);
+      };
+      Object.defineProperty(wrapper, 'length', { value: call.length });
+      return wrapper as unknown as T;
+    } as ContextManager['bind'];
+  }
+  if (typeof target.attach !== 'function') {
+    target[WRAPPED] = true;
+    return;
+  }
   target[WRAPPED] = true;
   const attach = target.attach;
   target.attach = function patchedAttach(this: ContextManager, ctx: Context) {
-    const token = attach.call(this, ctx);
+    const inAttach = observer.inAttach;
+    observer.inAttach = true;
+    let token: { dispose(): void };
+    try {
+      token = attach.call(this, ctx);
+    } finally {
+      observer.inAttach = inAttach;
+    }
     const record: AttachRec = {
       stack: captureStack(patchedAttach as AnyFn),
       spanId: traceApi.getSpan(ctx)?.spanContext().spanId,
@@ -406,9 +471,45 @@ function observeAttach(manager: ContextManager | undefined, observer: Observer):
     token.dispose = function () {
       record.disposed = true;
       observer.attaches.delete(record);
-      return dispose.call(this);
+      const inAttach = observer.inAttach;
+      observer.inAttach = true;
+      try {
+        return dispose.call(this);
+      } finally {
+        observer.inAttach = inAttach;
+      }
     };
     return token;
+  };
+}
+
+/** The span an AsyncLocalStorage store holds: a Context, or a Map or plain object with a span among its values. */
+function spanInStore(store: unknown): Span | undefined {
+  if (store === null || typeof store !== 'object') return undefined;
+  if (typeof (store as { getValue?: unknown }).getValue === 'function') return traceApi.getSpan(store as Context);
+  const values = store instanceof Map ? [...store.values()] : Object.values(store as Record<string, unknown>);
+  for (const value of values.slice(0, 16)) {
+    if (value !== null && typeof value === 'object' && typeof (value as { spanContext?: unknown }).spanContext === 'function') return value as Span;
+  }
+  return undefined;
+}
+
+/** AsyncLocalStorage.prototype.enterWith: a store that holds a span is remembered with where it was entered. */
+function patchEnterWith(observer: Observer): void {
+  const require = createRequire(import.meta.url);
+  const { AsyncLocalStorage } = require('node:async_hooks') as typeof import('node:async_hooks');
+  const proto = AsyncLocalStorage.prototype as unknown as Record<string, AnyFn>;
+  const enterWith = proto.enterWith;
+  if (typeof enterWith !== 'function') return;
+  proto.enterWith = function patchedEnterWith(this: unknown, store: unknown): unknown {
+    if (!observer.inAttach) {
+      const span = spanInStore(store);
+      if (span) {
+        if (observer.enteredWith.size > 1_000) observer.enteredWith.clear();
+        observer.enteredWith.set(span.spanContext().spanId, { stack: captureStack(patchedEnterWith as AnyFn, REGISTRATION_STACK_LIMIT), reported: false });
+      }
+    }
+    return enterWith.call(this, store);
   };
 }
 
@@ -476,6 +577,7 @@ export async function installDoctor(options: Partial<DoctorOptions> = {}): Promi
   patchEmitters(observer);
   patchEventTargets(observer);
   patchProcesses();
+  patchEnterWith(observer);
   observeAttach(fallback.manager, observer);
   // a monitor: it sees unhandled rejections without changing what happens to them
   process.on('uncaughtExceptionMonitor', (error, origin) => {

@@ -166,7 +166,9 @@ export function linkFinding(finding: DoctorFinding, lint: FileLint | string, cwd
     .filter((c): c is { message: Linter.LintMessage; rule: string } => c.rule !== undefined && rules.includes(c.rule))
     .sort((a, b) => rules.indexOf(a.rule) - rules.indexOf(b.rule));
   const lines = new Set([finding.site.line, ...finding.related.filter((r) => r.file === finding.site.file).map((r) => r.line)]);
-  let chosen = candidates.find((c) => lines.has(c.message.line) || lines.has(c.message.endLine ?? -1));
+  // the lint finding's lines hold the site or a related site (a wrapper the callback ran through)
+  const covers = (m: Linter.LintMessage): boolean => [...lines].some((line) => line >= m.line && line <= (m.endLine ?? m.line));
+  let chosen = candidates.find((c) => covers(c.message));
   if (!chosen) {
     const enclosing = lint.functions
       .filter((f) => contains(f, finding.site.line, finding.site.column))
@@ -193,7 +195,9 @@ export function linkFinding(finding: DoctorFinding, lint: FileLint | string, cwd
       .map((fn) => fn.split('.').pop() ?? fn)
       .filter((fn) => /^[\w$]+$/.test(fn))
       .map((fn) => new RegExp(`(^|[^\\w$])${fn.replace(/\$/g, '\\$')}\\s*\\(`));
-    chosen = candidates.find((c) => called.some((re) => re.test(text(c.message))));
+    // or flags a reference to such a function: the callback that was queued and ran at the site
+    const named = new Set(functions.map((fn) => fn.split('.').pop() ?? fn));
+    chosen = candidates.find((c) => called.some((re) => re.test(text(c.message))) || named.has(text(c.message).trim()));
   }
   const how = lint.usedUserConfig ? '' : ' (your ESLint config does not enable the plugin for this file: linted with its strict preset)';
   if (!chosen) return { status: 'not-caught', reason: how.trim().replace(/^\(|\)$/g, '') || undefined };
@@ -217,8 +221,7 @@ export async function linkFindings(findings: DoctorFinding[], options: LintOptio
   const parser = await loadParser();
   const { default: plugin } = await import('../index.js');
   const byFile = new Map<string, FileLint | string>();
-  for (const finding of findings) {
-    const file = finding.site.file;
+  const lintOf = async (file: string): Promise<FileLint | string> => {
     if (!byFile.has(file)) {
       if (!existsSync(file)) byFile.set(file, 'source file not found');
       else if (!LINTABLE.has(extname(file).toLowerCase())) byFile.set(file, `not a JavaScript/TypeScript file`);
@@ -230,6 +233,19 @@ export async function linkFindings(findings: DoctorFinding[], options: LintOptio
         }
       }
     }
-    finding.lint = linkFinding(finding, byFile.get(file) ?? 'not linted', options.cwd);
+    return byFile.get(file) ?? 'not linted';
+  };
+  for (const finding of findings) {
+    finding.lint = linkFinding(finding, await lintOf(finding.site.file), options.cwd);
+    if (finding.lint.status === 'confirmed') continue;
+    // the site is in a helper (another file): the related sites in other files, e.g. the caller
+    for (const related of finding.related) {
+      if (related.file === finding.site.file) continue;
+      const link = linkFinding({ ...finding, site: { file: related.file, line: related.line, column: related.column } }, await lintOf(related.file), options.cwd);
+      if (link.status === 'confirmed') {
+        finding.lint = link;
+        break;
+      }
+    }
   }
 }

@@ -7,6 +7,7 @@
  */
 import type { Context, Span } from '@opentelemetry/api';
 import { trace } from '@opentelemetry/api';
+import { writtenInside } from './scope.js';
 import { captureStack, formatSite, frames, isUserFrame, userFrame, userFrames } from './stack.js';
 import type { Frame, StackHolder } from './stack.js';
 import type { DoctorFinding, DoctorOptions, FindingKind, RelatedSite, Site } from './types.js';
@@ -30,6 +31,10 @@ export interface Registration {
   inactive?: boolean;
   /** Registered from inside another registered callback under an ended span (a self-rescheduling timer): the first one. */
   origin?: Registration;
+  /** The callback was passed to context.bind() before, and the bound function was never called: where bind() ran. */
+  boundAt?: StackHolder;
+  /** An interval registered with no span active: the ended parent its runs keep starting under. */
+  keptParent?: string;
 }
 
 /** A context.attach() whose token is not disposed yet. */
@@ -61,6 +66,20 @@ interface SpanRec {
   explicit: boolean;
   /** Started by startActiveSpan (active for its callback). */
   active: boolean;
+  /** Started with `root: true` (a deliberate new trace). */
+  deliberateRoot: boolean;
+}
+
+/** A root that may have lost its parent: judged at report time against the spans around its start. */
+interface RootCandidate {
+  rec: SpanRec;
+  near: SpanRec[];
+}
+
+/** A child whose parent already had a child or had ended: judged at report time (cross-talk). */
+interface CrossCandidate {
+  rec: SpanRec;
+  childless: SpanRec[];
 }
 
 interface Pending {
@@ -87,6 +106,16 @@ const STACKS_PER_NAME = 16;
 const SAMPLE_EVERY = 16;
 const MAX_ENDED = 20_000;
 const MAX_OPEN_REPORTED = 1_000;
+/** Report-time candidates: all of the first CANDIDATES_FULL, then one in CANDIDATES_SAMPLE. */
+const CANDIDATES_FULL = 256;
+const CANDIDATES_SAMPLE = 64;
+const NEAR_LIMIT = 16;
+const RECENT_ENDED = 8;
+const LOST_RULES = ['no-unbound-queued-callback', 'no-inactive-parent-span', 'no-late-context-capture', 'no-unbound-timer', 'no-unbound-listener'];
+
+function take(seen: number): boolean {
+  return seen <= CANDIDATES_FULL || seen % CANDIDATES_SAMPLE === 0;
+}
 
 function site(frame: Frame): Site {
   return { file: frame.file, line: frame.line, column: frame.column };
@@ -108,13 +137,28 @@ export class Observer {
   private readonly startsByName = new Map<string, number>();
   private readonly stackByName = new Map<string, StackHolder>();
   private tickSpans: SpanRec[] = [];
+  private readonly recentEnded: SpanRec[] = [];
+  private readonly rootCandidates: RootCandidate[] = [];
+  private readonly lateCandidates: SpanRec[] = [];
+  private readonly crossCandidates: CrossCandidate[] = [];
+  private rootsSeen = 0;
+  private lateSeen = 0;
+  private crossSeen = 0;
   readonly attaches = new Set<AttachRec>();
+  /** Spans put into an AsyncLocalStorage with enterWith() (by span id): where. */
+  readonly enteredWith = new Map<string, { stack: StackHolder; reported: boolean }>();
+  /** Set while the context manager's own attach()/dispose() runs (its enterWith is an attach). */
+  inAttach = false;
+  /** Functions given to context.bind() under a span: where, and whether the bound function ran. */
+  readonly binds = new WeakMap<object, { stack: StackHolder; used: boolean }>();
   /** The registration whose callback is running right now (synchronously), and the span active at its entry. */
   current: Registration | undefined;
   currentEntrySpanId: string | undefined;
   /** The registration whose callback just returned, until the microtasks it queued have run (a promise it resolved). */
   /** Set by the tracer wrapper while startActiveSpan runs up to its startSpan call. */
   activeStart = false;
+  /** Whether that startActiveSpan call was given a context by its caller. */
+  activeExplicit = false;
   lingering: { reg: Registration; entrySpanId: string | undefined } | undefined;
   /** Set in a child process or worker started while a span was active (see install.ts). */
   spawnedFrom: { traceId: string; site: Site; api: string } | undefined;
@@ -139,6 +183,16 @@ export class Observer {
     return this.tick;
   }
 
+  /** Whether one of the last spans of this run is open, inactive and childless (checkInactiveSibling's candidates). */
+  private inactiveInRun(): boolean {
+    const spans = this.tickSpans;
+    for (let i = spans.length - 1, n = 0; i >= 0 && n < 32; i--, n++) {
+      const rec = spans[i];
+      if (rec && rec.end === undefined && rec.children === 0 && !rec.active && !rec.explicit) return true;
+    }
+    return false;
+  }
+
   /** An open span started in the current run that never became a parent (a candidate never-activated span). */
   openInactiveInRun(): { traceId: string; spanId: string } | undefined {
     for (let i = this.tickSpans.length - 1; i >= 0; i--) {
@@ -150,11 +204,12 @@ export class Observer {
 
   /**
    * The start's stack: always while a span name is new (its first STACKS_PER_NAME starts), for a
-   * start that is already a candidate (inside a tracked callback, under an ended parent, a root
-   * beside an open span of this run), and for one start in SAMPLE_EVERY after that. A start without
+   * start that is already a candidate (a root inside or right after a tracked callback or beside an
+   * open span of this run, a child of an ended parent, a listener's span in another trace), and for
+   * one start in SAMPLE_EVERY after that. A start without
    * its own stack borrows the last stack of its name when a finding needs a site (docs/doctor.md, Cost).
    */
-  private stackFor(name: string, parent: SpanRec | undefined, parentSpanId: string | undefined, below: (...args: never[]) => unknown): StackHolder {
+  private stackFor(name: string, traceId: string, parent: SpanRec | undefined, parentSpanId: string | undefined, below: (...args: never[]) => unknown): StackHolder {
     if (this.startsByName.size > 10_000) {
       // span names that carry ids: forget, rather than grow without bound
       this.startsByName.clear();
@@ -162,12 +217,15 @@ export class Observer {
     }
     const count = (this.startsByName.get(name) ?? 0) + 1;
     this.startsByName.set(name, count);
+    // a candidate of a check made at the start: a root inside (or right after) a tracked callback
+    // or beside spans of this run, a child of an ended parent, a listener's span in another trace,
+    // a start under an attached context
+    const root = parentSpanId === undefined;
     const candidate =
-      this.current !== undefined ||
-      this.lingering !== undefined ||
-      this.attaches.size > 0 ||
       parent?.end !== undefined ||
-      (parentSpanId === undefined && this.tickSpans.length > 0);
+      (root && ((this.current !== undefined && this.currentEntrySpanId === undefined) || (this.lingering !== undefined && this.lingering.entrySpanId === undefined) || this.inactiveInRun())) ||
+      (this.current !== undefined && this.current.kind === 'listener' && this.current.traceId !== traceId) ||
+      this.attaches.size > 0;
     if (candidate || count <= STACKS_PER_NAME || count % SAMPLE_EVERY === 0) {
       const stack = captureStack(below);
       this.stackByName.set(name, stack);
@@ -182,12 +240,21 @@ export class Observer {
   }
 
   /** Called by the tracer wrapper right after the real tracer started `span` under `parentContext`. */
-  started(span: Span, name: string, parentContext: Context | undefined, below: (...args: never[]) => unknown, explicit = false, active = false): void {
+  started(
+    span: Span,
+    name: string,
+    parentContext: Context | undefined,
+    below: (...args: never[]) => unknown,
+    explicit = false,
+    active = false,
+    deliberateRoot = false,
+  ): void {
     const sc = span.spanContext();
     const parentSpan = parentContext === undefined ? undefined : trace.getSpan(parentContext);
     const parentSc = parentSpan?.spanContext();
     const parentSpanId = parentSc !== undefined && parentSc.traceId === sc.traceId ? parentSc.spanId : undefined;
-    const parent = this.lookup(parentSpanId);
+    // a remote parent (extracted from a carrier: a message, a request) is not judged by its local record
+    const parent = parentSc?.isRemote ? undefined : this.lookup(parentSpanId);
     this.spans++;
     const rec: SpanRec = {
       seq: this.seq++,
@@ -198,7 +265,7 @@ export class Observer {
       parent,
       start: this.now(),
       end: undefined,
-      stack: this.stackFor(name, parent, parentSpanId, below),
+      stack: this.stackFor(name, sc.traceId, parent, parentSpanId, below),
       reg: this.current,
       entrySpanId: this.currentEntrySpanId,
       tick: this.currentTick(),
@@ -207,9 +274,12 @@ export class Observer {
       afterParentEnd: false,
       explicit,
       active,
+      deliberateRoot,
     };
     this.open.set(sc.spanId, rec);
     this.tickSpans.push(rec);
+    if (parent && !explicit && (parent.end !== undefined || parent.children > 0)) this.noteCross(rec);
+    if (parent?.end !== undefined && !explicit && take(++this.lateSeen)) this.lateCandidates.push(rec);
     if (parent) parent.children++;
     if (parentSpanId !== undefined) this.namesAsChild.set(name, (this.namesAsChild.get(name) ?? 0) + 1);
     else {
@@ -218,6 +288,7 @@ export class Observer {
       this.rootsByName.set(name, roots);
     }
     if (this.attaches.size > 0 && parentSpanId !== undefined) this.checkLeakedAttach(rec);
+    if (parent?.end !== undefined && this.enteredWith.size > 0) this.checkLeakedEnterWith(rec, parent);
     if (rec.reported) return;
     if (rec.reg) this.checkRegistered(rec, rec.reg);
     else if (this.lingering && parentSpanId === undefined) {
@@ -229,7 +300,31 @@ export class Observer {
     if (parentSpanId === undefined && parentSc === undefined) {
       this.checkSpawned(rec);
       if (!rec.reported) this.checkInactiveSibling(rec);
+      if (!rec.reported && !explicit && !deliberateRoot && take(++this.rootsSeen)) this.noteRoot(rec);
+    } else if (!rec.reported && !explicit && this.tickSpans.length > 1) this.checkInactiveSibling(rec);
+  }
+
+  /** A root started while other spans are open (or just ended): kept to be judged at report time. */
+  private noteRoot(rec: SpanRec): void {
+    const near: SpanRec[] = [];
+    for (const other of this.open.values()) {
+      if (other !== rec && other.traceId !== rec.traceId) near.push(other);
+      if (near.length >= NEAR_LIMIT) near.shift();
     }
+    near.reverse(); // the most recent first
+    near.push(...this.recentEnded.filter((other) => other.traceId !== rec.traceId).reverse());
+    if (near.length > 0) this.rootCandidates.push({ rec, near });
+  }
+
+  /** A child of a parent that already had a child or had ended, while spans of other traces that never had a child are open. */
+  private noteCross(rec: SpanRec): void {
+    if (!take(++this.crossSeen)) return;
+    const childless: SpanRec[] = [];
+    for (const other of this.open.values()) {
+      if (other !== rec && other.children === 0 && other.traceId !== rec.traceId) childless.push(other);
+      if (childless.length >= NEAR_LIMIT) break;
+    }
+    if (childless.length > 0) this.crossCandidates.push({ rec, childless });
   }
 
   /** Called once per span when `span.end()` is first called. */
@@ -240,6 +335,8 @@ export class Observer {
     rec.end = this.now();
     this.open.delete(spanId);
     this.ended.set(spanId, rec);
+    this.recentEnded.push(rec);
+    if (this.recentEnded.length > RECENT_ENDED) this.recentEnded.shift();
     if (this.ended.size > MAX_ENDED) {
       const oldest = this.ended.keys().next().value;
       if (oldest !== undefined) this.ended.delete(oldest);
@@ -274,12 +371,18 @@ export class Observer {
   /** A span started synchronously inside a callback registered while a span was active. */
   private checkRegistered(rec: SpanRec, reg: Registration): void {
     const parent = rec.parent;
+    if (reg.spanId === '') {
+      // an interval registered with no span active: only its runs under one ended parent count
+      if (parent?.end !== undefined) this.checkIntervalKept(rec, parent, reg);
+      return;
+    }
     const rule = this.regRule(reg);
     const alsoRules = LATE_RULES.filter((r) => r !== rule);
     const origin = reg.origin ?? reg;
     const regSite = () => this.registrationSite(origin);
     // Lost: the registration had a span, the runtime ran the callback with none, the span is a root.
     if (rec.parentSpanId === undefined && rec.entrySpanId === undefined) {
+      if (reg.boundAt && this.checkUnusedBind(rec, reg, reg.boundAt)) return;
       const where = regSite();
       if (!where) return;
       rec.reported = true;
@@ -292,7 +395,7 @@ export class Observer {
         why: `The ${reg.api} callback registered here while ${reg.inactive ? 'a span that was never made active was open' : 'a span was active'} ran with no active span, so '${rec.name}' started a new trace instead of joining the one that scheduled it.`,
         span: rec.name,
         count: 1,
-        related: this.relatedStart(rec),
+        related: [...this.relatedStart(rec), ...this.calledFrom(rec)],
         waterfall: [`${this.lineOf(this.lookup(reg.spanId)) ?? `(span ${reg.spanId})`}  ← active at ${reg.api}`, `${rec.name}  root, trace ${rec.traceId.slice(0, 8)} (new)`],
       }));
       return;
@@ -345,6 +448,59 @@ export class Observer {
     }));
   }
 
+  /**
+   * The callback was given to context.bind() while a span was active, but the function bind()
+   * returned was never called: the original ran instead, with no context (a discarded or unused bind).
+   */
+  private checkUnusedBind(rec: SpanRec, reg: Registration, boundAt: StackHolder): boolean {
+    const where = userFrame(boundAt);
+    if (!where) return false;
+    rec.reported = true;
+    const regWhere = this.registrationSite(reg.origin ?? reg);
+    this.add(`lost-parent\0${formatSite(where)}\0no-unpaired-context-attach`, () => ({
+      kind: 'lost-parent',
+      site: where,
+      rule: 'no-unpaired-context-attach',
+      alsoRules: ['no-unbound-listener', 'no-unbound-timer'],
+      functions: names(rec.stack),
+      why: `context.bind() here bound this callback to the active span, but the bound function was never used: the original callback ran with no context, so '${rec.name}' started a new trace.`,
+      span: rec.name,
+      count: 1,
+      related: [...(regWhere ? [{ ...site(regWhere), label: `the unbound callback ${this.regLabel(reg)}` }] : []), ...this.relatedStart(rec)],
+      waterfall: [`${this.lineOf(this.lookup(reg.spanId)) ?? `(span ${reg.spanId})`}  ← bound with context.bind()`, `${rec.name}  root, trace ${rec.traceId.slice(0, 8)} (the bound function was never called)`],
+    }));
+    return true;
+  }
+
+  /**
+   * An interval registered while no span was active whose runs keep starting spans under the same
+   * ended parent (passed explicitly, e.g. from the app's own AsyncLocalStorage store that the
+   * interval was started in): the endless trace without an active span at registration.
+   */
+  private checkIntervalKept(rec: SpanRec, parent: SpanRec, reg: Registration): void {
+    if (reg.keptParent !== parent.spanId) {
+      reg.keptParent = parent.spanId;
+      reg.keptHits = 0;
+    }
+    if (++reg.keptHits < KEPT_REPEAT) return;
+    const where = this.registrationSite(reg);
+    if (!where) return;
+    rec.reported = true;
+    const late = rec.start - (parent.end ?? rec.start);
+    this.add(`kept-too-long\0${formatSite(where)}\0no-unbound-timer`, () => ({
+      kind: 'kept-too-long',
+      site: where,
+      rule: 'no-unbound-timer',
+      alsoRules: ['no-unpaired-context-attach', 'no-unbound-queued-callback'],
+      functions: names(rec.stack),
+      why: `Every run of this setInterval starts '${rec.name}' under '${parent.name}', ${ms(late)} after that span ended: the interval carries the context it was started in (here an explicit parent, e.g. an AsyncLocalStorage store of a finished request) forever.`,
+      span: rec.name,
+      count: 1,
+      related: [...this.relatedStart(rec), ...this.calledFrom(rec)],
+      waterfall: [`${this.lineOf(parent)}`, `└─ ${rec.name}  started ${ms(late)} after its parent ended (run #${reg.keptHits})`],
+    }));
+  }
+
   /** A span started under a parent that already ended, outside any tracked callback. */
   private checkUnderEnded(rec: SpanRec, parent: SpanRec): void {
     rec.afterParentEnd = true;
@@ -365,7 +521,7 @@ export class Observer {
       why: `'${rec.name}' keeps starting under '${parent.name}', ${ms(late)} after that span ended: recurring work (an interval, a persistent listener, a leaked enterWith/attach) still carries a finished request's context.`,
       span: rec.name,
       count: 1,
-      related: this.relatedStart(parent, `parent '${parent.name}' started`),
+      related: [...this.relatedStart(parent, `parent '${parent.name}' started`), ...this.calledFrom(rec)],
       waterfall: [`${this.lineOf(parent)}`, `└─ ${rec.name}  started ${ms(late)} after its parent ended (#${hits})`],
     }));
   }
@@ -385,7 +541,10 @@ export class Observer {
       why: `'${rec.name}' ended after its parent '${parent.name}' (${rec.afterParentEnd ? 'it even started after the parent ended' : 'it started inside it'}): work started in this span was not awaited, so the span closed before it and an error there is recorded on no span.`,
       span: rec.name,
       count: 1,
-      related: startSite ? [{ ...site(startSite), label: `child '${rec.name}' started` }] : [],
+      related: [
+        ...(startSite ? [{ ...site(startSite), label: `child '${rec.name}' started` }] : []),
+        ...parentFrames.slice(1, 4).map((frame) => ({ ...site(frame), label: `parent '${parent.name}' started from here` })),
+      ],
       waterfall: [
         `${this.lineOf(parent)}`,
         `└─ ${rec.name}  ${ms(rec.start - parent.start)} → ${ms((rec.end ?? rec.start) - parent.start)}  ends ${ms((rec.end ?? 0) - (parent.end ?? 0))} after its parent`,
@@ -394,37 +553,46 @@ export class Observer {
   }
 
   /**
-   * A root started in the same synchronous run as an open span that never became a parent,
-   * from inside the function that started it: that span was never made active.
+   * A span started in the same synchronous run as an open span that never became a parent, from
+   * code written inside the function that started it (that function itself, or a callback nested
+   * in it): that span was never made active. The new span is a root, or a sibling of it (same parent).
    */
   private checkInactiveSibling(rec: SpanRec): void {
     let candidate: SpanRec | undefined;
-    for (const other of this.open.values()) {
-      if (other === rec || other.tick !== rec.tick || other.children > 0 || other.active || other.explicit || other.name === rec.name) continue;
+    for (const other of this.tickSpans) {
+      if (other === rec || other.end !== undefined || other.children > 0 || other.active || other.explicit || other.name === rec.name) continue;
+      if (rec.parentSpanId !== undefined && other.parentSpanId !== rec.parentSpanId) continue;
       candidate = other;
     }
     if (!candidate) return;
     const owner = userFrame(candidate.stack);
-    if (!owner || owner.enclosingLine === undefined) return;
-    // the call in the function that started it, or (a callback nested in it) a later frame of the same file
-    const candidates = frames(rec.stack).filter((frame) => isUserFrame(frame) && frame.file === owner.file);
-    const callSite =
-      candidates.find((frame) => frame.enclosingLine === owner.enclosingLine) ??
-      candidates.find((frame) => frame.enclosingLine !== undefined && frame.enclosingLine > (owner.enclosingLine ?? 0) && frame.line > owner.line);
+    if (!owner) return;
+    // the call in the function that started it, or (a root only) a callback written inside that function
+    const callSite = frames(rec.stack).find(
+      (frame) =>
+        isUserFrame(frame) &&
+        frame.file === owner.file &&
+        (rec.parentSpanId === undefined ? writtenInside(frame, owner, false) : frame.enclosingLine !== undefined && frame.enclosingLine === owner.enclosingLine),
+    );
     if (!callSite) return;
     rec.reported = true;
     const inactive = candidate;
+    const root = rec.parentSpanId === undefined;
     this.add(`lost-parent\0${formatSite(callSite)}\0no-inactive-parent-span`, () => ({
       kind: 'lost-parent',
       site: callSite,
       rule: 'no-inactive-parent-span',
       alsoRules: ['no-late-context-capture', 'no-unpaired-context-attach'],
       functions: names(rec.stack),
-      why: `'${rec.name}' started a new trace while '${inactive.name}', started in the same function, was open but never made active: it should have been its parent.`,
+      why: root
+        ? `'${rec.name}' started a new trace while '${inactive.name}', started in the same function, was open but never made active: it should have been its parent.`
+        : `'${rec.name}' started beside '${inactive.name}' instead of under it: '${inactive.name}' was started in the same function and was open, but never made active.`,
       span: rec.name,
       count: 1,
-      related: [{ ...site(owner), label: `span '${inactive.name}' started (never active)` }],
-      waterfall: [`${this.lineOf(inactive)}  (never active)`, `${rec.name}  root, trace ${rec.traceId.slice(0, 8)} (expected a child)`],
+      related: [{ ...site(owner), label: `span '${inactive.name}' started (never active)` }, ...this.calledFrom(rec)],
+      waterfall: root
+        ? [`${this.lineOf(inactive)}  (never active)`, `${rec.name}  root, trace ${rec.traceId.slice(0, 8)} (expected a child)`]
+        : [`${this.lineOf(rec.parent) ?? '(parent)'}`, `├─ ${this.lineOf(inactive)}  (never active)`, `└─ ${rec.name}  sibling (expected a child of '${inactive.name}')`],
     }));
   }
 
@@ -473,6 +641,32 @@ export class Observer {
     }
   }
 
+  /**
+   * A span started under an ended parent that was put into an AsyncLocalStorage with enterWith()
+   * by a function that has returned: the store stayed set for everything after it.
+   */
+  private checkLeakedEnterWith(rec: SpanRec, parent: SpanRec): void {
+    const entered = this.enteredWith.get(parent.spanId);
+    if (!entered || entered.reported) return;
+    const owner = userFrame(entered.stack);
+    if (!owner || owner.enclosingLine === undefined) return;
+    if (frames(rec.stack).some((f) => f.file === owner.file && f.enclosingLine === owner.enclosingLine)) return;
+    entered.reported = true;
+    rec.reported = true;
+    this.add(`kept-too-long\0${formatSite(owner)}\0no-unpaired-context-attach`, () => ({
+      kind: 'kept-too-long',
+      site: owner,
+      rule: 'no-unpaired-context-attach',
+      alsoRules: [],
+      functions: names(rec.stack),
+      why: `enterWith() here put '${parent.name}' into an AsyncLocalStorage and the store was never left: '${rec.name}' started under it ${ms(rec.start - (parent.end ?? rec.start))} after that span ended, outside the function that entered it.`,
+      span: rec.name,
+      count: 1,
+      related: [...this.relatedStart(rec), ...this.calledFrom(rec)],
+      waterfall: [`${this.lineOf(parent)}  ← entered with enterWith(), never left`, `└─ ${rec.name}  started outside the entering function, after its parent ended`],
+    }));
+  }
+
   /** A promise rejected with nobody handling it, in a process that was tracing (Node's uncaughtExceptionMonitor). */
   rejected(error: unknown): void {
     if (this.spans === 0 || !(error instanceof Error)) return;
@@ -492,6 +686,13 @@ export class Observer {
     }));
   }
 
+  /** The user frames below the start site (the callers), as related sites. */
+  private calledFrom(rec: SpanRec, limit = 3): RelatedSite[] {
+    return userFrames(rec.stack)
+      .slice(1, 1 + limit)
+      .map((frame) => ({ ...site(frame), label: `'${rec.name}' started from here${frame.functionName ? ` (${frame.functionName})` : ''}` }));
+  }
+
   private relatedStart(rec: SpanRec, label = `span '${rec.name}' started`): RelatedSite[] {
     const frame = userFrame(rec.stack);
     return frame ? [{ ...site(frame), label }] : [];
@@ -502,8 +703,146 @@ export class Observer {
     return `${rec.name}  ${rec.end === undefined ? 'open' : `ended ${ms(rec.end - rec.start)} after start`}`;
   }
 
+  private siteKey(rec: SpanRec): string | undefined {
+    const frame = userFrame(rec.stack);
+    return frame ? formatSite(frame) : undefined;
+  }
+
+  /**
+   * Roots started in code written inside a callback of the function that started another span
+   * (open, or just ended): that code ran inside that span's scope, so the root lost its parent.
+   */
+  private judgeRoots(): void {
+    for (const { rec, near } of this.rootCandidates.splice(0)) {
+      if (rec.reported) continue;
+      const inner = userFrame(rec.stack);
+      if (!inner) continue;
+      const scope = near.find((other) => {
+        const outer = userFrame(other.stack);
+        return outer !== undefined && outer.file === inner.file && writtenInside(inner, outer, true);
+      });
+      if (!scope) continue;
+      const outer = userFrame(scope.stack);
+      if (!outer) continue;
+      rec.reported = true;
+      const inactive = !scope.active && !scope.explicit && scope.children === 0;
+      const rule = inactive ? 'no-inactive-parent-span' : 'no-unbound-queued-callback';
+      const state = scope.end === undefined || scope.end > rec.start ? 'still open' : `ended ${ms(rec.start - scope.end)} before`;
+      this.add(`lost-parent\0${formatSite(inner)}\0${rule}`, () => ({
+        kind: 'lost-parent',
+        site: inner,
+        rule,
+        alsoRules: LOST_RULES.filter((r) => r !== rule),
+        functions: names(rec.stack),
+        why: inactive
+          ? `'${rec.name}' started a new trace from a callback written inside the function that started '${scope.name}' (${state}), which was never made active: nothing carried it into the callback.`
+          : `'${rec.name}' started a new trace from a callback written inside the function that started '${scope.name}' (${state}): on its way here (a queue, a pool, a callback kept and called later) the callback lost that context.`,
+        span: rec.name,
+        count: 1,
+        related: [{ ...site(outer), label: `span '${scope.name}' started` }, ...this.calledFrom(rec)],
+        waterfall: [`${this.lineOf(scope)}`, `${rec.name}  root, trace ${rec.traceId.slice(0, 8)} (expected under '${scope.name}')`],
+      }));
+    }
+  }
+
+  /**
+   * A child that started under a parent that had already ended, from code written inside the
+   * function that started one of that parent's ancestors but not inside the parent's own: it ran in
+   * a finished span's context instead of its caller's.
+   */
+  private judgeLate(): void {
+    for (const rec of this.lateCandidates.splice(0)) {
+      const parent = rec.parent;
+      if (rec.reported || !parent) continue;
+      const inner = userFrame(rec.stack);
+      const own = userFrame(parent.stack);
+      if (!inner || !own || writtenInside(inner, own, false)) continue;
+      let ancestor = parent.parent;
+      for (let depth = 0; ancestor && depth < 8; depth++, ancestor = ancestor.parent) {
+        const outer = userFrame(ancestor.stack);
+        if (!outer || !writtenInside(inner, outer, false)) continue;
+        rec.reported = true;
+        const expected = ancestor;
+        this.add(`lost-parent\0${formatSite(inner)}\0no-late-context-capture`, () => ({
+          kind: 'lost-parent',
+          site: inner,
+          rule: 'no-late-context-capture',
+          alsoRules: LOST_RULES.filter((r) => r !== 'no-late-context-capture'),
+          functions: names(rec.stack),
+          why: `'${rec.name}' is written in the scope of '${expected.name}' but started under '${parent.name}', ${ms(rec.start - (parent.end ?? rec.start))} after that span ended: the callback ran in the context of the span that called it back, not of its caller.`,
+          span: rec.name,
+          count: 1,
+          related: [{ ...site(own), label: `span '${parent.name}' started (the parent it got)` }, { ...site(outer), label: `span '${expected.name}' started (the scope it is written in)` }, ...this.calledFrom(rec)],
+          waterfall: [`${this.lineOf(expected)}`, `├─ ${this.lineOf(parent)}`, `│  └─ ${rec.name}  started after '${parent.name}' ended`],
+        }));
+        break;
+      }
+    }
+  }
+
+  /**
+   * Cross-talk: two spans from the same start site in two traces (two requests); work from one
+   * start site ran twice in the first trace and never in the second, which never had a child at
+   * all: a queue or pool ran the second request's callback in the first request's context.
+   */
+  private judgeCross(): void {
+    const perTrace = new Map<string, Map<string, number>>();
+    const sitesOf = (traceId: string): Map<string, number> => {
+      let counts = perTrace.get(traceId);
+      if (!counts) {
+        counts = new Map();
+        for (const records of [this.open.values(), this.ended.values()]) {
+          for (const other of records) {
+            if (other.traceId !== traceId) continue;
+            const key = this.siteKey(other);
+            if (key) counts.set(key, (counts.get(key) ?? 0) + 1);
+          }
+        }
+        perTrace.set(traceId, counts);
+      }
+      return counts;
+    };
+    for (const { rec, childless } of this.crossCandidates.splice(0)) {
+      if (rec.reported) continue;
+      const empty = childless.filter((other) => other.children === 0);
+      if (empty.length === 0) continue;
+      const key = this.siteKey(rec);
+      const inner = userFrame(rec.stack);
+      if (!key || !inner) continue;
+      let ancestor = rec.parent;
+      for (let depth = 0; ancestor && depth < 8 && !rec.reported; depth++, ancestor = ancestor.parent) {
+        const ancestorKey = this.siteKey(ancestor);
+        if (!ancestorKey) continue;
+        const robbed = empty.find((other) => this.siteKey(other) === ancestorKey);
+        if (!robbed || (sitesOf(rec.traceId).get(key) ?? 0) < 2) continue;
+        const owner = ancestor;
+        const robbedSite = userFrame(robbed.stack);
+        rec.reported = true;
+        this.add(`lost-parent\0${formatSite(inner)}\0cross`, () => ({
+          kind: 'lost-parent',
+          site: inner,
+          rule: 'no-unbound-queued-callback',
+          alsoRules: LOST_RULES.filter((r) => r !== 'no-unbound-queued-callback'),
+          functions: names(rec.stack),
+          why: `'${rec.name}' started in the trace of '${owner.name}', which got two spans from this site, while '${robbed.name}' (another trace, started at the same site and open at that time) never got a child: a queue or pool ran one request's callback in another request's context.`,
+          span: rec.name,
+          count: 1,
+          related: [
+            ...(robbedSite ? [{ ...site(robbedSite), label: `'${robbed.name}' started (no child)` }] : []),
+            ...this.relatedStart(owner, `'${owner.name}' started (the trace it joined)`),
+            ...this.calledFrom(rec),
+          ],
+          waterfall: [`${this.lineOf(owner)}`, `└─ ${rec.name}  (its own and another request's)`, `${this.lineOf(robbed)}  (no child)`],
+        }));
+      }
+    }
+  }
+
   /** Findings so far, plus the end-of-run ones (never ended; roots of a start site that usually has a parent). */
   report(): DoctorFinding[] {
+    this.judgeRoots();
+    this.judgeLate();
+    this.judgeCross();
     const out = new Map(this.findings);
     let reported = 0;
     for (const rec of this.open.values()) {
