@@ -18,8 +18,8 @@ export default {
   // the runtime proofs run the compiled harness child (dist/harness/child.js)
   buildCommand: 'npm run build',
   coverageAnalysis: 'perTest',
-  // a 2-core machine shared with other jobs
-  concurrency: 2,
+  // a 2-core machine shared with other jobs (several sessions at once): one test runner
+  concurrency: 1,
   timeoutMS: 60_000,
   // the dry run executes every rule test and runtime proof once, with coverage
   dryRunTimeoutMinutes: 20,
