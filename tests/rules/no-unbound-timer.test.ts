@@ -533,5 +533,78 @@ class Ctx {
 }`,
       errors: [{ messageId: 'recurringTimerInStore', data: { timer: 'setInterval', store: 'this.storage' }, line: 5, column: 45, endLine: 5, endColumn: 56 }],
     },
+    // The names a fix imports must not collide with the file's own (core/edits/api-imports.ts ALIASES):
+    // one case per alias, so that each is pinned by an exact output.
+    {
+      name: 'the file declares its own context and ROOT_CONTEXT: the fix imports them under aliases',
+      code: `
+import { trace } from '@opentelemetry/api';
+const context = { region: 'eu' };
+const ROOT_CONTEXT = 'root';
+trace.getTracer('a').startActiveSpan('first-request', (span) => {
+  const timer = setInterval(() => flush(context.region, ROOT_CONTEXT), 1000);
+  span.end();
+});`,
+      output: `
+import { trace, context as otelContext, ROOT_CONTEXT as OTEL_ROOT_CONTEXT } from '@opentelemetry/api';
+const context = { region: 'eu' };
+const ROOT_CONTEXT = 'root';
+trace.getTracer('a').startActiveSpan('first-request', (span) => {
+  const timer = setInterval(otelContext.bind(OTEL_ROOT_CONTEXT, () => flush(context.region, ROOT_CONTEXT)), 1000);
+  span.end();
+});`,
+      errors: [{ messageId: 'recurringTimerInTrace', data: { timer: 'setInterval' }, line: 6, column: 17, endLine: 6, endColumn: 28 }],
+    },
+    {
+      name: 'the file declares context and otelContext: the alias is numbered (otelContext2)',
+      settings: under('stack'),
+      code: `
+import { trace } from '@opentelemetry/api';
+const context = { region: 'eu' };
+const otelContext = { region: 'us' };
+trace.getTracer('a').startActiveSpan('job', (span) => {
+  setTimeout(() => trace.getTracer('a').startSpan(context.region + otelContext.region).end(), 10);
+  span.end();
+});`,
+      output: `
+import { trace, context as otelContext2 } from '@opentelemetry/api';
+const context = { region: 'eu' };
+const otelContext = { region: 'us' };
+trace.getTracer('a').startActiveSpan('job', (span) => {
+  setTimeout(otelContext2.bind(otelContext2.active(), () => trace.getTracer('a').startSpan(context.region + otelContext.region).end()), 10);
+  span.end();
+});`,
+      errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' } }],
+    },
+    {
+      name: 'the file declares its own trace: the fix imports trace as otelTrace',
+      code: `
+import { context } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
+declare const tracer: Tracer;
+const trace: string[] = [];
+export function handle() {
+  const span = tracer.startSpan('parent');
+  setTimeout(() => {
+    trace.push('tick');
+    tracer.startSpan('child').end();
+    span.end();
+  }, 5);
+}`,
+      output: `
+import { context, trace as otelTrace } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
+declare const tracer: Tracer;
+const trace: string[] = [];
+export function handle() {
+  const span = tracer.startSpan('parent');
+  setTimeout(context.bind(otelTrace.setSpan(context.active(), span), () => {
+    trace.push('tick');
+    tracer.startSpan('child').end();
+    span.end();
+  }), 5);
+}`,
+      errors: [{ messageId: 'timerExpectsInactiveSpan', data: { timer: 'setTimeout', span: 'span' }, line: 8, column: 3, endLine: 8, endColumn: 13 }],
+    },
   ],
 });

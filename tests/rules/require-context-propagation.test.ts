@@ -954,5 +954,33 @@ export function handle(headers: Record<string, string>, work: () => void) {
       output: null,
       errors: [{ messageId: 'extractedContextIgnored', data: { extracted: 'remote', span: 'span' }, line: 7, column: 30, endLine: 7, endColumn: 46 }],
     },
+    {
+      name: 'the file declares its own propagation: the fix imports it as otelPropagation',
+      code: `
+import { trace } from '@opentelemetry/api';
+import { Worker } from 'node:worker_threads';
+const propagation = 'eager';
+const worker = new Worker('./resize.js');
+export function resize(id: string) {
+  trace.getTracer('a').startActiveSpan('resize', (span) => {
+    worker.postMessage({ id, propagation });
+    span.end();
+  });
+}`,
+      output: `
+import { trace, context, propagation as otelPropagation } from '@opentelemetry/api';
+import { Worker } from 'node:worker_threads';
+const propagation = 'eager';
+const worker = new Worker('./resize.js');
+export function resize(id: string) {
+  trace.getTracer('a').startActiveSpan('resize', (span) => {
+    const traceCarrier: Record<string, string> = {};
+    otelPropagation.inject(context.active(), traceCarrier);
+    worker.postMessage({ id, propagation, ...traceCarrier });
+    span.end();
+  });
+}`,
+      errors: [{ messageId: 'sendWithoutContext', line: 8, column: 5, endLine: 8, endColumn: 23 }],
+    },
   ],
 });
