@@ -7,16 +7,20 @@
 // A mutant counts as killed if either stage killed it. Writes mutation/stage1.json,
 // mutation/stage2.json (Stryker JSON reports) and mutation/summary.json (score, survivors).
 // `--stage1-only` stops after stage 1; `--from-stage1` reuses mutation/stage1.json;
-// `--mutate <files>` replaces MUTATE for stage 1 (Stryker's syntax: `file`, `file:from-to`).
+// `--mutate <files>` replaces MUTATE for stage 1 (Stryker's syntax: `file`, `file:from-to`);
+// `--stage1 <reports>` names the stage-1 report(s) instead of mutation/stage1.json: stage 1 writes
+// the first; with `--from-stage1`, stage 2 takes the survivors of all of them (comma-separated), so
+// that stage 1 can run in parts (e.g. the edit builders, then the detectors' fix parts).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
-const STAGE1 = 'mutation/stage1.json';
 const STAGE2 = 'mutation/stage2.json';
 const argv = process.argv.slice(2);
 const args = new Set(argv);
-const mutateAt = argv.indexOf('--mutate');
-const mutateOverride = mutateAt >= 0 ? ['--mutate', argv[mutateAt + 1]] : [];
+const valueOf = (flag) => (argv.indexOf(flag) >= 0 ? argv[argv.indexOf(flag) + 1] : undefined);
+const mutateOverride = valueOf('--mutate') !== undefined ? ['--mutate', valueOf('--mutate')] : [];
+const STAGE1_REPORTS = (valueOf('--stage1') ?? 'mutation/stage1.json').split(',');
+const STAGE1 = STAGE1_REPORTS[0];
 
 function stryker(env, extra = []) {
   const started = Date.now();
@@ -51,7 +55,7 @@ let stage1Seconds = 0;
 if (!args.has('--from-stage1') || !existsSync(STAGE1)) {
   stage1Seconds = stryker({ MUTATION_STAGE: 'rules', MUTATION_REPORT: STAGE1 }, mutateOverride);
 }
-const first = mutants(JSON.parse(readFileSync(STAGE1, 'utf8')));
+const first = STAGE1_REPORTS.flatMap((file) => mutants(JSON.parse(readFileSync(file, 'utf8'))));
 const survivors1 = first.filter(alive);
 console.log(`stage 1: ${first.length} mutants, ${first.filter(killed).length} killed by the rule tests, ${survivors1.length} alive`);
 
@@ -67,7 +71,8 @@ const final = first.map((m) => (alive(m) && secondByKey.has(m.key) ? { ...m, sta
 const counted = final.filter((m) => m.status !== 'CompileError' && m.status !== 'RuntimeError' && m.status !== 'Ignored');
 const summary = {
   date: new Date().toISOString(),
-  command: `npm run mutation${mutateOverride.length > 0 ? ` -- --mutate ${mutateOverride[1]}` : ''}`,
+  command: `node scripts/mutation.mjs ${argv.join(' ')}`.trim(),
+  stage1Reports: STAGE1_REPORTS,
   seconds: { stage1: stage1Seconds, stage2: stage2Seconds },
   mutants: final.length,
   killedByRuleTests: final.filter((m) => m.stage === 1 && killed(m)).length,
