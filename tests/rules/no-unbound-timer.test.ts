@@ -606,5 +606,112 @@ export function handle() {
 }`,
       errors: [{ messageId: 'timerExpectsInactiveSpan', data: { timer: 'setTimeout', span: 'span' }, line: 8, column: 3, endLine: 8, endColumn: 13 }],
     },
+    // Where a fix adds the API member it needs (core/edits/api-imports.ts), one case per import shape.
+    {
+      name: 'the API is imported with empty braces only (import {} from ..): the member goes inside them',
+      settings: under('stack'),
+      filename: 'worker.ts',
+      code: `
+import {} from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
+declare const tracer: Tracer;
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(() => tracer.startSpan('child').end(), 10);
+  span.end();
+});`,
+      output: `
+import { context } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
+declare const tracer: Tracer;
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(context.bind(context.active(), () => tracer.startSpan('child').end()), 10);
+  span.end();
+});`,
+      errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' }, line: 6, column: 3, endLine: 6, endColumn: 13 }],
+    },
+    {
+      name: 'the API is imported for types only: a new import statement after the last import',
+      settings: under('stack'),
+      filename: 'worker.ts',
+      code: `
+import type { Tracer } from '@opentelemetry/api';
+import { loadConfig } from './config';
+declare const tracer: Tracer;
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(() => tracer.startSpan(loadConfig()).end(), 10);
+  span.end();
+});`,
+      output: `
+import type { Tracer } from '@opentelemetry/api';
+import { loadConfig } from './config';
+import { context } from '@opentelemetry/api';
+declare const tracer: Tracer;
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(context.bind(context.active(), () => tracer.startSpan(loadConfig()).end()), 10);
+  span.end();
+});`,
+      errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' }, line: 6, column: 3, endLine: 6, endColumn: 13 }],
+    },
+    {
+      name: "CommonJS with a directive and a 'let' require pattern (not extended): a new require after them",
+      settings: under('stack'),
+      filename: 'worker.cjs',
+      code: `'use strict';
+let { trace } = require('@opentelemetry/api');
+const tracer = trace.getTracer('a');
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(() => tracer.startSpan('child').end(), 10);
+  span.end();
+});`,
+      output: `'use strict';
+let { trace } = require('@opentelemetry/api');
+const { context } = require('@opentelemetry/api');
+const tracer = trace.getTracer('a');
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(context.bind(context.active(), () => tracer.startSpan('child').end()), 10);
+  span.end();
+});`,
+      errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' }, line: 5, column: 3, endLine: 5, endColumn: 13 }],
+    },
+    {
+      name: 'CommonJS whose first statement is not a require: the new require goes first',
+      settings: under('stack'),
+      filename: 'worker.cjs',
+      code: `const name = 'job';
+let { trace } = require('@opentelemetry/api');
+const tracer = trace.getTracer('a');
+tracer.startActiveSpan(name, (span) => {
+  setTimeout(() => tracer.startSpan('child').end(), 10);
+  span.end();
+});`,
+      output: `const { context } = require('@opentelemetry/api');
+const name = 'job';
+let { trace } = require('@opentelemetry/api');
+const tracer = trace.getTracer('a');
+tracer.startActiveSpan(name, (span) => {
+  setTimeout(context.bind(context.active(), () => tracer.startSpan('child').end()), 10);
+  span.end();
+});`,
+      errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' }, line: 5, column: 3, endLine: 5, endColumn: 13 }],
+    },
+    {
+      name: 'CommonJS require pattern ending in a rest element: not extended, a new require',
+      settings: under('stack'),
+      filename: 'worker.cjs',
+      code: `const { trace, ...otel } = require('@opentelemetry/api');
+const tracer = trace.getTracer('a');
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(() => tracer.startSpan('child').end(), 10);
+  span.end();
+});`,
+      output: `const { trace, ...otel } = require('@opentelemetry/api');
+const { context } = require('@opentelemetry/api');
+const tracer = trace.getTracer('a');
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(context.bind(context.active(), () => tracer.startSpan('child').end()), 10);
+  span.end();
+});`,
+      errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' }, line: 4, column: 3, endLine: 4, endColumn: 13 }],
+    },
   ],
 });
