@@ -41,6 +41,8 @@ function mutants(report) {
       mutatorName: m.mutatorName,
       replacement: m.replacement,
       line: m.location.start.line,
+      start: m.location.start,
+      end: m.location.end,
       location: `${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column}`,
       status: m.status,
       key: `${file}@${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column} ${m.mutatorName} ${m.replacement ?? ''}`,
@@ -62,7 +64,9 @@ console.log(`stage 1: ${first.length} mutants, ${first.filter(killed).length} ki
 let second = [];
 let stage2Seconds = 0;
 if (!args.has('--stage1-only') && survivors1.length > 0) {
-  const ranges = [...new Set(survivors1.map((m) => `${m.file}:${m.line}-${m.line}`))];
+  // Each survivor's own span (Stryker's ranges take 0-based columns; the report's are 1-based), so
+  // that stage 2 re-runs the survivors (and the mutants nested in them), not whole lines.
+  const ranges = [...new Set(survivors1.map((m) => `${m.file}:${m.start.line}:${m.start.column - 1}-${m.end.line}:${m.end.column}`))];
   stage2Seconds = stryker({ MUTATION_REPORT: STAGE2 }, ['--mutate', ranges.join(',')]);
   second = mutants(JSON.parse(readFileSync(STAGE2, 'utf8')));
 }
@@ -76,7 +80,8 @@ const summary = {
   seconds: { stage1: stage1Seconds, stage2: stage2Seconds },
   mutants: final.length,
   killedByRuleTests: final.filter((m) => m.stage === 1 && killed(m)).length,
-  killedByRuntimeProofs: final.filter((m) => m.stage === 2 && killed(m)).length,
+  // stage 2 runs the rule tests too: a rule test added after stage 1 kills its mutants here
+  killedInStage2: final.filter((m) => m.stage === 2 && killed(m)).length,
   survived: final.filter((m) => m.status === 'Survived').length,
   noCoverage: final.filter((m) => m.status === 'NoCoverage').length,
   errors: final.length - counted.length,
