@@ -713,5 +713,111 @@ tracer.startActiveSpan('job', (span) => {
 });`,
       errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' }, line: 4, column: 3, endLine: 4, endColumn: 13 }],
     },
+    {
+      name: 'CommonJS require pattern, the file has its own context: the pattern gets context: otelContext',
+      settings: under('stack'),
+      filename: 'worker.cjs',
+      code: `const { trace } = require('@opentelemetry/api');
+const context = { region: 'eu' };
+const tracer = trace.getTracer('a');
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(() => tracer.startSpan(context.region).end(), 10);
+  span.end();
+});`,
+      output: `const { trace, context: otelContext } = require('@opentelemetry/api');
+const context = { region: 'eu' };
+const tracer = trace.getTracer('a');
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(otelContext.bind(otelContext.active(), () => tracer.startSpan(context.region).end()), 10);
+  span.end();
+});`,
+      errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' }, line: 5, column: 3, endLine: 5, endColumn: 13 }],
+    },
+    {
+      name: 'CommonJS, a new require under an alias (const { context: otelContext } = ..)',
+      settings: under('stack'),
+      filename: 'worker.cjs',
+      code: `let { trace } = require('@opentelemetry/api');
+const context = { region: 'eu' };
+const tracer = trace.getTracer('a');
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(() => tracer.startSpan(context.region).end(), 10);
+  span.end();
+});`,
+      output: `let { trace } = require('@opentelemetry/api');
+const { context: otelContext } = require('@opentelemetry/api');
+const context = { region: 'eu' };
+const tracer = trace.getTracer('a');
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(otelContext.bind(otelContext.active(), () => tracer.startSpan(context.region).end()), 10);
+  span.end();
+});`,
+      errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' }, line: 5, column: 3, endLine: 5, endColumn: 13 }],
+    },
+    {
+      name: 'a new import statement under an alias (import { context as otelContext } ..)',
+      settings: under('stack'),
+      filename: 'worker.ts',
+      code: `
+import type { Tracer } from '@opentelemetry/api';
+declare const tracer: Tracer;
+const context = { region: 'eu' };
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(() => tracer.startSpan(context.region).end(), 10);
+  span.end();
+});`,
+      output: `
+import type { Tracer } from '@opentelemetry/api';
+import { context as otelContext } from '@opentelemetry/api';
+declare const tracer: Tracer;
+const context = { region: 'eu' };
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(otelContext.bind(otelContext.active(), () => tracer.startSpan(context.region).end()), 10);
+  span.end();
+});`,
+      errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' }, line: 6, column: 3, endLine: 6, endColumn: 13 }],
+    },
+    {
+      name: 'CommonJS whose first declaration also calls something other than require: the new require goes first',
+      settings: under('stack'),
+      filename: 'worker.cjs',
+      code: `const config = loadConfig(), fs = require('node:fs');
+let { trace } = require('@opentelemetry/api');
+const tracer = trace.getTracer(config.name);
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(() => tracer.startSpan(fs.name).end(), 10);
+  span.end();
+});`,
+      output: `const { context } = require('@opentelemetry/api');
+const config = loadConfig(), fs = require('node:fs');
+let { trace } = require('@opentelemetry/api');
+const tracer = trace.getTracer(config.name);
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(context.bind(context.active(), () => tracer.startSpan(fs.name).end()), 10);
+  span.end();
+});`,
+      errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' }, line: 5, column: 3, endLine: 5, endColumn: 13 }],
+    },
+    {
+      name: 'CommonJS whose first declaration has no initialiser: the new require goes first',
+      settings: under('stack'),
+      filename: 'worker.cjs',
+      code: `let cache;
+let { trace } = require('@opentelemetry/api');
+const tracer = trace.getTracer('a');
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(() => tracer.startSpan(String(cache)).end(), 10);
+  span.end();
+});`,
+      output: `const { context } = require('@opentelemetry/api');
+let cache;
+let { trace } = require('@opentelemetry/api');
+const tracer = trace.getTracer('a');
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(context.bind(context.active(), () => tracer.startSpan(String(cache)).end()), 10);
+  span.end();
+});`,
+      errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' }, line: 5, column: 3, endLine: 5, endColumn: 13 }],
+    },
   ],
 });
