@@ -1086,5 +1086,39 @@ export function handle(ctx: any) {
         },
       ],
     },
+    {
+      name: 'discarded token, a module-level token is visible but not used in the function: the fix still names it token2',
+      code: `import { context } from '@opentelemetry/api';
+export const token = process.env.API_TOKEN;
+export function handle(ctx: any) {
+  context.attach(ctx);
+  work();
+}`,
+      output: `import { context } from '@opentelemetry/api';
+export const token = process.env.API_TOKEN;
+export function handle(ctx: any) {
+  const token2 = context.attach(ctx);
+  try {
+    work();
+  } finally {
+    token2.dispose();
+  }
+}`,
+      errors: [
+        {
+          messageId: 'discardedToken',
+          line: 4,
+          column: 3,
+          data: { call: 'context.attach()' },
+          suggestions: [{ messageId: 'useContextWith', data: { head: 'context.with(ctx, ..)' }, output: `import { context } from '@opentelemetry/api';
+export const token = process.env.API_TOKEN;
+export function handle(ctx: any) {
+  context.with(ctx, () => {
+    work();
+  });
+}` }],
+        },
+      ],
+    },
   ],
 });
