@@ -819,5 +819,28 @@ tracer.startActiveSpan('job', (span) => {
 });`,
       errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' }, line: 5, column: 3, endLine: 5, endColumn: 13 }],
     },
+    {
+      name: 'the API is imported for its side effects only (import \'@opentelemetry/api\'): no braces to extend, a new import statement',
+      settings: under('stack'),
+      filename: 'worker.ts',
+      code: `
+import '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
+declare const tracer: Tracer;
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(() => tracer.startSpan('child').end(), 10);
+  span.end();
+});`,
+      output: `
+import '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
+declare const tracer: Tracer;
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(context.bind(context.active(), () => tracer.startSpan('child').end()), 10);
+  span.end();
+});`,
+      errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' }, line: 6, column: 3, endLine: 6, endColumn: 13 }],
+    },
   ],
 });
