@@ -62,13 +62,13 @@ if (!args.has('--from-stage1') || !existsSync(STAGE1)) {
 }
 // Merged in order: the first report that kills a mutant decides it; else the last one that ran it.
 const merged = new Map();
-STAGE1_REPORTS.forEach((file, index) => {
+STAGE1_REPORTS.forEach((file) => {
   for (const m of mutants(JSON.parse(readFileSync(file, 'utf8')))) {
     const before = merged.get(m.key);
-    if (before === undefined || alive(before)) merged.set(m.key, { ...m, report: index === 0 ? undefined : file });
+    if (before === undefined || alive(before)) merged.set(m.key, { ...m, report: file });
   }
 });
-const first = [...merged.values()].map((m) => ({ ...m, stage: m.report === undefined ? 1 : 2 }));
+const first = [...merged.values()];
 const survivors1 = first.filter(alive);
 console.log(`earlier reports: ${first.length} mutants, ${first.filter(killed).length} killed, ${survivors1.length} alive`);
 
@@ -82,23 +82,24 @@ if (!args.has('--stage1-only') && survivors1.length > 0) {
   second = mutants(JSON.parse(readFileSync(STAGE2, 'utf8')));
 }
 const secondByKey = new Map(second.map((m) => [m.key, m]));
-const final = first.map((m) => (alive(m) && secondByKey.has(m.key) ? { ...m, status: secondByKey.get(m.key).status, report: STAGE2, stage: 2 } : m));
+const final = first.map((m) => (alive(m) && secondByKey.has(m.key) ? { ...m, status: secondByKey.get(m.key).status, report: STAGE2 } : m));
 const counted = final.filter((m) => m.status !== 'CompileError' && m.status !== 'RuntimeError' && m.status !== 'Ignored');
-const reports = [...new Set(final.map((m) => m.report ?? STAGE1))];
 const summary = {
   date: new Date().toISOString(),
   command: `node scripts/mutation.mjs ${argv.join(' ')}`.trim(),
   reports: second.length > 0 ? [...STAGE1_REPORTS, STAGE2] : STAGE1_REPORTS,
   seconds: { stage1: stage1Seconds, stage2: stage2Seconds },
   mutants: final.length,
-  killedByRuleTests: final.filter((m) => m.stage === 1 && killed(m)).length,
-  // a later stage runs the rule tests too: a rule test added after stage 1 kills its mutants there
-  killedLater: Object.fromEntries(reports.filter((r) => r !== STAGE1).map((r) => [r, final.filter((m) => m.report === r && killed(m)).length])),
+  // the report that killed each mutant (a stage-1 report: the rule tests; a later stage runs the
+  // rule tests too, so a rule test added after stage 1 kills its mutants there)
+  killedPerReport: Object.fromEntries(
+    [...new Set(final.map((m) => m.report))].map((r) => [r, final.filter((m) => m.report === r && killed(m)).length]),
+  ),
   survived: final.filter((m) => m.status === 'Survived').length,
   noCoverage: final.filter((m) => m.status === 'NoCoverage').length,
   errors: final.length - counted.length,
   score: Number(((100 * counted.filter(killed).length) / Math.max(1, counted.length)).toFixed(2)),
-  survivors: final.filter(alive).map(({ file, location, mutatorName, replacement, status, report }) => ({ file, location, mutatorName, replacement, status, decidedBy: report ?? STAGE1 })),
+  survivors: final.filter(alive).map(({ file, location, mutatorName, replacement, status, report }) => ({ file, location, mutatorName, replacement, status, decidedBy: report })),
 };
 writeFileSync('mutation/summary.json', `${JSON.stringify(summary, null, 2)}\n`);
 console.log(JSON.stringify({ ...summary, survivors: summary.survivors.length }, null, 2));
