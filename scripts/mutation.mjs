@@ -7,16 +7,23 @@
 // A mutant counts as killed if either stage killed it. Writes mutation/stage1.json,
 // mutation/stage2.json (Stryker JSON reports) and mutation/summary.json (score, survivors).
 // `--stage1-only` stops after stage 1; `--from-stage1` reuses mutation/stage1.json;
-// `--mutate <files>` replaces MUTATE for stage 1 (Stryker's syntax: `file`, `file:from-to`).
+// `--mutate <files>` replaces MUTATE for stage 1 (Stryker's syntax: `file`, `file:from-to`);
+// `--stage1 <reports>` names the earlier report(s) instead of mutation/stage1.json (comma-separated):
+// stage 1 writes the first; with `--from-stage1`, their results are merged in order (a later report
+// decides a mutant an earlier one left alive; a kill stands) and stage 2 re-runs what is still alive.
+// So stage 1 can run in parts, and a stage 2 can be repeated over an earlier one's survivors
+// (`--stage1 mutation/stage1.json,mutation/stage2.json --stage2 mutation/stage3.json`);
+// `--stage2 <report>` names stage 2's report; `--rules-only` runs stage 2 with the rule tests only.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
-const STAGE1 = 'mutation/stage1.json';
-const STAGE2 = 'mutation/stage2.json';
 const argv = process.argv.slice(2);
 const args = new Set(argv);
-const mutateAt = argv.indexOf('--mutate');
-const mutateOverride = mutateAt >= 0 ? ['--mutate', argv[mutateAt + 1]] : [];
+const valueOf = (flag) => (argv.indexOf(flag) >= 0 ? argv[argv.indexOf(flag) + 1] : undefined);
+const mutateOverride = valueOf('--mutate') !== undefined ? ['--mutate', valueOf('--mutate')] : [];
+const STAGE1_REPORTS = (valueOf('--stage1') ?? 'mutation/stage1.json').split(',');
+const STAGE1 = STAGE1_REPORTS[0];
+const STAGE2 = valueOf('--stage2') ?? 'mutation/stage2.json';
 
 function stryker(env, extra = []) {
   const started = Date.now();
@@ -37,6 +44,8 @@ function mutants(report) {
       mutatorName: m.mutatorName,
       replacement: m.replacement,
       line: m.location.start.line,
+      start: m.location.start,
+      end: m.location.end,
       location: `${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column}`,
       status: m.status,
       key: `${file}@${m.location.start.line}:${m.location.start.column}-${m.location.end.line}:${m.location.end.column} ${m.mutatorName} ${m.replacement ?? ''}`,
@@ -51,32 +60,46 @@ let stage1Seconds = 0;
 if (!args.has('--from-stage1') || !existsSync(STAGE1)) {
   stage1Seconds = stryker({ MUTATION_STAGE: 'rules', MUTATION_REPORT: STAGE1 }, mutateOverride);
 }
-const first = mutants(JSON.parse(readFileSync(STAGE1, 'utf8')));
+// Merged in order: the first report that kills a mutant decides it; else the last one that ran it.
+const merged = new Map();
+STAGE1_REPORTS.forEach((file) => {
+  for (const m of mutants(JSON.parse(readFileSync(file, 'utf8')))) {
+    const before = merged.get(m.key);
+    if (before === undefined || alive(before)) merged.set(m.key, { ...m, report: file });
+  }
+});
+const first = [...merged.values()];
 const survivors1 = first.filter(alive);
-console.log(`stage 1: ${first.length} mutants, ${first.filter(killed).length} killed by the rule tests, ${survivors1.length} alive`);
+console.log(`earlier reports: ${first.length} mutants, ${first.filter(killed).length} killed, ${survivors1.length} alive`);
 
 let second = [];
 let stage2Seconds = 0;
 if (!args.has('--stage1-only') && survivors1.length > 0) {
-  const ranges = [...new Set(survivors1.map((m) => `${m.file}:${m.line}-${m.line}`))];
-  stage2Seconds = stryker({ MUTATION_REPORT: STAGE2 }, ['--mutate', ranges.join(',')]);
+  // Each survivor's own span (Stryker's ranges take 0-based columns; the report's are 1-based), so
+  // that stage 2 re-runs the survivors (and the mutants nested in them), not whole lines.
+  const ranges = [...new Set(survivors1.map((m) => `${m.file}:${m.start.line}:${m.start.column - 1}-${m.end.line}:${m.end.column}`))];
+  stage2Seconds = stryker({ MUTATION_REPORT: STAGE2, ...(args.has('--rules-only') ? { MUTATION_STAGE: 'rules' } : {}) }, ['--mutate', ranges.join(',')]);
   second = mutants(JSON.parse(readFileSync(STAGE2, 'utf8')));
 }
 const secondByKey = new Map(second.map((m) => [m.key, m]));
-const final = first.map((m) => (alive(m) && secondByKey.has(m.key) ? { ...m, status: secondByKey.get(m.key).status, stage: 2 } : { ...m, stage: 1 }));
+const final = first.map((m) => (alive(m) && secondByKey.has(m.key) ? { ...m, status: secondByKey.get(m.key).status, report: STAGE2 } : m));
 const counted = final.filter((m) => m.status !== 'CompileError' && m.status !== 'RuntimeError' && m.status !== 'Ignored');
 const summary = {
   date: new Date().toISOString(),
-  command: `npm run mutation${mutateOverride.length > 0 ? ` -- --mutate ${mutateOverride[1]}` : ''}`,
+  command: `node scripts/mutation.mjs ${argv.join(' ')}`.trim(),
+  reports: second.length > 0 ? [...STAGE1_REPORTS, STAGE2] : STAGE1_REPORTS,
   seconds: { stage1: stage1Seconds, stage2: stage2Seconds },
   mutants: final.length,
-  killedByRuleTests: final.filter((m) => m.stage === 1 && killed(m)).length,
-  killedByRuntimeProofs: final.filter((m) => m.stage === 2 && killed(m)).length,
+  // the report that killed each mutant (a stage-1 report: the rule tests; a later stage runs the
+  // rule tests too, so a rule test added after stage 1 kills its mutants there)
+  killedPerReport: Object.fromEntries(
+    [...new Set(final.map((m) => m.report))].map((r) => [r, final.filter((m) => m.report === r && killed(m)).length]),
+  ),
   survived: final.filter((m) => m.status === 'Survived').length,
   noCoverage: final.filter((m) => m.status === 'NoCoverage').length,
   errors: final.length - counted.length,
   score: Number(((100 * counted.filter(killed).length) / Math.max(1, counted.length)).toFixed(2)),
-  survivors: final.filter(alive).map(({ file, location, mutatorName, replacement, status }) => ({ file, location, mutatorName, replacement, status })),
+  survivors: final.filter(alive).map(({ file, location, mutatorName, replacement, status, report }) => ({ file, location, mutatorName, replacement, status, decidedBy: report })),
 };
 writeFileSync('mutation/summary.json', `${JSON.stringify(summary, null, 2)}\n`);
 console.log(JSON.stringify({ ...summary, survivors: summary.survivors.length }, null, 2));

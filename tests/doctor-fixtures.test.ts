@@ -12,7 +12,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { lintWithRules } from '../codemods/fix-with-rule.js';
-import { listCases, listFixtureRules } from './fixture-cases.js';
+import { lintOptionsOf, listCases, listFixtureRules } from './fixture-cases.js';
 import type { FixtureCase } from './fixture-cases.js';
 import { runDoctorOnFixture } from './support/doctor-fixtures.js';
 import type { DoctorFindingLike } from './support/doctor-fixtures.js';
@@ -53,7 +53,7 @@ const KNOWN_OUTPUT_REPORTS: Record<string, string> = {
 const cases = listFixtureRules().flatMap((rule) => listCases(rule).filter((c) => c.config.runtime !== undefined));
 
 function expectedLines(c: FixtureCase): number[] {
-  const messages = lintWithRules(readFileSync(c.inputPath, 'utf8'), c.inputPath, { rules: [c.rule], settings: c.config.settings ?? {} });
+  const messages = lintWithRules(readFileSync(c.inputPath, 'utf8'), c.inputPath, lintOptionsOf(c.rule, c.config));
   return [...new Set(messages.map((m) => m.line))];
 }
 

@@ -14,7 +14,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { lintWithRules } from '../codemods/fix-with-rule.js';
 import plugin from '../index.js';
-import { listCases, listFixtureRules, listValid } from './fixture-cases.js';
+import { lintOptionsOf, listCases, listFixtureRules, listValid } from './fixture-cases.js';
 import { asRuntimeSection, proofOutput } from './runtime-proofs.js';
 
 interface RuleMeta {
@@ -38,21 +38,10 @@ const NEVER_REWRITTEN: Record<string, Record<string, string>> = {
   'require-span-end': {
     spanDiscarded: 'the span object is dropped at the call: there is nothing to end',
     activeSpanUnreachable: 'the callback cannot reach its span: the author must pick where it ends',
-    // Not "never": it has the endSpanInFinally suggestion, but it is reported only with the
-    // checkSyncCalls option (strict), which a fixture sidecar cannot set yet. The suggestion is the
-    // same builder as spanNotEndedOnException's, which async-active-span-throws proves.
-    spanNotEndedOnThrow: 'NOT YET PROVEN: needs rule options in fixture sidecars (checkSyncCalls)',
   },
   'no-unbound-listener': {
     persistentListenerKeepsRequest:
       "binding a persistent listener to this request pins every later event to this request's ended trace (tests/persistent-listeners.test.ts): reported only",
-  },
-  'no-floating-promise-in-span': {
-    // Not "never": this one has suggestions, but it is reported only with the checkVoid option,
-    // which a fixture sidecar cannot set yet (tests/fixtures.test.ts lints with default options).
-    // Its suggestions are built by the same two builders as voidedPromiseOrphaned's, which
-    // zone-voided-prefetch (detachInOwnSpan) and zone-voided-prefetch-awaited (awaitPromise) prove.
-    voidedPromiseInSpan: 'NOT YET PROVEN: needs rule options in fixture sidecars (checkVoid)',
   },
 };
 
@@ -65,7 +54,7 @@ function proven(rule: string): Map<string, string> {
   for (const c of listCases(rule)) {
     if (c.config.runtime === undefined || !proofOutput(c).changed) continue;
     const wanted = asRuntimeSection(c.config.runtime).suggestion;
-    const messages = lintWithRules(readFileSync(c.inputPath, 'utf8'), c.inputPath, { rules: [rule], settings: c.config.settings ?? {} });
+    const messages = lintWithRules(readFileSync(c.inputPath, 'utf8'), c.inputPath, lintOptionsOf(rule, c.config));
     for (const m of messages) {
       const id = m.messageId ?? '';
       if (wanted !== undefined) {
@@ -104,7 +93,7 @@ describe('every fix and suggestion kind has a runtime-proven fixture (from rule 
     it('the messages listed as never rewritten exist and carry no fix or suggestion in any fixture', () => {
       for (const id of Object.keys(exempt)) expect(messageIds).toContain(id);
       const rewritten = [...listCases(rule).map((c) => ({ path: c.inputPath, config: c.config })), ...listValid(rule)]
-        .flatMap((f) => lintWithRules(readFileSync(f.path, 'utf8'), f.path, { rules: [rule], settings: f.config.settings ?? {} }))
+        .flatMap((f) => lintWithRules(readFileSync(f.path, 'utf8'), f.path, lintOptionsOf(rule, f.config)))
         .filter((m) => (m.messageId ?? '') in exempt && (m.fix !== undefined || (m.suggestions?.length ?? 0) > 0))
         .map((m) => m.messageId);
       expect(rewritten).toEqual([]);

@@ -2,6 +2,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { FixWithRulesOptions } from '../codemods/fix-with-rule.js';
 import type { ContextManagerName } from '../core/settings.js';
 
 export const FIXTURES_DIR = fileURLToPath(new URL('../fixtures/', import.meta.url));
@@ -12,6 +13,7 @@ export interface RuntimeExpectationConfig {
 
 export interface FixtureConfig {
   settings?: { contextManager?: ContextManagerName; apiModules?: string[]; spanWrappers?: string[] };
+  /** The rule's options, as in an ESLint config (`["error", ...options]`): `[{ "checkVoid": true }]`. */
   options?: unknown[];
   unsafe?: boolean;
   runtime?: RuntimeExpectationConfig;
@@ -73,4 +75,36 @@ export function listValid(rule: string): ValidFixture[] {
       return { rule, name, path: join(dir, file), config: readConfig(join(dir, `${name}.json`)) };
     })
     .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/**
+ * How a fixture is linted and fixed: its rule, with the sidecar's `settings` and rule `options`.
+ * The fixture test (lint rendering and codemod output), the runtime proofs and the fix-kind check
+ * all lint through this, so that they judge the same findings.
+ */
+export function lintOptionsOf(rule: string, config: FixtureConfig): FixWithRulesOptions {
+  return {
+    rules: [rule],
+    settings: config.settings ?? {},
+    ...(config.options !== undefined ? { ruleOptions: { [rule]: config.options } } : {}),
+  };
+}
+
+/**
+ * The options a jscodeshift transform of the rule gets for a fixture: the settings as flags, and
+ * the rule's options as flags named by the option (`checkVoid`, as `--check-void` would set it).
+ * A rule's options are one object: a sidecar that lists more is an error.
+ */
+export function codemodOptionsOf(config: FixtureConfig): Record<string, unknown> {
+  const ruleOptions = config.options ?? [];
+  if (ruleOptions.length > 1 || (ruleOptions.length === 1 && (typeof ruleOptions[0] !== 'object' || ruleOptions[0] === null))) {
+    throw new Error(`fixture options must be [ { ...one object } ], got ${JSON.stringify(ruleOptions)}`);
+  }
+  return {
+    ...(config.settings?.contextManager ? { contextManager: config.settings.contextManager } : {}),
+    ...(config.settings?.apiModules ? { apiModules: config.settings.apiModules } : {}),
+    ...(config.settings?.spanWrappers ? { spanWrappers: config.settings.spanWrappers } : {}),
+    ...(ruleOptions[0] as Record<string, unknown> | undefined),
+    ...(config.unsafe ? { unsafe: true } : {}),
+  };
 }

@@ -9,7 +9,7 @@ import jscodeshift from 'jscodeshift';
 import { describe, expect, it } from 'vitest';
 import { createCodemod } from '../codemods/create-codemod.js';
 import { lintWithRules } from '../codemods/fix-with-rule.js';
-import { FIXTURES_DIR, listCases, listFixtureRules, listValid } from './fixture-cases.js';
+import { codemodOptionsOf, FIXTURES_DIR, lintOptionsOf, listCases, listFixtureRules, listValid } from './fixture-cases.js';
 import type { FixtureConfig } from './fixture-cases.js';
 import { renderLintResults } from './render-lint.js';
 
@@ -19,16 +19,15 @@ const j = jscodeshift.withParser('tsx');
 function runCodemod(rule: string, path: string, source: string, config: FixtureConfig): string | undefined {
   const transform = createCodemod(rule);
   const stats: Record<string, number> = {};
-  return transform({ path, source }, { jscodeshift: j, j, stats: (name: string, n = 1) => { stats[name] = (stats[name] ?? 0) + n; }, report: () => {} }, {
-    ...(config.settings?.contextManager ? { contextManager: config.settings.contextManager } : {}),
-    ...(config.settings?.apiModules ? { apiModules: config.settings.apiModules } : {}),
-    ...(config.settings?.spanWrappers ? { spanWrappers: config.settings.spanWrappers } : {}),
-    ...(config.unsafe ? { unsafe: true } : {}),
-  });
+  return transform(
+    { path, source },
+    { jscodeshift: j, j, stats: (name: string, n = 1) => { stats[name] = (stats[name] ?? 0) + n; }, report: () => {} },
+    codemodOptionsOf(config) as Parameters<typeof transform>[2],
+  );
 }
 
 function lint(rule: string, path: string, source: string, config: FixtureConfig) {
-  return lintWithRules(source, path, { rules: [rule], settings: config.settings ?? {} });
+  return lintWithRules(source, path, lintOptionsOf(rule, config));
 }
 
 const hasCodemod = (rule: string): boolean => {

@@ -23,6 +23,7 @@
 import { readFileSync } from 'node:fs';
 import { applyNonOverlapping, fixWithRules, lintWithRules } from '../codemods/fix-with-rule.js';
 import type { CapturedSpan, CapturedTrace, Expectation, ExpectationSpan } from '../harness/index.js';
+import { lintOptionsOf } from './fixture-cases.js';
 import type { FixtureCase } from './fixture-cases.js';
 
 /** The relations a defect can break. Status and rejections are checked, but are never "the" break. */
@@ -98,15 +99,15 @@ export function hygieneFailures(t: CapturedTrace, allow: RuntimeAllowances = {})
  */
 export function proofOutput(c: FixtureCase): { changed: boolean; output: string } {
   const source = readFileSync(c.inputPath, 'utf8');
-  const settings = c.config.settings ?? {};
+  const lintOptions = lintOptionsOf(c.rule, c.config);
   const wanted = asRuntimeSection(c.config.runtime).suggestion;
   if (wanted === undefined) {
-    const fixed = fixWithRules(source, c.inputPath, { rules: [c.rule], settings, unsafe: c.config.unsafe === true });
+    const fixed = fixWithRules(source, c.inputPath, { ...lintOptions, unsafe: c.config.unsafe === true });
     return { changed: fixed.changed, output: fixed.output ?? source };
   }
   let output = source;
   for (let pass = 0; pass < 10; pass++) {
-    const edits = lintWithRules(output, c.inputPath, { rules: [c.rule], settings })
+    const edits = lintWithRules(output, c.inputPath, lintOptions)
       .flatMap((m) => m.suggestions ?? [])
       .filter((s) => s.messageId === wanted)
       .map((s) => ({ range: s.fix.range, text: s.fix.text }));

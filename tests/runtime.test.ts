@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { fixWithRules, lintWithRules } from '../codemods/fix-with-rule.js';
 import { checkExpectation, checkExpectations, findSpans, renderWaterfall, runFixture } from '../harness/index.js';
 import type { CapturedTrace, ContextManagerName } from '../harness/index.js';
-import { listCases, listFixtureRules, listValid } from './fixture-cases.js';
+import { lintOptionsOf, listCases, listFixtureRules, listValid } from './fixture-cases.js';
 import { asRuntimeSection, BREAKABLE_RELATIONS, hygieneFailures, namesIn, proofOutput, relationOf, stripMarker } from './runtime-proofs.js';
 
 const proofs = listFixtureRules().flatMap((rule) => listCases(rule).filter((c) => c.config.runtime !== undefined));
@@ -83,9 +83,9 @@ describe('runtime proofs of valid fixtures (linked as written)', () => {
     // a fix) that fires here is a false positive, even when its rewrite would change nothing at runtime.
     it('the rule reports nothing and the codemod (with suggestions) leaves it untouched', () => {
       const source = readFileSync(v.path, 'utf8');
-      const settings = v.config.settings ?? {};
-      expect(lintWithRules(source, v.path, { rules: [v.rule], settings }).map((m) => m.message)).toEqual([]);
-      expect(fixWithRules(source, v.path, { rules: [v.rule], settings, unsafe: true }).changed).toBe(false);
+      const lintOptions = lintOptionsOf(v.rule, v.config);
+      expect(lintWithRules(source, v.path, lintOptions).map((m) => m.message)).toEqual([]);
+      expect(fixWithRules(source, v.path, { ...lintOptions, unsafe: true }).changed).toBe(false);
     });
     it(`holds every expectation under ${contextManager}, with no timeout, rejection, unfinished or late span`, async () => {
       const runtime = asRuntimeSection(v.config.runtime);

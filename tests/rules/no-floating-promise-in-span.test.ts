@@ -347,6 +347,65 @@ export function place(id: string) {
   ],
   invalid: [
     {
+      name: 'the file declares its own SpanStatusCode: the detach suggestion imports it as OtelSpanStatusCode',
+      settings: { 'otel-context': { contextManager: 'zone' } },
+      code: `
+import { trace } from '@opentelemetry/api';
+const SpanStatusCode = { ok: 200 };
+const tracer = trace.getTracer('a');
+async function prefetch(): Promise<number> { return SpanStatusCode.ok; }
+export function onInput() {
+  tracer.startActiveSpan('input', (span) => {
+    void prefetch();
+    span.end();
+  });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'voidedPromiseOrphaned',
+          line: 8,
+          column: 5,
+          endLine: 8,
+          endColumn: 20,
+          suggestions: [
+            {
+              messageId: 'detachInOwnSpan',
+              output: `
+import { trace, SpanStatusCode as OtelSpanStatusCode, context } from '@opentelemetry/api';
+const SpanStatusCode = { ok: 200 };
+const tracer = trace.getTracer('a');
+async function prefetch(): Promise<number> { return SpanStatusCode.ok; }
+export function onInput() {
+  tracer.startActiveSpan('input', (span) => {
+    tracer.startActiveSpan('prefetch', {}, trace.setSpan(context.active(), span), (detached) => prefetch().then(() => detached.end(), (error) => {
+      detached.recordException(error);
+      detached.setStatus({ code: OtelSpanStatusCode.ERROR });
+      detached.end();
+    }));
+    span.end();
+  });
+}`,
+            },
+            {
+              messageId: 'awaitPromise',
+              output: `
+import { trace } from '@opentelemetry/api';
+const SpanStatusCode = { ok: 200 };
+const tracer = trace.getTracer('a');
+async function prefetch(): Promise<number> { return SpanStatusCode.ok; }
+export function onInput() {
+  tracer.startActiveSpan('input', async (span) => {
+    await prefetch();
+    span.end();
+  });
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
       name: 'span-running helper of the file (it passes its callback to startActiveSpan): a promise floating in its callback',
       code: `
 import { trace } from '@opentelemetry/api';

@@ -882,5 +882,64 @@ export async function test() {
       ],
     },
 
+    {
+      name: 'wrapped work: a call holding a yield cannot move into an arrow (no fix); the call inside the yield can',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function* steps(handler: (input: unknown) => unknown, next: () => unknown) {
+  const span = tracer.startSpan('steps');
+  handler(yield next());
+  span.end();
+}`,
+      errors: [
+        { messageId: 'opaqueCallWithoutParent', data: { span: 'span', callee: 'handler' }, line: 6, column: 3, endColumn: 10 },
+        { messageId: 'opaqueCallWithoutParent', data: { span: 'span', callee: 'next' }, line: 6, column: 17, endColumn: 21 },
+      ],
+      output: `
+import { trace, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function* steps(handler: (input: unknown) => unknown, next: () => unknown) {
+  const span = tracer.startSpan('steps');
+  handler(yield context.with(trace.setSpan(context.active(), span), () => next()));
+  span.end();
+}`,
+    },
+    {
+      name: 'wrapped work: a call holding super cannot move into an arrow: reported without a fix',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+class Base { load(): unknown { return 1; } }
+export class Loader extends Base {
+  run(handler: (input: unknown) => unknown) {
+    const span = tracer.startSpan('load');
+    handler(super.load());
+    span.end();
+  }
+}`,
+      errors: [{ messageId: 'opaqueCallWithoutParent', data: { span: 'span', callee: 'handler' }, line: 8, column: 5, endColumn: 12 }],
+      output: null,
+    },
+    {
+      name: 'wrapped work: an await inside a nested function does not stop the call moving into an arrow',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function wrap(handler: (done: () => Promise<unknown>) => unknown, next: () => Promise<unknown>) {
+  const span = tracer.startSpan('handle');
+  handler(async () => await next());
+  span.end();
+}`,
+      errors: [{ messageId: 'opaqueCallWithoutParent', data: { span: 'span', callee: 'handler' }, line: 6, column: 3, endColumn: 10 }],
+      output: `
+import { trace, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function wrap(handler: (done: () => Promise<unknown>) => unknown, next: () => Promise<unknown>) {
+  const span = tracer.startSpan('handle');
+  context.with(trace.setSpan(context.active(), span), () => handler(async () => await next()));
+  span.end();
+}`,
+    },
   ],
 });

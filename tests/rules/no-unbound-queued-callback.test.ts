@@ -1041,5 +1041,18 @@ function sync(id, cb) {
 module.exports = { sync };`,
       errors: [{ messageId: LOSES, data: { queue: 'limiter.submit(..) of bottleneck' }, line: 6, column: 75, endLine: 6, endColumn: 138 }],
     },
+    {
+      name: 'ALS-only CommonJS code whose AsyncLocalStorage class is reached only as hooks.AsyncLocalStorage: reported, no fix',
+      filename: 'jobs.cjs',
+      code: `
+const hooks = require('node:async_hooks');
+const requestStore = new hooks.AsyncLocalStorage();
+const jobs = [];
+function defer(job) { jobs.push(job); }
+setInterval(() => { for (const job of jobs.splice(0)) job(); }, 10).unref();
+module.exports = { defer, requestStore };`,
+      output: null,
+      errors: [{ messageId: 'queuedCallbackLosesStore', data: { queue: 'jobs' }, line: 5, column: 33, endLine: 5, endColumn: 36 }],
+    },
   ],
 });

@@ -533,5 +533,314 @@ class Ctx {
 }`,
       errors: [{ messageId: 'recurringTimerInStore', data: { timer: 'setInterval', store: 'this.storage' }, line: 5, column: 45, endLine: 5, endColumn: 56 }],
     },
+    // The names a fix imports must not collide with the file's own (core/edits/api-imports.ts ALIASES):
+    // one case per alias, so that each is pinned by an exact output.
+    {
+      name: 'the file declares its own context and ROOT_CONTEXT: the fix imports them under aliases',
+      code: `
+import { trace } from '@opentelemetry/api';
+const context = { region: 'eu' };
+const ROOT_CONTEXT = 'root';
+trace.getTracer('a').startActiveSpan('first-request', (span) => {
+  const timer = setInterval(() => flush(context.region, ROOT_CONTEXT), 1000);
+  span.end();
+});`,
+      output: `
+import { trace, context as otelContext, ROOT_CONTEXT as OTEL_ROOT_CONTEXT } from '@opentelemetry/api';
+const context = { region: 'eu' };
+const ROOT_CONTEXT = 'root';
+trace.getTracer('a').startActiveSpan('first-request', (span) => {
+  const timer = setInterval(otelContext.bind(OTEL_ROOT_CONTEXT, () => flush(context.region, ROOT_CONTEXT)), 1000);
+  span.end();
+});`,
+      errors: [{ messageId: 'recurringTimerInTrace', data: { timer: 'setInterval' }, line: 6, column: 17, endLine: 6, endColumn: 28 }],
+    },
+    {
+      name: 'the file declares context and otelContext: the alias is numbered (otelContext2)',
+      settings: under('stack'),
+      code: `
+import { trace } from '@opentelemetry/api';
+const context = { region: 'eu' };
+const otelContext = { region: 'us' };
+trace.getTracer('a').startActiveSpan('job', (span) => {
+  setTimeout(() => trace.getTracer('a').startSpan(context.region + otelContext.region).end(), 10);
+  span.end();
+});`,
+      output: `
+import { trace, context as otelContext2 } from '@opentelemetry/api';
+const context = { region: 'eu' };
+const otelContext = { region: 'us' };
+trace.getTracer('a').startActiveSpan('job', (span) => {
+  setTimeout(otelContext2.bind(otelContext2.active(), () => trace.getTracer('a').startSpan(context.region + otelContext.region).end()), 10);
+  span.end();
+});`,
+      errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' } }],
+    },
+    {
+      name: 'the file declares its own trace: the fix imports trace as otelTrace',
+      code: `
+import { context } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
+declare const tracer: Tracer;
+const trace: string[] = [];
+export function handle() {
+  const span = tracer.startSpan('parent');
+  setTimeout(() => {
+    trace.push('tick');
+    tracer.startSpan('child').end();
+    span.end();
+  }, 5);
+}`,
+      output: `
+import { context, trace as otelTrace } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
+declare const tracer: Tracer;
+const trace: string[] = [];
+export function handle() {
+  const span = tracer.startSpan('parent');
+  setTimeout(context.bind(otelTrace.setSpan(context.active(), span), () => {
+    trace.push('tick');
+    tracer.startSpan('child').end();
+    span.end();
+  }), 5);
+}`,
+      errors: [{ messageId: 'timerExpectsInactiveSpan', data: { timer: 'setTimeout', span: 'span' }, line: 8, column: 3, endLine: 8, endColumn: 13 }],
+    },
+    // Where a fix adds the API member it needs (core/edits/api-imports.ts), one case per import shape.
+    {
+      name: 'the API is imported with empty braces only (import {} from ..): the member goes inside them',
+      settings: under('stack'),
+      filename: 'worker.ts',
+      code: `
+import {} from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
+declare const tracer: Tracer;
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(() => tracer.startSpan('child').end(), 10);
+  span.end();
+});`,
+      output: `
+import { context } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
+declare const tracer: Tracer;
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(context.bind(context.active(), () => tracer.startSpan('child').end()), 10);
+  span.end();
+});`,
+      errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' }, line: 6, column: 3, endLine: 6, endColumn: 13 }],
+    },
+    {
+      name: 'the API is imported for types only: a new import statement after the last import',
+      settings: under('stack'),
+      filename: 'worker.ts',
+      code: `
+import type { Tracer } from '@opentelemetry/api';
+import { loadConfig } from './config';
+declare const tracer: Tracer;
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(() => tracer.startSpan(loadConfig()).end(), 10);
+  span.end();
+});`,
+      output: `
+import type { Tracer } from '@opentelemetry/api';
+import { loadConfig } from './config';
+import { context } from '@opentelemetry/api';
+declare const tracer: Tracer;
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(context.bind(context.active(), () => tracer.startSpan(loadConfig()).end()), 10);
+  span.end();
+});`,
+      errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' }, line: 6, column: 3, endLine: 6, endColumn: 13 }],
+    },
+    {
+      name: "CommonJS with a directive and a 'let' require pattern (not extended): a new require after them",
+      settings: under('stack'),
+      filename: 'worker.cjs',
+      code: `'use strict';
+let { trace } = require('@opentelemetry/api');
+const tracer = trace.getTracer('a');
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(() => tracer.startSpan('child').end(), 10);
+  span.end();
+});`,
+      output: `'use strict';
+let { trace } = require('@opentelemetry/api');
+const { context } = require('@opentelemetry/api');
+const tracer = trace.getTracer('a');
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(context.bind(context.active(), () => tracer.startSpan('child').end()), 10);
+  span.end();
+});`,
+      errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' }, line: 5, column: 3, endLine: 5, endColumn: 13 }],
+    },
+    {
+      name: 'CommonJS whose first statement is not a require: the new require goes first',
+      settings: under('stack'),
+      filename: 'worker.cjs',
+      code: `const name = 'job';
+let { trace } = require('@opentelemetry/api');
+const tracer = trace.getTracer('a');
+tracer.startActiveSpan(name, (span) => {
+  setTimeout(() => tracer.startSpan('child').end(), 10);
+  span.end();
+});`,
+      output: `const { context } = require('@opentelemetry/api');
+const name = 'job';
+let { trace } = require('@opentelemetry/api');
+const tracer = trace.getTracer('a');
+tracer.startActiveSpan(name, (span) => {
+  setTimeout(context.bind(context.active(), () => tracer.startSpan('child').end()), 10);
+  span.end();
+});`,
+      errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' }, line: 5, column: 3, endLine: 5, endColumn: 13 }],
+    },
+    {
+      name: 'CommonJS require pattern ending in a rest element: not extended, a new require',
+      settings: under('stack'),
+      filename: 'worker.cjs',
+      code: `const { trace, ...otel } = require('@opentelemetry/api');
+const tracer = trace.getTracer('a');
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(() => tracer.startSpan('child').end(), 10);
+  span.end();
+});`,
+      output: `const { trace, ...otel } = require('@opentelemetry/api');
+const { context } = require('@opentelemetry/api');
+const tracer = trace.getTracer('a');
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(context.bind(context.active(), () => tracer.startSpan('child').end()), 10);
+  span.end();
+});`,
+      errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' }, line: 4, column: 3, endLine: 4, endColumn: 13 }],
+    },
+    {
+      name: 'CommonJS require pattern, the file has its own context: the pattern gets context: otelContext',
+      settings: under('stack'),
+      filename: 'worker.cjs',
+      code: `const { trace } = require('@opentelemetry/api');
+const context = { region: 'eu' };
+const tracer = trace.getTracer('a');
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(() => tracer.startSpan(context.region).end(), 10);
+  span.end();
+});`,
+      output: `const { trace, context: otelContext } = require('@opentelemetry/api');
+const context = { region: 'eu' };
+const tracer = trace.getTracer('a');
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(otelContext.bind(otelContext.active(), () => tracer.startSpan(context.region).end()), 10);
+  span.end();
+});`,
+      errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' }, line: 5, column: 3, endLine: 5, endColumn: 13 }],
+    },
+    {
+      name: 'CommonJS, a new require under an alias (const { context: otelContext } = ..)',
+      settings: under('stack'),
+      filename: 'worker.cjs',
+      code: `let { trace } = require('@opentelemetry/api');
+const context = { region: 'eu' };
+const tracer = trace.getTracer('a');
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(() => tracer.startSpan(context.region).end(), 10);
+  span.end();
+});`,
+      output: `let { trace } = require('@opentelemetry/api');
+const { context: otelContext } = require('@opentelemetry/api');
+const context = { region: 'eu' };
+const tracer = trace.getTracer('a');
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(otelContext.bind(otelContext.active(), () => tracer.startSpan(context.region).end()), 10);
+  span.end();
+});`,
+      errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' }, line: 5, column: 3, endLine: 5, endColumn: 13 }],
+    },
+    {
+      name: 'a new import statement under an alias (import { context as otelContext } ..)',
+      settings: under('stack'),
+      filename: 'worker.ts',
+      code: `
+import type { Tracer } from '@opentelemetry/api';
+declare const tracer: Tracer;
+const context = { region: 'eu' };
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(() => tracer.startSpan(context.region).end(), 10);
+  span.end();
+});`,
+      output: `
+import type { Tracer } from '@opentelemetry/api';
+import { context as otelContext } from '@opentelemetry/api';
+declare const tracer: Tracer;
+const context = { region: 'eu' };
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(otelContext.bind(otelContext.active(), () => tracer.startSpan(context.region).end()), 10);
+  span.end();
+});`,
+      errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' }, line: 6, column: 3, endLine: 6, endColumn: 13 }],
+    },
+    {
+      name: 'CommonJS whose first declaration also calls something other than require: the new require goes first',
+      settings: under('stack'),
+      filename: 'worker.cjs',
+      code: `const config = loadConfig(), fs = require('node:fs');
+let { trace } = require('@opentelemetry/api');
+const tracer = trace.getTracer(config.name);
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(() => tracer.startSpan(fs.name).end(), 10);
+  span.end();
+});`,
+      output: `const { context } = require('@opentelemetry/api');
+const config = loadConfig(), fs = require('node:fs');
+let { trace } = require('@opentelemetry/api');
+const tracer = trace.getTracer(config.name);
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(context.bind(context.active(), () => tracer.startSpan(fs.name).end()), 10);
+  span.end();
+});`,
+      errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' }, line: 5, column: 3, endLine: 5, endColumn: 13 }],
+    },
+    {
+      name: 'CommonJS whose first declaration has no initialiser: the new require goes first',
+      settings: under('stack'),
+      filename: 'worker.cjs',
+      code: `let cache;
+let { trace } = require('@opentelemetry/api');
+const tracer = trace.getTracer('a');
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(() => tracer.startSpan(String(cache)).end(), 10);
+  span.end();
+});`,
+      output: `const { context } = require('@opentelemetry/api');
+let cache;
+let { trace } = require('@opentelemetry/api');
+const tracer = trace.getTracer('a');
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(context.bind(context.active(), () => tracer.startSpan(String(cache)).end()), 10);
+  span.end();
+});`,
+      errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' }, line: 5, column: 3, endLine: 5, endColumn: 13 }],
+    },
+    {
+      name: 'the API is imported for its side effects only (import \'@opentelemetry/api\'): no braces to extend, a new import statement',
+      settings: under('stack'),
+      filename: 'worker.ts',
+      code: `
+import '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
+declare const tracer: Tracer;
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(() => tracer.startSpan('child').end(), 10);
+  span.end();
+});`,
+      output: `
+import '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
+import { context } from '@opentelemetry/api';
+declare const tracer: Tracer;
+tracer.startActiveSpan('job', (span) => {
+  setTimeout(context.bind(context.active(), () => tracer.startSpan('child').end()), 10);
+  span.end();
+});`,
+      errors: [{ messageId: 'timerLosesContext', data: { timer: 'setTimeout' }, line: 6, column: 3, endLine: 6, endColumn: 13 }],
+    },
   ],
 });

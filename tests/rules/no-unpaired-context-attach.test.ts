@@ -1021,5 +1021,104 @@ export async function handle(id: string) {
       },
       ],
     },
+    {
+      name: 'discarded token, a module-level token is visible: the fix names it token2',
+      code: `import { context } from '@opentelemetry/api';
+const token = process.env.API_TOKEN;
+export function handle(ctx: any) {
+  context.attach(ctx);
+  work(token);
+}`,
+      output: `import { context } from '@opentelemetry/api';
+const token = process.env.API_TOKEN;
+export function handle(ctx: any) {
+  const token2 = context.attach(ctx);
+  try {
+    work(token);
+  } finally {
+    token2.dispose();
+  }
+}`,
+      errors: [
+        {
+          messageId: 'discardedToken',
+          line: 4,
+          column: 3,
+          data: { call: 'context.attach()' },
+          suggestions: [{ messageId: 'useContextWith', data: { head: 'context.with(ctx, ..)' }, output: `import { context } from '@opentelemetry/api';
+const token = process.env.API_TOKEN;
+export function handle(ctx: any) {
+  context.with(ctx, () => {
+    work(token);
+  });
+}` }],
+        },
+      ],
+    },
+    {
+      name: 'discarded token, the function uses an undeclared global token: the fix names it token2',
+      code: `import { context } from '@opentelemetry/api';
+export function handle(ctx: any) {
+  context.attach(ctx);
+  work(token);
+}`,
+      output: `import { context } from '@opentelemetry/api';
+export function handle(ctx: any) {
+  const token2 = context.attach(ctx);
+  try {
+    work(token);
+  } finally {
+    token2.dispose();
+  }
+}`,
+      errors: [
+        {
+          messageId: 'discardedToken',
+          line: 3,
+          column: 3,
+          data: { call: 'context.attach()' },
+          suggestions: [{ messageId: 'useContextWith', data: { head: 'context.with(ctx, ..)' }, output: `import { context } from '@opentelemetry/api';
+export function handle(ctx: any) {
+  context.with(ctx, () => {
+    work(token);
+  });
+}` }],
+        },
+      ],
+    },
+    {
+      name: 'discarded token, a module-level token is visible but not used in the function: the fix still names it token2',
+      code: `import { context } from '@opentelemetry/api';
+export const token = process.env.API_TOKEN;
+export function handle(ctx: any) {
+  context.attach(ctx);
+  work();
+}`,
+      output: `import { context } from '@opentelemetry/api';
+export const token = process.env.API_TOKEN;
+export function handle(ctx: any) {
+  const token2 = context.attach(ctx);
+  try {
+    work();
+  } finally {
+    token2.dispose();
+  }
+}`,
+      errors: [
+        {
+          messageId: 'discardedToken',
+          line: 4,
+          column: 3,
+          data: { call: 'context.attach()' },
+          suggestions: [{ messageId: 'useContextWith', data: { head: 'context.with(ctx, ..)' }, output: `import { context } from '@opentelemetry/api';
+export const token = process.env.API_TOKEN;
+export function handle(ctx: any) {
+  context.with(ctx, () => {
+    work();
+  });
+}` }],
+        },
+      ],
+    },
   ],
 });

@@ -954,5 +954,65 @@ export function handle(headers: Record<string, string>, work: () => void) {
       output: null,
       errors: [{ messageId: 'extractedContextIgnored', data: { extracted: 'remote', span: 'span' }, line: 7, column: 30, endLine: 7, endColumn: 46 }],
     },
+    {
+      name: 'the file declares its own propagation: the fix imports it as otelPropagation',
+      code: `
+import { trace } from '@opentelemetry/api';
+import { Worker } from 'node:worker_threads';
+const propagation = 'eager';
+const worker = new Worker('./resize.js');
+export function resize(id: string) {
+  trace.getTracer('a').startActiveSpan('resize', (span) => {
+    worker.postMessage({ id, propagation });
+    span.end();
+  });
+}`,
+      output: `
+import { trace, context, propagation as otelPropagation } from '@opentelemetry/api';
+import { Worker } from 'node:worker_threads';
+const propagation = 'eager';
+const worker = new Worker('./resize.js');
+export function resize(id: string) {
+  trace.getTracer('a').startActiveSpan('resize', (span) => {
+    const traceCarrier: Record<string, string> = {};
+    otelPropagation.inject(context.active(), traceCarrier);
+    worker.postMessage({ id, propagation, ...traceCarrier });
+    span.end();
+  });
+}`,
+      errors: [{ messageId: 'sendWithoutContext', line: 8, column: 5, endLine: 8, endColumn: 23 }],
+    },
+    {
+      name: "the handler's nested callback declares producerContext: the extracted context is producerContext2",
+      code: `
+import { trace } from '@opentelemetry/api';
+process.on('message', (message) => {
+  [message].forEach((producerContext) => trace.getTracer('child').startSpan(String(producerContext)).end());
+});`,
+      output: `
+import { trace, context, propagation } from '@opentelemetry/api';
+process.on('message', (message) => {
+  const producerContext2 = propagation.extract(context.active(), message);
+  return context.with(producerContext2, () => {
+    [message].forEach((producerContext) => trace.getTracer('child').startSpan(String(producerContext)).end());
+  });
+});`,
+      errors: [{ messageId: 'handlerWithoutContext', line: 3, column: 1, endLine: 3, endColumn: 11 }],
+    },
+    {
+      name: "a module-level producerContext is visible in the handler (unused there): the extracted context is producerContext2",
+      code: `
+import { trace } from '@opentelemetry/api';
+export const producerContext = 'parent-process';
+process.on('message', (message) => trace.getTracer('child').startSpan(String(message)).end());`,
+      output: `
+import { trace, context, propagation } from '@opentelemetry/api';
+export const producerContext = 'parent-process';
+process.on('message', (message) => {
+  const producerContext2 = propagation.extract(context.active(), message);
+  return context.with(producerContext2, () => trace.getTracer('child').startSpan(String(message)).end());
+});`,
+      errors: [{ messageId: 'handlerWithoutContext', line: 4, column: 1, endLine: 4, endColumn: 11 }],
+    },
   ],
 });
