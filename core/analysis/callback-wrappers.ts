@@ -66,8 +66,20 @@ function isCallerCallback(sourceCode: Readonly<TSESLint.SourceCode>, identifier:
   return rootVariable?.defs[0]?.type === 'Parameter';
 }
 
+const CALLBACK_TEXT = /cb|callback|done|\\u/gi;
+
+/** Whether `text` within `range` has a substring every CALLBACK_NAME match contains (or an escape). */
+function mentionsCallbackName(text: string, [start, end]: TSESTree.Range): boolean {
+  CALLBACK_TEXT.lastIndex = start;
+  const match = CALLBACK_TEXT.exec(text);
+  return match !== null && match.index < end;
+}
+
 /** The wrapper calls its caller's callback (not from inside `context.with(..)`, which restores a context). */
 function callsCallerCallback(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, wrapper: FunctionNode): boolean {
+  // Exact text pre-check before the walk: a callee named by CALLBACK_NAME is spelled in the
+  // wrapper's text (`\u` escapes in names aside, which the check lets through).
+  if (!mentionsCallbackName(sourceCode.text, wrapper.body.range)) return false;
   let found = false;
   walk(wrapper.body, (node) => {
     if (found) return false;

@@ -63,7 +63,7 @@ function createCallbackInSpanListeners(
   const scopes: TSESTree.CallExpression[] = [];
   return {
     CallExpression(node) {
-      if (getSpanStartKind(node) === 'startActiveSpan' || api.calleePath(node) === API('context.with')) scopes.push(node);
+      if (getSpanStartKind(node) === 'startActiveSpan' || api.isApiCall(node, 'context.with')) scopes.push(node);
     },
     'Program:exit'() {
       const reported = new Set<TSESTree.Node>();

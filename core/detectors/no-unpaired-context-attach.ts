@@ -25,7 +25,7 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from '../analysis/ast.js';
 import { contains, getEnclosingFunction, getMethodName, getMethodReceiver, isFunctionLike } from '../analysis/ast.js';
-import { createSegmentRecorder, solveSegments, stateAtReturn } from '../analysis/code-paths.js';
+import { solveSegments, stateAtReturn, useSegmentRecorder } from '../analysis/code-paths.js';
 import type { RecordedCodePath } from '../analysis/code-paths.js';
 import { buildRunInsteadOfEnterWith, buildTryFinally, buildWrapInCallback } from '../edits/try-finally.js';
 import type { Finding, FindingSuggestion } from '../findings.js';
@@ -84,7 +84,7 @@ export function createNoUnpairedContextAttachDetector(
   const api = getOtelApi(context);
   const manager = api.settings.contextManager;
   const sites = new Map<TSESTree.CallExpression, AttachSite>();
-  const recorder = createSegmentRecorder(analyze);
+  const recorder = useSegmentRecorder(context, analyze);
 
   function analyze(recorded: RecordedCodePath): void {
     const inPath = new Set<AttachSite>();

@@ -76,6 +76,7 @@ export function createRequireSpanEndDetector(
   const named = new Set<TSESTree.Node>();
 
   const pairing = createPairingTracker<Variable>({
+    context,
     onComplete(result) {
       const info = acquired.get(result.key);
       if (!info) return;
