@@ -84,7 +84,10 @@ export function createNoUnpairedContextAttachDetector(
   const api = getOtelApi(context);
   const manager = api.settings.contextManager;
   const sites = new Map<TSESTree.CallExpression, AttachSite>();
-  const recorder = useSegmentRecorder(context, analyze);
+  // Tokens to pair come only from calls spelled `.attach(` or `.withScope(` (`enterWith` is reported
+  // where it is called): a file without either (or an escaped name) has no code path worth recording.
+  const text = sourceCode.text;
+  const recorder = PAIRED_METHODS.some((method) => text.includes(method)) || text.includes('\\u') ? useSegmentRecorder(context, analyze) : undefined;
 
   function analyze(recorded: RecordedCodePath): void {
     const inPath = new Set<AttachSite>();
@@ -311,33 +314,29 @@ export function createNoUnpairedContextAttachDetector(
     sites.set(call, site);
   }
 
+  const onCallExit = (node: TSESTree.CallExpression): void => {
+    const kind = getCallKind(api, node);
+    const bind = kind ? undefined : findThrownAwayBind(sourceCode, api, node);
+    if (bind) onFinding(bind);
+    if (kind === 'als.enterWith') reportEnterWith(node);
+    else if (kind) register(node, kind);
+    recorder?.record(node);
+  };
+  if (!recorder) return { 'CallExpression:exit': onCallExit };
+  const record = (node: TSESTree.Node): void => recorder.record(node);
   return {
     ...recorder.listeners,
-    'CallExpression:exit'(node: TSESTree.CallExpression) {
-      const kind = getCallKind(api, node);
-      const bind = kind ? undefined : findThrownAwayBind(sourceCode, api, node);
-      if (bind) onFinding(bind);
-      if (kind === 'als.enterWith') reportEnterWith(node);
-      else if (kind) register(node, kind);
-      recorder.record(node);
-    },
-    'NewExpression:exit'(node: TSESTree.NewExpression) {
-      recorder.record(node);
-    },
-    'AwaitExpression:exit'(node: TSESTree.AwaitExpression) {
-      recorder.record(node);
-    },
-    'YieldExpression:exit'(node: TSESTree.YieldExpression) {
-      recorder.record(node);
-    },
-    ThrowStatement(node: TSESTree.ThrowStatement) {
-      recorder.record(node);
-    },
-    'ForOfStatement[await=true]'(node: TSESTree.ForOfStatement) {
-      recorder.record(node);
-    },
+    'CallExpression:exit': onCallExit,
+    'NewExpression:exit': record,
+    'AwaitExpression:exit': record,
+    'YieldExpression:exit': record,
+    ThrowStatement: record,
+    'ForOfStatement[await=true]': record,
   };
 }
+
+/** The methods whose calls make a token to pair (getCallKind): `context.attach`, `<store>.withScope`. */
+const PAIRED_METHODS = ['attach', 'withScope'];
 
 function isSuspension(node: TSESTree.Node): boolean {
   return (
