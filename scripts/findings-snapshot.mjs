@@ -7,6 +7,7 @@
 //   node scripts/findings-snapshot.mjs --dist .tmp/base-dist --out .tmp/snapshot-before.json
 //   npm run build                                       (on the change)
 //   node scripts/findings-snapshot.mjs --out .tmp/snapshot-after.json --compare .tmp/snapshot-before.json
+//   (--compare-only: compare --out with --compare without linting again)
 // Per file (every fixture input, output and valid file, plus the dense generated file of
 // bench/generate.mjs): the fixture's own rule with its settings (messages with their fixes and
 // suggestions, the fixed output, the `--unsafe` output); then every rule that needs no type
@@ -28,6 +29,7 @@ if (!out) {
   process.exit(2);
 }
 
+const compareOnly = args.includes('--compare-only');
 const { lintWithRules, fixWithRules } = await import(pathToFileURL(join(dist, 'codemods/fix-with-rule.js')).href);
 const { syntacticRuleNames, ruleMeta } = await import(pathToFileURL(join(dist, 'rule-meta.js')).href);
 const MANAGERS = ['async-local-storage', 'async-hooks', 'zone', 'stack'];
@@ -81,7 +83,7 @@ inputs.push({ key: 'bench/generate.mjs:3000', path: join(ROOT, '.tmp', 'snapshot
 
 const snapshot = {};
 let done = 0;
-for (const file of inputs) {
+for (const file of compareOnly ? [] : inputs) {
   const entry = {};
   const settings = file.config.settings ?? {};
   if (file.rule && RULES.includes(file.rule)) {
@@ -105,13 +107,13 @@ for (const file of inputs) {
   snapshot[file.key] = entry;
   if (++done % 50 === 0) console.error(`[snapshot] ${done}/${inputs.length} files`);
 }
-writeFileSync(out, `${JSON.stringify(snapshot, null, 1)}\n`);
+if (!compareOnly) writeFileSync(out, `${JSON.stringify(snapshot, null, 1)}\n`);
 const count = (s) =>
   Object.values(s).reduce(
     (n, entry) => n + Object.values(entry).reduce((m, c) => m + (Array.isArray(c.messages) ? c.messages.length : 0), 0),
     0,
   );
-console.error(`[snapshot] ${inputs.length} files, ${count(snapshot)} messages in all configurations → ${out}`);
+if (!compareOnly) console.error(`[snapshot] ${inputs.length} files, ${count(snapshot)} messages in all configurations → ${out}`);
 
 if (compareWith) {
   const before = JSON.parse(readFileSync(compareWith, 'utf8'));

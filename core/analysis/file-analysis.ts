@@ -94,7 +94,10 @@ export function useFileAnalysis(context: Readonly<TSESLint.RuleContext<string, r
         if (DRAIN_METHODS.has(method) || method === 'splice' || method === 'delete') queueNames.drained.add(name);
         if (STORE_METHODS.has(method) && node.arguments.some(mayBeCallback)) queueNames.stored.add(name);
       },
-      'FunctionExpression, ArrowFunctionExpression'(node: TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression) {
+      // (a superset of the parents tested below)
+      ':matches(ReturnStatement, ArrowFunctionExpression, AssignmentExpression, CallExpression) > :matches(FunctionExpression, ArrowFunctionExpression)'(
+        node: TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression,
+      ) {
         const parent = node.parent;
         if (
           parent.type === AST_NODE_TYPES.ReturnStatement ||

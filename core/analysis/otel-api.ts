@@ -85,10 +85,26 @@ export function fileMayContainTracedCode(context: Readonly<TSESLint.RuleContext<
   return result;
 }
 
+const mentionsCache = new WeakMap<object, Map<string, boolean>>();
+
+/** Whether the file's text contains `needle`; each needle is looked for once per file, whichever rules ask. */
+export function fileMentions(sourceCode: Readonly<TSESLint.SourceCode>, needle: string): boolean {
+  let known = mentionsCache.get(sourceCode.ast);
+  if (!known) {
+    known = new Map();
+    mentionsCache.set(sourceCode.ast, known);
+  }
+  let found = known.get(needle);
+  if (found === undefined) {
+    found = sourceCode.text.includes(needle);
+    known.set(needle, found);
+  }
+  return found;
+}
+
 /** For a rule's `create`: whether the file's text mentions one of the rule's own triggers (core/triggers.ts). */
 export function fileMentionsAny(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>, triggers: readonly string[]): boolean {
-  const text = context.sourceCode.text;
-  return triggers.some((trigger) => text.includes(trigger));
+  return triggers.some((trigger) => fileMentions(context.sourceCode, trigger));
 }
 
 const cache = new WeakMap<object, OtelApi>();

@@ -29,7 +29,8 @@ import { solveSegments, stateAtReturn, useSegmentRecorder } from '../analysis/co
 import type { RecordedCodePath } from '../analysis/code-paths.js';
 import { buildRunInsteadOfEnterWith, buildTryFinally, buildWrapInCallback } from '../edits/try-finally.js';
 import type { Finding, FindingSuggestion } from '../findings.js';
-import { API, getOtelApi, isAsyncLocalStorageInstance } from '../analysis/otel-api.js';
+import { API, fileMentions, getOtelApi, isAsyncLocalStorageInstance } from '../analysis/otel-api.js';
+import { methodCallAttributes } from '../analysis/spans.js';
 import { fileMayContainFinding } from '../triggers.js';
 import { getFreeNameAt } from '../edits/names.js';
 import type { OtelApi } from '../analysis/otel-api.js';
@@ -86,8 +87,7 @@ export function createNoUnpairedContextAttachDetector(
   const sites = new Map<TSESTree.CallExpression, AttachSite>();
   // Tokens to pair come only from calls spelled `.attach(` or `.withScope(` (`enterWith` is reported
   // where it is called): a file without either (or an escaped name) has no code path worth recording.
-  const text = sourceCode.text;
-  const recorder = PAIRED_METHODS.some((method) => text.includes(method)) || text.includes('\\u') ? useSegmentRecorder(context, analyze) : undefined;
+  const recorder = PAIRED_METHODS.some((method) => fileMentions(sourceCode, method)) || fileMentions(sourceCode, '\\u') ? useSegmentRecorder(context, analyze) : undefined;
 
   function analyze(recorded: RecordedCodePath): void {
     const inPath = new Set<AttachSite>();
@@ -322,21 +322,16 @@ export function createNoUnpairedContextAttachDetector(
     else if (kind) register(node, kind);
     recorder?.record(node);
   };
-  if (!recorder) return { 'CallExpression:exit': onCallExit };
+  // Without a recording only the calls getCallKind and findThrownAwayBind look at matter.
+  if (!recorder) return { [`CallExpression:matches(${methodCallAttributes('', CALL_METHODS)}):exit`]: onCallExit };
   const record = (node: TSESTree.Node): void => recorder.record(node);
-  return {
-    ...recorder.listeners,
-    'CallExpression:exit': onCallExit,
-    'NewExpression:exit': record,
-    'AwaitExpression:exit': record,
-    'YieldExpression:exit': record,
-    ThrowStatement: record,
-    'ForOfStatement[await=true]': record,
-  };
+  const recorded = ['NewExpression:exit', 'AwaitExpression:exit', 'YieldExpression:exit', 'ThrowStatement', 'ForOfStatement[await=true]'];
+  return { ...recorder.listeners, 'CallExpression:exit': onCallExit, ...Object.fromEntries(recorded.map((selector) => [selector, record])) };
 }
 
-/** The methods whose calls make a token to pair (getCallKind): `context.attach`, `<store>.withScope`. */
+/** Methods whose calls make a token to pair (getCallKind), and every method getCallKind and getBindKind (binds.ts) look at. */
 const PAIRED_METHODS = ['attach', 'withScope'];
+const CALL_METHODS = ['attach', 'enterWith', 'withScope', 'bind'];
 
 function isSuspension(node: TSESTree.Node): boolean {
   return (
