@@ -14,7 +14,7 @@ import http from 'node:http';
 import os from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { renderMarkdown } from './render.mjs';
+import { writeBenchmarksDoc } from './render.mjs';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const args = process.argv.slice(2);
@@ -138,5 +138,5 @@ const resultsPath = join(ROOT, 'bench', 'results.json');
 const results = existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, 'utf8')) : {};
 results.doctorHttp = result;
 writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(join(ROOT, 'docs', 'benchmarks.md'), renderMarkdown(results));
+writeBenchmarksDoc(results);
 log('wrote doctorHttp into bench/results.json and docs/benchmarks.md');

@@ -16,7 +16,7 @@ import { ESLint } from 'eslint';
 import plugin from '../dist/index.js';
 import { TRACED_CODE_TRIGGERS } from '../dist/core/analysis/otel-api.js';
 import { corpusStats, loadDirectory, ROOT } from './corpus.mjs';
-import { renderMarkdown } from './render.mjs';
+import { writeBenchmarksDoc } from './render.mjs';
 
 const args = process.argv.slice(2);
 const dir = args.find((a) => !a.startsWith('--'));
@@ -118,5 +118,5 @@ results.otelCodebase = {
   ...(results.otelCodebase?.notes ? { notes: results.otelCodebase.notes } : {}),
 };
 writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(join(ROOT, 'docs/benchmarks.md'), renderMarkdown(results));
+writeBenchmarksDoc(results);
 log('wrote otelCodebase into bench/results.json and docs/benchmarks.md');

@@ -22,7 +22,7 @@ import promisePlugin from 'eslint-plugin-promise';
 import plugin from '../dist/index.js';
 import { ROOT } from './corpus.mjs';
 import { generateLargeFile } from './generate.mjs';
-import { renderMarkdown } from './render.mjs';
+import { writeBenchmarksDoc } from './render.mjs';
 
 export const CONTRIB_COMMIT = 'fd4d8ae8ffbbb21616baa036948b2fb70d289892';
 
@@ -190,6 +190,6 @@ if (write) {
   const { before, notes } = results.ruleShare ?? {};
   results.ruleShare = { ...summary, ...(before ? { before } : {}), ...(notes ? { notes } : {}) };
   writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
-  writeFileSync(join(ROOT, 'docs/benchmarks.md'), renderMarkdown(results));
+  writeBenchmarksDoc(results);
   log('wrote ruleShare into bench/results.json and docs/benchmarks.md');
 }

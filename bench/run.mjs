@@ -13,7 +13,7 @@ import plugin from '../dist/index.js';
 import { createCodemod } from '../dist/codemods/create-codemod.js';
 import { corpusStats, loadCorpus, ROOT } from './corpus.mjs';
 import { generateLargeFile } from './generate.mjs';
-import { renderMarkdown } from './render.mjs';
+import { writeBenchmarksDoc } from './render.mjs';
 
 const args = process.argv.slice(2);
 const quick = args.includes('--quick');
@@ -249,13 +249,15 @@ const results = {
   baselineChangedFiles: baselineResult.changed,
 };
 mkdirSync(join(ROOT, 'bench'), { recursive: true });
-// keep the measurements of `npm run bench:typed` and `bench:otel-codebase`, which this script does not repeat
+// keep the measurements of `npm run bench:typed`, `bench:otel-codebase`, `bench:doctor` and `bench:rule-share`, which this script does not repeat
 const resultsPath = join(ROOT, 'bench/results.json');
 if (existsSync(resultsPath)) {
   const previous = JSON.parse(readFileSync(resultsPath, 'utf8'));
   if (previous.typed) results.typed = previous.typed;
   if (previous.otelCodebase) results.otelCodebase = previous.otelCodebase;
+  if (previous.doctorHttp) results.doctorHttp = previous.doctorHttp;
+  if (previous.ruleShare) results.ruleShare = previous.ruleShare;
 }
 writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(join(ROOT, 'docs/benchmarks.md'), renderMarkdown(results));
+writeBenchmarksDoc(results);
 log('wrote bench/results.json and docs/benchmarks.md');

@@ -15,7 +15,7 @@ import { ESLint } from 'eslint';
 import tseslint from 'typescript-eslint';
 import plugin from '../dist/index.js';
 import { ROOT } from './corpus.mjs';
-import { renderMarkdown } from './render.mjs';
+import { writeBenchmarksDoc } from './render.mjs';
 
 const args = process.argv.slice(2);
 const roundsArg = args.indexOf('--rounds');
@@ -98,5 +98,5 @@ results.typed = {
   findings: last.findings,
 };
 writeFileSync(resultsPath, `${JSON.stringify(results, null, 2)}\n`);
-writeFileSync(new URL('docs/benchmarks.md', `file://${ROOT}`), renderMarkdown(results));
+writeBenchmarksDoc(results);
 console.error(`[bench:typed] median ratio cold ${results.typed.ratio}, warm ${results.typed.warmRatio}; findings ${JSON.stringify(last.findings)}`);

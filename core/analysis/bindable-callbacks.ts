@@ -19,7 +19,7 @@ import { derive } from './file-analysis.js';
 import type { FileAnalysis } from './file-analysis.js';
 import { getEmitterLifetime, getListenerRegistration, getRequestStateUsed, isOneShotRegistration } from './listeners.js';
 import type { EmitterLifetime, ListenerRegistration } from './listeners.js';
-import { isUnboundCallbackWrapper } from './callback-wrappers.js';
+import { indexCalls, isUnboundCallbackWrapper } from './callback-wrappers.js';
 import { carriesCallerCallback } from './caller-callbacks.js';
 import { getLibraryQueueCallback, mentionsLibraryQueue } from './library-queues.js';
 import { findHandlerObjectCallbacks } from './handler-objects.js';
@@ -189,9 +189,10 @@ function findBindableCallbacks(analysis: FileAnalysis): BindableCallback[] {
   }
   // Family 4: callback wrappers handed to a library, made where no span is active (made inside an
   // active span, binding would run the caller's callback inside it: family 3's business).
-  if (!analysis.untraced) {
+  if (!analysis.untraced && analysis.handedOnFunctions.length > 0) {
+    const index = indexCalls(analysis.callsAndAssignments);
     for (const fn of analysis.handedOnFunctions) {
-      if (seenQueued.has(fn) || !isUnboundCallbackWrapper(sourceCode, api, fn)) continue;
+      if (seenQueued.has(fn) || !isUnboundCallbackWrapper(sourceCode, api, fn, index)) continue;
       const scope = regions.getTraceScope(fn);
       if (scope !== undefined && scope.kind !== 'inactive-span') continue;
       seenQueued.add(fn);

@@ -27,7 +27,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
-import { contains, getEnclosingFunction, getMethodName, getPropertyName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
+import { contains, getEnclosingFunction, getMethodName, getPropertyName, unwrapTypeScriptExpression, walk } from './ast.js';
 import { isContextBound } from './callbacks.js';
 import { API } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
@@ -66,20 +66,62 @@ function isCallerCallback(sourceCode: Readonly<TSESLint.SourceCode>, identifier:
   return rootVariable?.defs[0]?.type === 'Parameter';
 }
 
-/** The wrapper calls its caller's callback (not from inside `context.with(..)`, which restores a context). */
-function callsCallerCallback(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, wrapper: FunctionNode): boolean {
-  let found = false;
-  walk(wrapper.body, (node) => {
-    if (found) return false;
-    if (isFunctionLike(node)) return false;
-    if (node.type !== AST_NODE_TYPES.CallExpression) return true;
-    if (isContextBound(sourceCode, api, node) || api.calleePath(node) === API('context.with')) return false;
-    let callee = unwrapTypeScriptExpression(node.callee);
-    if (callee.type === AST_NODE_TYPES.MemberExpression && INVOKE_METHODS.has(getPropertyName(callee) ?? '')) callee = unwrapTypeScriptExpression(callee.object);
-    if (callee.type === AST_NODE_TYPES.Identifier && isCallerCallback(sourceCode, callee, wrapper)) found = true;
-    return !found;
-  });
-  return found;
+/**
+ * The file's calls, indexed once per file for the wrapper checks: every call (traversal order) and,
+ * by innermost enclosing function, the calls whose callee is a name CALLBACK_NAME matches
+ * (directly or through `.call`/`.apply`) — the only calls that can call a caller's callback.
+ */
+export interface CallIndex {
+  calls: readonly TSESTree.CallExpression[];
+  callbackCalls: ReadonlyMap<FunctionNode, readonly TSESTree.CallExpression[]>;
+}
+
+/** The callee a wrapper calls, through `.call` / `.apply`. */
+function invokedCallee(call: TSESTree.CallExpression): TSESTree.Node {
+  const callee = unwrapTypeScriptExpression(call.callee);
+  return callee.type === AST_NODE_TYPES.MemberExpression && INVOKE_METHODS.has(getPropertyName(callee) ?? '') ? unwrapTypeScriptExpression(callee.object) : callee;
+}
+
+/** `nodes`: every call and assignment of the file, in traversal order (the file analysis' list). */
+export function indexCalls(nodes: readonly (TSESTree.CallExpression | TSESTree.AssignmentExpression)[]): CallIndex {
+  const calls: TSESTree.CallExpression[] = [];
+  const callbackCalls = new Map<FunctionNode, TSESTree.CallExpression[]>();
+  for (const node of nodes) {
+    if (node.type !== AST_NODE_TYPES.CallExpression) continue;
+    calls.push(node);
+    const callee = invokedCallee(node);
+    if (callee.type !== AST_NODE_TYPES.Identifier || !CALLBACK_NAME.test(callee.name)) continue;
+    const fn = getEnclosingFunction(node);
+    if (!fn) continue;
+    const list = callbackCalls.get(fn);
+    if (list) list.push(node);
+    else callbackCalls.set(fn, [node]);
+  }
+  return { calls, callbackCalls };
+}
+
+/**
+ * The wrapper calls its caller's callback (not from inside `context.with(..)` or a bound call,
+ * which restore a context): a call of the wrapper's own body (not of a nested function) whose
+ * callee is such a callback, with no such call around it inside the body.
+ */
+function callsCallerCallback(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, wrapper: FunctionNode, index: CallIndex): boolean {
+  const body = wrapper.body;
+  for (const call of index.callbackCalls.get(wrapper) ?? []) {
+    if (call.range[0] < body.range[0] || call.range[1] > body.range[1]) continue; // a parameter default
+    let restored = false;
+    for (let current: TSESTree.Node | undefined = call; current; current = current.parent) {
+      if (current.type === AST_NODE_TYPES.CallExpression && (isContextBound(sourceCode, api, current) || api.calleePath(current) === API('context.with'))) {
+        restored = true;
+        break;
+      }
+      if (current === body) break;
+    }
+    if (restored) continue;
+    const callee = invokedCallee(call);
+    if (callee.type === AST_NODE_TYPES.Identifier && isCallerCallback(sourceCode, callee, wrapper)) return true;
+  }
+  return false;
 }
 
 /** `span.end()`, `span.setStatus(..)`, `endSpan(span, err)`: the wrapper finishes a span it closes over. */
@@ -142,20 +184,20 @@ function getFactoryName(factory: FunctionNode): string | undefined {
 }
 
 /** Some call of the factory (by name) in the file hands its result to another call, directly or through a `const`. */
-function isFactoryResultPassedOn(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, factory: FunctionNode): boolean {
+function isFactoryResultPassedOn(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, factory: FunctionNode, index: CallIndex): boolean {
   const name = getFactoryName(factory);
   if (name === undefined) return false;
   let found = false;
-  walk(sourceCode.ast, (node) => {
-    if (found) return false;
-    if (node.type !== AST_NODE_TYPES.CallExpression) return true;
+  // every call of the file (the order does not matter: any one that hands the result on)
+  for (const node of index.calls) {
+    if (found) break;
     const callee = unwrapTypeScriptExpression(node.callee);
     const calledName = callee.type === AST_NODE_TYPES.Identifier ? callee.name : callee.type === AST_NODE_TYPES.MemberExpression ? getPropertyName(callee) : undefined;
-    if (calledName !== name || contains(factory, node)) return true;
+    if (calledName !== name || contains(factory, node)) continue;
     const holder = getHolder(node);
-    if (holder && isReboundLater(sourceCode, api, holder)) return true;
+    if (holder && isReboundLater(sourceCode, api, holder)) continue;
     const parent = node.parent;
-    if (parent.type === AST_NODE_TYPES.CallExpression && isContextBound(sourceCode, api, parent)) return true;
+    if (parent.type === AST_NODE_TYPES.CallExpression && isContextBound(sourceCode, api, parent)) continue;
     if ((parent.type === AST_NODE_TYPES.CallExpression || parent.type === AST_NODE_TYPES.NewExpression) && parent.arguments.includes(node)) found = true;
     else if (parent.type === AST_NODE_TYPES.AssignmentExpression && parent.right === node && unwrapTypeScriptExpression(parent.left).type === AST_NODE_TYPES.MemberExpression) found = true;
     else if (parent.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier) {
@@ -165,8 +207,7 @@ function isFactoryResultPassedOn(sourceCode: Readonly<TSESLint.SourceCode>, api:
         return !reference.init && (use?.type === AST_NODE_TYPES.CallExpression || use?.type === AST_NODE_TYPES.NewExpression) && use.arguments.includes(reference.identifier as TSESTree.Identifier);
       });
     }
-    return !found;
-  });
+  }
   return found;
 }
 
@@ -195,15 +236,15 @@ function getHolder(node: TSESTree.Node): TSESTree.Node | undefined {
 }
 
 /** Whether `fn` is a callback wrapper that will run its caller's callback in a library's context (see the module comment). */
-export function isUnboundCallbackWrapper(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, fn: FunctionNode): boolean {
+export function isUnboundCallbackWrapper(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, fn: FunctionNode, index: CallIndex): boolean {
   if (fn.type === AST_NODE_TYPES.FunctionDeclaration || !isHandedOn(fn)) return false;
   const parent = fn.parent;
   if (parent?.type === AST_NODE_TYPES.CallExpression && isContextBound(sourceCode, api, parent)) return false;
-  if (!callsCallerCallback(sourceCode, api, fn)) return false;
+  if (!callsCallerCallback(sourceCode, api, fn, index)) return false;
   const factory = getReturningFactory(fn);
   // A factory's wrapper is judged where the file calls the factory: an exported helper may be
   // bound by its callers elsewhere (`callback = context.bind(context.active(), patchCallback(..))`).
-  if (factory) return isFactoryResultPassedOn(sourceCode, api, factory);
+  if (factory) return isFactoryResultPassedOn(sourceCode, api, factory, index);
   const holder = getHolder(fn);
   if (holder && isReboundLater(sourceCode, api, holder)) return false;
   return finishesSpan(sourceCode, fn);

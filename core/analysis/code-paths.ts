@@ -31,7 +31,7 @@ export interface RecordedCodePath {
 }
 
 export interface SegmentRecorder {
-  /** Code-path listeners to merge into the rule's listener object. */
+  /** Code-path listeners to merge into the rule's listener object (empty for every caller of a file but the first). */
   listeners: TSESLint.RuleListener;
   /** Appends `node` to every segment that is current in the innermost code path. */
   record(node: TSESTree.Node): void;
@@ -39,33 +39,79 @@ export interface SegmentRecorder {
   currentCodePath(): CodePath | undefined;
 }
 
+interface Frame {
+  codePath: CodePath;
+  node: TSESTree.Node;
+  /** Reachable segments in creation order (shared by every consumer). */
+  segments: CodePathSegment[];
+  /** Per consumer (by registration index): nodes recorded in each segment. */
+  nodesBySegment: Map<string, TSESTree.Node[]>[];
+  current: Set<CodePathSegment>;
+}
+
 /**
- * Records nodes per code-path segment. `onEnd` runs when a code path ends, with everything
- * recorded in it (nested functions have code paths of their own).
+ * One recording per file, shared by every rule that asks: the segment bookkeeping runs in the
+ * code-path listeners of the first rule that asks, and each consumer records its own nodes (with
+ * `record`) into its own lists, then gets its `onEnd` call, in the order the consumers asked.
  */
-export function createSegmentRecorder(onEnd: (recorded: RecordedCodePath) => void): SegmentRecorder {
-  interface Frame extends RecordedCodePath {
-    current: Set<CodePathSegment>;
+interface SharedRecording {
+  stack: Frame[];
+  consumers: ((recorded: RecordedCodePath) => void)[];
+  /** A code path has started: the recording is in use (or left over from an earlier run on the same AST). */
+  started: boolean;
+}
+
+const recordings = new WeakMap<object, SharedRecording>();
+
+/**
+ * Records nodes per code-path segment for one consumer. `onEnd` runs when a code path ends, with
+ * everything this consumer recorded in it (nested functions have code paths of their own).
+ *
+ * Every consumer of a file shares one segment bookkeeping: the first caller of a file gets the
+ * code-path listeners (to merge into its rule's listeners), later callers get none — one set of
+ * code-path listeners per file however many rules record (require-span-end and
+ * no-unpaired-context-attach both do). Call it from a rule's `create`, before the traversal.
+ */
+export function useSegmentRecorder(
+  context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
+  onEnd: (recorded: RecordedCodePath) => void,
+): SegmentRecorder {
+  const ast = context.sourceCode.ast;
+  let shared = recordings.get(ast);
+  // All rules of a run call this before the traversal starts: a recording that has seen a code
+  // path is left over from an earlier run on the same AST (a SourceCode linted again).
+  const owner = shared === undefined || shared.started;
+  if (owner) {
+    shared = { stack: [], consumers: [], started: false };
+    recordings.set(ast, shared);
   }
-  const stack: Frame[] = [];
+  const recording = shared as SharedRecording;
+  const index = recording.consumers.length;
+  recording.consumers.push(onEnd);
+  const { stack } = recording;
 
   const listeners = {
     onCodePathStart(codePath: CodePath, node?: TSESTree.Node): void {
+      recording.started = true;
       if (!node) return;
-      stack.push({ codePath, node, segments: [], nodesBySegment: new Map(), current: new Set() });
+      stack.push({ codePath, node, segments: [], nodesBySegment: recording.consumers.map(() => new Map()), current: new Set() });
     },
     onCodePathEnd(): void {
       const frame = stack.pop();
-      if (frame) onEnd(frame);
+      if (!frame) return;
+      recording.consumers.forEach((consumer, i) => {
+        consumer({ codePath: frame.codePath, node: frame.node, segments: frame.segments, nodesBySegment: frame.nodesBySegment[i] as Map<string, TSESTree.Node[]> });
+      });
     },
     onCodePathSegmentStart(segment: CodePathSegment): void {
       const frame = stack.at(-1);
       if (!frame) return;
       frame.current.add(segment);
-      if (!frame.nodesBySegment.has(segment.id)) {
+      const first = frame.nodesBySegment[0];
+      if (first && !first.has(segment.id)) {
         frame.segments.push(segment);
         // most segments record nothing: one shared empty list until the first node
-        frame.nodesBySegment.set(segment.id, NO_NODES);
+        for (const nodes of frame.nodesBySegment) nodes.set(segment.id, NO_NODES);
       }
     },
     onCodePathSegmentEnd(segment: CodePathSegment): void {
@@ -74,13 +120,15 @@ export function createSegmentRecorder(onEnd: (recorded: RecordedCodePath) => voi
   };
 
   return {
-    listeners: listeners as unknown as TSESLint.RuleListener,
+    listeners: owner ? (listeners as unknown as TSESLint.RuleListener) : {},
     record(node) {
       const frame = stack.at(-1);
       if (!frame) return;
+      const bySegment = frame.nodesBySegment[index];
+      if (!bySegment) return;
       for (const segment of frame.current) {
-        const nodes = frame.nodesBySegment.get(segment.id);
-        if (nodes === NO_NODES) frame.nodesBySegment.set(segment.id, [node]);
+        const nodes = bySegment.get(segment.id);
+        if (nodes === NO_NODES) bySegment.set(segment.id, [node]);
         else nodes?.push(node);
       }
     },

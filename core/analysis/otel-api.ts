@@ -3,7 +3,7 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { getCallbackArgument, getMethodName, getRequireSource, importedName, isFunctionLike, unwrapTypeScriptExpression, getDottedName } from './ast.js';
+import { getCallbackArgument, getMethodName, getPropertyName, getRequireSource, importedName, isFunctionLike, unwrapTypeScriptExpression, getDottedName } from './ast.js';
 import type { FunctionNode } from './ast.js';
 import { createBindingResolver, OTEL_API_MODULE } from './import-bindings.js';
 import type { BindingResolver } from './import-bindings.js';
@@ -85,10 +85,26 @@ export function fileMayContainTracedCode(context: Readonly<TSESLint.RuleContext<
   return result;
 }
 
+const mentionsCache = new WeakMap<object, Map<string, boolean>>();
+
+/** Whether the file's text contains `needle`; each needle is looked for once per file, whichever rules ask. */
+export function fileMentions(sourceCode: Readonly<TSESLint.SourceCode>, needle: string): boolean {
+  let known = mentionsCache.get(sourceCode.ast);
+  if (!known) {
+    known = new Map();
+    mentionsCache.set(sourceCode.ast, known);
+  }
+  let found = known.get(needle);
+  if (found === undefined) {
+    found = sourceCode.text.includes(needle);
+    known.set(needle, found);
+  }
+  return found;
+}
+
 /** For a rule's `create`: whether the file's text mentions one of the rule's own triggers (core/triggers.ts). */
 export function fileMentionsAny(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>, triggers: readonly string[]): boolean {
-  const text = context.sourceCode.text;
-  return triggers.some((trigger) => text.includes(trigger));
+  return triggers.some((trigger) => fileMentions(context.sourceCode, trigger));
 }
 
 const cache = new WeakMap<object, OtelApi>();
@@ -166,7 +182,7 @@ export function getOtelApi(context: Readonly<TSESLint.RuleContext<string, readon
     settings,
     resolver,
     calleePath: (call) => resolver.pathOf(call.callee),
-    isApiCall: (call, member) => resolver.pathOf(call.callee) === API(member),
+    isApiCall: (call, member) => calleeMayResolveTo(call, API(member)) && resolver.pathOf(call.callee) === API(member),
     hasApiImport,
     hasAsyncLocalStorageImport,
     imports,
@@ -174,6 +190,24 @@ export function getOtelApi(context: Readonly<TSESLint.RuleContext<string, readon
   };
   cache.set(sourceCode.ast, api);
   return api;
+}
+
+/**
+ * Cheap exact pre-check before resolving a callee: a member callee's path, when it has one, ends
+ * with the member's name (`<base>.<name>`, `<module>:<name>`, `global:<name>`), so a callee
+ * `x.<name>(..)` can resolve to `path` only if `path` ends with `<name>`. Other callees (an
+ * identifier) may resolve to anything: true.
+ */
+export function calleeMayResolveTo(call: TSESTree.CallExpression | TSESTree.NewExpression, path: string): boolean {
+  let callee: TSESTree.Node = call.callee;
+  for (;;) {
+    callee = unwrapTypeScriptExpression(callee);
+    if (callee.type !== AST_NODE_TYPES.ChainExpression) break;
+    callee = callee.expression;
+  }
+  if (callee.type !== AST_NODE_TYPES.MemberExpression) return true;
+  const name = getPropertyName(callee);
+  return name !== undefined && path.endsWith(name);
 }
 
 function hasTopLevelRequire(program: TSESTree.Program): boolean {

@@ -25,6 +25,8 @@ const TAKE_METHODS = new Set(['shift', 'pop', 'dequeue', 'get', 'at']);
 export const DRAIN_METHODS = new Set(['shift', 'pop', 'dequeue', 'clear']);
 const COPY_METHODS = new Set(['splice', 'slice', 'values', 'concat']);
 const INDEX_METHODS = new Set(['indexOf', 'findIndex', 'lastIndexOf', 'findLastIndex']);
+/** The methods whose receiver buildModel looks at (stores, drains, `delete`, `splice`). */
+const RECEIVER_METHODS = new Set([...STORE_METHODS, ...DRAIN_METHODS, 'delete', 'splice']);
 
 interface CollectionRef {
   id: string;
@@ -174,7 +176,8 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
   for (const node of nodes) {
     if (node.type === AST_NODE_TYPES.CallExpression) {
       const method = getMethodName(node);
-      const receiver = ref(getMethodReceiver(node));
+      // the receiver is resolved (a scope lookup) only for the methods that use it below
+      const receiver = method !== undefined && RECEIVER_METHODS.has(method) ? ref(getMethodReceiver(node)) : undefined;
       if (method !== undefined && receiver) {
         if (STORE_METHODS.has(method)) {
           // `push`/`unshift` store every argument; `set(key, value)` its value; `enqueue(item, priority)`

@@ -11,6 +11,22 @@ import type { OtelApi } from './otel-api.js';
 const API = (member: string): string => `${OTEL_API_MODULE}:${member}`;
 
 /**
+ * An esquery attribute list matching every call whose method name (getMethodName: the callee,
+ * unwrapped from TypeScript expressions, is `x.<name>` or `x['<name>']`) may be one of `names`:
+ * a superset (computed and TypeScript-wrapped callees always match), so a listener on it that
+ * re-checks the name sees every call it would have seen on all calls, with fewer calls to it.
+ * `path` is the call's path from the selected node (`''` for the call itself).
+ */
+export function methodCallAttributes(path: string, names: readonly string[]): string {
+  const at = (field: string) => (path === '' ? field : `${path}.${field}`);
+  const name = names.length === 1 ? `"${names[0]}"` : `/^(${names.join('|')})$/`;
+  return `[${at('callee.property.name')}=${name}], [${at('callee.computed')}=true], [${at('callee.type')}=/^TS/]`;
+}
+
+/** `const span = x.startSpan(..)` candidates (a superset; getSpanStartKind decides): the declarators span regions and span pairing look at. */
+export const SPAN_START_DECLARATOR = `VariableDeclarator:matches(${methodCallAttributes('init', ['startSpan'])}, [init.type=/^TS/])`;
+
+/**
  * `tracer.startSpan(..)` / `tracer.startActiveSpan(..)`. Tracers come from anywhere, so by method
  * name — but not every `startSpan` is OpenTelemetry's, which takes a name first:
  * - a first argument that cannot be a name (an object, array, function, number, boolean, `null`

@@ -14,6 +14,7 @@ import type { FunctionNode } from './ast.js';
 import { contains, getCallOfArgument, getEnclosingFunction, getMethodName, isFunctionLike, resolveThisMethod, unwrapTypeScriptExpression, walk } from './ast.js';
 import { getTimerCall } from './timers.js';
 import { API, getSpanlessContextChange, getSpanStartKind, getTracedCallback, hasExplicitParentContext, isActiveContextRead } from './otel-api.js';
+import { SPAN_START_DECLARATOR } from './spans.js';
 import type { OtelApi, TracedCallback } from './otel-api.js';
 
 /** A span started with `startSpan` that nothing made active (yet) and that has not ended. */
@@ -65,7 +66,8 @@ export function isPassThroughCallback(api: OtelApi, fn: FunctionNode): boolean {
 }
 
 export interface SpanRegionTracker {
-  listeners: { VariableDeclarator(node: TSESTree.VariableDeclarator): void };
+  /** Keyed by SPAN_START_DECLARATOR (a superset of the `startSpan` declarators). */
+  listeners: Record<string, (node: TSESTree.VariableDeclarator) => void>;
   /** The innermost trace scope that `node` is in, or undefined when it is not in traced code. */
   getTraceScope(node: TSESTree.Node): TraceScope | undefined;
 }
@@ -123,7 +125,7 @@ export function createSpanRegionTracker(
 
   return {
     listeners: {
-      VariableDeclarator(node) {
+      [SPAN_START_DECLARATOR](node: TSESTree.VariableDeclarator) {
         if (!node.init || node.id.type !== AST_NODE_TYPES.Identifier) return;
         const init = unwrapTypeScriptExpression(node.init);
         if (init.type !== AST_NODE_TYPES.CallExpression || getSpanStartKind(init) !== 'startSpan') return;

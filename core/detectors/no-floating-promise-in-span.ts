@@ -50,6 +50,9 @@ export interface NoFloatingPromiseInSpanOptions {
 }
 
 const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
+/** The statements `check` looks at without type information (a superset: TypeScript wrappers and every unary operator). */
+const WORK_STATEMENT =
+  'ExpressionStatement:matches([expression.type="CallExpression"], [expression.type="NewExpression"], [expression.type="UnaryExpression"], [expression.type=/^TS/])';
 const SYNC_CALLBACK_METHODS = new Set([
   'forEach', 'map', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'flatMap',
 ]);
@@ -233,9 +236,8 @@ export function createNoFloatingPromiseInSpanDetector(
     return undefined;
   }
 
-  return mergeListeners(analysisListeners, {
-    ExpressionStatement: check,
-  });
+  // Without type information only a call, `new` or `void` statement can start work: check sees only those.
+  return mergeListeners(analysisListeners, { [types ? 'ExpressionStatement' : WORK_STATEMENT]: check });
 }
 
 /** Array methods, a `new Promise` executor and `context.with` run their callback before the call returns. */

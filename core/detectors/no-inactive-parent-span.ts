@@ -35,6 +35,7 @@ import { ensureApiMembers } from '../edits/api-imports.js';
 import { canMoveIntoArrow, surround, wrapInBind } from '../edits/wrap.js';
 import type { Edit, Finding } from '../findings.js';
 import { API, getOtelApi, getSpanStartKind, getTracedCallback, hasExplicitParentContext, fileMayContainTracedCode } from '../analysis/otel-api.js';
+import { SPAN_START_DECLARATOR } from '../analysis/spans.js';
 import type { OtelApi } from '../analysis/otel-api.js';
 import { doesTracedWork, isPassThroughCallback, resolveCalledFunction, resolveFunction, scanTracedWork } from '../analysis/traced-code.js';
 import type { TracedWorkScan } from '../analysis/traced-code.js';
@@ -138,7 +139,7 @@ export function createNoInactiveParentSpanDetector(
   }
 
   return {
-    VariableDeclarator(node) {
+    [SPAN_START_DECLARATOR](node: TSESTree.VariableDeclarator) {
       if (!node.init || node.id.type !== AST_NODE_TYPES.Identifier) return;
       const init = unwrapTypeScriptExpression(node.init);
       if (init.type === AST_NODE_TYPES.CallExpression && getSpanStartKind(init) === 'startSpan') declarators.push(node);

@@ -36,6 +36,7 @@ import { contains, getCallOfArgument, getEnclosingFunction, getMethodName, isFun
 import { getTimerCall } from '../analysis/timers.js';
 import { getCallbackOwner } from '../analysis/bindable-callbacks.js';
 import { useFileAnalysis, mergeListeners } from '../analysis/file-analysis.js';
+import type { FileAnalysis } from '../analysis/file-analysis.js';
 import { ensureApiMembers } from '../edits/api-imports.js';
 import { indentBefore } from '../edits/indent.js';
 import { getFreeLocalName } from '../edits/names.js';
@@ -58,16 +59,17 @@ export type NoLateContextCaptureMessageId = 'lateContextRead' | 'lateImplicitPar
 function createCallbackInSpanListeners(
   sourceCode: Readonly<TSESLint.SourceCode>,
   api: OtelApi,
+  analysis: FileAnalysis,
   onFinding: (finding: Finding<NoLateContextCaptureMessageId>) => void,
 ): TSESLint.RuleListener {
-  const scopes: TSESTree.CallExpression[] = [];
   return {
-    CallExpression(node) {
-      if (getSpanStartKind(node) === 'startActiveSpan' || api.calleePath(node) === API('context.with')) scopes.push(node);
-    },
+    // The span scopes are the file's `startActiveSpan` and `context.with` calls, taken from the
+    // calls the file analysis collects (in traversal order): no listener of its own per call.
     'Program:exit'() {
       const reported = new Set<TSESTree.Node>();
-      for (const scope of scopes) {
+      for (const scope of analysis.callsAndAssignments) {
+        if (scope.type !== AST_NODE_TYPES.CallExpression) continue;
+        if (getSpanStartKind(scope) !== 'startActiveSpan' && !api.isApiCall(scope, 'context.with')) continue;
         for (const found of findCallbacksInSpan(sourceCode, api, scope)) {
           if (reported.has(found.call)) continue;
           reported.add(found.call);
@@ -119,13 +121,13 @@ export function createNoLateContextCaptureDetector(
   const api = getOtelApi(context);
   const manager = api.settings.contextManager;
   const awaitsLoseContext = manager === 'zone' || manager === 'stack';
-  const spanScopes = createCallbackInSpanListeners(sourceCode, api, onFinding);
+  const { analysis, listeners } = useFileAnalysis(context);
+  const spanScopes = createCallbackInSpanListeners(sourceCode, api, analysis, onFinding);
   // Under async-local-storage and async-hooks every late boundary this detector knows is a
   // callback that a binding rule owns (findBoundaries finds a boundary only after an await under
   // zone/stack, or in a deferred callback under stack): there is nothing to report, so nothing to
   // run — not even the three binding detectors that tell owned callbacks apart.
-  if (!awaitsLoseContext) return spanScopes;
-  const { analysis, listeners } = useFileAnalysis(context);
+  if (!awaitsLoseContext) return mergeListeners(listeners, spanScopes);
   const candidates: { call: TSESTree.CallExpression; kind: ReadKind }[] = [];
   const awaitCache = new Map<FunctionNode, TSESTree.Node[]>();
 

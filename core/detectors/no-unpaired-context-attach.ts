@@ -25,11 +25,12 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from '../analysis/ast.js';
 import { contains, getEnclosingFunction, getMethodName, getMethodReceiver, isFunctionLike } from '../analysis/ast.js';
-import { createSegmentRecorder, solveSegments, stateAtReturn } from '../analysis/code-paths.js';
+import { solveSegments, stateAtReturn, useSegmentRecorder } from '../analysis/code-paths.js';
 import type { RecordedCodePath } from '../analysis/code-paths.js';
 import { buildRunInsteadOfEnterWith, buildTryFinally, buildWrapInCallback } from '../edits/try-finally.js';
 import type { Finding, FindingSuggestion } from '../findings.js';
-import { API, getOtelApi, isAsyncLocalStorageInstance } from '../analysis/otel-api.js';
+import { API, fileMentions, getOtelApi, isAsyncLocalStorageInstance } from '../analysis/otel-api.js';
+import { methodCallAttributes } from '../analysis/spans.js';
 import { fileMayContainFinding } from '../triggers.js';
 import { getFreeNameAt } from '../edits/names.js';
 import type { OtelApi } from '../analysis/otel-api.js';
@@ -84,7 +85,9 @@ export function createNoUnpairedContextAttachDetector(
   const api = getOtelApi(context);
   const manager = api.settings.contextManager;
   const sites = new Map<TSESTree.CallExpression, AttachSite>();
-  const recorder = createSegmentRecorder(analyze);
+  // Tokens to pair come only from calls spelled `.attach(` or `.withScope(` (`enterWith` is reported
+  // where it is called): a file without either (or an escaped name) has no code path worth recording.
+  const recorder = PAIRED_METHODS.some((method) => fileMentions(sourceCode, method)) || fileMentions(sourceCode, '\\u') ? useSegmentRecorder(context, analyze) : undefined;
 
   function analyze(recorded: RecordedCodePath): void {
     const inPath = new Set<AttachSite>();
@@ -311,33 +314,24 @@ export function createNoUnpairedContextAttachDetector(
     sites.set(call, site);
   }
 
-  return {
-    ...recorder.listeners,
-    'CallExpression:exit'(node: TSESTree.CallExpression) {
-      const kind = getCallKind(api, node);
-      const bind = kind ? undefined : findThrownAwayBind(sourceCode, api, node);
-      if (bind) onFinding(bind);
-      if (kind === 'als.enterWith') reportEnterWith(node);
-      else if (kind) register(node, kind);
-      recorder.record(node);
-    },
-    'NewExpression:exit'(node: TSESTree.NewExpression) {
-      recorder.record(node);
-    },
-    'AwaitExpression:exit'(node: TSESTree.AwaitExpression) {
-      recorder.record(node);
-    },
-    'YieldExpression:exit'(node: TSESTree.YieldExpression) {
-      recorder.record(node);
-    },
-    ThrowStatement(node: TSESTree.ThrowStatement) {
-      recorder.record(node);
-    },
-    'ForOfStatement[await=true]'(node: TSESTree.ForOfStatement) {
-      recorder.record(node);
-    },
+  const onCallExit = (node: TSESTree.CallExpression): void => {
+    const kind = getCallKind(api, node);
+    const bind = kind ? undefined : findThrownAwayBind(sourceCode, api, node);
+    if (bind) onFinding(bind);
+    if (kind === 'als.enterWith') reportEnterWith(node);
+    else if (kind) register(node, kind);
+    recorder?.record(node);
   };
+  // Without a recording only the calls getCallKind and findThrownAwayBind look at matter.
+  if (!recorder) return { [`CallExpression:matches(${methodCallAttributes('', CALL_METHODS)}):exit`]: onCallExit };
+  const record = (node: TSESTree.Node): void => recorder.record(node);
+  const recorded = ['NewExpression:exit', 'AwaitExpression:exit', 'YieldExpression:exit', 'ThrowStatement', 'ForOfStatement[await=true]'];
+  return { ...recorder.listeners, 'CallExpression:exit': onCallExit, ...Object.fromEntries(recorded.map((selector) => [selector, record])) };
 }
+
+/** Methods whose calls make a token to pair (getCallKind), and every method getCallKind and getBindKind (binds.ts) look at. */
+const PAIRED_METHODS = ['attach', 'withScope'];
+const CALL_METHODS = ['attach', 'enterWith', 'withScope', 'bind'];
 
 function isSuspension(node: TSESTree.Node): boolean {
   return (

@@ -20,6 +20,7 @@ import type { FunctionNode } from '../analysis/ast.js';
 import { getEnclosingFunction, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk } from '../analysis/ast.js';
 import type { Edit, Finding } from '../findings.js';
 import { API, getOtelApi, getSpanStartKind } from '../analysis/otel-api.js';
+import { methodCallAttributes, SPAN_START_DECLARATOR } from '../analysis/spans.js';
 import { fileMayContainFinding } from '../triggers.js';
 import type { OtelApi } from '../analysis/otel-api.js';
 import { createPairingTracker, findUnprotectedThrowingNodes } from './require-span-end/pairing.js';
@@ -76,6 +77,7 @@ export function createRequireSpanEndDetector(
   const named = new Set<TSESTree.Node>();
 
   const pairing = createPairingTracker<Variable>({
+    context,
     onComplete(result) {
       const info = acquired.get(result.key);
       if (!info) return;
@@ -231,9 +233,8 @@ export function createRequireSpanEndDetector(
 
   return {
     ...pairing.listeners,
-    ArrowFunctionExpression: onFunction,
-    FunctionExpression: onFunction,
-    VariableDeclarator(node) {
+    [ACTIVE_SPAN_CALLBACK]: onFunction,
+    [SPAN_START_DECLARATOR](node: TSESTree.VariableDeclarator) {
       if (!node.init || node.id.type !== AST_NODE_TYPES.Identifier) return;
       const init = unwrapTypeScriptExpression(node.init);
       if (init.type !== AST_NODE_TYPES.CallExpression || getSpanStartKind(init) !== 'startSpan') return;
@@ -248,11 +249,12 @@ export function createRequireSpanEndDetector(
       acquired.set(variable, { variable, reportNode: init.callee, from: node, fn: getEnclosingFunction(node) ?? sourceCode.ast, rest });
       pairing.acquire(variable, node);
     },
-    CallExpression(node) {
+    // the listeners below run on candidates only (selectors narrowed by method name, re-checked inside)
+    [END_CALL](node: TSESTree.CallExpression) {
       const variable = endCallVariable(node);
       if (variable) pairing.release(variable, node);
     },
-    ExpressionStatement(node) {
+    [SPAN_START_STATEMENT](node: TSESTree.ExpressionStatement) {
       const expression = unwrapTypeScriptExpression(node.expression);
       if (expression.type === AST_NODE_TYPES.CallExpression && getSpanStartKind(expression) === 'startSpan') {
         onFinding({ messageId: 'spanDiscarded', data: {}, node: expression.callee });
@@ -260,6 +262,10 @@ export function createRequireSpanEndDetector(
     },
   };
 }
+
+const ACTIVE_SPAN_CALLBACK = `CallExpression:matches(${methodCallAttributes('', ['startActiveSpan'])}) > :matches(ArrowFunctionExpression, FunctionExpression)`;
+const END_CALL = `CallExpression:matches(${methodCallAttributes('', ['end'])})`;
+const SPAN_START_STATEMENT = `ExpressionStatement:matches(${methodCallAttributes('expression', ['startSpan'])}, [expression.type=/^TS/])`;
 
 /** Returned, stored, passed to a function (other than `trace.setSpan`): someone else ends it. */
 function isHandedOver(api: OtelApi, variable: Variable, except?: TSESTree.CallExpression): boolean {

@@ -32,7 +32,7 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import type { FunctionNode } from '../../analysis/ast.js';
 import { contains, isFunctionLike, walk } from '../../analysis/ast.js';
-import { createSegmentRecorder } from '../../analysis/code-paths.js';
+import { useSegmentRecorder } from '../../analysis/code-paths.js';
 import type { RecordedCodePath } from '../../analysis/code-paths.js';
 
 type CodePath = TSESLint.CodePath;
@@ -55,12 +55,14 @@ export interface PairingResult<Key> {
 }
 
 export interface PairingTrackerOptions<Key> {
+  /** The rule's context: the code-path recording is shared per file (core/analysis/code-paths.ts). */
+  context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>;
   /** Called once per acquire when its code path ends. */
   onComplete(result: PairingResult<Key>): void;
 }
 
 export interface PairingTracker<Key> {
-  /** Code-path listeners (only `onCodePath*` keys): spread them into the rule's listener. */
+  /** Code-path listeners (only `onCodePath*` keys; none when another rule records this file): spread them into the rule's listener. */
   listeners: TSESLint.RuleListener;
   acquire(key: Key, node: TSESTree.Node): void;
   release(key: Key, node: TSESTree.Node): void;
@@ -76,7 +78,7 @@ export function createPairingTracker<Key>(options: PairingTrackerOptions<Key>): 
   /** Analysed when the Program's code path ends: `releasesElsewhere` needs every code path. */
   const finished: RecordedCodePath[] = [];
 
-  const recorder = createSegmentRecorder((recorded) => {
+  const recorder = useSegmentRecorder(options.context, (recorded) => {
     for (const nodes of recorded.nodesBySegment.values()) {
       if (nodes.length === 0) continue;
       finished.push(recorded); // something to analyse in this code path
