@@ -501,8 +501,35 @@ function patchEnterWith(observer: Observer): void {
   const proto = AsyncLocalStorage.prototype as unknown as Record<string, AnyFn>;
   const enterWith = proto.enterWith;
   if (typeof enterWith !== 'function') return;
+  // Node 24's AsyncLocalStorage (AsyncContextFrame) implements run() with enterWith(): an
+  // enterWith made while run() is entering its store, before the callback starts, is run()'s own.
+  let enteringRun = 0;
+  const run = proto.run;
+  if (typeof run === 'function') {
+    proto.run = function patchedRun(this: unknown, store: unknown, fn: unknown, ...args: unknown[]): unknown {
+      if (typeof fn !== 'function') return run.call(this, store, fn, ...args);
+      let started = false;
+      enteringRun++;
+      try {
+        return run.call(
+          this,
+          store,
+          function runCallback(this: unknown, ...inner: unknown[]): unknown {
+            if (!started) {
+              started = true;
+              enteringRun--;
+            }
+            return (fn as AnyFn).apply(this, inner);
+          },
+          ...args,
+        );
+      } finally {
+        if (!started) enteringRun--;
+      }
+    };
+  }
   proto.enterWith = function patchedEnterWith(this: unknown, store: unknown): unknown {
-    if (!observer.inAttach) {
+    if (!observer.inAttach && enteringRun === 0) {
       const span = spanInStore(store);
       if (span) {
         if (observer.enteredWith.size > 1_000) observer.enteredWith.clear();

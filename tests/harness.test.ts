@@ -272,8 +272,10 @@ describe('captureTrace waits for the work, not for silence', () => {
     }, { timeoutMs: 300 });
     clearInterval(interval);
     expect(t.timedOut).toBe(true);
-    expect(t.pendingAtTimeout).toEqual(['Timeout']);
-    const timedOut = /the capture timed out before the scenario's work finished \(still pending: Timeout\)/;
+    // the interval; a timer the SDK starts from inside a tick may still be pending too ('Timeout x2')
+    expect(t.pendingAtTimeout).toHaveLength(1);
+    expect(t.pendingAtTimeout?.[0]).toMatch(/^Timeout( x\d+)?$/);
+    const timedOut = /the capture timed out before the scenario's work finished \(still pending: Timeout( x\d+)?\)/;
     expect(() => assertParent(t, { name: 'tick', nth: 1 }, 'poller')).toThrow(timedOut);
     expect(() => assertRoot(t, 'poller')).toThrow(timedOut);
     expect(() => assertSingleTrace(t)).toThrow(timedOut);
