@@ -108,9 +108,10 @@ export function findHandlerObjectCallbacks(sourceCode: Readonly<TSESLint.SourceC
       const value = unwrapTypeScriptExpression(assignment.right);
       const index = value.type === AST_NODE_TYPES.Identifier ? parameters.get(value.name) : undefined;
       if (field === undefined || index === undefined || value.type !== AST_NODE_TYPES.Identifier) continue;
-      // Only a callback some caller handed in: made here with a parameter of the function that
-      // constructs it (`connect(opts, callback) { new ConnectHandler(opts, callback) }`), not a
-      // callback the file writes itself (a test harness's `new Spec(() => done(), fail)`).
+      // Only a callback some caller handed in: the file constructs the class by name with a
+      // parameter of the constructing function, or a function that runs one
+      // (`connect(opts, callback) { new ConnectHandler(opts, callback) }`). A class the file never
+      // constructs by name (a zone spec looked up in a registry) is not reported.
       if (sites.some((site) => { const argument = site.arguments[index]; return argument !== undefined && argument.type !== AST_NODE_TYPES.SpreadElement && carriesCallerCallback(sourceCode, argument); })) {
         stores.set(field, { node: value, assignment });
       }
