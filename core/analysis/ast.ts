@@ -55,6 +55,20 @@ export function getMethodName(call: TSESTree.CallExpression): string | undefined
   return callee.type === AST_NODE_TYPES.MemberExpression ? getPropertyName(callee) : undefined;
 }
 
+/** The function a call runs: `fn` for `fn(..)`, `fn.call(..)` and `fn.apply(..)`. */
+export function getInvokedFunction(call: TSESTree.CallExpression): TSESTree.Node {
+  const callee = unwrapTypeScriptExpression(call.callee);
+  const method = getMethodName(call);
+  return callee.type === AST_NODE_TYPES.MemberExpression && (method === 'call' || method === 'apply') ? unwrapTypeScriptExpression(callee.object) : callee;
+}
+
+/** The key name of a class member: `name`, `#name` (private); undefined when computed. */
+export function getMemberKeyName(element: TSESTree.MethodDefinition | TSESTree.PropertyDefinition): string | undefined {
+  if (element.computed) return undefined;
+  if (element.key.type === AST_NODE_TYPES.Identifier) return element.key.name;
+  return element.key.type === AST_NODE_TYPES.PrivateIdentifier ? `#${element.key.name}` : undefined;
+}
+
 /** The object a method is called on: `a.b.c()` → `a.b`. */
 export function getMethodReceiver(call: TSESTree.CallExpression): TSESTree.Expression | undefined {
   const callee = unwrapTypeScriptExpression(call.callee);
@@ -181,9 +195,8 @@ export function getThisMemberName(node: TSESTree.Node): string | undefined {
  */
 export function getClassMethod(classBody: TSESTree.ClassBody, name: string): FunctionNode | undefined {
   for (const element of classBody.body) {
-    if ((element.type !== AST_NODE_TYPES.MethodDefinition && element.type !== AST_NODE_TYPES.PropertyDefinition) || element.computed || element.static) continue;
-    const key = element.key.type === AST_NODE_TYPES.Identifier ? element.key.name : element.key.type === AST_NODE_TYPES.PrivateIdentifier ? `#${element.key.name}` : undefined;
-    if (key !== name) continue;
+    if ((element.type !== AST_NODE_TYPES.MethodDefinition && element.type !== AST_NODE_TYPES.PropertyDefinition) || element.static) continue;
+    if (getMemberKeyName(element) !== name) continue;
     const value = element.value ? unwrapTypeScriptExpression(element.value) : undefined;
     if (value?.type === AST_NODE_TYPES.FunctionExpression || value?.type === AST_NODE_TYPES.ArrowFunctionExpression) return value;
   }

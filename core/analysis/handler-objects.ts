@@ -17,7 +17,7 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
-import { getThisMemberName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
+import { getInvokedFunction, getMemberKeyName, getThisMemberName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
 import { carriesCallerCallback } from './caller-callbacks.js';
 
 /** A callback a constructor stored: the stored parameter, the field's text, the storing assignment. */
@@ -35,22 +35,13 @@ export function mayHoldHandlerObject(text: string): boolean {
   return text.includes('constructor') && /\b_?on[A-Z]\w*\s*\(/.test(text);
 }
 
-function memberKey(element: TSESTree.MethodDefinition): string | undefined {
-  if (element.computed) return undefined;
-  if (element.key.type === AST_NODE_TYPES.Identifier) return element.key.name;
-  return element.key.type === AST_NODE_TYPES.PrivateIdentifier ? `#${element.key.name}` : undefined;
-}
-
 /** The fields of `this` that `method` calls: `this.f(..)`, `this.f.call(..)`, or a copy `const { f } = this` / `const f = this.f` called. */
 function calledFields(sourceCode: Readonly<TSESLint.SourceCode>, method: TSESTree.FunctionExpression): Set<string> {
   const called = new Set<string>();
   walk(method.body, (node) => {
     if (node !== method && isFunctionLike(node) && node.type !== AST_NODE_TYPES.ArrowFunctionExpression) return false;
     if (node.type !== AST_NODE_TYPES.CallExpression) return true;
-    let callee = unwrapTypeScriptExpression(node.callee);
-    if (callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.property.type === AST_NODE_TYPES.Identifier && ['call', 'apply'].includes(callee.property.name)) {
-      callee = unwrapTypeScriptExpression(callee.object);
-    }
+    const callee = getInvokedFunction(node);
     const field = getThisMemberName(callee);
     if (field !== undefined) {
       called.add(field);
@@ -119,7 +110,7 @@ export function findHandlerObjectCallbacks(sourceCode: Readonly<TSESLint.SourceC
     if (stores.size === 0) return true;
     const calledByEvents = new Set<string>();
     for (const method of methods) {
-      const key = memberKey(method);
+      const key = getMemberKeyName(method);
       if (method.kind !== 'method' || key === undefined || !EVENT_METHOD.test(key) || !method.value.body) continue;
       for (const field of calledFields(sourceCode, method.value)) calledByEvents.add(field);
     }

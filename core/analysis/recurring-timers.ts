@@ -5,7 +5,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
-import { getMethodName, unwrapTypeScriptExpression, walk } from './ast.js';
+import { getMethodName, resolveThisMethod, unwrapTypeScriptExpression, walk } from './ast.js';
 import type { OtelApi } from './otel-api.js';
 import { getTimerCall } from './timers.js';
 import type { TimerCall } from './timers.js';
@@ -88,22 +88,6 @@ function getThisMethodCalled(expression: TSESTree.Node): CallbackTarget | undefi
   ) {
     return undefined;
   }
-  const name = member.property.name;
-  for (let current: TSESTree.Node | undefined = member.parent; current; current = current.parent) {
-    if (current.type === AST_NODE_TYPES.ClassBody) {
-      for (const element of current.body) {
-        if (
-          (element.type === AST_NODE_TYPES.MethodDefinition || element.type === AST_NODE_TYPES.PropertyDefinition) &&
-          element.key.type === AST_NODE_TYPES.Identifier &&
-          element.key.name === name &&
-          element.value &&
-          (element.value.type === AST_NODE_TYPES.FunctionExpression || element.value.type === AST_NODE_TYPES.ArrowFunctionExpression)
-        ) {
-          return { kind: 'method', name, method: element.value };
-        }
-      }
-      return undefined;
-    }
-  }
-  return undefined;
+  const method = resolveThisMethod(member);
+  return method ? { kind: 'method', name: member.property.name, method } : undefined;
 }

@@ -5,7 +5,7 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
-import { getEnclosingFunction, getMethodName, unwrapTypeScriptExpression } from '../../analysis/ast.js';
+import { getEnclosingFunction, getInvokedFunction, getMethodName, unwrapTypeScriptExpression } from '../../analysis/ast.js';
 import type { OtelApi } from '../../analysis/otel-api.js';
 import { isTestRunnerCallback } from '../../analysis/test-runner.js';
 
@@ -28,10 +28,7 @@ const CONTEXT_FREE_MODULE_PREFIXES = [
  */
 export function isOpaqueWork(api: OtelApi, call: TSESTree.CallExpression): boolean {
   const callee = unwrapTypeScriptExpression(call.callee);
-  let target: TSESTree.Node = callee;
-  if (callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.property.type === AST_NODE_TYPES.Identifier && (callee.property.name === 'apply' || callee.property.name === 'call')) {
-    target = unwrapTypeScriptExpression(callee.object);
-  }
+  const target = getInvokedFunction(call);
   if (target.type === AST_NODE_TYPES.Identifier) {
     const variable = ASTUtils.findVariable(api.sourceCode.getScope(target), target);
     const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;

@@ -25,7 +25,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from '../../analysis/ast.js';
-import { contains, getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from '../../analysis/ast.js';
+import { contains, getEnclosingFunction, getInvokedFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from '../../analysis/ast.js';
 import { API, getSpanStartKind } from '../../analysis/otel-api.js';
 import type { OtelApi } from '../../analysis/otel-api.js';
 import { ensureApiMembers } from '../../edits/api-imports.js';
@@ -106,9 +106,7 @@ function getSpanScope(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, c
  * parameter of an enclosing function, or a variable read from `arguments[i]` / `args[i]` of one.
  */
 function getCallbackTarget(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, scope: SpanScope, inner: FunctionNode, call: TSESTree.CallExpression): string | undefined {
-  let callee = unwrapTypeScriptExpression(call.callee);
-  const method = getMethodName(call);
-  if (callee.type === AST_NODE_TYPES.MemberExpression && (method === 'call' || method === 'apply')) callee = unwrapTypeScriptExpression(callee.object);
+  const callee = getInvokedFunction(call);
   if (callee.type !== AST_NODE_TYPES.Identifier) return undefined;
   const variable = ASTUtils.findVariable(sourceCode.getScope(callee), callee);
   const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
