@@ -2,7 +2,7 @@ import { createRequireSpanEndDetector } from '../core/detectors/require-span-end
 import type { RequireSpanEndMessageId } from '../core/detectors/require-span-end.js';
 import { createRule, reportFinding } from './create-rule.js';
 
-export type Options = [{ checkSyncCalls?: boolean }];
+export type Options = [{ checkSyncCalls?: boolean; checkTests?: boolean }];
 export type MessageId = RequireSpanEndMessageId;
 
 export default createRule<Options, MessageId>({
@@ -13,7 +13,7 @@ export default createRule<Options, MessageId>({
       description: 'Require every span to be ended on every path, exceptions included',
       recommended: true,
       browser: true,
-      strictOptions: [{ checkSyncCalls: true }],
+      strictOptions: [{ checkSyncCalls: true, checkTests: true }],
     },
     hasSuggestions: true,
     schema: [
@@ -26,10 +26,15 @@ export default createRule<Options, MessageId>({
             description:
               "Also report a synchronous call between the span's start and span.end() that no finally protects (if it throws, the span stays open). Await and yield are always reported.",
           },
+          checkTests: {
+            type: 'boolean',
+            description:
+              'Also report a span never ended, or thrown away, inside the body of a test, a hook or a suite (it, test, beforeEach, describe, ..): tests start parent spans only to make a context, and leave them open so that the in-memory exporter they assert on does not see them.',
+          },
         },
       },
     ],
-    defaultOptions: [{ checkSyncCalls: false }],
+    defaultOptions: [{ checkSyncCalls: false, checkTests: false }],
     messages: {
       spanNeverEnded:
         "Span '{{ span }}' is never ended, so it is never exported and the spans under it hang from a parent that never finishes.",
@@ -47,6 +52,6 @@ export default createRule<Options, MessageId>({
     },
   },
   create(context, [options]) {
-    return createRequireSpanEndDetector(context, { checkSyncCalls: options.checkSyncCalls === true }, (finding) => reportFinding(context, finding));
+    return createRequireSpanEndDetector(context, { checkSyncCalls: options.checkSyncCalls === true, checkTests: options.checkTests === true }, (finding) => reportFinding(context, finding));
   },
 });

@@ -5,7 +5,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { getCallOfArgument, isFunctionLike, unwrapTypeScriptExpression } from './ast.js';
+import { getCallOfArgument, getEnclosingFunction, isFunctionLike, unwrapTypeScriptExpression } from './ast.js';
 import type { OtelApi } from './otel-api.js';
 
 const TEST_RUNNER_FUNCTIONS = new Set([
@@ -33,4 +33,12 @@ export function isTestRunnerCallback(api: OtelApi, fn: TSESTree.Node): boolean {
   if (!isFunctionLike(fn)) return false;
   const site = getCallOfArgument(fn);
   return site !== undefined && isTestRunnerCall(api, site.call);
+}
+
+/** `node` is written inside the body of a test, a hook or a suite (at any depth of nested functions). */
+export function isInTestCode(api: OtelApi, node: TSESTree.Node): boolean {
+  for (let fn = getEnclosingFunction(node); fn; fn = getEnclosingFunction(fn)) {
+    if (isTestRunnerCallback(api, fn)) return true;
+  }
+  return false;
 }

@@ -7,7 +7,8 @@
  *   A token thrown away, or handed somewhere this detector cannot follow, is reported as such.
  * - `context.attach` under `async-hooks`, `zone` and `stack`: those managers do not implement
  *   it, so it does nothing (8f).
- * - `store.enterWith(value)` on any store, by the method name (8a–8c); a bind whose result is
+ * - `store.enterWith(value)` on any store, by the method name (8a–8c), except a reset and an enter
+ *   undone in a `finally` (no-unpaired-context-attach/restores.ts); a bind whose result is
  *   thrown away (issue #11 families 6 and 7: no-unpaired-context-attach/binds.ts).
  * - `als.withScope(store)` (Node 24+): held by `using`, or paired like an attach token.
  *
@@ -22,7 +23,7 @@
  * generator.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
-import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import type { FunctionNode } from '../analysis/ast.js';
 import { contains, getEnclosingFunction, getMethodName, getMethodReceiver, isFunctionLike } from '../analysis/ast.js';
 import { solveSegments, stateAtReturn, useSegmentRecorder } from '../analysis/code-paths.js';
@@ -36,6 +37,9 @@ import { getFreeNameAt } from '../edits/names.js';
 import type { OtelApi } from '../analysis/otel-api.js';
 import { resolveFunction } from '../analysis/traced-code.js';
 import { findThrownAwayBind, isLocalNonStore, isScopePrimitive, isTransparent } from './no-unpaired-context-attach/binds.js';
+import { isRestoredEnterWith, isStoreReset } from './no-unpaired-context-attach/restores.js';
+import { getBinding, getDisposeCall } from './no-unpaired-context-attach/tokens.js';
+import type { Binding } from './no-unpaired-context-attach/tokens.js';
 
 export type NoUnpairedContextAttachMessageId =
   | 'attachNotImplemented'
@@ -54,12 +58,6 @@ export type NoUnpairedContextAttachMessageId =
   | 'passBound';
 
 type AttachKind = 'context.attach' | 'als.withScope';
-
-type Binding =
-  | { kind: 'discarded'; statement: TSESTree.ExpressionStatement }
-  | { kind: 'variable'; variable: TSESLint.Scope.Variable; statement: TSESTree.Statement }
-  | { kind: 'using' }
-  | { kind: 'escape'; how: string };
 
 interface AttachSite {
   kind: AttachKind;
@@ -347,46 +345,9 @@ function getCallKind(api: OtelApi, call: TSESTree.CallExpression): AttachKind | 
   if (method !== 'enterWith' && method !== 'withScope') return undefined;
   const receiver = getMethodReceiver(call);
   if (!receiver) return undefined;
-  if (method === 'enterWith') return isLocalNonStore(api, receiver) || isScopePrimitive(call) ? undefined : 'als.enterWith';
+  if (method === 'enterWith') {
+    const paired = isLocalNonStore(api, receiver) || isScopePrimitive(call) || isStoreReset(call) || isRestoredEnterWith(api.sourceCode, call);
+    return paired ? undefined : 'als.enterWith';
+  }
   return isAsyncLocalStorageInstance(api, receiver) ? 'als.withScope' : undefined;
 }
-
-/** `token.dispose()`, `token?.dispose()`, `token[Symbol.dispose]()` for the reference `id`. */
-function getDisposeCall(id: TSESTree.Node): TSESTree.CallExpression | undefined {
-  const member = id.parent;
-  if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== id) return undefined;
-  const isDispose =
-    (!member.computed && member.property.type === AST_NODE_TYPES.Identifier && member.property.name === 'dispose') ||
-    (member.computed && member.property.type === AST_NODE_TYPES.MemberExpression && ASTUtils.isIdentifier(member.property.property) && member.property.property.name === 'dispose');
-  const call = member.parent;
-  return isDispose && call.type === AST_NODE_TYPES.CallExpression && call.callee === member ? call : undefined;
-}
-
-function getBinding(sourceCode: Readonly<TSESLint.SourceCode>, call: TSESTree.CallExpression): Binding {
-  let node: TSESTree.Node = call;
-  while (node.parent && isTransparent(node.parent)) node = node.parent;
-  const parent = node.parent;
-  if (parent?.type === AST_NODE_TYPES.ExpressionStatement) return { kind: 'discarded', statement: parent };
-  if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.init === node && parent.id.type === AST_NODE_TYPES.Identifier) {
-    const declaration = parent.parent;
-    if (declaration.kind === 'using' || declaration.kind === 'await using') return { kind: 'using' };
-    const variable = sourceCode.getDeclaredVariables(parent)[0];
-    if (variable && declaration.declarations.length === 1) return { kind: 'variable', variable, statement: declaration };
-  }
-  if (
-    parent?.type === AST_NODE_TYPES.AssignmentExpression &&
-    parent.operator === '=' &&
-    parent.right === node &&
-    parent.left.type === AST_NODE_TYPES.Identifier &&
-    parent.parent.type === AST_NODE_TYPES.ExpressionStatement
-  ) {
-    const variable = ASTUtils.findVariable(sourceCode.getScope(parent.left), parent.left);
-    if (variable) return { kind: 'variable', variable, statement: parent.parent };
-  }
-  if (parent?.type === AST_NODE_TYPES.ReturnStatement || parent?.type === AST_NODE_TYPES.ArrowFunctionExpression) return { kind: 'escape', how: 'is returned' };
-  if ((parent?.type === AST_NODE_TYPES.CallExpression || parent?.type === AST_NODE_TYPES.NewExpression) && parent.callee !== node) {
-    return { kind: 'escape', how: `is passed to '${sourceCode.getText(parent.callee)}'` };
-  }
-  return { kind: 'escape', how: 'is stored or passed on' };
-}
-

@@ -26,11 +26,18 @@ import type { OtelApi } from '../analysis/otel-api.js';
 import { createPairingTracker, findUnprotectedThrowingNodes } from './require-span-end/pairing.js';
 import type { ThrowingNode } from './require-span-end/pairing.js';
 import { getTimerCall } from '../analysis/timers.js';
+import { isInTestCode } from '../analysis/test-runner.js';
 import { resolveFunction } from '../analysis/traced-code.js';
 
 export interface RequireSpanEndOptions {
   /** Also report a synchronous call that may throw between the start and `span.end()` (`strict`). */
   checkSyncCalls: boolean;
+  /**
+   * Also report a span never ended, or thrown away, inside the body of a test, a hook or a suite
+   * (`strict`). Tests start parents only to make a context, and an open parent keeps it out of the
+   * in-memory exporter they assert on.
+   */
+  checkTests: boolean;
 }
 
 export type RequireSpanEndMessageId =
@@ -89,6 +96,7 @@ export function createRequireSpanEndDetector(
       const name = info.variable.name;
       const suggestions = suggestFinally(sourceCode, info, result.releases);
       if (result.releases.length === 0) {
+        if (!options.checkTests && isInTestCode(api, info.reportNode)) return;
         onFinding({ messageId: 'spanNeverEnded', data: { span: name }, node: info.reportNode, suggestions });
         return;
       }
@@ -256,7 +264,7 @@ export function createRequireSpanEndDetector(
     },
     [SPAN_START_STATEMENT](node: TSESTree.ExpressionStatement) {
       const expression = unwrapTypeScriptExpression(node.expression);
-      if (expression.type === AST_NODE_TYPES.CallExpression && getSpanStartKind(expression) === 'startSpan') {
+      if (expression.type === AST_NODE_TYPES.CallExpression && getSpanStartKind(expression) === 'startSpan' && (options.checkTests || !isInTestCode(api, node))) {
         onFinding({ messageId: 'spanDiscarded', data: {}, node: expression.callee });
       }
     },

@@ -31,6 +31,49 @@ export class Manager {
 const recorder = new Recorder();
 recorder.enterWith('x');`,
     },
+    // Precision on whole repositories: enters that leave nothing behind, and test setup.
+    {
+      name: 'a reset: enterWith(undefined), enterWith(void 0), enterWith() empty the store',
+      code: `import { storage } from './storage';
+export function clear() {
+  storage.enterWith(undefined);
+  storage.enterWith(void 0);
+  storage.enterWith();
+}`,
+    },
+    {
+      name: "an enter undone in a finally from the store's own saved value (a hand-written run), the enter in an if, or inside the try",
+      code: `import { storage } from './storage';
+export function activate(span: unknown, callback: () => unknown) {
+  const previous = storage.getStore();
+  storage.enterWith({ span });
+  try {
+    return callback();
+  } finally {
+    storage.enterWith(previous);
+  }
+}
+export function activateIf(enabled: boolean, span: unknown, callback: () => unknown) {
+  const parent = storage.getStore();
+  if (enabled) storage.enterWith({ span });
+  record(span);
+  try {
+    return callback();
+  } finally {
+    if (enabled) storage.enterWith(parent);
+  }
+}
+export function activateInside(span: unknown, callback: () => unknown) {
+  const previous = storage.getStore();
+  try {
+    storage.enterWith({ span });
+    return callback();
+  } finally {
+    storage.enterWith(previous);
+  }
+}
+declare function record(span: unknown): void;`,
+    },
     // Issue #11 family 7, near misses: binds whose result is used.
     {
       name: 'bound functions that are used, and a bound emitter (patched in place)',
@@ -150,6 +193,46 @@ store.enterWith('x');`,
   ],
   invalid: [
 
+    // Near misses of the precision exemptions above.
+    {
+      name: 'a restore that does not undo the enter: another store, a value not saved from the store; no finally (the restore itself is not reported)',
+      code: `import { storage, other } from './storage';
+export function wrongStore(span: unknown, callback: () => unknown) {
+  const previous = other.getStore();
+  storage.enterWith({ span });
+  try { return callback(); } finally { storage.enterWith(previous); }
+}
+export function notSaved(span: unknown, callback: () => unknown, previous: unknown) {
+  storage.enterWith({ span });
+  try { return callback(); } finally { storage.enterWith(previous); }
+}
+export function noFinally(span: unknown, callback: () => unknown) {
+  const previous = storage.getStore();
+  storage.enterWith({ span });
+  const result = callback();
+  storage.enterWith(previous);
+  return result;
+}`,
+      output: null,
+      errors: [
+        { messageId: 'enterWithLeak', line: 4 },
+        { messageId: 'enterWithLeak', line: 5 },
+        { messageId: 'enterWithLeak', line: 8 },
+        { messageId: 'enterWithLeak', line: 9 },
+        { messageId: 'enterWithLeak', line: 13 },
+      ],
+    },
+    {
+      name: 'enterWith in a test body is reported: under vitest a synchronous test hands the store on to every later test of the file, an afterEach reset included (measured)',
+      code: `import { it, afterEach } from 'vitest';
+import { storage } from './storage';
+afterEach(() => { storage.enterWith(undefined); });
+it('reads the store', () => {
+  storage.enterWith({ user: 'b' });
+});`,
+      output: null,
+      errors: [{ messageId: 'enterWithLeak', line: 5, suggestions: [] }],
+    },
     // Issue #11 family 6: enterWith on any store, recognised by the method name.
     {
       name: 'enterWith on an imported store (no AsyncLocalStorage or OpenTelemetry in the file)',

@@ -6,6 +6,25 @@ const ruleTester = createRuleTester();
 ruleTester.run('require-span-end', rule, {
   valid: [
     {
+      name: 'a parent started in a test only to make a context, never ended, and a span thrown away in a test (reported only with checkTests)',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+import { describe, it } from 'mocha';
+const tracer = trace.getTracer('test');
+describe('query', () => {
+  it('is a child of the test span', (done) => {
+    const span = tracer.startSpan('test span');
+    context.with(trace.setSpan(context.active(), span), () => {
+      query(done);
+    });
+  });
+  it('starts a span', () => {
+    tracer.startSpan('discarded');
+  });
+});
+declare function query(done: () => void): void;`,
+    },
+    {
       name: 'a startActiveSpan callback without a parameter that ends the active span itself',
       code: `
 import { trace } from '@opentelemetry/api';
@@ -420,6 +439,98 @@ export async function sync() {
     outer.end();
   }
 }` }] },
+      ],
+    },
+    {
+      name: 'checkTests (strict): never-ended and thrown-away spans in tests; without it a helper outside any test and a local function named it still count',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('test');
+function startParent() {
+  const parent = tracer.startSpan('helper');
+  return trace.setSpan(context.active(), parent);
+}
+function it(name: string, body: () => void) { body(); }
+it('x', () => { tracer.startSpan('local it'); });
+test('y', () => {
+  const span = tracer.startSpan('test span');
+  context.with(trace.setSpan(context.active(), span), () => undefined);
+});`,
+      options: [{ checkTests: true }],
+      output: null,
+      errors: [
+        { messageId: 'spanNeverEnded', data: { span: 'parent' }, line: 5, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('test');
+function startParent() {
+  const parent = tracer.startSpan('helper');
+  try {
+    return trace.setSpan(context.active(), parent);
+  } finally {
+    parent.end();
+  }
+}
+function it(name: string, body: () => void) { body(); }
+it('x', () => { tracer.startSpan('local it'); });
+test('y', () => {
+  const span = tracer.startSpan('test span');
+  context.with(trace.setSpan(context.active(), span), () => undefined);
+});` }] },
+        { messageId: 'spanDiscarded', line: 9 },
+        { messageId: 'spanNeverEnded', data: { span: 'span' }, line: 11, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('test');
+function startParent() {
+  const parent = tracer.startSpan('helper');
+  return trace.setSpan(context.active(), parent);
+}
+function it(name: string, body: () => void) { body(); }
+it('x', () => { tracer.startSpan('local it'); });
+test('y', () => {
+  const span = tracer.startSpan('test span');
+  try {
+    context.with(trace.setSpan(context.active(), span), () => undefined);
+  } finally {
+    span.end();
+  }
+});` }] },
+      ],
+    },
+    {
+      name: 'without checkTests: the helper outside a test and the call of a local function named it are reported, the test body is not',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('test');
+function startParent() {
+  const parent = tracer.startSpan('helper');
+  return trace.setSpan(context.active(), parent);
+}
+function it(name: string, body: () => void) { body(); }
+it('x', () => { tracer.startSpan('local it'); });
+test('y', () => {
+  const span = tracer.startSpan('test span');
+  context.with(trace.setSpan(context.active(), span), () => undefined);
+});`,
+      output: null,
+      errors: [
+        { messageId: 'spanNeverEnded', data: { span: 'parent' }, line: 5, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('test');
+function startParent() {
+  const parent = tracer.startSpan('helper');
+  try {
+    return trace.setSpan(context.active(), parent);
+  } finally {
+    parent.end();
+  }
+}
+function it(name: string, body: () => void) { body(); }
+it('x', () => { tracer.startSpan('local it'); });
+test('y', () => {
+  const span = tracer.startSpan('test span');
+  context.with(trace.setSpan(context.active(), span), () => undefined);
+});` }] },
+        { messageId: 'spanDiscarded', line: 9 },
       ],
     },
     {

@@ -1,0 +1,94 @@
+/**
+ * `store.enterWith(..)` calls that leave nothing behind:
+ * - a reset, `store.enterWith(undefined)` (or no argument, or `void 0`): it empties the store for
+ *   the rest of the run, which is what the next request should see;
+ * - an enter undone in a `finally`, the hand-written `run()` of libraries that keep one frame
+ *   (dd-trace's `Scope#activate`): `const previous = store.getStore(); store.enterWith(next);
+ *   try { .. } finally { store.enterWith(previous); }`. The enter may sit in an `if`, or inside the
+ *   `try`; statements between the enter and the `try` are not checked for throws. The restoring
+ *   call itself, in a `finally` or not, leaves nothing behind either.
+ * Both calls must name the same store (the same text) and the saved value must be read from it
+ * before the enter.
+ */
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
+import { contains, getMethodName, getMethodReceiver, unwrapTypeScriptExpression } from '../../analysis/ast.js';
+
+type SourceCode = Readonly<TSESLint.SourceCode>;
+
+/** `enterWith()`, `enterWith(undefined)`, `enterWith(void 0)`. */
+export function isStoreReset(call: TSESTree.CallExpression): boolean {
+  if (call.arguments.length === 0) return true;
+  const argument = unwrapTypeScriptExpression(call.arguments[0] as TSESTree.Expression);
+  if (argument.type === AST_NODE_TYPES.Identifier) return argument.name === 'undefined';
+  return argument.type === AST_NODE_TYPES.UnaryExpression && argument.operator === 'void' && argument.argument.type === AST_NODE_TYPES.Literal;
+}
+
+/** The enter is undone by a restore in a `finally` that it cannot skip, or is itself that restore. */
+export function isRestoredEnterWith(sourceCode: SourceCode, call: TSESTree.CallExpression): boolean {
+  const receiver = getMethodReceiver(call);
+  if (!receiver) return false;
+  const store = sourceCode.getText(receiver);
+  if (isRestoreCall(sourceCode, call, store, false)) return true;
+  let statement: TSESTree.Node = call.parent;
+  if (statement.type !== AST_NODE_TYPES.ExpressionStatement) return false;
+  // `if (enabled) store.enterWith(next);` counts as the enter statement
+  while (statement.parent?.type === AST_NODE_TYPES.IfStatement || (statement.parent?.type === AST_NODE_TYPES.BlockStatement && statement.parent.parent.type === AST_NODE_TYPES.IfStatement)) {
+    statement = statement.parent;
+  }
+  // `enter; ..; try { .. } finally { restore }` in one block
+  const block = statement.parent;
+  if (block?.type === AST_NODE_TYPES.BlockStatement || block?.type === AST_NODE_TYPES.Program) {
+    const body = block.body as TSESTree.Node[];
+    const later = body.slice(body.indexOf(statement) + 1);
+    if (later.some((next) => next.type === AST_NODE_TYPES.TryStatement && finallyRestores(sourceCode, next, store))) return true;
+  }
+  // `try { enter; .. } finally { restore }`
+  for (let node: TSESTree.Node = call.parent; node.parent; node = node.parent) {
+    const parent: TSESTree.Node = node.parent;
+    if (parent.type === AST_NODE_TYPES.TryStatement && parent.block === node) return finallyRestores(sourceCode, parent, store);
+    if (node.type !== AST_NODE_TYPES.BlockStatement && node.type !== AST_NODE_TYPES.ExpressionStatement) return false;
+  }
+  return false;
+}
+
+function finallyRestores(sourceCode: SourceCode, tryStatement: TSESTree.TryStatement, store: string): boolean {
+  const finalizer = tryStatement.finalizer;
+  if (!finalizer) return false;
+  return finalizer.body.some((statement) => {
+    // `store.enterWith(previous)`, or `if (enabled) store.enterWith(previous)`
+    const restore = statement.type === AST_NODE_TYPES.IfStatement && !statement.alternate ? statement.consequent : statement;
+    return (
+      restore.type === AST_NODE_TYPES.ExpressionStatement &&
+      restore.expression.type === AST_NODE_TYPES.CallExpression &&
+      isRestoreCall(sourceCode, restore.expression, store, true)
+    );
+  });
+}
+
+/**
+ * `store.enterWith(previous)`, where `previous` is a `const` read from `store.getStore()`: it puts
+ * back what was there, so it leaves nothing behind itself; it undoes an enter only from a `finally`.
+ */
+function isRestoreCall(sourceCode: SourceCode, call: TSESTree.CallExpression, store: string, inFinallyOnly: boolean): boolean {
+  if (getMethodName(call) !== 'enterWith' || call.arguments.length !== 1) return false;
+  const receiver = getMethodReceiver(call);
+  if (!receiver || sourceCode.getText(receiver) !== store) return false;
+  const argument = call.arguments[0] && unwrapTypeScriptExpression(call.arguments[0] as TSESTree.Expression);
+  if (argument?.type !== AST_NODE_TYPES.Identifier) return false;
+  let inFinally = false;
+  for (let node: TSESTree.Node = call; node.parent && inFinallyOnly; node = node.parent) {
+    if (node.parent.type === AST_NODE_TYPES.TryStatement && node.parent.finalizer === node) {
+      inFinally = true;
+      break;
+    }
+  }
+  if (inFinallyOnly && !inFinally) return false;
+  const variable = ASTUtils.findVariable(sourceCode.getScope(argument), argument);
+  const definition = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+  if (definition?.type !== 'Variable' || definition.parent.kind !== 'const') return false;
+  const init = definition.node.init ? unwrapTypeScriptExpression(definition.node.init) : undefined;
+  if (init?.type !== AST_NODE_TYPES.CallExpression || getMethodName(init) !== 'getStore') return false;
+  const source = getMethodReceiver(init);
+  return source !== undefined && sourceCode.getText(source) === store && !contains(init, call);
+}
