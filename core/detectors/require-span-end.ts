@@ -33,9 +33,10 @@ export interface RequireSpanEndOptions {
   /** Also report a synchronous call that may throw between the start and `span.end()` (`strict`). */
   checkSyncCalls: boolean;
   /**
-   * Also report a span never ended, or thrown away, inside the body of a test, a hook or a suite
-   * (`strict`). Tests start parents only to make a context, and an open parent keeps it out of the
-   * in-memory exporter they assert on.
+   * Also report, inside the body of a test, a hook or a suite (`strict`): a span never ended or
+   * thrown away (tests start parents only to make a context, and an open parent keeps it out of the
+   * in-memory exporter they assert on), and an `await`/call that may skip the end (a rejection
+   * fails the test). A normal path that leaves the span open is reported in tests too.
    */
   checkTests: boolean;
 }
@@ -121,6 +122,8 @@ export function createRequireSpanEndDetector(
       }
       const culprit = suspension ?? (options.checkSyncCalls ? throwing.find((node) => !isSuspension(node) && !isInsideSuspension(node) && !returnsPromise(node)) : undefined);
       if (!culprit || named.has(culprit)) return;
+      // in a test, a rejection fails the test: the span it leaves open is never looked at
+      if (!options.checkTests && isInTestCode(api, info.reportNode)) return;
       named.add(culprit);
       const call = shorten(sourceCode.getText(culprit));
       if (culprit.type === AST_NODE_TYPES.AwaitExpression || culprit.type === AST_NODE_TYPES.YieldExpression) {

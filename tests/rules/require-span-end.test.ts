@@ -21,8 +21,26 @@ describe('query', () => {
   it('starts a span', () => {
     tracer.startSpan('discarded');
   });
+  it('awaits before the end', async () => {
+    const span = tracer.startSpan('manual');
+    await load();
+    span.end();
+  });
 });
-declare function query(done: () => void): void;`,
+declare function query(done: () => void): void;
+declare function load(): Promise<void>;`,
+    },
+    {
+      name: 'checkTests (strict): a span ended in a test body is not reported',
+      options: [{ checkTests: true }],
+      code: `
+import { trace } from '@opentelemetry/api';
+import { it } from 'mocha';
+const tracer = trace.getTracer('test');
+it('awaits before the end', async () => {
+  const span = tracer.startSpan('manual');
+  span.end();
+});`,
     },
     {
       name: 'a startActiveSpan callback without a parameter that ends the active span itself',
@@ -495,6 +513,34 @@ test('y', () => {
   }
 });` }] },
       ],
+    },
+    {
+      name: 'checkTests (strict): an await that may skip the end in a test body is reported',
+      options: [{ checkTests: true }],
+      code: `
+import { trace } from '@opentelemetry/api';
+import { it } from 'mocha';
+const tracer = trace.getTracer('test');
+declare function load(): Promise<void>;
+it('awaits before the end', async () => {
+  const span = tracer.startSpan('manual');
+  await load();
+  span.end();
+});`,
+      output: null,
+      errors: [{ messageId: 'spanNotEndedOnException', data: { span: 'span', call: 'await load()', how: 'rejects' }, line: 7, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+import { it } from 'mocha';
+const tracer = trace.getTracer('test');
+declare function load(): Promise<void>;
+it('awaits before the end', async () => {
+  const span = tracer.startSpan('manual');
+  try {
+    await load();
+  } finally {
+    span.end();
+  }
+});` }] }],
     },
     {
       name: 'without checkTests: the helper outside a test and the call of a local function named it are reported, the test body is not',
