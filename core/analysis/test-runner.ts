@@ -1,6 +1,6 @@
 /**
  * Test-runner knowledge: the functions handed to `it`, `test`, `beforeEach`, .. (mocha, jest,
- * vitest, node:test, bun:test; global or imported) run from the runner's root context, and their
+ * vitest, node:test, bun:test; global or imported; ava's and tape's default export) run from the runner's root context, and their
  * `done` parameter records the end of the test: it starts no span.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
@@ -13,6 +13,8 @@ const TEST_RUNNER_FUNCTIONS = new Set([
   'setup', 'teardown', 'suiteSetup', 'suiteTeardown',
 ]);
 const TEST_RUNNER_MODULES = new Set(['vitest', 'mocha', '@jest/globals', 'node:test', 'bun:test']);
+/** Runners whose default export is the test function: `import test from 'ava'`. */
+const DEFAULT_EXPORT_RUNNERS = new Set(['ava', 'tape', 'node:test']);
 
 /** `it(..)`, `test.only(..)`, `test.each(table)(..)`, `beforeEach(..)`: global, or imported from a test runner. */
 export function isTestRunnerCall(api: OtelApi, call: TSESTree.CallExpression | TSESTree.NewExpression): boolean {
@@ -25,7 +27,9 @@ export function isTestRunnerCall(api: OtelApi, call: TSESTree.CallExpression | T
   if (path === undefined) return false;
   const separator = path.lastIndexOf(':');
   const module = path.slice(0, separator);
-  return path.slice(separator + 1) === callee.name && (module === 'global' || TEST_RUNNER_MODULES.has(module));
+  const exported = path.slice(separator + 1);
+  if (exported === '') return DEFAULT_EXPORT_RUNNERS.has(module);
+  return exported === callee.name && (module === 'global' || TEST_RUNNER_MODULES.has(module));
 }
 
 /** `fn` is the body of a test or hook (`it('..', (done) => ..)`): its parameter is the runner's `done`. */

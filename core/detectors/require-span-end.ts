@@ -157,6 +157,7 @@ export function createRequireSpanEndDetector(
     const throwing = findUnprotectedThrowingNodes(callback, start, releases, (node) => isSafe(api, info.variable, node) || isOtherSpanMethodCall(node));
     const culprit = throwing.find((node) => node.type === AST_NODE_TYPES.AwaitExpression && !cannotReject(node));
     if (!culprit || named.has(culprit)) return;
+    if (!options.checkTests && isInTestCode(api, info.reportNode)) return;
     named.add(culprit);
     const suggestions = suggestFinally(sourceCode, { ...info, rest: callback.body.body }, releases);
     onFinding({

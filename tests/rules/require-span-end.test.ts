@@ -31,6 +31,26 @@ declare function query(done: () => void): void;
 declare function load(): Promise<void>;`,
     },
     {
+      name: "test code includes ava's default export, and the await inside the span's returned callback in a test body",
+      code: `
+import { context, trace } from '@opentelemetry/api';
+import test from 'ava';
+import { it } from 'node:test';
+const tracer = trace.getTracer('test');
+declare function get(url: string): Promise<unknown>;
+test.serial('parent with state', async () => {
+  const parentSpan = tracer.startSpan('parent');
+  await context.with(trace.setSpan(context.active(), parentSpan), () => get('/a'));
+});
+it('child of the test span', async () => {
+  const span = tracer.startSpan('root');
+  return context.with(trace.setSpan(context.active(), span), async () => {
+    await get('/b');
+    span.end();
+  });
+});`,
+    },
+    {
       name: 'checkTests (strict): a span ended in a test body is not reported',
       options: [{ checkTests: true }],
       code: `
