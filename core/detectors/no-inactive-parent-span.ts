@@ -40,6 +40,7 @@ import type { OtelApi } from '../analysis/otel-api.js';
 import { doesTracedWork, isPassThroughCallback, resolveCalledFunction, resolveFunction, scanTracedWork } from '../analysis/traced-code.js';
 import type { TracedWorkScan } from '../analysis/traced-code.js';
 import { isOpaqueWork } from './no-inactive-parent-span/opaque-work.js';
+import { isInTestCode } from '../analysis/test-runner.js';
 
 export type NoInactiveParentSpanMessageId = 'childSpanWithoutParent' | 'tracedCallWithoutParent' | 'callbackWithoutParent' | 'opaqueCallWithoutParent';
 
@@ -71,6 +72,8 @@ export function createNoInactiveParentSpanDetector(
     // The fixes of this rule activate single calls (`() => call`), so after one fix the other
     // unknown calls are still found.
     const activatesBlock = [...covered].some((fn) => isFunctionLike(fn) && fn.body.type === AST_NODE_TYPES.BlockStatement);
+    // The same for a span started in a test: the test asserts the parenting it means.
+    if (isInTestCode(api, declarator)) return;
     // A function handed the span before `node` may have attached it (`context.attach`): not this rule's business.
     const mayBeAttachedAt = (node: TSESTree.Node): boolean => handedTo.some((call) => call.range[1] <= node.range[0]);
     const expectsParent = createParentNeedCheck(sourceCode, api, variable, covered);
@@ -92,6 +95,7 @@ export function createNoInactiveParentSpanDetector(
       if (node.type !== AST_NODE_TYPES.CallExpression || isEndedBeforeSite(variable, node, owner) || mayBeAttachedAt(node)) return true;
       if (getTimerCall(api.resolver, node)) return false;
       const kind = getSpanStartKind(node);
+      if (kind && activatesBlock) return true;
       if (kind) {
         if (hasExplicitParentContext(node)) return true;
         onFinding({

@@ -6,6 +6,34 @@ const ruleTester = createRuleTester();
 ruleTester.run('no-inactive-parent-span', rule, {
   valid: [
     {
+      name: 'a span the author activates for a block, and a span started after that block: kept out on purpose (a series of roots)',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('web');
+declare function getData(url: string): Promise<unknown>;
+export function onClick(url: string) {
+  const single = tracer.startSpan('files-series-info');
+  context.with(trace.setSpan(context.active(), single), () => {
+    getData(url).then(() => single.end());
+  });
+  const next = tracer.startSpan('files-series-info-1');
+  next.end();
+}`,
+    },
+    {
+      name: 'spans started in a test body: the test asserts the parenting it means',
+      code: `
+import { trace } from '@opentelemetry/api';
+import { it } from 'mocha';
+const tracer = trace.getTracer('test');
+it('starts two parents', () => {
+  const span1 = tracer.startSpan('test1');
+  const span2 = tracer.startSpan('test2');
+  span2.end();
+  span1.end();
+});`,
+    },
+    {
       name: 'near miss of the saved handler: a value read off an object and called without the wrapper\'s arguments (a formatter, not what it wraps)',
       code: `
 import { trace } from '@opentelemetry/api';
@@ -322,6 +350,32 @@ export async function test() {
 
   ],
   invalid: [
+    {
+      name: 'near miss of the activated block: activated for a single call (the shape of this rule\'s own fix), a span started after it is still reported',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('web');
+declare function load(): void;
+export function onClick() {
+  const single = tracer.startSpan('outer');
+  context.with(trace.setSpan(context.active(), single), () => load());
+  const next = tracer.startSpan('inner');
+  next.end();
+  single.end();
+}`,
+      output: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('web');
+declare function load(): void;
+export function onClick() {
+  const single = tracer.startSpan('outer');
+  context.with(trace.setSpan(context.active(), single), () => load());
+  const next = tracer.startSpan('inner', undefined, trace.setSpan(context.active(), single));
+  next.end();
+  single.end();
+}`,
+      errors: [{ messageId: 'childSpanWithoutParent', line: 8 }],
+    },
 
     // Issue #11 family 2: wrapped work under a span that was never made active.
     {
