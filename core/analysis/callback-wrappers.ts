@@ -7,8 +7,9 @@
  * callback then runs in that context, not its caller's.
  *
  * A wrapper is a function expression that
- * - calls a callback that came from its caller — a parameter of an enclosing function, or a value
- *   read off one or off `arguments` (`arguments[0].callback`) — directly, with `.call` or `.apply`;
+ * - calls a callback that came from its caller — a parameter of an enclosing function (not a test
+ *   runner's `done`), or a value read off one or off `arguments` (`arguments[0].callback`) —
+ *   directly, with `.call` or `.apply`;
  * - is handed on to be called later: returned from a factory, stored in a member or an element
  *   (`arguments[0].callback = ..`, `args[args.length - 1] = ..`), or passed to a call;
  * - and is visibly the instrumentation's: it ends or records a span it closes over
@@ -31,6 +32,7 @@ import { contains, getEnclosingFunction, getMethodName, getPropertyName, unwrapT
 import { isContextBound } from './callbacks.js';
 import { API } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
+import { isTestRunnerCallback } from './test-runner.js';
 
 const INVOKE_METHODS = new Set(['call', 'apply']);
 /**
@@ -51,13 +53,14 @@ function getRoot(node: TSESTree.Node): TSESTree.Identifier | undefined {
  * caller: a parameter of a function around the wrapper, or a `const`/`let` of one initialised
  * from such a parameter or from `arguments` (`const original = arguments[0].callback`).
  */
-function isCallerCallback(sourceCode: Readonly<TSESLint.SourceCode>, identifier: TSESTree.Identifier, wrapper: FunctionNode): boolean {
+function isCallerCallback(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, identifier: TSESTree.Identifier, wrapper: FunctionNode): boolean {
   // A wrapped *callback*, not a patched method calling its `original` (that one runs in its caller's call).
   if (!CALLBACK_NAME.test(identifier.name)) return false;
   const variable = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);
   const def = variable?.defs[0];
   if (!variable || !def || variable.defs.length !== 1 || contains(wrapper, def.name)) return false;
-  if (def.type === 'Parameter') return true;
+  // a test runner's `done` records the end of the test: it starts no span and reads no context
+  if (def.type === 'Parameter') return !isTestRunnerCallback(api, def.node);
   if (def.type !== 'Variable' || !def.node.init || def.node.id !== def.name) return false;
   const root = getRoot(def.node.init);
   if (!root || root === def.node.init) return false;
@@ -119,7 +122,7 @@ function callsCallerCallback(sourceCode: Readonly<TSESLint.SourceCode>, api: Ote
     }
     if (restored) continue;
     const callee = invokedCallee(call);
-    if (callee.type === AST_NODE_TYPES.Identifier && isCallerCallback(sourceCode, callee, wrapper)) return true;
+    if (callee.type === AST_NODE_TYPES.Identifier && isCallerCallback(sourceCode, api, callee, wrapper)) return true;
   }
   return false;
 }

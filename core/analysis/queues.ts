@@ -212,10 +212,29 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
         const target = ref(left.object);
         if (target) model.drained.add(target.id);
       } else if (isEmptyCollection(right) && !isInConstructor(node)) {
+        // `const jobs = queue; queue = [];` or `for (..) ..; queue = [];` swaps the entries out; a
+        // hook or a reset that never reads the old collection (`handlers = new Map()` in a test's
+        // beforeEach) only starts a new one
         const target = ref(left);
-        if (target) model.drained.add(target.id);
+        if (target && isReadInSameFunction(node, target.id)) model.drained.add(target.id);
       }
     }
+  }
+
+  /** The collection `id` is referred to in the function of `assignment`, outside the assignment's left side. */
+  function isReadInSameFunction(assignment: TSESTree.AssignmentExpression, id: string): boolean {
+    const owner = getEnclosingFunction(assignment) ?? sourceCode.ast;
+    let read = false;
+    walk(owner, (node) => {
+      if (read || node === assignment.left) return false;
+      if (node !== owner && isFunctionLike(node)) return false;
+      if ((node.type === AST_NODE_TYPES.Identifier || node.type === AST_NODE_TYPES.MemberExpression) && ref(node)?.id === id) {
+        read = true;
+        return false;
+      }
+      return true;
+    });
+    return read;
   }
 
   function isTakenInSameFunction(deleteCall: TSESTree.CallExpression, id: string): boolean {

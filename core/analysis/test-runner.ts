@@ -1,7 +1,7 @@
 /**
  * Test-runner knowledge: the functions handed to `it`, `test`, `beforeEach`, .. (mocha, jest,
- * vitest, node:test, bun:test; global or imported; ava's and tape's default export) run from the runner's root context, and their
- * `done` parameter records the end of the test: it starts no span.
+ * vitest, node:test, bun:test; global or imported; ava's and tape's default export) run from the
+ * runner's root context, and their `done` parameter records the end of the test: it starts no span.
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';

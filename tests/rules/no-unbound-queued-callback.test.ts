@@ -10,6 +10,23 @@ const WRAPPER = 'callbackWrapperLosesCaller' as const;
 ruleTester.run('no-unbound-queued-callback', rule, {
   valid: [
     {
+      name: 'a collection set to a new empty one without reading the old (a test hook that starts a fresh map) is not a drain',
+      code: `
+import { trace } from '@opentelemetry/api';
+import { beforeEach, it } from 'vitest';
+const tracer = trace.getTracer('test');
+let handlers: Map<string, (payload: unknown) => void>;
+let rc: { setHandler(product: string, handler: (payload: unknown) => void): void };
+beforeEach(() => {
+  handlers = new Map();
+  rc = { setHandler(product, handler) { handlers.set(product, handler); } };
+});
+it('applies the config', () => {
+  rc.setHandler('APM', (payload) => tracer.startSpan('apply').end());
+  handlers.get('APM')?.({});
+});`,
+    },
+    {
       name: 'no tracing: near miss of the handler object: the stored callback is called from a method the caller runs itself (not an onX event method)',
       code: `
 class Validator {
@@ -296,6 +313,34 @@ export async function handle() {
     },
   ],
   invalid: [
+    {
+      name: 'a collection swapped out for a new empty one (const jobs = waiting; waiting = []) is drained',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('jobs');
+let waiting: Array<() => void> = [];
+export function later(job: () => void) {
+  waiting.push(job);
+}
+export function flush() {
+  const jobs = waiting;
+  waiting = [];
+  for (const job of jobs) tracer.startActiveSpan('job', (span) => { job(); span.end(); });
+}`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('jobs');
+let waiting: Array<() => void> = [];
+export function later(job: () => void) {
+  waiting.push(context.bind(context.active(), job));
+}
+export function flush() {
+  const jobs = waiting;
+  waiting = [];
+  for (const job of jobs) tracer.startActiveSpan('job', (span) => { job(); span.end(); });
+}`,
+      errors: [{ messageId: 'queuedCallbackLosesContext', line: 6, column: 16 }],
+    },
     {
       name: 'no tracing: a handler object keeps the caller\'s callback and calls it from the event methods a dispatcher runs (onUpgrade, onError)',
       code: `
