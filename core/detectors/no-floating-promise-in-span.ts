@@ -33,6 +33,7 @@ import { API, getOtelApi, getSpanStartKind, fileMayContainTracedCode } from '../
 import type { OtelApi } from '../analysis/otel-api.js';
 import { createPromiseTypeChecker } from '../analysis/promise-types.js';
 import { resolveFunction } from '../analysis/traced-code.js';
+import { isTestRunnerCallback } from '../analysis/test-runner.js';
 import { mergeListeners, useFileAnalysis } from '../analysis/file-analysis.js';
 import type { TraceScope } from '../analysis/traced-code.js';
 
@@ -76,6 +77,33 @@ export function createNoFloatingPromiseInSpanDetector(
     return knowledge.isPromise(node) || (types?.isNativePromise(node) ?? false);
   }
 
+  /**
+   * A chain whose continuation settles what the enclosing code waits for: the `resolve` of a
+   * `new Promise` executor it is written in, or a test runner's `done`
+   * (`fs.promises.access(p).finally(() => resolve())`, `query().then(handler)` with a handler that
+   * calls `done()`). The work then ends before what waits for it goes on; a `new Promise` that is
+   * itself left floating is reported on its own.
+   */
+  function settlesWaiter(promise: TSESTree.Node): boolean {
+    if (promise.type !== AST_NODE_TYPES.CallExpression || !['then', 'finally'].includes(getMethodName(promise) ?? '')) return false;
+    const first = promise.arguments[0];
+    const callback = first && resolveFunction(sourceCode, first);
+    if (!callback) return false;
+    let settles = false;
+    walk(callback.body, (node) => {
+      if (settles) return false;
+      if (node.type !== AST_NODE_TYPES.CallExpression || node.callee.type !== AST_NODE_TYPES.Identifier) return true;
+      const variable = ASTUtils.findVariable(sourceCode.getScope(node.callee), node.callee);
+      const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+      if (def?.type !== 'Parameter' || !isFunctionLike(def.node) || def.node.params[0] !== def.name) return true;
+      const owner = getCallOfArgument(def.node);
+      const isExecutor = owner?.call.type === AST_NODE_TYPES.NewExpression && owner.index === 0 && api.resolver.pathOf(owner.call.callee) === 'global:Promise';
+      settles = isExecutor || isTestRunnerCallback(api, def.node);
+      return !settles;
+    });
+    return settles;
+  }
+
   function check(statement: TSESTree.ExpressionStatement): void {
     const expression = unwrapTypeScriptExpression(statement.expression);
     const voided = expression.type === AST_NODE_TYPES.UnaryExpression && expression.operator === 'void';
@@ -86,7 +114,7 @@ export function createNoFloatingPromiseInSpanDetector(
     const scope = getSpanScope(statement);
     // a file that does not import the API itself is traced only through a span-running helper it imports
     if (!scope || (!api.hasApiImport && scope.kind !== 'spanWrapper')) return;
-    if (knowledge.isHandled(promise) || !isPromise(promise)) return;
+    if (knowledge.isHandled(promise) || !isPromise(promise) || settlesWaiter(promise)) return;
     // The span ends inside the promise's own continuation (`.then(() => span.end())`, an async
     // callback that ends it after its awaits): the work cannot outlive it.
     if (endsScopeSpan(scope, promise)) return;

@@ -115,6 +115,29 @@ export function refresh(load: () => Promise<string>) {
 ruleTester.run('no-floating-promise-in-span', rule, {
   valid: [
     {
+      name: 'a chain that settles what the enclosing code waits for: the resolve of an awaited new Promise, a test runner\'s done',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+import { it } from 'mocha';
+const tracer = trace.getTracer('test');
+declare function access(path: string): Promise<void>;
+declare function query(sql: string): Promise<unknown>;
+export async function check(path: string) {
+  await new Promise<void>((resolve) => {
+    tracer.startActiveSpan('access', (span) => {
+      access(path).finally(() => resolve());
+      span.end();
+    });
+  });
+}
+it('runs both queries under their spans', (done) => {
+  const handler = () => done();
+  context.with(trace.setSpan(context.active(), tracer.startSpan('parent')), () => {
+    query('SELECT 1').then(handler);
+  });
+});`,
+    },
+    {
       name: 'awaited work',
       code: `
 import { trace } from '@opentelemetry/api';
@@ -346,6 +369,52 @@ export function place(id: string) {
     },
   ],
   invalid: [
+    {
+      name: 'near miss of the settled waiter: the continuation calls a callback of the caller, not a resolve or done',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('cache');
+declare function load(key: string): Promise<string>;
+export function warm(key: string, notify: (value: string) => void) {
+  tracer.startActiveSpan('warm', (span) => {
+    load(key).then((value) => notify(value));
+    span.end();
+  });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'floatingPromiseInSpan',
+          line: 7,
+          suggestions: [
+            { messageId: 'awaitPromise', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('cache');
+declare function load(key: string): Promise<string>;
+export function warm(key: string, notify: (value: string) => void) {
+  tracer.startActiveSpan('warm', async (span) => {
+    await load(key).then((value) => notify(value));
+    span.end();
+  });
+}` },
+            { messageId: 'detachInOwnSpan', output: `
+import { trace, SpanStatusCode, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('cache');
+declare function load(key: string): Promise<string>;
+export function warm(key: string, notify: (value: string) => void) {
+  tracer.startActiveSpan('warm', (span) => {
+    tracer.startActiveSpan('load', {}, trace.setSpan(context.active(), span), (detached) => load(key).then((value) => notify(value)).then(() => detached.end(), (error) => {
+      detached.recordException(error);
+      detached.setStatus({ code: SpanStatusCode.ERROR });
+      detached.end();
+    }));
+    span.end();
+  });
+}` },
+          ],
+        },
+      ],
+    },
     {
       name: 'the file declares its own SpanStatusCode: the detach suggestion imports it as OtelSpanStatusCode',
       settings: { 'otel-context': { contextManager: 'zone' } },
