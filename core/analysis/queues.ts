@@ -185,7 +185,8 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
           const values = method === 'set' ? node.arguments.slice(1, 2) : method === 'enqueue' || method === 'add' ? node.arguments.slice(0, 1) : node.arguments;
           model.stores.push({ ref: receiver, call: node, method, values: values.filter((v) => v.type !== AST_NODE_TYPES.SpreadElement) });
         }
-        if (DRAIN_METHODS.has(method)) model.drained.add(receiver.id);
+        // `clear()` drains only where the entries are read first; alone it is a reset
+        if (DRAIN_METHODS.has(method) && (method !== 'clear' || isReadInSameFunction(node, node.callee, receiver.id))) model.drained.add(receiver.id);
         // A map is drained when an entry is taken: `get(key)` and `delete(key)` in the same function.
         if (method === 'delete' && isTakenInSameFunction(node, receiver.id)) model.deletedFrom.add(receiver.id);
         // `splice(i, 1)` takes entries out (a drain) unless it only unregisters one found by a lookup
@@ -210,23 +211,26 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
       const right = unwrapTypeScriptExpression(node.right);
       if (left.type === AST_NODE_TYPES.MemberExpression && getPropertyName(left) === 'length' && right.type === AST_NODE_TYPES.Literal && right.value === 0) {
         const target = ref(left.object);
-        if (target) model.drained.add(target.id);
+        if (target && isReadInSameFunction(node, node.left, target.id)) model.drained.add(target.id);
       } else if (isEmptyCollection(right) && !isInConstructor(node)) {
         // `const jobs = queue; queue = [];` or `for (..) ..; queue = [];` swaps the entries out; a
         // hook or a reset that never reads the old collection (`handlers = new Map()` in a test's
         // beforeEach) only starts a new one
         const target = ref(left);
-        if (target && isReadInSameFunction(node, target.id)) model.drained.add(target.id);
+        if (target && isReadInSameFunction(node, node.left, target.id)) model.drained.add(target.id);
       }
     }
   }
 
-  /** The collection `id` is referred to in the function of `assignment`, outside the assignment's left side. */
-  function isReadInSameFunction(assignment: TSESTree.AssignmentExpression, id: string): boolean {
-    const owner = getEnclosingFunction(assignment) ?? sourceCode.ast;
+  /**
+   * The collection `id` is referred to in the function of `site` (a reset: `q = []`, `q.length = 0`,
+   * `q.clear()`), outside `excluded` (the reset's own reference).
+   */
+  function isReadInSameFunction(site: TSESTree.Node, excluded: TSESTree.Node, id: string): boolean {
+    const owner = getEnclosingFunction(site) ?? sourceCode.ast;
     let read = false;
     walk(owner, (node) => {
-      if (read || node === assignment.left) return false;
+      if (read || node === excluded) return false;
       if (node !== owner && isFunctionLike(node)) return false;
       if ((node.type === AST_NODE_TYPES.Identifier || node.type === AST_NODE_TYPES.MemberExpression) && ref(node)?.id === id) {
         read = true;

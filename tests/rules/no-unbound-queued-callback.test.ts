@@ -10,6 +10,35 @@ const WRAPPER = 'callbackWrapperLosesCaller' as const;
 ruleTester.run('no-unbound-queued-callback', rule, {
   valid: [
     {
+      name: 'a listener registry reset by length = 0 or clear() in a method that does not read it (the entries are iterated, never taken out)',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('hooks');
+export class Hooks {
+  private onCancel: Array<() => Promise<void>> = [];
+  private byEvent = new Map<string, () => void>();
+  reset(): void {
+    this.onCancel.length = 0;
+    this.byEvent.clear();
+  }
+  register(listener: () => Promise<void>): void {
+    this.onCancel.push(listener);
+  }
+  on(event: string, listener: () => void): void {
+    this.byEvent.set(event, listener);
+  }
+  async cancel(): Promise<void> {
+    await tracer.startActiveSpan('cancel', async (span) => {
+      await Promise.allSettled(this.onCancel.map((listener) => listener()));
+      span.end();
+    });
+  }
+  emit(event: string): void {
+    this.byEvent.get(event)?.();
+  }
+}`,
+    },
+    {
       name: 'a collection set to a new empty one without reading the old (a test hook that starts a fresh map) is not a drain',
       code: `
 import { trace } from '@opentelemetry/api';
@@ -313,6 +342,32 @@ export async function handle() {
     },
   ],
   invalid: [
+    {
+      name: 'a queue run and then emptied with length = 0 in the same function is drained',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('jobs');
+const waiting: Array<() => void> = [];
+export function later(job: () => void) {
+  waiting.push(job);
+}
+export function flush() {
+  for (const job of waiting) tracer.startActiveSpan('job', (span) => { job(); span.end(); });
+  waiting.length = 0;
+}`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('jobs');
+const waiting: Array<() => void> = [];
+export function later(job: () => void) {
+  waiting.push(context.bind(context.active(), job));
+}
+export function flush() {
+  for (const job of waiting) tracer.startActiveSpan('job', (span) => { job(); span.end(); });
+  waiting.length = 0;
+}`,
+      errors: [{ messageId: 'queuedCallbackLosesContext', line: 6, column: 16 }],
+    },
     {
       name: 'a collection swapped out for a new empty one (const jobs = waiting; waiting = []) is drained',
       code: `
