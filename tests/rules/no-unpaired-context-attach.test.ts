@@ -23,6 +23,8 @@ export class Token {
 export class Manager {
   constructor(private readonly storage: AsyncLocalStorage<unknown>) {}
   attach(ctx: unknown) { this.storage.enterWith(ctx); return new Token(this.storage, ctx); }
+  // a service's own enterWith() that hands on to the store's: its callers are checked
+  enterWith(store?: unknown) { return this.storage.enterWith(store ?? {}); }
 }`,
     },
     {

@@ -98,7 +98,7 @@ export function isLocalNonStore(api: OtelApi, receiver: TSESTree.Node): boolean 
   return klass?.defs[0]?.type === 'ClassName';
 }
 
-const SCOPE_PRIMITIVES = new Set(['attach', 'detach', 'dispose', 'enter', 'exit', 'restore']);
+const SCOPE_PRIMITIVES = new Set(['attach', 'detach', 'dispose', 'enter', 'enterWith', 'exit', 'restore']);
 
 /**
  * `enterWith` inside a class method that is itself an unpaired scope primitive — a context
