@@ -40,6 +40,7 @@ import { mergeListeners, useFileAnalysis } from '../analysis/file-analysis.js';
 import { fileMayContainTracedCode } from '../analysis/otel-api.js';
 import { isEsmModule } from '../analysis/caller-callbacks.js';
 import { ensureAsyncResource } from '../edits/async-hooks-imports.js';
+import { getPlatformEvidence } from '../analysis/platform.js';
 import { bindToCurrentContext, surround } from '../edits/wrap.js';
 import type { Edit, Finding } from '../findings.js';
 import { fileMayHoldUntracedQueue } from '../triggers.js';
@@ -77,6 +78,12 @@ export function createNoUnboundQueuedCallbackDetector(
       ? 'queuedCallbackLosesStore'
       : 'queuedCallbackLosesContext';
   let asyncResource: { name: string; edits: Edit[] } | undefined;
+
+  // A file with no tracing that reads browser globals and nothing of Node runs where there is no
+  // AsyncLocalStorage, and the fix's node:async_hooks import would break its bundle (the settings
+  // say Node for the rest: the AsyncLocalStorage managers).
+  const platform = untraced ? getPlatformEvidence(sourceCode) : undefined;
+  if (platform?.browser && !platform.node) return listeners;
 
   function bind(target: TSESTree.Node): Edit[] | undefined {
     if (!untraced) return bindToCurrentContext(sourceCode, api, target);

@@ -10,6 +10,19 @@ const WRAPPER = 'callbackWrapperLosesCaller' as const;
 ruleTester.run('no-unbound-queued-callback', rule, {
   valid: [
     {
+      name: 'no tracing, browser code (reads window and nothing of Node): no AsyncLocalStorage there, and node:async_hooks would break the bundle',
+      code: `
+const queue: Array<() => void> = [];
+setInterval(() => {
+  const job = queue.shift();
+  job?.();
+  window.dispatchEvent(new Event('drained'));
+}, 10);
+export function later(job: () => void) {
+  queue.push(job);
+}`,
+    },
+    {
       name: 'a listener registry reset by length = 0 or clear() in a method that does not read it (the entries are iterated, never taken out)',
       code: `
 import { trace } from '@opentelemetry/api';
@@ -342,6 +355,31 @@ export async function handle() {
     },
   ],
   invalid: [
+    {
+      name: 'near miss of browser code: the same queue in a file that reads process is Node code, reported and fixed',
+      code: `
+const queue: Array<() => void> = [];
+setInterval(() => {
+  const job = queue.shift();
+  job?.();
+  process.emit('drained');
+}, 10);
+export function later(job: () => void) {
+  queue.push(job);
+}`,
+      output: `
+import { AsyncResource } from 'node:async_hooks';
+const queue: Array<() => void> = [];
+setInterval(() => {
+  const job = queue.shift();
+  job?.();
+  process.emit('drained');
+}, 10);
+export function later(job: () => void) {
+  queue.push(AsyncResource.bind(job));
+}`,
+      errors: [{ messageId: 'queuedCallbackLosesCaller', line: 9, column: 14 }],
+    },
     {
       name: 'a queue run and then emptied with length = 0 in the same function is drained',
       code: `
