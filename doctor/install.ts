@@ -505,7 +505,26 @@ function patchEnterWith(observer: Observer): void {
   // enterWith made while run() is entering its store, before the callback starts, is run()'s own.
   let enteringRun = 0;
   const run = proto.run;
+  // Only where run() does call enterWith() (Node 24): elsewhere run() needs no wrapper (cost).
+  let runEnters = false;
   if (typeof run === 'function') {
+    const probe = new AsyncLocalStorage();
+    const own = (probe as unknown as Record<string, AnyFn>).enterWith;
+    Object.defineProperty(probe, 'enterWith', {
+      configurable: true,
+      value(this: unknown, ...args: unknown[]) {
+        runEnters = true;
+        return own?.apply(this, args);
+      },
+    });
+    try {
+      probe.run({}, () => undefined);
+    } catch {
+      runEnters = true;
+    }
+    probe.disable();
+  }
+  if (typeof run === 'function' && runEnters) {
     proto.run = function patchedRun(this: unknown, store: unknown, fn: unknown, ...args: unknown[]): unknown {
       if (typeof fn !== 'function') return run.call(this, store, fn, ...args);
       let started = false;

@@ -129,6 +129,9 @@ export class Observer {
   private seq = 0;
   private readonly open = new Map<string, SpanRec>();
   private readonly ended = new Map<string, SpanRec>();
+  /** The ended spans in the order they ended, a ring of MAX_ENDED: the one overwritten leaves `ended`. */
+  private readonly endedRing: (SpanRec | undefined)[] = [];
+  private endedNext = 0;
   private readonly findings = new Map<string, Pending>();
   private readonly keptBySite = new Map<string, number>();
   private readonly namesAsChild = new Map<string, number>();
@@ -340,13 +343,15 @@ export class Observer {
     if (!rec) return;
     rec.end = this.now();
     this.open.delete(spanId);
+    // evict by key (O(1)): taking the oldest key of a Map that keeps losing its first entries
+    // walks over the deleted ones every time
+    const evicted = this.endedRing[this.endedNext];
+    if (evicted) this.ended.delete(evicted.spanId);
+    this.endedRing[this.endedNext] = rec;
+    this.endedNext = (this.endedNext + 1) % MAX_ENDED;
     this.ended.set(spanId, rec);
     this.recentEnded.push(rec);
     if (this.recentEnded.length > RECENT_ENDED) this.recentEnded.shift();
-    if (this.ended.size > MAX_ENDED) {
-      const oldest = this.ended.keys().next().value;
-      if (oldest !== undefined) this.ended.delete(oldest);
-    }
     const parent = rec.parent;
     if (!rec.reported && !rec.reg && !rec.explicit && parent?.end !== undefined && parent.end <= rec.end) {
       this.outlived(rec, parent);
