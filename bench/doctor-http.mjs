@@ -101,18 +101,36 @@ async function load(port, requests) {
   return (requests / ms) * 1000;
 }
 
+/** The server's own CPU time so far (user + system, microseconds). */
+function cpuMicros(port) {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: '/__cpu' }, (res) => {
+        let body = '';
+        res.on('data', (chunk) => (body += chunk));
+        res.on('end', () => resolve(JSON.parse(body).cpuMicros));
+      })
+      .on('error', reject);
+  });
+}
+
 const names = Object.keys(SETUPS);
 const rps = Object.fromEntries(names.map((n) => [n, []]));
+// CPU time the server spent per request: less sensitive than throughput to other work on the machine
+const cpu = Object.fromEntries(names.map((n) => [n, []]));
 for (let r = 0; r < ROUNDS; r++) {
   // alternate the order every round so that drift on this shared machine falls on every setup
   const order = r % 2 === 0 ? names : [...names].reverse();
   for (const name of order) {
     const server = await startServer(name);
     await load(server.port, Math.min(500, REQUESTS)); // warm-up (JIT, sockets)
+    const cpuBefore = await cpuMicros(server.port);
     const value = await load(server.port, REQUESTS);
+    const cpuPerRequest = ((await cpuMicros(server.port)) - cpuBefore) / REQUESTS;
     await stopServer(server);
     rps[name].push(value);
-    log(`round ${r + 1}/${ROUNDS} ${name}: ${Math.round(value)} req/s`);
+    cpu[name].push(cpuPerRequest);
+    log(`round ${r + 1}/${ROUNDS} ${name}: ${Math.round(value)} req/s, ${Math.round(cpuPerRequest)} µs CPU per request`);
   }
 }
 
@@ -139,7 +157,11 @@ const result = {
   slowdownObserved: ratio('observed'),
   slowdownFallback: ratio('fallback'),
   ...(COMPARE === undefined ? {} : { slowdownCompare: ratio('compare'), compare: COMPARE }),
-  // the spread of the per-round ratios
+  // the server's CPU time per request (µs, median) and its slowdown: the median of the per-round ratios
+  cpuMicrosPerRequest: Object.fromEntries(names.map((n) => [n, round(median(cpu[n]), 1)])),
+  cpuRatio: Object.fromEntries(names.filter((n) => n !== 'baseline').map((n) => [n, round(median(cpu[n].map((v, i) => v / cpu.baseline[i])))])),
+  cpuPerRound: Object.fromEntries(names.filter((n) => n !== 'baseline').map((n) => [n, cpu[n].map((v, i) => round(v / cpu.baseline[i], 2))])),
+  // the spread of the per-round throughput ratios
   perRound: Object.fromEntries(names.filter((n) => n !== 'baseline').map((n) => [n, rps[n].map((v, i) => round(rps.baseline[i] / v, 2))])),
   loadAverage: os.loadavg().map((l) => round(l, 1)),
   findings,
