@@ -7,7 +7,10 @@
 //             observes the app's own provider
 //   fallback  the app uses only @opentelemetry/api, the doctor provides the SDK
 // Merges `doctorHttp` into bench/results.json and re-renders docs/benchmarks.md.
-//   node bench/doctor-http.mjs [--rounds N] [--requests N] [--concurrency N]
+//   node bench/doctor-http.mjs [--rounds N] [--requests N] [--concurrency N] [--compare <register.js>]
+// --compare adds a fourth server, the same app observed by another build of the doctor (e.g. a copy
+// of dist/ from an earlier commit), measured in the same rounds: a before/after comparison under the
+// same load. With --compare, nothing is written (the result is printed).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
@@ -25,6 +28,8 @@ const arg = (name, fallback) => {
 const ROUNDS = arg('--rounds', 7);
 const REQUESTS = arg('--requests', 4000);
 const CONCURRENCY = arg('--concurrency', 16);
+const compareIndex = args.indexOf('--compare');
+const COMPARE = compareIndex >= 0 ? args[compareIndex + 1] : undefined;
 const log = (...m) => console.error('[bench:doctor]', ...m);
 const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -42,6 +47,10 @@ const SETUPS = {
   observed: { env: { BENCH_REGISTER: '1' }, execArgv: [`--import=${register}`] },
   fallback: { env: {}, execArgv: [`--import=${register}`] },
 };
+if (COMPARE !== undefined) {
+  if (!existsSync(COMPARE)) throw new Error(`--compare: ${COMPARE} does not exist`);
+  SETUPS.compare = { env: { BENCH_REGISTER: '1' }, execArgv: [`--import=${pathToFileURL(COMPARE).href}`] };
+}
 
 function startServer(name) {
   const setup = SETUPS[name];
@@ -92,18 +101,36 @@ async function load(port, requests) {
   return (requests / ms) * 1000;
 }
 
+/** The server's own CPU time so far (user + system, microseconds). */
+function cpuMicros(port) {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port, path: '/__cpu' }, (res) => {
+        let body = '';
+        res.on('data', (chunk) => (body += chunk));
+        res.on('end', () => resolve(JSON.parse(body).cpuMicros));
+      })
+      .on('error', reject);
+  });
+}
+
 const names = Object.keys(SETUPS);
 const rps = Object.fromEntries(names.map((n) => [n, []]));
+// CPU time the server spent per request: less sensitive than throughput to other work on the machine
+const cpu = Object.fromEntries(names.map((n) => [n, []]));
 for (let r = 0; r < ROUNDS; r++) {
   // alternate the order every round so that drift on this shared machine falls on every setup
   const order = r % 2 === 0 ? names : [...names].reverse();
   for (const name of order) {
     const server = await startServer(name);
     await load(server.port, Math.min(500, REQUESTS)); // warm-up (JIT, sockets)
+    const cpuBefore = await cpuMicros(server.port);
     const value = await load(server.port, REQUESTS);
+    const cpuPerRequest = ((await cpuMicros(server.port)) - cpuBefore) / REQUESTS;
     await stopServer(server);
     rps[name].push(value);
-    log(`round ${r + 1}/${ROUNDS} ${name}: ${Math.round(value)} req/s`);
+    cpu[name].push(cpuPerRequest);
+    log(`round ${r + 1}/${ROUNDS} ${name}: ${Math.round(value)} req/s, ${Math.round(cpuPerRequest)} µs CPU per request`);
   }
 }
 
@@ -129,10 +156,19 @@ const result = {
   rps: Object.fromEntries(names.map((n) => [n, Math.round(median(rps[n]))])),
   slowdownObserved: ratio('observed'),
   slowdownFallback: ratio('fallback'),
+  ...(COMPARE === undefined ? {} : { slowdownCompare: ratio('compare'), compare: COMPARE }),
+  // the server's CPU time per request (µs, median) and its slowdown: the median of the per-round ratios
+  cpuMicrosPerRequest: Object.fromEntries(names.map((n) => [n, round(median(cpu[n]), 1)])),
+  cpuRatio: Object.fromEntries(names.filter((n) => n !== 'baseline').map((n) => [n, round(median(cpu[n].map((v, i) => v / cpu.baseline[i])))])),
+  cpuPerRound: Object.fromEntries(names.filter((n) => n !== 'baseline').map((n) => [n, cpu[n].map((v, i) => round(v / cpu.baseline[i], 2))])),
+  // the spread of the per-round throughput ratios
+  perRound: Object.fromEntries(names.filter((n) => n !== 'baseline').map((n) => [n, rps[n].map((v, i) => round(rps.baseline[i] / v, 2))])),
+  loadAverage: os.loadavg().map((l) => round(l, 1)),
   findings,
   command: 'npm run bench:doctor',
 };
 log(JSON.stringify(result));
+if (COMPARE !== undefined) process.exit(0);
 
 const resultsPath = join(ROOT, 'bench', 'results.json');
 const results = existsSync(resultsPath) ? JSON.parse(readFileSync(resultsPath, 'utf8')) : {};

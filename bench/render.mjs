@@ -13,6 +13,21 @@ function typedRow(r) {
   );
 }
 
+function cpuOf(d, name) {
+  return d.cpuMicrosPerRequest ? `${d.cpuMicrosPerRequest[name]} µs` : '';
+}
+
+/** The per-round spread and the machine's load (the bench records both since session 5 of issue 15). */
+function spread(d) {
+  if (!d.perRound) return '';
+  const range = (values) => `${Math.min(...values)}× to ${Math.max(...values)}×`;
+  return (
+    `Per round, observed: throughput ${range(d.perRound.observed)}${d.cpuPerRound ? `, CPU per request ${range(d.cpuPerRound.observed)}` : ''}; ` +
+    `load average at the end ${d.loadAverage.join(', ')} on ${d.cpus} CPUs shared with other work. The CPU time per request ` +
+    '(the server\'s `process.cpuUsage()` around the measured load) moves less with the machine\'s load than throughput.\n\n'
+  );
+}
+
 function doctorHttpSection(r) {
   const d = r.doctorHttp;
   if (!d) return '';
@@ -27,22 +42,19 @@ span), driven by a bounded load loop (${d.requests} keep-alive requests, ${d.con
 500-request warm-up), each setup in a fresh server process, ${d.rounds} rounds in alternating order; the
 slowdown is the median of the per-round ratios. Measured ${d.date} on Node ${d.node}, ${d.cpus} CPUs (shared).
 
-| setup | requests/s (median) | slowdown vs baseline | goal |
-|---|---|---|---|
-| baseline: the app registers the real SDK (BasicTracerProvider, batch processor, AsyncLocalStorage), no doctor | ${d.rps.baseline} | | |
-| the same app under the doctor (\`node --import eslint-plugin-otel-context/doctor/register\`): its own provider observed | ${d.rps.observed} | **${d.slowdownObserved}×** (${pct(d.slowdownObserved)}) | ≤ 1.20× |
-| the app uses only \`@opentelemetry/api\`; the doctor provides the SDK (no exporter) | ${d.rps.fallback} | ${d.slowdownFallback}× | |
+| setup | requests/s (median) | slowdown vs baseline | server CPU per request (median) | CPU vs baseline | goal |
+|---|---|---|---|---|---|
+| baseline: the app registers the real SDK (BasicTracerProvider, batch processor, AsyncLocalStorage), no doctor | ${d.rps.baseline} | | ${cpuOf(d, 'baseline')} | | |
+| the same app under the doctor (\`node --import eslint-plugin-otel-context/doctor/register\`): its own provider observed | ${d.rps.observed} | **${d.slowdownObserved}×** (${pct(d.slowdownObserved)}) | ${cpuOf(d, 'observed')} | ${d.cpuRatio ? `${d.cpuRatio.observed}×` : ''} | ≤ 1.20× |
+| the app uses only \`@opentelemetry/api\`; the doctor provides the SDK (no exporter) | ${d.rps.fallback} | ${d.slowdownFallback}× | ${cpuOf(d, 'fallback')} | ${d.cpuRatio ? `${d.cpuRatio.fallback}×` : ''} | |
 
-Findings on this server (it has no context defect): ${Object.entries(d.findings).map(([k, v]) => `${k} ${v}`).join(', ')}.
+${spread(d)}Findings on this server (it has no context defect): ${Object.entries(d.findings).map(([k, v]) => `${k} ${v}`).join(', ')}.
 The goal is ${d.slowdownObserved <= 1.2 ? 'met' : '**not met**'}. What the doctor pays per span start is a record and a wrapped
 \`end\`, plus an \`Error.captureStackTrace\` (16 frames, never formatted unless a finding needs the site)
 for the first 16 starts of each span name, every start that is already a candidate, and one in 16
-after that; per timer or listener registered while a span is active, an 8-frame stack and a wrapper.
-A CPU profile of the observed server before sampling (every start captured, 24 frames) had
-\`captureStack\` at 6.5% of all samples (about 10% of the busy time; the server idled 36% of the
-run: the load loop shares the 2 cores), and the slowdown measured 1.68×; sampling brought it to the
-number above. The rest is spread over the wrapped \`end\`, the registration wrappers and the
-records. See [doctor.md](doctor.md#cost).
+after that; per timer or listener registered while a span is active, an 8-frame stack and a wrapper
+(all of the first 64 per key, then one in 8). Where the CPU goes, and the same-run comparison of two
+builds (\`--compare\`): see [doctor.md](doctor.md#cost).
 `;
 }
 

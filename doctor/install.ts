@@ -505,7 +505,26 @@ function patchEnterWith(observer: Observer): void {
   // enterWith made while run() is entering its store, before the callback starts, is run()'s own.
   let enteringRun = 0;
   const run = proto.run;
+  // Only where run() does call enterWith() (Node 24): elsewhere run() needs no wrapper (cost).
+  let runEnters = false;
   if (typeof run === 'function') {
+    const probe = new AsyncLocalStorage();
+    const own = (probe as unknown as Record<string, AnyFn>).enterWith;
+    Object.defineProperty(probe, 'enterWith', {
+      configurable: true,
+      value(this: unknown, ...args: unknown[]) {
+        runEnters = true;
+        return own?.apply(this, args);
+      },
+    });
+    try {
+      probe.run({}, () => undefined);
+    } catch {
+      runEnters = true;
+    }
+    probe.disable();
+  }
+  if (typeof run === 'function' && runEnters) {
     proto.run = function patchedRun(this: unknown, store: unknown, fn: unknown, ...args: unknown[]): unknown {
       if (typeof fn !== 'function') return run.call(this, store, fn, ...args);
       let started = false;
@@ -549,7 +568,7 @@ function spawnPayload(api: string, below: AnyFn): string | undefined {
   return JSON.stringify({ traceId: ids.traceId, api, site: { file: frame.file, line: frame.line, column: frame.column } });
 }
 
-function patchProcesses(): void {
+function patchProcesses(observer: Observer): void {
   const require = createRequire(import.meta.url);
   const childProcess = require('node:child_process') as { ChildProcess: { prototype: Record<string, AnyFn> } };
   const proto = childProcess.ChildProcess.prototype;
@@ -575,6 +594,142 @@ function patchProcesses(): void {
     }
   };
   threads.Worker = PatchedWorker as unknown as typeof threads.Worker;
+  followWorkerMessages(observer, OriginalWorker as unknown as { prototype: unknown });
+}
+
+/** The channel a worker thread tells its parent on which message it started a new trace. */
+const WORKER_ROOTS = 'otel-context-doctor:worker-roots';
+
+interface WorkerRootNotice {
+  threadId: number;
+  seq: number;
+  shape: string;
+  name: string;
+  traceId: string;
+}
+
+/** A cheap shape of a message, the same on both sides of a structured clone: the sanity check that both sides count the same message. */
+function messageShape(value: unknown): string {
+  if (value === null || typeof value !== 'object') return typeof value;
+  if (Array.isArray(value)) return `array:${value.length}`;
+  return Object.keys(value).slice(0, 16).sort().join(',');
+}
+
+/** Whether a message carries a W3C trace context (a traceparent key, at the top or one level down). */
+function carriesContext(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const record = value as Record<string, unknown>;
+  if ('traceparent' in record) return true;
+  return Object.values(record)
+    .slice(0, 16)
+    .some((inner) => inner !== null && typeof inner === 'object' && !Array.isArray(inner) && 'traceparent' in (inner as Record<string, unknown>));
+}
+
+/**
+ * Messages to workers (docs/doctor.md, new-trace). The sending side counts each Worker's
+ * postMessage calls and, for those made while a span is active, keeps the trace, the span's name
+ * and the call's stack. A worker thread counts the messages it handles from its parent; a root
+ * started while one is handled (in the listener or in what it continues), from a message with no
+ * trace context, is told to the parent on a BroadcastChannel (unref'd: it never keeps a process
+ * alive). The parent matches the message by its number and shape and reports the postMessage call.
+ */
+function followWorkerMessages(observer: Observer, OriginalWorker: { prototype: unknown }): void {
+  const require = createRequire(import.meta.url);
+  const threads = require('node:worker_threads') as typeof import('node:worker_threads');
+  const { AsyncLocalStorage } = require('node:async_hooks') as typeof import('node:async_hooks');
+  // the sending side
+  interface Post {
+    traceId: string;
+    spanName: string | undefined;
+    stack: StackHolder;
+    shape: string;
+  }
+  const perWorker = new Map<number, { count: number; posts: Map<number, Post> }>();
+  let listening: InstanceType<typeof threads.BroadcastChannel> | undefined;
+  const listen = (): void => {
+    if (listening) return;
+    listening = new threads.BroadcastChannel(WORKER_ROOTS);
+    listening.onmessage = (event: unknown) => {
+      const notice = (event as { data?: WorkerRootNotice }).data;
+      if (!notice || typeof notice.seq !== 'number') return;
+      const posts = perWorker.get(notice.threadId)?.posts;
+      const post = posts?.get(notice.seq);
+      if (!post) return;
+      posts?.delete(notice.seq);
+      if (post.shape === notice.shape) observer.postedWithoutContext(post, notice);
+    };
+    listening.unref();
+  };
+  const proto = OriginalWorker.prototype as Record<string, AnyFn>;
+  const post = proto.postMessage;
+  if (typeof post === 'function') {
+    proto.postMessage = function patchedPostMessage(this: { threadId?: number }, value: unknown, ...rest: unknown[]): unknown {
+      const threadId = this.threadId;
+      if (typeof threadId === 'number' && threadId >= 0) {
+        let worker = perWorker.get(threadId);
+        if (!worker) {
+          if (perWorker.size > 256) perWorker.clear();
+          worker = { count: 0, posts: new Map() };
+          perWorker.set(threadId, worker);
+        }
+        const seq = worker.count++;
+        const span = traceApi.getSpan(contextApi.active());
+        if (span) {
+          const { traceId, spanId } = span.spanContext();
+          if (worker.posts.size >= 1_000) worker.posts.delete(worker.posts.keys().next().value as number);
+          worker.posts.set(seq, { traceId, spanName: observer.spanName(spanId), stack: captureStack(patchedPostMessage as AnyFn, REGISTRATION_STACK_LIMIT), shape: messageShape(value) });
+          listen();
+        }
+      }
+      return post.call(this, value, ...rest);
+    };
+  }
+  // the worker side: number the parent's messages as they are handled
+  const port = threads.parentPort as unknown as Record<string, AnyFn> | null;
+  if (threads.isMainThread || !port) return;
+  const handling = new AsyncLocalStorage<{ seq: number; data: unknown; told: boolean }>();
+  let seq = -1;
+  let current: { seq: number; data: unknown; told: boolean } | undefined;
+  const add = port.addEventListener as AnyFn;
+  const remove = port.removeEventListener as AnyFn;
+  const wrappers = new WeakMap<object, AnyFn>();
+  const MessageEventClass = (globalThis as { MessageEvent?: new (...args: never[]) => { data: unknown } }).MessageEvent;
+  port.addEventListener = function (this: unknown, type: unknown, listener: unknown, options?: unknown): unknown {
+    if (type !== 'message' || typeof listener !== 'function') return add.call(this, type, listener, options);
+    let wrapped = wrappers.get(listener);
+    if (!wrapped) {
+      const fn = listener as AnyFn;
+      wrapped = function (this: unknown, ...args: unknown[]): unknown {
+        // every listener of one message runs before the microtasks that follow it: one number per message
+        if (current === undefined) {
+          const arg = args[0];
+          current = { seq: ++seq, data: MessageEventClass && arg instanceof MessageEventClass ? arg.data : arg, told: false };
+          queueMicrotask(() => {
+            current = undefined;
+          });
+        }
+        return handling.run(current, () => fn.apply(this, args));
+      };
+      wrappers.set(listener, wrapped);
+    }
+    return add.call(this, type, wrapped, options);
+  };
+  port.removeEventListener = function (this: unknown, type: unknown, listener: unknown, options?: unknown): unknown {
+    return remove.call(this, type, (typeof listener === 'function' && wrappers.get(listener)) || listener, options);
+  };
+  let telling: InstanceType<typeof threads.BroadcastChannel> | undefined;
+  observer.onWorkerRoot = (name, traceId) => {
+    const message = handling.getStore();
+    if (!message || message.told) return;
+    message.told = true;
+    if (carriesContext(message.data)) return;
+    if (!telling) {
+      telling = new threads.BroadcastChannel(WORKER_ROOTS);
+      telling.unref();
+    }
+    const notice: WorkerRootNotice = { threadId: threads.threadId, seq: message.seq, shape: messageShape(message.data), name, traceId };
+    telling.postMessage(notice);
+  };
 }
 
 function readSpawn(): Observer['spawnedFrom'] {
@@ -603,7 +758,7 @@ export async function installDoctor(options: Partial<DoctorOptions> = {}): Promi
   patchTimers(observer);
   patchEmitters(observer);
   patchEventTargets(observer);
-  patchProcesses();
+  patchProcesses(observer);
   patchEnterWith(observer);
   observeAttach(fallback.manager, observer);
   // a monitor: it sees unhandled rejections without changing what happens to them

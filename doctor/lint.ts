@@ -21,8 +21,16 @@ interface FileLint {
   messages: Linter.LintMessage[];
   prefix: string;
   usedUserConfig: boolean;
-  functions: { start: [number, number]; end: [number, number]; name: string | undefined }[];
+  functions: FunctionRange[];
   lines: string[];
+}
+
+interface FunctionRange {
+  start: [number, number];
+  end: [number, number];
+  name: string | undefined;
+  /** The function is an argument of a call: the called function's name (`defer(fn)`, `pool.acquire(fn)`). */
+  passedTo: string | undefined;
 }
 
 export interface LintOptions {
@@ -58,10 +66,27 @@ function contains(range: { start: [number, number]; end: [number, number] }, lin
   return true;
 }
 
+interface NameNode {
+  type: string;
+  name?: string;
+  property?: NameNode;
+  computed?: boolean;
+}
+
 interface FunctionNode {
   loc: { start: { line: number; column: number }; end: { line: number; column: number } };
   id?: { name?: string } | null;
-  parent?: { type: string; id?: { name?: string }; key?: { name?: string } };
+  parent?: { type: string; id?: { name?: string }; key?: { name?: string }; callee?: NameNode; arguments?: unknown[] };
+}
+
+/** `fn` in `receiver(fn)` or `obj.receiver(fn)`: the receiver's name. */
+function passedTo(node: FunctionNode): string | undefined {
+  const parent = node.parent;
+  if (parent?.type !== 'CallExpression' || !parent.arguments?.includes(node)) return undefined;
+  const callee = parent.callee;
+  if (callee?.type === 'Identifier') return callee.name;
+  if (callee?.type === 'MemberExpression' && !callee.computed && callee.property?.type === 'Identifier') return callee.property.name;
+  return undefined;
 }
 
 function functionName(node: FunctionNode): string | undefined {
@@ -81,7 +106,7 @@ function functionRanges(eslint: EslintModule, text: string, file: string, parser
     meta: { type: 'problem' as const, schema: [] },
     create: () => ({
       ':function'(node: FunctionNode) {
-        out.push({ start: [node.loc.start.line, node.loc.start.column + 1], end: [node.loc.end.line, node.loc.end.column + 1], name: functionName(node) });
+        out.push({ start: [node.loc.start.line, node.loc.start.column + 1], end: [node.loc.end.line, node.loc.end.column + 1], name: functionName(node), passedTo: passedTo(node) });
       },
     }),
   };
@@ -157,47 +182,84 @@ function ruleOf(message: Linter.LintMessage, prefix: string): string | undefined
   return message.ruleId.slice(prefix.length + 1);
 }
 
-/** Picks the lint finding that covers a runtime finding, or says why there is none. */
-export function linkFinding(finding: DoctorFinding, lint: FileLint | string, cwd: string): LintLink {
+/**
+ * The name a call at a frame's position calls: V8 puts a call's position on the callee's name
+ * (`done(null)`, `handler.onUpgrade(..)`) or, for an optional call, on its `(` (`callback?.(..)`).
+ */
+export function calleeAt(lines: readonly string[], line: number, column: number): string | undefined {
+  const row = lines[line - 1];
+  if (row === undefined) return undefined;
+  const at = /^[A-Za-z_$][\w$]*(?=\s*(?:\?\.\s*)?\()/.exec(row.slice(column - 1));
+  if (at) return at[0];
+  const before = /([A-Za-z_$][\w$]*)\s*(?:\?\.)?\s*$/.exec(row.slice(0, column - 1));
+  return before && row.slice(column - 1).startsWith('(') ? before[1] : undefined;
+}
+
+/**
+ * Picks the lint finding that covers a runtime finding, or says why there is none.
+ * `receivers`: the functions the site's own code was handed to (`pool.acquire(fn)`), from the site's
+ * file (see `receiversOf`): a lint finding inside such a function in this file covers the site.
+ */
+export function linkFinding(finding: DoctorFinding, lint: FileLint | string, cwd: string, receivers: readonly string[] = []): LintLink {
   if (typeof lint === 'string') return { status: 'not-caught', reason: lint };
   const rules = [finding.rule, ...finding.alsoRules];
   const candidates = lint.messages
     .map((message) => ({ message, rule: ruleOf(message, lint.prefix) }))
     .filter((c): c is { message: Linter.LintMessage; rule: string } => c.rule !== undefined && rules.includes(c.rule))
     .sort((a, b) => rules.indexOf(a.rule) - rules.indexOf(b.rule));
-  const lines = new Set([finding.site.line, ...finding.related.filter((r) => r.file === finding.site.file).map((r) => r.line)]);
+  const sameFile = finding.related.filter((r) => r.file === finding.site.file);
+  const lines = new Set([finding.site.line, ...sameFile.map((r) => r.line)]);
   // the lint finding's lines hold the site or a related site (a wrapper the callback ran through)
   const covers = (m: Linter.LintMessage): boolean => [...lines].some((line) => line >= m.line && line <= (m.endLine ?? m.line));
-  let chosen = candidates.find((c) => covers(c.message));
-  if (!chosen) {
-    const enclosing = lint.functions
-      .filter((f) => contains(f, finding.site.line, finding.site.column))
-      .sort((a, b) => b.start[0] - a.start[0] || b.start[1] - a.start[1])[0];
-    if (enclosing) chosen = candidates.find((c) => contains(enclosing, c.message.line, c.message.column));
-  }
+  const enclosing = lint.functions
+    .filter((f) => contains(f, finding.site.line, finding.site.column))
+    .sort((a, b) => b.start[0] - a.start[0] || b.start[1] - a.start[1])[0];
   // the named functions around the site (from the source), besides the names on the runtime stack
   const around = lint.functions
     .filter((f) => f.name !== undefined && contains(f, finding.site.line, finding.site.column))
     .map((f) => f.name as string);
   const functions = [...new Set([...(finding.functions ?? []), ...around])];
-  if (!chosen && functions.length > 0) {
-    // the lint flags a call of a function that was running at the site (a floating call, a call into
-    // a span-starting function)
-    const text = (m: Linter.LintMessage): string => {
-      const rows = lint.lines.slice(m.line - 1, m.endLine ?? m.line);
-      if (rows.length === 0) return '';
-      const last = rows.length - 1;
-      rows[last] = (rows[last] ?? '').slice(0, m.endColumn === undefined ? undefined : m.endColumn - 1);
-      rows[0] = (rows[0] ?? '').slice(m.column - 1);
-      return rows.join('\n');
-    };
-    const called = functions
-      .map((fn) => fn.split('.').pop() ?? fn)
-      .filter((fn) => /^[\w$]+$/.test(fn))
-      .map((fn) => new RegExp(`(^|[^\\w$])${fn.replace(/\$/g, '\\$')}\\s*\\(`));
-    // or flags a reference to such a function: the callback that was queued and ran at the site
-    const named = new Set(functions.map((fn) => fn.split('.').pop() ?? fn));
-    chosen = candidates.find((c) => called.some((re) => re.test(text(c.message))) || named.has(text(c.message).trim()));
+  const text = (m: Linter.LintMessage): string => {
+    const rows = lint.lines.slice(m.line - 1, m.endLine ?? m.line);
+    if (rows.length === 0) return '';
+    const last = rows.length - 1;
+    rows[last] = (rows[last] ?? '').slice(0, m.endColumn === undefined ? undefined : m.endColumn - 1);
+    rows[0] = (rows[0] ?? '').slice(m.column - 1);
+    return rows.join('\n');
+  };
+  const called = functions
+    .map((fn) => fn.split('.').pop() ?? fn)
+    .filter((fn) => /^[\w$]+$/.test(fn))
+    .map((fn) => new RegExp(`(^|[^\\w$])${fn.replace(/\$/g, '\\$')}\\s*\\(`));
+  const named = new Set(functions.map((fn) => fn.split('.').pop() ?? fn));
+  // what the calls at the site and at the callers in this file call: the callback that was kept and
+  // called later (`done(null)`) is the reference the lint flags where it is kept (`waiting.push(done)`)
+  const callees = new Set(
+    [finding.site, ...sameFile].map((s) => calleeAt(lint.lines, s.line, s.column)).filter((name): name is string => name !== undefined),
+  );
+  const inReceiver = (m: Linter.LintMessage): boolean =>
+    receivers.length > 0 && lint.functions.some((f) => f.name !== undefined && receivers.includes(f.name) && contains(f, m.line, m.column));
+  // The strongest link of the finding's own rule, then of each related rule in turn:
+  //   1. on the site's line or a related site's line;
+  //   2. inside the innermost function that contains the site;
+  //   3. on a call of a function that was running at the site (a floating call, a call into a
+  //      span-starting function), or on a bare reference to one (the queued callback);
+  //   4. on a bare reference to what a call at the site or a caller calls (the kept callback);
+  //   5. inside a function the site's code was handed to (the queue that kept it).
+  const strategies: ((m: Linter.LintMessage) => boolean)[] = [
+    (m) => enclosing !== undefined && contains(enclosing, m.line, m.column),
+    (m) => called.some((re) => re.test(text(m))) || named.has(text(m).trim()),
+    (m) => callees.has(text(m).trim()),
+    inReceiver,
+  ];
+  let chosen = candidates.find((c) => covers(c.message));
+  for (const rule of rules) {
+    if (chosen) break;
+    const ofRule = candidates.filter((c) => c.rule === rule);
+    for (const strategy of strategies) {
+      chosen = ofRule.find((c) => strategy(c.message));
+      if (chosen) break;
+    }
   }
   const how = lint.usedUserConfig ? '' : ' (your ESLint config does not enable the plugin for this file: linted with its strict preset)';
   if (!chosen) return { status: 'not-caught', reason: how.trim().replace(/^\(|\)$/g, '') || undefined };
@@ -212,6 +274,22 @@ export function linkFinding(finding: DoctorFinding, lint: FileLint | string, cwd
     codemod: `npx otel-context-codemod ${chosen.rule} ${rel.startsWith('..') ? finding.site.file : rel}`,
     ...(lint.usedUserConfig ? {} : { preset: true }),
   };
+}
+
+/**
+ * The functions the code at the site was handed to: each function around the site that is an
+ * argument of a call (`pool.acquire((err, conn) => ..)`, `limit(async () => ..)`), by the called
+ * function's name. A queue keeps what it is handed, so its lint finding may be in that function.
+ */
+function receiversOf(finding: DoctorFinding, lint: FileLint | string): string[] {
+  if (typeof lint === 'string') return [];
+  return [
+    ...new Set(
+      lint.functions
+        .filter((f) => f.passedTo !== undefined && contains(f, finding.site.line, finding.site.column))
+        .map((f) => f.passedTo as string),
+    ),
+  ];
 }
 
 /** Lints every file that holds a finding and attaches a LintLink to each finding. */
@@ -236,12 +314,14 @@ export async function linkFindings(findings: DoctorFinding[], options: LintOptio
     return byFile.get(file) ?? 'not linted';
   };
   for (const finding of findings) {
-    finding.lint = linkFinding(finding, await lintOf(finding.site.file), options.cwd);
+    const own = await lintOf(finding.site.file);
+    const receivers = receiversOf(finding, own);
+    finding.lint = linkFinding(finding, own, options.cwd, receivers);
     if (finding.lint.status === 'confirmed') continue;
     // the site is in a helper (another file): the related sites in other files, e.g. the caller
     for (const related of finding.related) {
       if (related.file === finding.site.file) continue;
-      const link = linkFinding({ ...finding, site: { file: related.file, line: related.line, column: related.column } }, await lintOf(related.file), options.cwd);
+      const link = linkFinding({ ...finding, site: { file: related.file, line: related.line, column: related.column } }, await lintOf(related.file), options.cwd, receivers);
       if (link.status === 'confirmed') {
         finding.lint = link;
         break;

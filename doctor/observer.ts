@@ -129,6 +129,9 @@ export class Observer {
   private seq = 0;
   private readonly open = new Map<string, SpanRec>();
   private readonly ended = new Map<string, SpanRec>();
+  /** The ended spans in the order they ended, a ring of MAX_ENDED: the one overwritten leaves `ended`. */
+  private readonly endedRing: (SpanRec | undefined)[] = [];
+  private endedNext = 0;
   private readonly findings = new Map<string, Pending>();
   private readonly keptBySite = new Map<string, number>();
   private readonly namesAsChild = new Map<string, number>();
@@ -162,6 +165,11 @@ export class Observer {
   lingering: { reg: Registration; entrySpanId: string | undefined } | undefined;
   /** Set in a child process or worker started while a span was active (see install.ts). */
   spawnedFrom: { traceId: string; site: Site; api: string } | undefined;
+  /**
+   * In a worker thread: called for each root started while a message from the parent is handled
+   * (install.ts follows the parent's postMessage calls; docs/doctor.md, new-trace).
+   */
+  onWorkerRoot: ((name: string, traceId: string) => void) | undefined;
   private spawnReported = false;
   spans = 0;
 
@@ -298,6 +306,7 @@ export class Observer {
     }
     else if (parent?.end !== undefined && !explicit) this.checkUnderEnded(rec, parent);
     if (parentSpanId === undefined && parentSc === undefined) {
+      this.onWorkerRoot?.(name, sc.traceId);
       this.checkSpawned(rec);
       if (!rec.reported) this.checkInactiveSibling(rec);
       if (!rec.reported && !explicit && !deliberateRoot && take(++this.rootsSeen)) this.noteRoot(rec);
@@ -334,13 +343,15 @@ export class Observer {
     if (!rec) return;
     rec.end = this.now();
     this.open.delete(spanId);
+    // evict by key (O(1)): taking the oldest key of a Map that keeps losing its first entries
+    // walks over the deleted ones every time
+    const evicted = this.endedRing[this.endedNext];
+    if (evicted) this.ended.delete(evicted.spanId);
+    this.endedRing[this.endedNext] = rec;
+    this.endedNext = (this.endedNext + 1) % MAX_ENDED;
     this.ended.set(spanId, rec);
     this.recentEnded.push(rec);
     if (this.recentEnded.length > RECENT_ENDED) this.recentEnded.shift();
-    if (this.ended.size > MAX_ENDED) {
-      const oldest = this.ended.keys().next().value;
-      if (oldest !== undefined) this.ended.delete(oldest);
-    }
     const parent = rec.parent;
     if (!rec.reported && !rec.reg && !rec.explicit && parent?.end !== undefined && parent.end <= rec.end) {
       this.outlived(rec, parent);
@@ -614,6 +625,33 @@ export class Observer {
       related: [],
       waterfall: [`(parent process) trace ${from.traceId.slice(0, 8)}  ← active at ${from.api}`, `(pid ${process.pid}) ${rec.name}  root, trace ${rec.traceId.slice(0, 8)}`],
     }));
+  }
+
+  /**
+   * A worker started a new trace while handling a message this thread posted under an active span,
+   * and the message carried no trace context: reported at the postMessage call.
+   */
+  postedWithoutContext(post: { traceId: string; spanName: string | undefined; stack: StackHolder }, root: { name: string; traceId: string; threadId: number }): void {
+    if (root.traceId === post.traceId) return;
+    const where = userFrame(post.stack);
+    if (!where) return;
+    this.add(`new-trace\0${formatSite(where)}`, () => ({
+      kind: 'new-trace',
+      site: where,
+      rule: 'require-context-propagation',
+      alsoRules: [],
+      functions: names(post.stack),
+      why: `This postMessage ran while ${post.spanName === undefined ? `trace ${post.traceId.slice(0, 8)}` : `'${post.spanName}'`} was active, but worker ${root.threadId} started '${root.name}' as a new trace while handling the message: the message carries no trace context.`,
+      span: root.name,
+      count: 1,
+      related: [],
+      waterfall: [`${post.spanName ?? `trace ${post.traceId.slice(0, 8)}`}  ← active at postMessage`, `(worker ${root.threadId}) ${root.name}  root, trace ${root.traceId.slice(0, 8)}`],
+    }));
+  }
+
+  /** The name of an open or recently ended span, by id. */
+  spanName(spanId: string): string | undefined {
+    return this.lookup(spanId)?.name;
   }
 
   /** A span started under a context attached by a function that has returned without disposing the token. */

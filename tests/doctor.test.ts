@@ -192,3 +192,45 @@ it('looks up', () => {
     expect(output.match(/never ended: 'orders\.lookup'/g)).toHaveLength(1);
   });
 });
+
+// Messages to a long-lived worker: the worker starts a span per message from the message's context.
+// Line numbers matter: the post under a span without a carrier is on line 17.
+const WORKER_APP = `import { Worker, isMainThread, parentPort } from 'node:worker_threads';
+import { context, propagation, trace } from '@opentelemetry/api';
+
+const tracer = trace.getTracer('uploads');
+if (!isMainThread) {
+  parentPort.on('message', (message) => {
+    const span = tracer.startSpan('image.resize', {}, propagation.extract(context.active(), message));
+    span.end();
+    parentPort.postMessage('done');
+  });
+} else {
+  const worker = new Worker(new URL(import.meta.url));
+  const reply = () => new Promise((resolve) => worker.once('message', resolve));
+  worker.postMessage({ imageId: 'no-span' });
+  await reply();
+  await tracer.startActiveSpan('POST /images', async (span) => {
+    worker.postMessage({ imageId: 'lost' });
+    await reply();
+    const carrier = { imageId: 'carried' };
+    propagation.inject(context.active(), carrier);
+    worker.postMessage(carrier);
+    await reply();
+    span.end();
+  });
+  await worker.terminate();
+}
+`;
+
+describe('messages to a worker thread', () => {
+  it('reports the postMessage made under a span whose message carries no trace context, and only that one', () => {
+    writeFileSync(join(project, 'worker-app.mjs'), WORKER_APP);
+    const run = doctor(['--format', 'json', '--no-lint', '--', process.execPath, 'worker-app.mjs']);
+    expect(run.status, run.stderr).toBe(1);
+    const findings = (JSON.parse(run.stdout) as { findings: JsonFinding[] }).findings;
+    expect(findings.map((f) => `${f.kind} ${f.rule} ${f.site.file.endsWith('worker-app.mjs') ? 'worker-app.mjs' : f.site.file}:${f.site.line}`)).toEqual([
+      'new-trace require-context-propagation worker-app.mjs:17',
+    ]);
+  });
+});
