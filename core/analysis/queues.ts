@@ -192,6 +192,24 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
         // and throws it away (`list.splice(list.indexOf(cb), 1);`).
         if (method === 'splice' && (!isIndexLookup(node.arguments[0]) || node.parent.type !== AST_NODE_TYPES.ExpressionStatement)) model.drained.add(receiver.id);
       }
+    } else if (node.operator === '=') {
+      const left = unwrapTypeScriptExpression(node.left);
+      const right = unwrapTypeScriptExpression(node.right);
+      if (left.type === AST_NODE_TYPES.MemberExpression && getPropertyName(left) === 'length' && right.type === AST_NODE_TYPES.Literal && right.value === 0) {
+        const target = ref(left.object);
+        if (target) model.drained.add(target.id);
+      } else if (isEmptyCollection(right) && !isInConstructor(node)) {
+        const target = ref(left);
+        if (target) model.drained.add(target.id);
+      }
+    }
+  }
+
+  // What runs or hands on the entries (`invoked`, `passed`, `invokedProps`) is read only for a
+  // store into a drained collection (findQueuedCallbacks): without one, those lookups are skipped.
+  if (!model.stores.some((store) => model.drained.has(store.ref.id) || (store.method === 'set' && model.deletedFrom.has(store.ref.id)))) return model;
+  for (const node of nodes) {
+    if (node.type === AST_NODE_TYPES.CallExpression) {
       let callee = unwrapTypeScriptExpression(node.callee);
       if (callee.type === AST_NODE_TYPES.MemberExpression && ['call', 'apply', 'bind'].includes(getMethodName(node) ?? '')) callee = callee.object;
       const entry = entryOf(callee);
@@ -204,16 +222,6 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
       for (const argument of node.arguments) {
         const passed = entryOf(argument);
         if (passed?.prop === undefined && passed) model.passed.add(passed.id);
-      }
-    } else if (node.operator === '=') {
-      const left = unwrapTypeScriptExpression(node.left);
-      const right = unwrapTypeScriptExpression(node.right);
-      if (left.type === AST_NODE_TYPES.MemberExpression && getPropertyName(left) === 'length' && right.type === AST_NODE_TYPES.Literal && right.value === 0) {
-        const target = ref(left.object);
-        if (target) model.drained.add(target.id);
-      } else if (isEmptyCollection(right) && !isInConstructor(node)) {
-        const target = ref(left);
-        if (target) model.drained.add(target.id);
       }
     }
   }
