@@ -181,7 +181,7 @@ function findBindableCallbacks(analysis: FileAnalysis): BindableCallback[] {
     for (const entry of findQueuedCallbacks(sourceCode, api, analysis.callsAndAssignments)) queued(entry);
   }
   // Family 4: a caller's callback kept by a handler object whose event methods a dispatcher calls.
-  for (const entry of findHandlerObjectCallbacks(sourceCode)) {
+  for (const entry of findHandlerObjectCallbacks(sourceCode, analysis.classes)) {
     if (seenQueued.has(entry.node) || isContextBound(sourceCode, api, entry.node)) continue;
     if (isOwnedByInactiveParentSpan(sourceCode, api, regions.getTraceScope(entry.node), entry.node)) continue;
     seenQueued.add(entry.node);

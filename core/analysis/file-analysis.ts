@@ -17,7 +17,9 @@ import { getPropertyName, unwrapTypeScriptExpression } from './ast.js';
 import type { FunctionNode } from './ast.js';
 import { fileMayContainTracedCode, getOtelApi } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
-import { DRAIN_METHODS, lastName, mayBeCallback, STORE_METHODS } from './queues.js';
+import { mayHoldHandlerObject } from './handler-objects.js';
+import { DRAIN_METHODS, STORE_METHODS } from './queues.js';
+import { lastName, mayBeCallback } from './queue-shapes.js';
 import { createSpanRegionTracker } from './traced-code.js';
 import type { SpanRegionTracker } from './traced-code.js';
 
@@ -45,6 +47,11 @@ export interface FileAnalysis {
    * member or element, passed to a call — the candidates for callback wrappers (family 4).
    */
   handedOnFunctions: FunctionNode[];
+  /**
+   * The file's classes in traversal order, collected only when its text can hold a handler object
+   * (`mayHoldHandlerObject`, handler-objects.ts): empty otherwise.
+   */
+  classes: (TSESTree.ClassDeclaration | TSESTree.ClassExpression)[];
   /** The linted file's path (well-known library queues look up the installed version from it). */
   filename: string;
   /** Derived facts, computed on first query (see bindable-callbacks.ts). */
@@ -71,15 +78,20 @@ export function useFileAnalysis(context: Readonly<TSESLint.RuleContext<string, r
     queueFunctions: [],
     untraced: !fileMayContainTracedCode(context),
     handedOnFunctions: [],
+    classes: [],
     filename: context.physicalFilename,
     derived: new Map(),
   };
   cache.set(sourceCode.ast, analysis);
-  const { callsAndAssignments, queueNames, handedOnFunctions } = analysis;
+  const { callsAndAssignments, queueNames, handedOnFunctions, classes } = analysis;
+  const classListener = mayHoldHandlerObject(sourceCode.text)
+    ? { 'ClassDeclaration, ClassExpression'(node: TSESTree.ClassDeclaration | TSESTree.ClassExpression) { classes.push(node); } }
+    : {};
   return {
     analysis,
     listeners: {
       ...tracker.listeners,
+      ...classListener,
       CallExpression(node) {
         callsAndAssignments.push(node);
         // Cheap gate for the queue model (a walk with scope lookups): built only for files that store

@@ -80,15 +80,21 @@ function getConstructions(sourceCode: Readonly<TSESLint.SourceCode>, classNode: 
   return sites;
 }
 
-/** Every handler-object callback of the file (see the file comment). */
-export function findHandlerObjectCallbacks(sourceCode: Readonly<TSESLint.SourceCode>): HandlerObjectCallback[] {
-  if (!mayHoldHandlerObject(sourceCode.text)) return [];
+/**
+ * Every handler-object callback of the file (see the file comment), given the file's classes in
+ * traversal order (the file analysis collects them when `mayHoldHandlerObject` says the file can
+ * hold one).
+ */
+export function findHandlerObjectCallbacks(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  classes: readonly (TSESTree.ClassDeclaration | TSESTree.ClassExpression)[],
+): HandlerObjectCallback[] {
+  if (classes.length === 0) return [];
   const found: HandlerObjectCallback[] = [];
-  walk(sourceCode.ast, (node) => {
-    if (node.type !== AST_NODE_TYPES.ClassDeclaration && node.type !== AST_NODE_TYPES.ClassExpression) return true;
+  for (const node of classes) {
     const methods = node.body.body.filter((element): element is TSESTree.MethodDefinition => element.type === AST_NODE_TYPES.MethodDefinition && !element.static);
     const constructor = methods.find((element) => element.kind === 'constructor');
-    if (!constructor?.value.body) return true;
+    if (!constructor?.value.body) continue;
     const parameters = new Map(constructor.value.params.flatMap((param, index) => (param.type === AST_NODE_TYPES.Identifier ? [[param.name, index] as const] : [])));
     const sites = getConstructions(sourceCode, node);
     const stores = new Map<string, { node: TSESTree.Identifier; assignment: TSESTree.AssignmentExpression }>();
@@ -107,7 +113,7 @@ export function findHandlerObjectCallbacks(sourceCode: Readonly<TSESLint.SourceC
         stores.set(field, { node: value, assignment });
       }
     }
-    if (stores.size === 0) return true;
+    if (stores.size === 0) continue;
     const calledByEvents = new Set<string>();
     for (const method of methods) {
       const key = getMemberKeyName(method);
@@ -117,7 +123,6 @@ export function findHandlerObjectCallbacks(sourceCode: Readonly<TSESLint.SourceC
     for (const [field, store] of stores) {
       if (calledByEvents.has(field)) found.push({ node: store.node, queue: `this.${field}`, assignment: store.assignment });
     }
-    return true;
-  });
+  }
   return found;
 }

@@ -13,17 +13,18 @@ import { getPropertyName, getRequireSource, importedName, unwrapTypeScriptExpres
 
 export const OTEL_API_MODULE = '@opentelemetry/api';
 
-const NODE_BUILTIN_ALIASES: Readonly<Record<string, string>> = {
-  assert: 'node:assert',
-  'assert/strict': 'node:assert/strict',
-  timers: 'node:timers',
-  'timers/promises': 'node:timers/promises',
-  process: 'node:process',
-  async_hooks: 'node:async_hooks',
-  events: 'node:events',
-  worker_threads: 'node:worker_threads',
-  child_process: 'node:child_process',
-};
+// a Map: looking up a module name the parser just made in an object literal was a measurable part of getOtelApi
+const NODE_BUILTIN_ALIASES: ReadonlyMap<string, string> = new Map([
+  ['assert', 'node:assert'],
+  ['assert/strict', 'node:assert/strict'],
+  ['timers', 'node:timers'],
+  ['timers/promises', 'node:timers/promises'],
+  ['process', 'node:process'],
+  ['async_hooks', 'node:async_hooks'],
+  ['events', 'node:events'],
+  ['worker_threads', 'node:worker_threads'],
+  ['child_process', 'node:child_process'],
+]);
 
 /** Objects through which globals are reached: `globalThis.setTimeout`, `window.setTimeout`. */
 const GLOBAL_OBJECTS = new Set(['globalThis', 'window', 'self', 'global']);
@@ -44,7 +45,7 @@ export function createBindingResolver(
 
   function normaliseModule(source: string): string {
     if (apiModuleSet.has(source)) return OTEL_API_MODULE;
-    return NODE_BUILTIN_ALIASES[source] ?? source;
+    return NODE_BUILTIN_ALIASES.get(source) ?? source;
   }
 
   function join(base: string, member: string): string {

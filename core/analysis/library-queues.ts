@@ -79,11 +79,12 @@ export const LIBRARY_QUEUES: readonly LibraryQueue[] = [
 ];
 
 const BY_MODULE = new Map(LIBRARY_QUEUES.map((entry) => [entry.module, entry]));
-const QUOTED_MODULES = LIBRARY_QUEUES.flatMap((entry) => [`'${entry.module}'`, `"${entry.module}"`]);
+// One scan for all modules, in single or double quotes (the same quote on both sides).
+const QUOTED_MODULE = new RegExp(`(['"])(?:${LIBRARY_QUEUES.map((entry) => entry.module.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\1`);
 
 /** Cheap text test: does the file import (or require) one of the listed modules at all? */
 export function mentionsLibraryQueue(text: string): boolean {
-  return QUOTED_MODULES.some((quoted) => text.includes(quoted));
+  return QUOTED_MODULE.test(text);
 }
 
 /**

@@ -261,7 +261,8 @@ export function getTracedCallback(api: OtelApi, fn: TSESTree.Node): TracedCallba
   const isLast = index === call.arguments.length - 1;
 
   if (getSpanStartKind(call) === 'startActiveSpan' && isLast && index > 0) return { kind: 'startActiveSpan', fn, call };
-  const path = api.calleePath(call);
+  // resolved only when the callee can be `context.with` / `context.bind` (calleeMayResolveTo)
+  const path = index === 1 && (calleeMayResolveTo(call, API('context.with')) || calleeMayResolveTo(call, API('context.bind'))) ? api.calleePath(call) : undefined;
   if (path === API('context.with') && index === 1) {
     const ctx = call.arguments[0];
     if (ctx && api.resolver.pathOf(ctx) === API('ROOT_CONTEXT')) return undefined;

@@ -12,6 +12,7 @@ import { getCallbackShape, isContextBound, isContextFreeCallback } from './callb
 import { isSameActivation } from './listeners.js';
 import { resolveFunction } from './traced-code.js';
 import type { OtelApi } from './otel-api.js';
+import { isEmptyCollection, isInConstructor } from './queue-shapes.js';
 
 /** A callback stored for later: the stored value (or the `Property` of a stored object), the queue's text, the storing call. */
 export interface QueuedCallback {
@@ -193,19 +194,6 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
         // and throws it away (`list.splice(list.indexOf(cb), 1);`).
         if (method === 'splice' && (!isIndexLookup(node.arguments[0]) || node.parent.type !== AST_NODE_TYPES.ExpressionStatement)) model.drained.add(receiver.id);
       }
-      let callee = unwrapTypeScriptExpression(node.callee);
-      if (callee.type === AST_NODE_TYPES.MemberExpression && ['call', 'apply', 'bind'].includes(getMethodName(node) ?? '')) callee = callee.object;
-      const entry = entryOf(callee);
-      if (entry?.prop === undefined && entry) model.invoked.add(entry.id);
-      else if (entry?.prop !== undefined) {
-        const props = model.invokedProps.get(entry.id) ?? new Set<string>();
-        props.add(entry.prop);
-        model.invokedProps.set(entry.id, props);
-      }
-      for (const argument of node.arguments) {
-        const passed = entryOf(argument);
-        if (passed?.prop === undefined && passed) model.passed.add(passed.id);
-      }
     } else if (node.operator === '=') {
       const left = unwrapTypeScriptExpression(node.left);
       const right = unwrapTypeScriptExpression(node.right);
@@ -218,6 +206,27 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
         // beforeEach) only starts a new one
         const target = ref(left);
         if (target && isReadInSameFunction(node, node.left, target.id)) model.drained.add(target.id);
+      }
+    }
+  }
+
+  // What runs or hands on the entries (`invoked`, `passed`, `invokedProps`) is read only for a
+  // store into a drained collection (findQueuedCallbacks): without one, those lookups are skipped.
+  if (!model.stores.some((store) => model.drained.has(store.ref.id) || (store.method === 'set' && model.deletedFrom.has(store.ref.id)))) return model;
+  for (const node of nodes) {
+    if (node.type === AST_NODE_TYPES.CallExpression) {
+      let callee = unwrapTypeScriptExpression(node.callee);
+      if (callee.type === AST_NODE_TYPES.MemberExpression && ['call', 'apply', 'bind'].includes(getMethodName(node) ?? '')) callee = callee.object;
+      const entry = entryOf(callee);
+      if (entry?.prop === undefined && entry) model.invoked.add(entry.id);
+      else if (entry?.prop !== undefined) {
+        const props = model.invokedProps.get(entry.id) ?? new Set<string>();
+        props.add(entry.prop);
+        model.invokedProps.set(entry.id, props);
+      }
+      for (const argument of node.arguments) {
+        const passed = entryOf(argument);
+        if (passed?.prop === undefined && passed) model.passed.add(passed.id);
       }
     }
   }
@@ -287,49 +296,7 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
     return callee.type === AST_NODE_TYPES.Identifier ? resolveFunction(sourceCode, callee) : resolveThisMethod(callee);
   }
 
-
   return model;
-}
-
-function isEmptyCollection(node: TSESTree.Node): boolean {
-  if (node.type === AST_NODE_TYPES.ArrayExpression) return node.elements.length === 0;
-  return node.type === AST_NODE_TYPES.NewExpression && node.arguments.length === 0;
-}
-
-function isInConstructor(node: TSESTree.Node): boolean {
-  for (let current = node.parent; current; current = current.parent) {
-    if (current.type === AST_NODE_TYPES.MethodDefinition) return current.kind === 'constructor';
-    // a pre-class constructor function: `function Pool(options) { this.queue = []; }`
-    if ((current.type === AST_NODE_TYPES.FunctionDeclaration || current.type === AST_NODE_TYPES.FunctionExpression) && current.id && /^[A-Z]/.test(current.id.name)) {
-      return current.parent.type !== AST_NODE_TYPES.MethodDefinition;
-    }
-    if (current.type === AST_NODE_TYPES.Program) return false;
-  }
-  return false;
-}
-
-/** The name a collection goes by: `q` → 'q', `this.pool.waiters` → 'waiters'. */
-export function lastName(node: TSESTree.Node): string | undefined {
-  const expression = unwrapTypeScriptExpression(node);
-  if (expression.type === AST_NODE_TYPES.Identifier) return expression.name;
-  if (expression.type === AST_NODE_TYPES.MemberExpression) return getPropertyName(expression) ?? (expression.property.type === AST_NODE_TYPES.PrivateIdentifier ? `#${expression.property.name}` : undefined);
-  return undefined;
-}
-
-/** A stored value that may be (or hold) a callback; literals and array/collection literals cannot. */
-export function mayBeCallback(node: TSESTree.CallExpressionArgument): boolean {
-  const expression = unwrapTypeScriptExpression(node);
-  switch (expression.type) {
-    case AST_NODE_TYPES.Literal:
-    case AST_NODE_TYPES.TemplateLiteral:
-    case AST_NODE_TYPES.ArrayExpression:
-    case AST_NODE_TYPES.BinaryExpression:
-    case AST_NODE_TYPES.UnaryExpression:
-    case AST_NODE_TYPES.UpdateExpression:
-      return false;
-    default:
-      return true;
-  }
 }
 
 function getQueueModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (TSESTree.CallExpression | TSESTree.AssignmentExpression)[]): QueueModel {

@@ -31,10 +31,18 @@ export function isImportedSpanHelper(api: OtelApi, call: TSESTree.CallExpression
   const callee = unwrapTypeScriptExpression(call.callee);
   const local = callee.type === AST_NODE_TYPES.Identifier ? callee.name : getMethodName(call);
   if (local === undefined) return false;
+  // A member callee's path ends with its own name (`<base>.<name>`, `<module>:<name>`): the
+  // name decides before any resolving.
+  if (callee.type === AST_NODE_TYPES.MemberExpression && !isSpanHelperName(helperName(local, local))) return false;
   const path = api.resolver.pathOf(callee);
   if (path === undefined || path.startsWith('global:') || path.startsWith(API(''))) return false;
+  return isSpanHelperName(helperName(path, local));
+}
+
+/** The name a helper is judged by: the path's last member, or the local name for a default or whole-module import. */
+function helperName(path: string, local: string): string {
   const member = path.slice(path.lastIndexOf(':') + 1).split('.').at(-1) ?? '';
-  return isSpanHelperName(member === 'default' || member === '' ? local : member);
+  return member === 'default' || member === '' ? local : member;
 }
 
 const spanRunnerCache = new WeakMap<FunctionNode, Map<number, boolean>>();

@@ -13,7 +13,7 @@ import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
 import { contains, getCallOfArgument, getEnclosingFunction, getMethodName, isFunctionLike, resolveThisMethod, unwrapTypeScriptExpression, walk } from './ast.js';
 import { getTimerCall } from './timers.js';
-import { API, getSpanlessContextChange, getSpanStartKind, getTracedCallback, hasExplicitParentContext, isActiveContextRead } from './otel-api.js';
+import { API, calleeMayResolveTo, getSpanlessContextChange, getSpanStartKind, getTracedCallback, hasExplicitParentContext, isActiveContextRead } from './otel-api.js';
 import { SPAN_START_DECLARATOR } from './spans.js';
 import type { OtelApi, TracedCallback } from './otel-api.js';
 
@@ -50,12 +50,12 @@ export function isPassThroughCallback(api: OtelApi, fn: FunctionNode): boolean {
   }
   // `context.bind(ctx, fn)`: fn runs in the context it was bound to, the current one unless that
   // is the root context (then it is no longer traced code).
-  if (site.index === 1 && api.calleePath(call) === API('context.bind')) {
+  if (site.index === 1 && calleeMayResolveTo(call, API('context.bind')) && api.calleePath(call) === API('context.bind')) {
     const ctx = call.arguments[0];
     return ctx !== undefined && api.resolver.pathOf(ctx) !== API('ROOT_CONTEXT');
   }
   // `context.with(propagation.setBaggage(context.active(), ..), fn)`: fn runs in the caller's trace.
-  if (site.index === 1 && api.calleePath(call) === API('context.with')) {
+  if (site.index === 1 && calleeMayResolveTo(call, API('context.with')) && api.calleePath(call) === API('context.with')) {
     const ctx = call.arguments[0];
     return ctx !== undefined && getSpanlessContextChange(api, ctx) === 'baggage';
   }

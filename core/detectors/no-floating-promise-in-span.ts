@@ -277,7 +277,7 @@ function runsSynchronously(api: OtelApi, fn: FunctionNode): boolean {
   }
   const method = getMethodName(site.call);
   if (method !== undefined && SYNC_CALLBACK_METHODS.has(method)) return true;
-  return site.index === 1 && api.calleePath(site.call) === API('context.with');
+  return site.index === 1 && api.isApiCall(site.call, 'context.with');
 }
 
 /** A short name for the detached work: `audit.write(..)` → `audit.write`. */

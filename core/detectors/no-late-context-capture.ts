@@ -70,7 +70,7 @@ function createCallbackInSpanListeners(
       for (const scope of analysis.callsAndAssignments) {
         if (scope.type !== AST_NODE_TYPES.CallExpression) continue;
         if (getSpanStartKind(scope) !== 'startActiveSpan' && !api.isApiCall(scope, 'context.with')) continue;
-        for (const found of findCallbacksInSpan(sourceCode, api, scope)) {
+        for (const found of findCallbacksInSpan(sourceCode, api, scope, analysis.callsAndAssignments)) {
           if (reported.has(found.call)) continue;
           reported.add(found.call);
           onFinding({

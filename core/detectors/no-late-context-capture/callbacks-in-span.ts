@@ -25,7 +25,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from '../../analysis/ast.js';
-import { contains, getEnclosingFunction, getInvokedFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from '../../analysis/ast.js';
+import { contains, getEnclosingFunction, getInvokedFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression } from '../../analysis/ast.js';
 import { API, getSpanStartKind } from '../../analysis/otel-api.js';
 import type { OtelApi } from '../../analysis/otel-api.js';
 import { ensureApiMembers } from '../../edits/api-imports.js';
@@ -54,22 +54,32 @@ interface SpanScope {
 
 const CAPTURE_NAME = 'parentContext';
 
-export function findCallbacksInSpan(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, scopeCall: TSESTree.CallExpression): CallbackInSpan[] {
+/**
+ * `calls`: the file's calls in traversal order (the file analysis' `callsAndAssignments`), read
+ * instead of walking the function again for every span scope.
+ */
+export function findCallbacksInSpan(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  api: OtelApi,
+  scopeCall: TSESTree.CallExpression,
+  calls: readonly (TSESTree.CallExpression | TSESTree.AssignmentExpression)[],
+): CallbackInSpan[] {
   const scope = getSpanScope(sourceCode, api, scopeCall);
   if (!scope) return [];
   const found: CallbackInSpan[] = [];
   // The wrapper may be made inside the span's callback, or before it in the same function and
   // handed in with the arguments (`args[last] = function () { span.end(); cb.apply(..) }`).
   const outer = getEnclosingFunction(scopeCall);
-  walk(outer ? outer.body : scope.fn.body, (node) => {
-    if (node.type !== AST_NODE_TYPES.CallExpression) return true;
+  const [start, end] = (outer ? outer.body : scope.fn.body).range;
+  // the calls inside that body, in traversal order
+  for (const node of calls) {
+    if (node.type !== AST_NODE_TYPES.CallExpression || node.range[0] < start || node.range[1] > end) continue;
     const inner = getEnclosingFunction(node);
-    if (!inner || inner === scope.fn || inner === outer || !endsSpanBefore(scope.span, inner, node)) return true;
+    if (!inner || inner === scope.fn || inner === outer || !endsSpanBefore(scope.span, inner, node)) continue;
     const target = getCallbackTarget(sourceCode, api, scope, inner, node);
-    if (!target) return true;
+    if (!target) continue;
     found.push({ call: node, callback: target, span: scope.span.name, fix: buildFix(sourceCode, api, scope, node) });
-    return true;
-  });
+  }
   return found;
 }
 
