@@ -353,6 +353,169 @@ export function patchQuery(original: (...args: unknown[]) => unknown) {
 }`,
     },
     {
+      name: 'callback in span: the capture right before the statement is reused only when it is one const declarator of a context.active() call; a callback call with an await in its arguments is not moved into an arrow',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+type Done = (e: Error | null) => void;
+const tracer = trace.getTracer('db');
+export function reuses(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  const callerContext = context.active();
+  context.with(trace.setSpan(context.active(), span), () => {
+    run((error) => {
+      span.end();
+      callback(error);
+    });
+  });
+}
+export function notAConstCapture(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  let callerContext = context.active();
+  context.with(trace.setSpan(callerContext, span), () => {
+    run((error) => {
+      span.end();
+      callback(error);
+    });
+  });
+}
+export function twoDeclarators(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query'), callerContext = context.active();
+  context.with(trace.setSpan(callerContext, span), () => {
+    run((error) => {
+      span.end();
+      callback(error);
+    });
+  });
+}
+export function notContextActive(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  const spanContext = trace.setSpan(context.active(), span);
+  context.with(spanContext, () => {
+    run((error) => {
+      span.end();
+      callback(error);
+    });
+  });
+}
+export function destructured(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  const [callerContext] = [context.active()];
+  context.with(trace.setSpan(callerContext, span), () => {
+    run((error) => {
+      span.end();
+      callback(error);
+    });
+  });
+}
+export function notACall(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  const active = context.active;
+  context.with(trace.setSpan(active(), span), () => {
+    run((error) => {
+      span.end();
+      callback(error);
+    });
+  });
+}
+export function awaitsInArguments(run: (cb: Done) => void, callback: Done, load: () => Promise<Error | null>) {
+  const span = tracer.startSpan('db.query');
+  context.with(trace.setSpan(context.active(), span), () => {
+    run(async () => {
+      span.end();
+      callback(await load());
+    });
+  });
+}`,
+      errors: [
+        { messageId: 'callbackInEndedSpan', data: { callback: 'callback', span: 'span' }, line: 11 },
+        { messageId: 'callbackInEndedSpan', data: { callback: 'callback', span: 'span' }, line: 21 },
+        { messageId: 'callbackInEndedSpan', data: { callback: 'callback', span: 'span' }, line: 30 },
+        { messageId: 'callbackInEndedSpan', data: { callback: 'callback', span: 'span' }, line: 40 },
+        { messageId: 'callbackInEndedSpan', data: { callback: 'callback', span: 'span' }, line: 50 },
+        { messageId: 'callbackInEndedSpan', data: { callback: 'callback', span: 'span' }, line: 60 },
+        { messageId: 'callbackInEndedSpan', data: { callback: 'callback', span: 'span' }, line: 69 },
+        { messageId: 'callbackInEndedSpan', data: { callback: 'load', span: 'span' }, line: 69 },
+      ],
+      output: `
+import { context, trace } from '@opentelemetry/api';
+type Done = (e: Error | null) => void;
+const tracer = trace.getTracer('db');
+export function reuses(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  const callerContext = context.active();
+  context.with(trace.setSpan(context.active(), span), () => {
+    run((error) => {
+      span.end();
+      context.with(callerContext, () => callback(error));
+    });
+  });
+}
+export function notAConstCapture(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  let callerContext = context.active();
+  const parentContext = context.active();
+  context.with(trace.setSpan(callerContext, span), () => {
+    run((error) => {
+      span.end();
+      context.with(parentContext, () => callback(error));
+    });
+  });
+}
+export function twoDeclarators(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query'), callerContext = context.active();
+  const parentContext = context.active();
+  context.with(trace.setSpan(callerContext, span), () => {
+    run((error) => {
+      span.end();
+      context.with(parentContext, () => callback(error));
+    });
+  });
+}
+export function notContextActive(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  const spanContext = trace.setSpan(context.active(), span);
+  const parentContext = context.active();
+  context.with(spanContext, () => {
+    run((error) => {
+      span.end();
+      context.with(parentContext, () => callback(error));
+    });
+  });
+}
+export function destructured(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  const [callerContext] = [context.active()];
+  const parentContext = context.active();
+  context.with(trace.setSpan(callerContext, span), () => {
+    run((error) => {
+      span.end();
+      context.with(parentContext, () => callback(error));
+    });
+  });
+}
+export function notACall(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  const active = context.active;
+  const parentContext = context.active();
+  context.with(trace.setSpan(active(), span), () => {
+    run((error) => {
+      span.end();
+      context.with(parentContext, () => callback(error));
+    });
+  });
+}
+export function awaitsInArguments(run: (cb: Done) => void, callback: Done, load: () => Promise<Error | null>) {
+  const span = tracer.startSpan('db.query');
+  const parentContext = context.active();
+  context.with(trace.setSpan(context.active(), span), () => {
+    run(async () => {
+      span.end();
+      callback(await context.with(parentContext, () => load()));
+    });
+  });
+}`,
+    },
+    {
       name: 'callback in span: a callback in an arrow expression body is reported without a fix',
       code: `
 import { context, trace } from '@opentelemetry/api';
