@@ -516,6 +516,56 @@ export function awaitsInArguments(run: (cb: Done) => void, callback: Done, load:
 }`,
     },
     {
+      name: 'stack: a .then in a default parameter has no statement to capture before: reported, no fix',
+      settings: under('stack'),
+      code: `
+import { trace } from '@opentelemetry/api';
+export function settle(p: Promise<void>, done = p.then(() => trace.getActiveSpan()?.addEvent('settled'))) {
+  return done;
+}`,
+      errors: [{ messageId: 'lateContextRead', data: { read: 'trace.getActiveSpan()', boundary: 'in a .then callback', manager: 'stack' }, line: 3, column: 62, endLine: 3, endColumn: 83 }],
+      output: null,
+    },
+    {
+      name: 'zone: reads behind one await share one capture, and none is fixed when one of them cannot be rewritten (a spread startSpan)',
+      settings: under('zone'),
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('jobs');
+declare function load(): Promise<void>;
+export async function runOne(name: string) {
+  await load();
+  trace.getActiveSpan()?.addEvent('loaded');
+  tracer.startSpan(name).end();
+}
+export async function runMany(names: [string]) {
+  await load();
+  trace.getActiveSpan()?.addEvent('loaded');
+  tracer.startSpan(...names).end();
+}`,
+      errors: [
+        { messageId: 'lateContextRead', line: 7, column: 3 },
+        { messageId: 'lateImplicitParent', line: 8, column: 3 },
+        { messageId: 'lateContextRead', line: 12, column: 3 },
+        { messageId: 'lateImplicitParent', line: 13, column: 3 },
+      ],
+      output: `
+import { trace, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('jobs');
+declare function load(): Promise<void>;
+export async function runOne(name: string) {
+  const ctx = context.active();
+  await load();
+  trace.getSpan(ctx)?.addEvent('loaded');
+  tracer.startSpan(name, undefined, ctx).end();
+}
+export async function runMany(names: [string]) {
+  await load();
+  trace.getActiveSpan()?.addEvent('loaded');
+  tracer.startSpan(...names).end();
+}`,
+    },
+    {
       name: 'callback in span: a callback in an arrow expression body is reported without a fix',
       code: `
 import { context, trace } from '@opentelemetry/api';
