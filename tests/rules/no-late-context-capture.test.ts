@@ -566,6 +566,64 @@ export async function runMany(names: [string]) {
 }`,
     },
     {
+      name: 'callback in span: a capture declared with a second declarator is not reused; one through as Context is',
+      code: `
+import { context, trace, type Context } from '@opentelemetry/api';
+type Done = (e: Error | null) => void;
+const tracer = trace.getTracer('db');
+export function twoCaptured(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  const callerContext = context.active(), startedAt = Date.now();
+  context.with(trace.setSpan(callerContext, span), () => {
+    run((error) => {
+      span.end();
+      callback(error);
+    });
+  });
+  return startedAt;
+}
+export function typedCapture(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  const callerContext = context.active() as Context;
+  context.with(trace.setSpan(callerContext, span), () => {
+    run((error) => {
+      span.end();
+      callback(error);
+    });
+  });
+}`,
+      errors: [
+        { messageId: 'callbackInEndedSpan', data: { callback: 'callback', span: 'span' }, line: 11 },
+        { messageId: 'callbackInEndedSpan', data: { callback: 'callback', span: 'span' }, line: 22 },
+      ],
+      output: `
+import { context, trace, type Context } from '@opentelemetry/api';
+type Done = (e: Error | null) => void;
+const tracer = trace.getTracer('db');
+export function twoCaptured(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  const callerContext = context.active(), startedAt = Date.now();
+  const parentContext = context.active();
+  context.with(trace.setSpan(callerContext, span), () => {
+    run((error) => {
+      span.end();
+      context.with(parentContext, () => callback(error));
+    });
+  });
+  return startedAt;
+}
+export function typedCapture(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  const callerContext = context.active() as Context;
+  context.with(trace.setSpan(callerContext, span), () => {
+    run((error) => {
+      span.end();
+      context.with(callerContext, () => callback(error));
+    });
+  });
+}`,
+    },
+    {
       name: 'callback in span: a callback in an arrow expression body is reported without a fix',
       code: `
 import { context, trace } from '@opentelemetry/api';

@@ -735,5 +735,72 @@ export async function tryCatch(id: string) {
         },
       ],
     },
+    {
+      name: 'a span.end() on the same line as the statement before it is removed alone; one inside an expression (return span.end(), x) stays, the finally ends the span too',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('users');
+export async function getUser(id: string) {
+  const span = tracer.startSpan('users.get');
+  const user = await load(id); span.end();
+  return user;
+}
+export async function getName(id: string) {
+  const span = tracer.startSpan('users.name');
+  const user = await load(id);
+  return span.end(), user.name;
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'spanNotEndedOnException',
+          data: { span: 'span', call: 'await load(id)', how: 'rejects' },
+          line: 5, column: 16, endLine: 5, endColumn: 32,
+          suggestions: [
+            { messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('users');
+export async function getUser(id: string) {
+  const span = tracer.startSpan('users.get');
+  try {
+    const user = await load(id);
+    return user;
+  } finally {
+    span.end();
+  }
+}
+export async function getName(id: string) {
+  const span = tracer.startSpan('users.name');
+  const user = await load(id);
+  return span.end(), user.name;
+}` },
+          ],
+        },
+        {
+          messageId: 'spanNotEndedOnException',
+          data: { span: 'span', call: 'await load(id)', how: 'rejects' },
+          line: 10, column: 16, endLine: 10, endColumn: 32,
+          suggestions: [
+            { messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('users');
+export async function getUser(id: string) {
+  const span = tracer.startSpan('users.get');
+  const user = await load(id); span.end();
+  return user;
+}
+export async function getName(id: string) {
+  const span = tracer.startSpan('users.name');
+  try {
+    const user = await load(id);
+    return span.end(), user.name;
+  } finally {
+    span.end();
+  }
+}` },
+          ],
+        },
+      ],
+    },
   ],
 });
