@@ -12,11 +12,11 @@ const DETECTOR_FIXES = [
   'core/detectors/no-unbound-timer.ts:38-67', // bindFix and each verdict's fix
   'core/detectors/no-unbound-listener.ts:55-72', // the bound declaration or listener
   'core/detectors/no-unbound-queued-callback.ts:79-96', // bind / AsyncResource.bind, `{ done }` shorthand
-  'core/detectors/no-floating-promise-in-span.ts:159-232', // suggestAwait, suggestDetach, their names
-  'core/detectors/no-inactive-parent-span.ts:79-86', // fixWith
-  'core/detectors/no-late-context-capture.ts:276-306', // one capture per group, the rewrites
-  'core/detectors/no-late-context-capture/callbacks-in-span.ts:150-182', // buildFix
-  'core/detectors/require-span-end.ts:312-356', // suggestFinally
+  'core/detectors/no-floating-promise-in-span.ts:162-235', // suggestAwait, suggestDetach, their names
+  'core/detectors/no-inactive-parent-span.ts:81-87', // ctxText, fixWith
+  'core/detectors/no-late-context-capture.ts:281-311', // report: one capture per group, the rewrites
+  'core/detectors/no-late-context-capture/callbacks-in-span.ts:148-179', // buildFix, getCapturedContextName
+  'core/detectors/require-span-end.ts:322-362', // suggestFinally
   'core/detectors/require-context-propagation/fix.ts', // producer and consumer fixes
 ];
 const MUTATE = [...EDIT_BUILDERS, ...DETECTOR_FIXES];

@@ -13,7 +13,9 @@
 // decides a mutant an earlier one left alive; a kill stands) and stage 2 re-runs what is still alive.
 // So stage 1 can run in parts, and a stage 2 can be repeated over an earlier one's survivors
 // (`--stage1 mutation/stage1.json,mutation/stage2.json --stage2 mutation/stage3.json`);
-// `--stage2 <report>` names stage 2's report; `--rules-only` runs stage 2 with the rule tests only.
+// `--stage2 <report>` names stage 2's report; `--rules-only` runs stage 2 with the rule tests only;
+// `--stage2-files <files>` (comma-separated paths) re-runs only the survivors in those files (the
+// others stay as the earlier reports left them), so that a stage 2 can be scoped to fit the time.
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
@@ -24,6 +26,7 @@ const mutateOverride = valueOf('--mutate') !== undefined ? ['--mutate', valueOf(
 const STAGE1_REPORTS = (valueOf('--stage1') ?? 'mutation/stage1.json').split(',');
 const STAGE1 = STAGE1_REPORTS[0];
 const STAGE2 = valueOf('--stage2') ?? 'mutation/stage2.json';
+const STAGE2_FILES = valueOf('--stage2-files')?.split(',');
 
 function stryker(env, extra = []) {
   const started = Date.now();
@@ -77,7 +80,8 @@ let stage2Seconds = 0;
 if (!args.has('--stage1-only') && survivors1.length > 0) {
   // Each survivor's own span (Stryker's ranges take 0-based columns; the report's are 1-based), so
   // that stage 2 re-runs the survivors (and the mutants nested in them), not whole lines.
-  const ranges = [...new Set(survivors1.map((m) => `${m.file}:${m.start.line}:${m.start.column - 1}-${m.end.line}:${m.end.column}`))];
+  const rerun = STAGE2_FILES === undefined ? survivors1 : survivors1.filter((m) => STAGE2_FILES.includes(m.file));
+  const ranges = [...new Set(rerun.map((m) => `${m.file}:${m.start.line}:${m.start.column - 1}-${m.end.line}:${m.end.column}`))];
   stage2Seconds = stryker({ MUTATION_REPORT: STAGE2, ...(args.has('--rules-only') ? { MUTATION_STAGE: 'rules' } : {}) }, ['--mutate', ranges.join(',')]);
   second = mutants(JSON.parse(readFileSync(STAGE2, 'utf8')));
 }

@@ -974,6 +974,379 @@ api.trace.getTracer('a').startActiveSpan('a', (span) => {
   ],
 });
 
+/* The shapes of the two suggestions (mutation testing, mutation/RESULTS.md): when `await` is offered, which
+ * tracer the detached span uses (the scope's own when it is visible, else a module-level const, else
+ * `trace.getTracer('detached')`), which parent it takes, and its name when `detached` is taken. */
+ruleTester.run('no-floating-promise-in-span (suggestion shapes)', rule, {
+  valid: [],
+  invalid: [
+    {
+      name: 'a span started at module level: no await suggestion (no function to make async), a detach under that span',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('boot');
+async function warmCache(): Promise<void> {}
+const span = tracer.startSpan('boot');
+warmCache();
+span.end();`,
+      output: null,
+      errors: [
+        {
+          messageId: 'floatingPromiseInSpan',
+          data: { scope: "span 'span'", manager: 'async-local-storage' },
+          line: 6, column: 1, endLine: 6, endColumn: 12,
+          suggestions: [
+            { messageId: 'detachInOwnSpan', output: `
+import { trace, SpanStatusCode, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('boot');
+async function warmCache(): Promise<void> {}
+const span = tracer.startSpan('boot');
+tracer.startActiveSpan('warmCache', {}, trace.setSpan(context.active(), span), (detached) => warmCache().then(() => detached.end(), (error) => {
+  detached.recordException(error);
+  detached.setStatus({ code: SpanStatusCode.ERROR });
+  detached.end();
+}));
+span.end();` },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'a startActiveSpan callback without a span parameter, its tracer a parameter: the detached span uses that tracer and the active context, and trace is not imported',
+      code: `
+import { SpanKind, type Tracer } from '@opentelemetry/api';
+async function refresh(id: string): Promise<void> {}
+export function sync(tracer: Tracer, id: string) {
+  tracer.startActiveSpan('sync', { kind: SpanKind.INTERNAL }, () => {
+    refresh(id);
+  });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'floatingPromiseInSpan',
+          data: { scope: 'the startActiveSpan callback', manager: 'async-local-storage' },
+          line: 6, column: 5, endLine: 6, endColumn: 16,
+          suggestions: [
+            { messageId: 'awaitPromise', output: `
+import { SpanKind, type Tracer } from '@opentelemetry/api';
+async function refresh(id: string): Promise<void> {}
+export function sync(tracer: Tracer, id: string) {
+  tracer.startActiveSpan('sync', { kind: SpanKind.INTERNAL }, async () => {
+    await refresh(id);
+  });
+}` },
+            { messageId: 'detachInOwnSpan', output: `
+import { SpanKind, type Tracer, SpanStatusCode } from '@opentelemetry/api';
+async function refresh(id: string): Promise<void> {}
+export function sync(tracer: Tracer, id: string) {
+  tracer.startActiveSpan('sync', { kind: SpanKind.INTERNAL }, () => {
+    tracer.startActiveSpan('refresh', (detached) => refresh(id).then(() => detached.end(), (error) => {
+      detached.recordException(error);
+      detached.setStatus({ code: SpanStatusCode.ERROR });
+      detached.end();
+    }));
+  });
+}` },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'the file already says detached: the detached span is named detachedSpan (the promise reads the parameter detached)',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('jobs');
+async function writeAudit(id: string, detached: boolean): Promise<void> {}
+export function place(id: string, detached: boolean) {
+  tracer.startActiveSpan('place', (span) => {
+    writeAudit(id, detached);
+    span.end();
+  });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'floatingPromiseInSpan',
+          data: { scope: 'the startActiveSpan callback', manager: 'async-local-storage' },
+          line: 7, column: 5, endLine: 7, endColumn: 29,
+          suggestions: [
+            { messageId: 'awaitPromise', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('jobs');
+async function writeAudit(id: string, detached: boolean): Promise<void> {}
+export function place(id: string, detached: boolean) {
+  tracer.startActiveSpan('place', async (span) => {
+    await writeAudit(id, detached);
+    span.end();
+  });
+}` },
+            { messageId: 'detachInOwnSpan', output: `
+import { trace, SpanStatusCode, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('jobs');
+async function writeAudit(id: string, detached: boolean): Promise<void> {}
+export function place(id: string, detached: boolean) {
+  tracer.startActiveSpan('place', (span) => {
+    tracer.startActiveSpan('writeAudit', {}, trace.setSpan(context.active(), span), (detachedSpan) => writeAudit(id, detached).then(() => detachedSpan.end(), (error) => {
+      detachedSpan.recordException(error);
+      detachedSpan.setStatus({ code: SpanStatusCode.ERROR });
+      detachedSpan.end();
+    }));
+    span.end();
+  });
+}` },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'a startSpan span whose tracer is a parameter: the detached span uses that tracer',
+      code: `
+import type { Tracer } from '@opentelemetry/api';
+async function refresh(id: string): Promise<void> {}
+export function sync(tracer: Tracer, id: string) {
+  const span = tracer.startSpan('sync');
+  refresh(id);
+  span.end();
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'floatingPromiseInSpan',
+          data: { scope: "span 'span'", manager: 'async-local-storage' },
+          line: 6, column: 3, endLine: 6, endColumn: 14,
+          suggestions: [
+            { messageId: 'detachInOwnSpan', output: `
+import type { Tracer } from '@opentelemetry/api';
+import { SpanStatusCode, context, trace } from '@opentelemetry/api';
+async function refresh(id: string): Promise<void> {}
+export function sync(tracer: Tracer, id: string) {
+  const span = tracer.startSpan('sync');
+  tracer.startActiveSpan('refresh', {}, trace.setSpan(context.active(), span), (detached) => refresh(id).then(() => detached.end(), (error) => {
+    detached.recordException(error);
+    detached.setStatus({ code: SpanStatusCode.ERROR });
+    detached.end();
+  }));
+  span.end();
+}` },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'the tracer parameter is shadowed where the promise floats: the detached span uses trace.getTracer(detached), not the shadowing value',
+      code: `
+import type { Tracer } from '@opentelemetry/api';
+async function save(item: number): Promise<void> {}
+export function saveAll(tracer: Tracer, items: number[]) {
+  tracer.startActiveSpan('saveAll', (span) => {
+    items.forEach((tracer) => {
+      save(tracer);
+    });
+    span.end();
+  });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'floatingPromiseInSpan',
+          data: { scope: 'the startActiveSpan callback', manager: 'async-local-storage' },
+          line: 7, column: 7, endLine: 7, endColumn: 19,
+          suggestions: [
+            { messageId: 'detachInOwnSpan', output: `
+import type { Tracer } from '@opentelemetry/api';
+import { SpanStatusCode, context, trace } from '@opentelemetry/api';
+async function save(item: number): Promise<void> {}
+export function saveAll(tracer: Tracer, items: number[]) {
+  tracer.startActiveSpan('saveAll', (span) => {
+    items.forEach((tracer) => {
+      trace.getTracer('detached').startActiveSpan('save', {}, trace.setSpan(context.active(), span), (detached) => save(tracer).then(() => detached.end(), (error) => {
+        detached.recordException(error);
+        detached.setStatus({ code: SpanStatusCode.ERROR });
+        detached.end();
+      }));
+    });
+    span.end();
+  });
+}` },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'the module-level tracer: an exported const (through as), not a let, past an export without declaration',
+      code: `
+import { context, trace, type Context, type Tracer } from '@opentelemetry/api';
+async function refresh(): Promise<void> {}
+export { refresh };
+let legacyTracer = trace.getTracer('legacy');
+export const tracer = trace.getTracer('jobs') as Tracer;
+export function run(parent: Context) {
+  context.with(parent, () => {
+    refresh();
+  });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'floatingPromiseInSpan',
+          data: { scope: 'the context.with callback', manager: 'async-local-storage' },
+          line: 9, column: 5, endLine: 9, endColumn: 14,
+          suggestions: [
+            { messageId: 'awaitPromise', output: `
+import { context, trace, type Context, type Tracer } from '@opentelemetry/api';
+async function refresh(): Promise<void> {}
+export { refresh };
+let legacyTracer = trace.getTracer('legacy');
+export const tracer = trace.getTracer('jobs') as Tracer;
+export function run(parent: Context) {
+  context.with(parent, async () => {
+    await refresh();
+  });
+}` },
+            { messageId: 'detachInOwnSpan', output: `
+import { context, trace, type Context, type Tracer, SpanStatusCode } from '@opentelemetry/api';
+async function refresh(): Promise<void> {}
+export { refresh };
+let legacyTracer = trace.getTracer('legacy');
+export const tracer = trace.getTracer('jobs') as Tracer;
+export function run(parent: Context) {
+  context.with(parent, () => {
+    tracer.startActiveSpan('refresh', (detached) => refresh().then(() => detached.end(), (error) => {
+      detached.recordException(error);
+      detached.setStatus({ code: SpanStatusCode.ERROR });
+      detached.end();
+    }));
+  });
+}` },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'the module-level tracer: past a declared const and a destructured getTracer',
+      code: `
+import { context, trace, type Context, type Tracer } from '@opentelemetry/api';
+declare const injectedTracer: Tracer;
+const { startActiveSpan } = trace.getTracer('unused');
+const tracer = trace.getTracer('jobs');
+async function refresh(): Promise<void> {}
+export function run(parent: Context) {
+  context.with(parent, () => {
+    refresh();
+  });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'floatingPromiseInSpan',
+          data: { scope: 'the context.with callback', manager: 'async-local-storage' },
+          line: 9, column: 5, endLine: 9, endColumn: 14,
+          suggestions: [
+            { messageId: 'awaitPromise', output: `
+import { context, trace, type Context, type Tracer } from '@opentelemetry/api';
+declare const injectedTracer: Tracer;
+const { startActiveSpan } = trace.getTracer('unused');
+const tracer = trace.getTracer('jobs');
+async function refresh(): Promise<void> {}
+export function run(parent: Context) {
+  context.with(parent, async () => {
+    await refresh();
+  });
+}` },
+            { messageId: 'detachInOwnSpan', output: `
+import { context, trace, type Context, type Tracer, SpanStatusCode } from '@opentelemetry/api';
+declare const injectedTracer: Tracer;
+const { startActiveSpan } = trace.getTracer('unused');
+const tracer = trace.getTracer('jobs');
+async function refresh(): Promise<void> {}
+export function run(parent: Context) {
+  context.with(parent, () => {
+    tracer.startActiveSpan('refresh', (detached) => refresh().then(() => detached.end(), (error) => {
+      detached.recordException(error);
+      detached.setStatus({ code: SpanStatusCode.ERROR });
+      detached.end();
+    }));
+  });
+}` },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'a callback parameter of a span-running helper is not a span: the detached span takes the active context',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('jobs');
+function withAttempts<T>(name: string, work: (attempt: number) => Promise<T>): Promise<T> {
+  return tracer.startActiveSpan(name, async (span) => {
+    try {
+      return await work(1);
+    } finally {
+      span.end();
+    }
+  });
+}
+async function writeAudit(id: string, attempt: number): Promise<void> {}
+export function place(id: string) {
+  return withAttempts('place', async (attempt) => {
+    writeAudit(id, attempt);
+  });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'floatingPromiseInSpan',
+          data: { scope: 'the withAttempts callback', manager: 'async-local-storage' },
+          line: 16, column: 5, endLine: 16, endColumn: 28,
+          suggestions: [
+            { messageId: 'awaitPromise', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('jobs');
+function withAttempts<T>(name: string, work: (attempt: number) => Promise<T>): Promise<T> {
+  return tracer.startActiveSpan(name, async (span) => {
+    try {
+      return await work(1);
+    } finally {
+      span.end();
+    }
+  });
+}
+async function writeAudit(id: string, attempt: number): Promise<void> {}
+export function place(id: string) {
+  return withAttempts('place', async (attempt) => {
+    await writeAudit(id, attempt);
+  });
+}` },
+            { messageId: 'detachInOwnSpan', output: `
+import { trace, SpanStatusCode } from '@opentelemetry/api';
+const tracer = trace.getTracer('jobs');
+function withAttempts<T>(name: string, work: (attempt: number) => Promise<T>): Promise<T> {
+  return tracer.startActiveSpan(name, async (span) => {
+    try {
+      return await work(1);
+    } finally {
+      span.end();
+    }
+  });
+}
+async function writeAudit(id: string, attempt: number): Promise<void> {}
+export function place(id: string) {
+  return withAttempts('place', async (attempt) => {
+    tracer.startActiveSpan('writeAudit', (detached) => writeAudit(id, attempt).then(() => detached.end(), (error) => {
+      detached.recordException(error);
+      detached.setStatus({ code: SpanStatusCode.ERROR });
+      detached.end();
+    }));
+  });
+}` },
+          ],
+        },
+      ],
+    },
+  ],
+});
+
 /* Type-aware mode (`checkTypes`): three tiers — TS with types below, TS and JS without types above,
  * and the refusal to run without type information. */
 const typedRuleTester = createRuleTester({ typed: true });
@@ -1072,6 +1445,91 @@ export class Repo {
   }
 }`,
             },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'typed: a promise held in a variable or a property is detached without parentheses around it',
+      settings: under('stack'),
+      options: [{ checkTypes: true }],
+      code: `
+import { trace } from '@opentelemetry/api';
+declare const pending: Promise<void>;
+declare const jobs: { current: Promise<void>; next: Promise<void> };
+export function f() {
+  trace.getTracer('a').startActiveSpan('a', (span) => {
+    void pending;
+    void jobs.current;
+    span.end();
+  });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'voidedPromiseOrphaned',
+          data: { scope: 'the startActiveSpan callback', manager: 'stack' },
+          line: 7, column: 5, endLine: 7, endColumn: 17,
+          suggestions: [
+            { messageId: 'detachInOwnSpan', output: `
+import { trace, SpanStatusCode, context } from '@opentelemetry/api';
+declare const pending: Promise<void>;
+declare const jobs: { current: Promise<void>; next: Promise<void> };
+export function f() {
+  trace.getTracer('a').startActiveSpan('a', (span) => {
+    trace.getTracer('detached').startActiveSpan('detached work', {}, trace.setSpan(context.active(), span), (detached) => pending.then(() => detached.end(), (error) => {
+      detached.recordException(error);
+      detached.setStatus({ code: SpanStatusCode.ERROR });
+      detached.end();
+    }));
+    void jobs.current;
+    span.end();
+  });
+}` },
+            { messageId: 'awaitPromise', output: `
+import { trace } from '@opentelemetry/api';
+declare const pending: Promise<void>;
+declare const jobs: { current: Promise<void>; next: Promise<void> };
+export function f() {
+  trace.getTracer('a').startActiveSpan('a', async (span) => {
+    await pending;
+    void jobs.current;
+    span.end();
+  });
+}` },
+          ],
+        },
+        {
+          messageId: 'voidedPromiseOrphaned',
+          data: { scope: 'the startActiveSpan callback', manager: 'stack' },
+          line: 8, column: 5, endLine: 8, endColumn: 22,
+          suggestions: [
+            { messageId: 'detachInOwnSpan', output: `
+import { trace, SpanStatusCode, context } from '@opentelemetry/api';
+declare const pending: Promise<void>;
+declare const jobs: { current: Promise<void>; next: Promise<void> };
+export function f() {
+  trace.getTracer('a').startActiveSpan('a', (span) => {
+    void pending;
+    trace.getTracer('detached').startActiveSpan('detached work', {}, trace.setSpan(context.active(), span), (detached) => jobs.current.then(() => detached.end(), (error) => {
+      detached.recordException(error);
+      detached.setStatus({ code: SpanStatusCode.ERROR });
+      detached.end();
+    }));
+    span.end();
+  });
+}` },
+            { messageId: 'awaitPromise', output: `
+import { trace } from '@opentelemetry/api';
+declare const pending: Promise<void>;
+declare const jobs: { current: Promise<void>; next: Promise<void> };
+export function f() {
+  trace.getTracer('a').startActiveSpan('a', async (span) => {
+    void pending;
+    await jobs.current;
+    span.end();
+  });
+}` },
           ],
         },
       ],

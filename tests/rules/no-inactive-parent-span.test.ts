@@ -716,6 +716,23 @@ export function invoice() {
       ],
     },
     {
+      name: 'the span variable is shadowed where the child starts (a callback parameter named span): reported, no fix (it would parent the child under the string)',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('batch');
+export function run(names: string[]) {
+  const span = tracer.startSpan('batch');
+  names.forEach((span) => {
+    tracer.startSpan(span).end();
+  });
+  span.end();
+}`,
+      output: null,
+      errors: [
+        { messageId: 'childSpanWithoutParent', data: { span: 'span', method: 'startSpan' }, line: 7, column: 5, endLine: 7, endColumn: 21 },
+      ],
+    },
+    {
       name: 'startActiveSpan with and without options inside a .then callback (2c)',
       code: `
 import { trace, context } from '@opentelemetry/api';

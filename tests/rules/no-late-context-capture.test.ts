@@ -353,6 +353,277 @@ export function patchQuery(original: (...args: unknown[]) => unknown) {
 }`,
     },
     {
+      name: 'callback in span: the capture right before the statement is reused only when it is one const declarator of a context.active() call; a callback call with an await in its arguments is not moved into an arrow',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+type Done = (e: Error | null) => void;
+const tracer = trace.getTracer('db');
+export function reuses(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  const callerContext = context.active();
+  context.with(trace.setSpan(context.active(), span), () => {
+    run((error) => {
+      span.end();
+      callback(error);
+    });
+  });
+}
+export function notAConstCapture(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  let callerContext = context.active();
+  context.with(trace.setSpan(callerContext, span), () => {
+    run((error) => {
+      span.end();
+      callback(error);
+    });
+  });
+}
+export function twoDeclarators(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query'), callerContext = context.active();
+  context.with(trace.setSpan(callerContext, span), () => {
+    run((error) => {
+      span.end();
+      callback(error);
+    });
+  });
+}
+export function notContextActive(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  const spanContext = trace.setSpan(context.active(), span);
+  context.with(spanContext, () => {
+    run((error) => {
+      span.end();
+      callback(error);
+    });
+  });
+}
+export function destructured(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  const [callerContext] = [context.active()];
+  context.with(trace.setSpan(callerContext, span), () => {
+    run((error) => {
+      span.end();
+      callback(error);
+    });
+  });
+}
+export function notACall(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  const active = context.active;
+  context.with(trace.setSpan(active(), span), () => {
+    run((error) => {
+      span.end();
+      callback(error);
+    });
+  });
+}
+export function awaitsInArguments(run: (cb: Done) => void, callback: Done, load: () => Promise<Error | null>) {
+  const span = tracer.startSpan('db.query');
+  context.with(trace.setSpan(context.active(), span), () => {
+    run(async () => {
+      span.end();
+      callback(await load());
+    });
+  });
+}`,
+      errors: [
+        { messageId: 'callbackInEndedSpan', data: { callback: 'callback', span: 'span' }, line: 11 },
+        { messageId: 'callbackInEndedSpan', data: { callback: 'callback', span: 'span' }, line: 21 },
+        { messageId: 'callbackInEndedSpan', data: { callback: 'callback', span: 'span' }, line: 30 },
+        { messageId: 'callbackInEndedSpan', data: { callback: 'callback', span: 'span' }, line: 40 },
+        { messageId: 'callbackInEndedSpan', data: { callback: 'callback', span: 'span' }, line: 50 },
+        { messageId: 'callbackInEndedSpan', data: { callback: 'callback', span: 'span' }, line: 60 },
+        { messageId: 'callbackInEndedSpan', data: { callback: 'callback', span: 'span' }, line: 69 },
+        { messageId: 'callbackInEndedSpan', data: { callback: 'load', span: 'span' }, line: 69 },
+      ],
+      output: `
+import { context, trace } from '@opentelemetry/api';
+type Done = (e: Error | null) => void;
+const tracer = trace.getTracer('db');
+export function reuses(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  const callerContext = context.active();
+  context.with(trace.setSpan(context.active(), span), () => {
+    run((error) => {
+      span.end();
+      context.with(callerContext, () => callback(error));
+    });
+  });
+}
+export function notAConstCapture(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  let callerContext = context.active();
+  const parentContext = context.active();
+  context.with(trace.setSpan(callerContext, span), () => {
+    run((error) => {
+      span.end();
+      context.with(parentContext, () => callback(error));
+    });
+  });
+}
+export function twoDeclarators(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query'), callerContext = context.active();
+  const parentContext = context.active();
+  context.with(trace.setSpan(callerContext, span), () => {
+    run((error) => {
+      span.end();
+      context.with(parentContext, () => callback(error));
+    });
+  });
+}
+export function notContextActive(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  const spanContext = trace.setSpan(context.active(), span);
+  const parentContext = context.active();
+  context.with(spanContext, () => {
+    run((error) => {
+      span.end();
+      context.with(parentContext, () => callback(error));
+    });
+  });
+}
+export function destructured(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  const [callerContext] = [context.active()];
+  const parentContext = context.active();
+  context.with(trace.setSpan(callerContext, span), () => {
+    run((error) => {
+      span.end();
+      context.with(parentContext, () => callback(error));
+    });
+  });
+}
+export function notACall(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  const active = context.active;
+  const parentContext = context.active();
+  context.with(trace.setSpan(active(), span), () => {
+    run((error) => {
+      span.end();
+      context.with(parentContext, () => callback(error));
+    });
+  });
+}
+export function awaitsInArguments(run: (cb: Done) => void, callback: Done, load: () => Promise<Error | null>) {
+  const span = tracer.startSpan('db.query');
+  const parentContext = context.active();
+  context.with(trace.setSpan(context.active(), span), () => {
+    run(async () => {
+      span.end();
+      callback(await context.with(parentContext, () => load()));
+    });
+  });
+}`,
+    },
+    {
+      name: 'stack: a .then in a default parameter has no statement to capture before: reported, no fix',
+      settings: under('stack'),
+      code: `
+import { trace } from '@opentelemetry/api';
+export function settle(p: Promise<void>, done = p.then(() => trace.getActiveSpan()?.addEvent('settled'))) {
+  return done;
+}`,
+      errors: [{ messageId: 'lateContextRead', data: { read: 'trace.getActiveSpan()', boundary: 'in a .then callback', manager: 'stack' }, line: 3, column: 62, endLine: 3, endColumn: 83 }],
+      output: null,
+    },
+    {
+      name: 'zone: reads behind one await share one capture, and none is fixed when one of them cannot be rewritten (a spread startSpan)',
+      settings: under('zone'),
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('jobs');
+declare function load(): Promise<void>;
+export async function runOne(name: string) {
+  await load();
+  trace.getActiveSpan()?.addEvent('loaded');
+  tracer.startSpan(name).end();
+}
+export async function runMany(names: [string]) {
+  await load();
+  trace.getActiveSpan()?.addEvent('loaded');
+  tracer.startSpan(...names).end();
+}`,
+      errors: [
+        { messageId: 'lateContextRead', line: 7, column: 3 },
+        { messageId: 'lateImplicitParent', line: 8, column: 3 },
+        { messageId: 'lateContextRead', line: 12, column: 3 },
+        { messageId: 'lateImplicitParent', line: 13, column: 3 },
+      ],
+      output: `
+import { trace, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('jobs');
+declare function load(): Promise<void>;
+export async function runOne(name: string) {
+  const ctx = context.active();
+  await load();
+  trace.getSpan(ctx)?.addEvent('loaded');
+  tracer.startSpan(name, undefined, ctx).end();
+}
+export async function runMany(names: [string]) {
+  await load();
+  trace.getActiveSpan()?.addEvent('loaded');
+  tracer.startSpan(...names).end();
+}`,
+    },
+    {
+      name: 'callback in span: a capture declared with a second declarator is not reused; one through as Context is',
+      code: `
+import { context, trace, type Context } from '@opentelemetry/api';
+type Done = (e: Error | null) => void;
+const tracer = trace.getTracer('db');
+export function twoCaptured(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  const callerContext = context.active(), startedAt = Date.now();
+  context.with(trace.setSpan(callerContext, span), () => {
+    run((error) => {
+      span.end();
+      callback(error);
+    });
+  });
+  return startedAt;
+}
+export function typedCapture(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  const callerContext = context.active() as Context;
+  context.with(trace.setSpan(callerContext, span), () => {
+    run((error) => {
+      span.end();
+      callback(error);
+    });
+  });
+}`,
+      errors: [
+        { messageId: 'callbackInEndedSpan', data: { callback: 'callback', span: 'span' }, line: 11 },
+        { messageId: 'callbackInEndedSpan', data: { callback: 'callback', span: 'span' }, line: 22 },
+      ],
+      output: `
+import { context, trace, type Context } from '@opentelemetry/api';
+type Done = (e: Error | null) => void;
+const tracer = trace.getTracer('db');
+export function twoCaptured(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  const callerContext = context.active(), startedAt = Date.now();
+  const parentContext = context.active();
+  context.with(trace.setSpan(callerContext, span), () => {
+    run((error) => {
+      span.end();
+      context.with(parentContext, () => callback(error));
+    });
+  });
+  return startedAt;
+}
+export function typedCapture(run: (cb: Done) => void, callback: Done) {
+  const span = tracer.startSpan('db.query');
+  const callerContext = context.active() as Context;
+  context.with(trace.setSpan(callerContext, span), () => {
+    run((error) => {
+      span.end();
+      context.with(callerContext, () => callback(error));
+    });
+  });
+}`,
+    },
+    {
       name: 'callback in span: a callback in an arrow expression body is reported without a fix',
       code: `
 import { context, trace } from '@opentelemetry/api';

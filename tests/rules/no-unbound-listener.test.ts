@@ -468,5 +468,53 @@ export function handle(id: string) {
 }`,
       errors: [{ messageId: RUNS_IN_EMITTER, data: { event: 'flushed', emitter: 'bus', lifetime: 'a module-level emitter' }, line: 8, column: 25, endLine: 8, endColumn: 67 }],
     },
+    {
+      name: 'the emitter in the message: cut to 37 characters and ... when longer than 40, whole at 40',
+      code: `
+import { trace } from '@opentelemetry/api';
+import { EventEmitter } from 'node:events';
+const tracer = trace.getTracer('orders');
+const orderConfirmationNotificationsBusForTheApp = new EventEmitter();
+const orderConfirmationNotificationsBusForApps = new EventEmitter();
+export function placeOrder(id: string) {
+  tracer.startActiveSpan('POST /orders', (span) => {
+    orderConfirmationNotificationsBusForTheApp.once('order.confirmed', () => { tracer.startSpan('email.send').end(); });
+    orderConfirmationNotificationsBusForApps.once('order.confirmed', () => { tracer.startSpan('sms.send').end(); });
+    span.end();
+  });
+}`,
+      output: [
+        `
+import { trace, context } from '@opentelemetry/api';
+import { EventEmitter } from 'node:events';
+const tracer = trace.getTracer('orders');
+const orderConfirmationNotificationsBusForTheApp = new EventEmitter();
+const orderConfirmationNotificationsBusForApps = new EventEmitter();
+export function placeOrder(id: string) {
+  tracer.startActiveSpan('POST /orders', (span) => {
+    orderConfirmationNotificationsBusForTheApp.once('order.confirmed', context.bind(context.active(), () => { tracer.startSpan('email.send').end(); }));
+    orderConfirmationNotificationsBusForApps.once('order.confirmed', () => { tracer.startSpan('sms.send').end(); });
+    span.end();
+  });
+}`,
+        `
+import { trace, context } from '@opentelemetry/api';
+import { EventEmitter } from 'node:events';
+const tracer = trace.getTracer('orders');
+const orderConfirmationNotificationsBusForTheApp = new EventEmitter();
+const orderConfirmationNotificationsBusForApps = new EventEmitter();
+export function placeOrder(id: string) {
+  tracer.startActiveSpan('POST /orders', (span) => {
+    orderConfirmationNotificationsBusForTheApp.once('order.confirmed', context.bind(context.active(), () => { tracer.startSpan('email.send').end(); }));
+    orderConfirmationNotificationsBusForApps.once('order.confirmed', context.bind(context.active(), () => { tracer.startSpan('sms.send').end(); }));
+    span.end();
+  });
+}`,
+      ],
+      errors: [
+        { messageId: RUNS_IN_EMITTER, data: { event: 'order.confirmed', emitter: 'orderConfirmationNotificationsBusForT...', lifetime: 'a module-level emitter' }, line: 9, column: 72, endLine: 9, endColumn: 119 },
+        { messageId: RUNS_IN_EMITTER, data: { event: 'order.confirmed', emitter: 'orderConfirmationNotificationsBusForApps', lifetime: 'a module-level emitter' }, line: 10, column: 70, endLine: 10, endColumn: 115 },
+      ],
+    },
   ],
 });

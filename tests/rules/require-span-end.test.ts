@@ -747,3 +747,237 @@ export function f() {
 
   ],
 });
+
+// The shape of the finally suggestion (mutation testing, mutation/RESULTS.md): which end() statements it
+// removes, blank lines, and when it is not offered.
+ruleTester.run('require-span-end (finally suggestion shapes)', rule, {
+  valid: [],
+  invalid: [
+    {
+      name: 'the finally suggestion removes every span.end() statement of the body with its line, and keeps blank lines empty',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('users');
+export async function getUser(id: string) {
+  const span = tracer.startSpan('users.get');
+  if (!id) {
+    span.end();
+    return undefined;
+  }
+
+  const user = await load(id);
+  span.end();
+  return user;
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'spanNotEndedOnException',
+          data: { span: 'span', call: 'await load(id)', how: 'rejects' },
+          line: 5, column: 16, endLine: 5, endColumn: 32,
+          suggestions: [
+            { messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('users');
+export async function getUser(id: string) {
+  const span = tracer.startSpan('users.get');
+  try {
+    if (!id) {
+      return undefined;
+    }
+
+    const user = await load(id);
+    return user;
+  } finally {
+    span.end();
+  }
+}` },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'a try/finally that is not the only statement after the start is wrapped too',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('users');
+export async function getUser(id: string) {
+  const span = tracer.startSpan('users.get');
+  try {
+    await load(id);
+  } finally {
+    log(id);
+  }
+  span.end();
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'spanNotEndedOnEveryPath',
+          data: { span: 'span', exit: 'a throw' },
+          line: 5, column: 16, endLine: 5, endColumn: 32,
+          suggestions: [
+            { messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('users');
+export async function getUser(id: string) {
+  const span = tracer.startSpan('users.get');
+  try {
+    try {
+      await load(id);
+    } finally {
+      log(id);
+    }
+  } finally {
+    span.end();
+  }
+}` },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'no finally suggestion when nothing follows the start, or when the only statement after it is a try with a finally; a try without finally is wrapped',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('users');
+export function start() {
+  const span = tracer.startSpan('users.start');
+}
+export async function tryOnly(id: string) {
+  const span = tracer.startSpan('users.try');
+  try {
+    await load(id);
+    span.end();
+  } finally {
+    log(id);
+  }
+}
+export async function tryCatch(id: string) {
+  const span = tracer.startSpan('users.catch');
+  try {
+    await load(id);
+    span.end();
+  } catch (error) {
+    log(error);
+  }
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'spanNeverEnded',
+          data: { span: 'span' },
+          line: 5, column: 16, endLine: 5, endColumn: 32,
+          suggestions: [],
+        },
+        {
+          messageId: 'spanNotEndedOnEveryPath',
+          data: { span: 'span', exit: 'a throw' },
+          line: 8, column: 16, endLine: 8, endColumn: 32,
+          suggestions: [],
+        },
+        {
+          messageId: 'spanNotEndedOnEveryPath',
+          data: { span: 'span', exit: 'a return' },
+          line: 17, column: 16, endLine: 17, endColumn: 32,
+          suggestions: [
+            { messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('users');
+export function start() {
+  const span = tracer.startSpan('users.start');
+}
+export async function tryOnly(id: string) {
+  const span = tracer.startSpan('users.try');
+  try {
+    await load(id);
+    span.end();
+  } finally {
+    log(id);
+  }
+}
+export async function tryCatch(id: string) {
+  const span = tracer.startSpan('users.catch');
+  try {
+    try {
+      await load(id);
+    } catch (error) {
+      log(error);
+    }
+  } finally {
+    span.end();
+  }
+}` },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'a span.end() on the same line as the statement before it is removed alone; one inside an expression (return span.end(), x) stays, the finally ends the span too',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('users');
+export async function getUser(id: string) {
+  const span = tracer.startSpan('users.get');
+  const user = await load(id); span.end();
+  return user;
+}
+export async function getName(id: string) {
+  const span = tracer.startSpan('users.name');
+  const user = await load(id);
+  return span.end(), user.name;
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'spanNotEndedOnException',
+          data: { span: 'span', call: 'await load(id)', how: 'rejects' },
+          line: 5, column: 16, endLine: 5, endColumn: 32,
+          suggestions: [
+            { messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('users');
+export async function getUser(id: string) {
+  const span = tracer.startSpan('users.get');
+  try {
+    const user = await load(id);
+    return user;
+  } finally {
+    span.end();
+  }
+}
+export async function getName(id: string) {
+  const span = tracer.startSpan('users.name');
+  const user = await load(id);
+  return span.end(), user.name;
+}` },
+          ],
+        },
+        {
+          messageId: 'spanNotEndedOnException',
+          data: { span: 'span', call: 'await load(id)', how: 'rejects' },
+          line: 10, column: 16, endLine: 10, endColumn: 32,
+          suggestions: [
+            { messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('users');
+export async function getUser(id: string) {
+  const span = tracer.startSpan('users.get');
+  const user = await load(id); span.end();
+  return user;
+}
+export async function getName(id: string) {
+  const span = tracer.startSpan('users.name');
+  try {
+    const user = await load(id);
+    return span.end(), user.name;
+  } finally {
+    span.end();
+  }
+}` },
+          ],
+        },
+      ],
+    },
+  ],
+});
