@@ -200,7 +200,9 @@ export function createNoFloatingPromiseInSpanDetector(
       if (scope.kind === 'inactive-span' || fn !== scope.fn) return undefined;
       edits.push({ range: [fn.range[0], fn.range[0]], text: 'async ' });
     }
-    edits.push({ range: [expression.range[0], promise.range[0]], text: 'await ' });
+    // `void (p as Promise<void>)` → `await (p as Promise<void>)`: replace the `void` keyword only
+    const after = expression === promise ? undefined : sourceCode.getTokenAfter(sourceCode.getFirstToken(expression) ?? expression);
+    edits.push({ range: [expression.range[0], after ? after.range[0] : promise.range[0]], text: 'await ' });
     return { messageId: 'awaitPromise', data: {}, fix: edits };
   }
 
@@ -257,7 +259,9 @@ export function createNoFloatingPromiseInSpanDetector(
       for (const declarator of declaration.declarations) {
         const init = declarator.init && unwrapTypeScriptExpression(declarator.init);
         if (declarator.id.type === AST_NODE_TYPES.Identifier && init?.type === AST_NODE_TYPES.CallExpression && api.isApiCall(init, 'trace.getTracer')) {
-          return declarator.id.name;
+          // the module-level tracer, unless a name in between shadows it where the suggestion goes
+          const declared = sourceCode.getDeclaredVariables(declarator)[0];
+          return declared && ASTUtils.findVariable(sourceCode.getScope(at), declarator.id.name) === declared ? declarator.id.name : undefined;
         }
       }
     }

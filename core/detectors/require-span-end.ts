@@ -343,9 +343,13 @@ function suggestFinally(
   const text = sourceCode.text;
   const start = first.range[0];
   const end = last.range[1];
-  const removals = releases
+  const ends = releases
     .map((r) => r.parent)
-    .filter((s): s is TSESTree.ExpressionStatement => s?.type === AST_NODE_TYPES.ExpressionStatement && s.range[0] >= start && s.range[1] <= end)
+    .filter((s): s is TSESTree.ExpressionStatement => s?.type === AST_NODE_TYPES.ExpressionStatement && s.range[0] >= start && s.range[1] <= end);
+  // an end() that is the body of an `if` or a loop cannot be cut out without changing what follows
+  // (`if (user) span.end(); return user;` would become `if (user) return user;`): no suggestion
+  if (ends.some((s) => s.parent.type !== AST_NODE_TYPES.BlockStatement && s.parent.type !== AST_NODE_TYPES.Program && s.parent.type !== AST_NODE_TYPES.SwitchCase)) return undefined;
+  const removals = ends
     .map((s) => {
       // remove the statement with the indentation and line break before it
       let from = s.range[0];

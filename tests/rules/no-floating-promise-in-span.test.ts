@@ -370,6 +370,93 @@ export function place(id: string) {
   ],
   invalid: [
     {
+      name: "the detach suggestion does not use the module-level tracer where a callback parameter shadows its name",
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+async function save(n: number): Promise<void> {}
+export function run(items: number[]) {
+  trace.getTracer('other').startActiveSpan('batch', (span) => {
+    items.forEach((tracer) => {
+      save(tracer);
+    });
+    span.end();
+  });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'floatingPromiseInSpan',
+          line: 8,
+          suggestions: [
+            { messageId: 'detachInOwnSpan', output: `
+import { trace, SpanStatusCode, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+async function save(n: number): Promise<void> {}
+export function run(items: number[]) {
+  trace.getTracer('other').startActiveSpan('batch', (span) => {
+    items.forEach((tracer) => {
+      trace.getTracer('detached').startActiveSpan('save', {}, trace.setSpan(context.active(), span), (detached) => save(tracer).then(() => detached.end(), (error) => {
+        detached.recordException(error);
+        detached.setStatus({ code: SpanStatusCode.ERROR });
+        detached.end();
+      }));
+    });
+    span.end();
+  });
+}` },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'checkVoid: the await suggestion on a parenthesised voided promise replaces only the void keyword',
+      options: [{ checkVoid: true }],
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('cache');
+async function refresh(): Promise<void> {}
+export function warm() {
+  tracer.startActiveSpan('warm', (span) => {
+    void (refresh() as Promise<void>);
+    span.end();
+  });
+}`,
+      output: null,
+      errors: [
+        {
+          messageId: 'voidedPromiseInSpan',
+          line: 7,
+          suggestions: [
+            { messageId: 'detachInOwnSpan', output: `
+import { trace, SpanStatusCode, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('cache');
+async function refresh(): Promise<void> {}
+export function warm() {
+  tracer.startActiveSpan('warm', (span) => {
+    tracer.startActiveSpan('refresh', {}, trace.setSpan(context.active(), span), (detached) => refresh().then(() => detached.end(), (error) => {
+      detached.recordException(error);
+      detached.setStatus({ code: SpanStatusCode.ERROR });
+      detached.end();
+    }));
+    span.end();
+  });
+}` },
+            { messageId: 'awaitPromise', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('cache');
+async function refresh(): Promise<void> {}
+export function warm() {
+  tracer.startActiveSpan('warm', async (span) => {
+    await (refresh() as Promise<void>);
+    span.end();
+  });
+}` },
+          ],
+        },
+      ],
+    },
+    {
       name: 'near miss of the settled waiter: the continuation calls a callback of the caller, not a resolve or done',
       code: `
 import { trace } from '@opentelemetry/api';

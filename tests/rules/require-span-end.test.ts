@@ -323,6 +323,21 @@ export function f(load: () => Promise<void>, on: (cb: () => Promise<void>) => vo
   ],
   invalid: [
     {
+      name: 'an end() that is the body of an if without braces: no finally suggestion (cutting it out would make the if guard the return)',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('users');
+declare function load(id: string): Promise<{ id: string } | undefined>;
+export async function find(id: string) {
+  const span = tracer.startSpan('find');
+  const user = await load(id);
+  if (user) span.end();
+  return user;
+}`,
+      output: null,
+      errors: [{ messageId: 'spanNotEndedOnEveryPath', data: { span: 'span', exit: 'a return' }, line: 6, suggestions: [] }],
+    },
+    {
       name: 'a startActiveSpan callback without a span parameter can never end its span',
       code: `
 import { trace } from '@opentelemetry/api';
