@@ -64,6 +64,8 @@ function summary(findings: readonly DoctorFindingLike[]): string {
 
 interface Outcome {
   name: string;
+  /** How many runs of the before fixture it took (up to three when the first misses). */
+  runs: number;
   found: 'site' | 'lint' | false;
   before: string;
   output: string | undefined;
@@ -97,15 +99,27 @@ describe('the doctor over the runtime-proven fixtures', () => {
     const outcomes = await pool(cases, 3, async (c): Promise<Outcome> => {
       const contextManager = c.config.settings?.contextManager ?? 'async-local-storage';
       const lines = expectedLines(c);
-      const before = await runDoctorOnFixture(c.inputPath, contextManager);
-      const atSite = before.report.findings.some((f) => f.rule === c.rule && lines.includes(f.site.line));
-      const viaLint = before.report.findings.some(
-        (f) => f.lint?.status === 'confirmed' && f.lint.rule === c.rule && lines.includes(f.lint.line ?? -1),
-      );
+      // The doctor's checks read timing (a root started while another trace's work runs, spans
+      // that keep starting under an ended parent): on a loaded machine a run can miss a defect that
+      // the next run shows. A before fixture counts as found when one of up to three runs finds it;
+      // the runs it took are printed. The outputs get one run each and no retry: a report there fails.
+      let before = await runDoctorOnFixture(c.inputPath, contextManager);
+      const isFound = (findings: typeof before.report.findings) => ({
+        atSite: findings.some((f) => f.rule === c.rule && lines.includes(f.site.line)),
+        viaLint: findings.some((f) => f.lint?.status === 'confirmed' && f.lint.rule === c.rule && lines.includes(f.lint.line ?? -1)),
+      });
+      let { atSite, viaLint } = isFound(before.report.findings);
+      let runs = 1;
+      while (!atSite && !viaLint && runs < 3 && !(`${c.rule}/${c.name}` in KNOWN_MISSES)) {
+        before = await runDoctorOnFixture(c.inputPath, contextManager);
+        ({ atSite, viaLint } = isFound(before.report.findings));
+        runs++;
+      }
       const after = c.outputPath === undefined ? undefined : await runDoctorOnFixture(c.outputPath, contextManager);
       const undocumented = after?.report.findings.filter((f) => !documentedByFixture(c, f)) ?? [];
       return {
         name: `${c.rule}/${c.name}`,
+        runs,
         found: atSite ? 'site' : viaLint ? 'lint' : false,
         before: `expected ${c.rule} at ${lines.join(',')}; doctor: ${summary(before.report.findings) || 'nothing'}`,
         output: after && summary(after.report.findings),
@@ -121,7 +135,8 @@ describe('the doctor over the runtime-proven fixtures', () => {
       `doctor over ${outcomes.length} before fixtures: ${found.length} found (${(rate * 100).toFixed(1)}%; ` +
         `${outcomes.filter((o) => o.found === 'site').length} at the runtime site, ${outcomes.filter((o) => o.found === 'lint').length} through the lint link); ` +
         `outputs with reports: ${outputsWithReports.length} of ${outcomes.filter((o) => o.output !== undefined).length}` +
-        ` (and ${outcomes.filter((o) => o.documented > 0).length} with a report the fixture documents: ${outcomes.filter((o) => o.documented > 0).map((o) => `${o.name}: ${o.output}`).join('; ') || 'none'})\n`,
+        ` (and ${outcomes.filter((o) => o.documented > 0).length} with a report the fixture documents: ${outcomes.filter((o) => o.documented > 0).map((o) => `${o.name}: ${o.output}`).join('; ') || 'none'})` +
+        `; found only on a second or third run: ${outcomes.filter((o) => o.runs > 1 && o.found !== false).map((o) => `${o.name} (${o.runs} runs)`).join(', ') || 'none'}\n`,
     );
 
     // soft: every list that stopped being true is shown in one run
