@@ -1095,5 +1095,66 @@ declare function charge(order: string): Promise<void>;
 declare function audit(note: string): void;` }] },
       ],
     },
+    {
+      name: 'finally suggestion: an end() directly under a case clause is removed (a switch case is a statement list)',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+export async function pay(order: string, kind: number) {
+  const span = tracer.startSpan('pay');
+  await charge(order);
+  switch (kind) {
+    case 1:
+      span.end();
+      return 1;
+    default:
+      span.end();
+      return 0;
+  }
+}
+declare function charge(order: string): Promise<void>;`,
+      output: null,
+      errors: [
+        { messageId: 'spanNotEndedOnException', data: { span: 'span', call: 'await charge(order)', how: 'rejects' }, line: 5, column: 16, endLine: 5, endColumn: 32, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+export async function pay(order: string, kind: number) {
+  const span = tracer.startSpan('pay');
+  try {
+    await charge(order);
+    switch (kind) {
+      case 1:
+        return 1;
+      default:
+        return 0;
+    }
+  } finally {
+    span.end();
+  }
+}
+declare function charge(order: string): Promise<void>;` }] },
+      ],
+    },
+    {
+      name: 'finally suggestion at module level (top-level await): the end() of the program body is removed',
+      code: `
+import { trace } from '@opentelemetry/api';
+import { load } from './load.js';
+const span = trace.getTracer('boot').startSpan('boot');
+await load();
+span.end();`,
+      output: null,
+      errors: [
+        { messageId: 'spanNotEndedOnException', data: { span: 'span', call: 'await load()', how: 'rejects' }, line: 4, column: 14, endLine: 4, endColumn: 47, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+import { load } from './load.js';
+const span = trace.getTracer('boot').startSpan('boot');
+try {
+  await load();
+} finally {
+  span.end();
+}` }] },
+      ],
+    },
   ],
 });
