@@ -4,19 +4,20 @@
 //
 // MUTATE is everything that builds fixes: every edit builder under core/edits/ (bindToCurrentContext,
 // the callback binder every "bind it" fix goes through, is in core/edits/wrap.ts), and the fix parts
-// of the detectors, by line range (keep the ranges on the fix code when a detector changes). On a
-// shared 2-core machine all of it does not fit one session: run it in parts with
+// of the detectors, by line range (keep the ranges on the fix code when a detector changes; last
+// checked against the detectors of commit d49f222). On a shared 2-core machine all of it does not
+// fit one session: run it in parts with
 // `--mutate <part> --stage1 <report>` (mutation/RESULTS.md says which parts have results).
 const EDIT_BUILDERS = ['core/edits/**/*.ts'];
 const DETECTOR_FIXES = [
   'core/detectors/no-unbound-timer.ts:38-67', // bindFix and each verdict's fix
   'core/detectors/no-unbound-listener.ts:55-72', // the bound declaration or listener
-  'core/detectors/no-unbound-queued-callback.ts:79-96', // bind / AsyncResource.bind, `{ done }` shorthand
-  'core/detectors/no-floating-promise-in-span.ts:162-235', // suggestAwait, suggestDetach, their names
-  'core/detectors/no-inactive-parent-span.ts:81-87', // ctxText, fixWith
+  'core/detectors/no-unbound-queued-callback.ts:87-102', // bind / AsyncResource.bind, `{ done }` shorthand
+  'core/detectors/no-floating-promise-in-span.ts:190-269', // suggestAwait, suggestDetach, their names
+  'core/detectors/no-inactive-parent-span.ts:83-89', // ctxText, fixWith
   'core/detectors/no-late-context-capture.ts:281-311', // report: one capture per group, the rewrites
-  'core/detectors/no-late-context-capture/callbacks-in-span.ts:148-179', // buildFix, getCapturedContextName
-  'core/detectors/require-span-end.ts:322-362', // suggestFinally
+  'core/detectors/no-late-context-capture/callbacks-in-span.ts:158-189', // buildFix, getCapturedContextName
+  'core/detectors/require-span-end.ts:334-378', // suggestFinally
   'core/detectors/require-context-propagation/fix.ts', // producer and consumer fixes
 ];
 const MUTATE = [...EDIT_BUILDERS, ...DETECTOR_FIXES];

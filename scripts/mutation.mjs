@@ -15,7 +15,10 @@
 // (`--stage1 mutation/stage1.json,mutation/stage2.json --stage2 mutation/stage3.json`);
 // `--stage2 <report>` names stage 2's report; `--rules-only` runs stage 2 with the rule tests only;
 // `--stage2-files <files>` (comma-separated paths) re-runs only the survivors in those files (the
-// others stay as the earlier reports left them), so that a stage 2 can be scoped to fit the time.
+// others stay as the earlier reports left them), so that a stage 2 can be scoped to fit the time;
+// `--replace-files <files>` (comma-separated paths): for those files only the last `--stage1` report
+// counts (their code changed since the earlier reports, whose line-keyed mutants no longer exist;
+// the last report must re-run the files' whole ranges at the current code).
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 
@@ -27,6 +30,7 @@ const STAGE1_REPORTS = (valueOf('--stage1') ?? 'mutation/stage1.json').split(','
 const STAGE1 = STAGE1_REPORTS[0];
 const STAGE2 = valueOf('--stage2') ?? 'mutation/stage2.json';
 const STAGE2_FILES = valueOf('--stage2-files')?.split(',');
+const REPLACE_FILES = valueOf('--replace-files')?.split(',') ?? [];
 
 function stryker(env, extra = []) {
   const started = Date.now();
@@ -65,8 +69,9 @@ if (!args.has('--from-stage1') || !existsSync(STAGE1)) {
 }
 // Merged in order: the first report that kills a mutant decides it; else the last one that ran it.
 const merged = new Map();
-STAGE1_REPORTS.forEach((file) => {
+STAGE1_REPORTS.forEach((file, index) => {
   for (const m of mutants(JSON.parse(readFileSync(file, 'utf8')))) {
+    if (REPLACE_FILES.includes(m.file) && index !== STAGE1_REPORTS.length - 1) continue;
     const before = merged.get(m.key);
     if (before === undefined || alive(before)) merged.set(m.key, { ...m, report: file });
   }

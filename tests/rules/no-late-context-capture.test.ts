@@ -928,5 +928,139 @@ async function refresh() {
 module.exports = { refresh, context };`,
       errors: [{ messageId: 'lateContextRead', data: { read: 'getActiveSpan()', boundary: 'after an await', manager: 'stack' }, line: 6, column: 3, endLine: 6, endColumn: 18 }],
     },
+    {
+      name: 'stack: one capture for two reads of one statement list, before the earlier anchor even when the later read has it (the first await is a `return await`, so the .then read before the second await is not after an await)',
+      settings: under('stack'),
+      code: `
+import { trace } from '@opentelemetry/api';
+export async function load(p: Promise<string>, q: Promise<void>, cached: boolean) {
+  if (cached) return await p;
+  p.then(() => trace.getActiveSpan()?.end());
+  await q;
+  trace.getActiveSpan()?.addEvent('loaded');
+}`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+export async function load(p: Promise<string>, q: Promise<void>, cached: boolean) {
+  const ctx = context.active();
+  if (cached) return await p;
+  p.then(() => trace.getSpan(ctx)?.end());
+  await q;
+  trace.getSpan(ctx)?.addEvent('loaded');
+}`,
+      errors: [
+        { messageId: 'lateContextRead', data: { read: 'trace.getActiveSpan()', boundary: 'in a .then callback', manager: 'stack' }, line: 5, column: 16, endLine: 5, endColumn: 37 },
+        { messageId: 'lateContextRead', data: { read: 'trace.getActiveSpan()', boundary: 'after an await', manager: 'stack' }, line: 7, column: 3, endLine: 7, endColumn: 24 },
+      ],
+    },
+    {
+      name: 'stack: two .then reads in consecutive statements share one capture, before the first of them',
+      settings: under('stack'),
+      code: `
+import { trace } from '@opentelemetry/api';
+export function settle(p: Promise<string>, q: Promise<void>) {
+  p.then(() => trace.getActiveSpan()?.addEvent('p'));
+  q.then(() => trace.getActiveSpan()?.addEvent('q'));
+}`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+export function settle(p: Promise<string>, q: Promise<void>) {
+  const ctx = context.active();
+  p.then(() => trace.getSpan(ctx)?.addEvent('p'));
+  q.then(() => trace.getSpan(ctx)?.addEvent('q'));
+}`,
+      errors: [
+        { messageId: 'lateContextRead', data: { read: 'trace.getActiveSpan()', boundary: 'in a .then callback', manager: 'stack' }, line: 4, column: 16, endLine: 4, endColumn: 37 },
+        { messageId: 'lateContextRead', data: { read: 'trace.getActiveSpan()', boundary: 'in a .then callback', manager: 'stack' }, line: 5, column: 16, endLine: 5, endColumn: 37 },
+      ],
+    },
+    {
+      name: 'stack: two .then reads in one arrow\'s expression body share one capture in the block it becomes',
+      settings: under('stack'),
+      code: `
+import { trace } from '@opentelemetry/api';
+export const settle = (p: Promise<string>) => p.then(() => trace.getActiveSpan()?.addEvent('p')).then(() => trace.getActiveSpan()?.end());`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+export const settle = (p: Promise<string>) => {
+  const ctx = context.active();
+  return p.then(() => trace.getSpan(ctx)?.addEvent('p')).then(() => trace.getSpan(ctx)?.end());
+};`,
+      errors: [
+        { messageId: 'lateContextRead', data: { read: 'trace.getActiveSpan()', boundary: 'in a .then callback', manager: 'stack' }, line: 3, column: 60, endLine: 3, endColumn: 81 },
+        { messageId: 'lateContextRead', data: { read: 'trace.getActiveSpan()', boundary: 'in a .then callback', manager: 'stack' }, line: 3, column: 109, endLine: 3, endColumn: 130 },
+      ],
+    },
+    {
+      name: 'stack: CommonJS, a context.active() read and a destructured getActiveSpan() behind one capture: the bare read is rewritten on trace',
+      settings: under('stack'),
+      code: `
+const { context, trace } = require('@opentelemetry/api');
+const { getActiveSpan } = trace;
+async function refresh(log) {
+  await fetch('/api');
+  log(context.active());
+  getActiveSpan()?.end();
+}
+module.exports = { refresh };`,
+      output: `
+const { context, trace } = require('@opentelemetry/api');
+const { getActiveSpan } = trace;
+async function refresh(log) {
+  const ctx = context.active();
+  await fetch('/api');
+  log(ctx);
+  trace.getSpan(ctx)?.end();
+}
+module.exports = { refresh };`,
+      errors: [
+        { messageId: 'lateContextRead', data: { read: 'context.active()', boundary: 'after an await', manager: 'stack' }, line: 6, column: 7, endLine: 6, endColumn: 23 },
+        { messageId: 'lateContextRead', data: { read: 'getActiveSpan()', boundary: 'after an await', manager: 'stack' }, line: 7, column: 3, endLine: 7, endColumn: 18 },
+      ],
+    },
+    {
+      name: 'stack: a destructured active() read needs no trace import',
+      settings: under('stack'),
+      code: `
+import { context } from '@opentelemetry/api';
+const { active } = context;
+export async function refresh() {
+  await fetch('/api');
+  return active();
+}`,
+      output: `
+import { context } from '@opentelemetry/api';
+const { active } = context;
+export async function refresh() {
+  const ctx = context.active();
+  await fetch('/api');
+  return ctx;
+}`,
+      errors: [
+        { messageId: 'lateContextRead', data: { read: 'active()', boundary: 'after an await', manager: 'stack' }, line: 6, column: 10, endLine: 6, endColumn: 18 },
+      ],
+    },
+    {
+      name: 'stack: a getActiveSpan() read on a trace object the file does not import by name is rewritten on that object, with no trace import added',
+      settings: under('stack'),
+      code: `
+import { context } from '@opentelemetry/api';
+const otelTrace = require('@opentelemetry/api').trace;
+export async function refresh() {
+  await fetch('/api');
+  otelTrace.getActiveSpan()?.end();
+}`,
+      output: `
+import { context } from '@opentelemetry/api';
+const otelTrace = require('@opentelemetry/api').trace;
+export async function refresh() {
+  const ctx = context.active();
+  await fetch('/api');
+  otelTrace.getSpan(ctx)?.end();
+}`,
+      errors: [
+        { messageId: 'lateContextRead', data: { read: 'otelTrace.getActiveSpan()', boundary: 'after an await', manager: 'stack' }, line: 6, column: 3, endLine: 6, endColumn: 28 },
+      ],
+    },
   ],
 });

@@ -2,6 +2,8 @@ import rule from '../../rules/require-span-end.js';
 import { createRuleTester, under } from '../rule-tester.js';
 
 const ruleTester = createRuleTester();
+/** Puts the second `span.end()` of a case past source offset 1000 (the first is before it). */
+const LONG_NOTE = 'x'.repeat(1000);
 
 ruleTester.run('require-span-end', rule, {
   valid: [
@@ -992,6 +994,166 @@ export async function getName(id: string) {
 }` },
           ],
         },
+      ],
+    },
+    {
+      name: 'finally suggestion, tab-indented: the removed span.end() takes its tab and line break with it (the statement after it on its line stays)',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+export async function pay(order: string) {
+\tconst span = tracer.startSpan('pay');
+\tawait charge(order);
+\tspan.end(); return order;
+}
+declare function charge(order: string): Promise<void>;`,
+      output: null,
+      errors: [
+        { messageId: 'spanNotEndedOnException', data: { span: 'span', call: 'await charge(order)', how: 'rejects' }, line: 5, column: 15, endLine: 5, endColumn: 31, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+export async function pay(order: string) {
+\tconst span = tracer.startSpan('pay');
+\ttry {
+\t  await charge(order); return order;
+\t} finally {
+\t  span.end();
+\t}
+}
+declare function charge(order: string): Promise<void>;` }] },
+      ],
+    },
+    {
+      name: 'finally suggestion, a var span started in a block and ended after it: only the statements of the block are wrapped, the end() after the block is left where it is',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+export async function pay(order: string, traced: boolean) {
+  if (traced) {
+    var span = tracer.startSpan('pay');
+    await charge(order);
+  }
+  span.end();
+}
+declare function charge(order: string): Promise<void>;`,
+      output: null,
+      errors: [
+        { messageId: 'spanNotEndedOnException', data: { span: 'span', call: 'await charge(order)', how: 'rejects' }, line: 6, column: 16, endLine: 6, endColumn: 32, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+export async function pay(order: string, traced: boolean) {
+  if (traced) {
+    var span = tracer.startSpan('pay');
+    try {
+      await charge(order);
+    } finally {
+      span.end();
+    }
+  }
+  span.end();
+}
+declare function charge(order: string): Promise<void>;` }] },
+      ],
+    },
+    {
+      name: 'finally suggestion, two end() calls removed, one before and one after source offset 1000: the removals are applied in source order (numbers, not strings)',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+export async function pay(order: string, free: boolean) {
+  const span = tracer.startSpan('pay');
+  await charge(order);
+  if (free) {
+    span.end();
+    return 'free';
+  }
+  audit('${LONG_NOTE}');
+  span.end();
+  return 'paid';
+}
+declare function charge(order: string): Promise<void>;
+declare function audit(note: string): void;`,
+      output: null,
+      errors: [
+        { messageId: 'spanNotEndedOnException', data: { span: 'span', call: 'await charge(order)', how: 'rejects' }, line: 5, column: 16, endLine: 5, endColumn: 32, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+export async function pay(order: string, free: boolean) {
+  const span = tracer.startSpan('pay');
+  try {
+    await charge(order);
+    if (free) {
+      return 'free';
+    }
+    audit('${LONG_NOTE}');
+    return 'paid';
+  } finally {
+    span.end();
+  }
+}
+declare function charge(order: string): Promise<void>;
+declare function audit(note: string): void;` }] },
+      ],
+    },
+    {
+      name: 'finally suggestion: an end() directly under a case clause is removed (a switch case is a statement list)',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+export async function pay(order: string, kind: number) {
+  const span = tracer.startSpan('pay');
+  await charge(order);
+  switch (kind) {
+    case 1:
+      span.end();
+      return 1;
+    default:
+      span.end();
+      return 0;
+  }
+}
+declare function charge(order: string): Promise<void>;`,
+      output: null,
+      errors: [
+        { messageId: 'spanNotEndedOnException', data: { span: 'span', call: 'await charge(order)', how: 'rejects' }, line: 5, column: 16, endLine: 5, endColumn: 32, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('orders');
+export async function pay(order: string, kind: number) {
+  const span = tracer.startSpan('pay');
+  try {
+    await charge(order);
+    switch (kind) {
+      case 1:
+        return 1;
+      default:
+        return 0;
+    }
+  } finally {
+    span.end();
+  }
+}
+declare function charge(order: string): Promise<void>;` }] },
+      ],
+    },
+    {
+      name: 'finally suggestion at module level (top-level await): the end() of the program body is removed',
+      code: `
+import { trace } from '@opentelemetry/api';
+import { load } from './load.js';
+const span = trace.getTracer('boot').startSpan('boot');
+await load();
+span.end();`,
+      output: null,
+      errors: [
+        { messageId: 'spanNotEndedOnException', data: { span: 'span', call: 'await load()', how: 'rejects' }, line: 4, column: 14, endLine: 4, endColumn: 47, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+import { load } from './load.js';
+const span = trace.getTracer('boot').startSpan('boot');
+try {
+  await load();
+} finally {
+  span.end();
+}` }] },
       ],
     },
   ],
