@@ -331,6 +331,13 @@ function shorten(text: string): string {
  * `try { <rest> } finally { span.end(); }` around the statements after the span starts, with the
  * `span.end();` statements inside them removed (the `finally` ends it on every path).
  */
+const MOVABLE_INTO_BLOCK = (statement: TSESTree.Statement | TSESTree.ProgramStatement): boolean =>
+  !statement.type.startsWith('Export') &&
+  !statement.type.startsWith('TS') &&
+  statement.type !== AST_NODE_TYPES.ImportDeclaration &&
+  statement.type !== AST_NODE_TYPES.FunctionDeclaration &&
+  statement.type !== AST_NODE_TYPES.ClassDeclaration;
+
 function suggestFinally(
   sourceCode: Readonly<TSESLint.SourceCode>,
   info: Acquired,
@@ -340,6 +347,8 @@ function suggestFinally(
   const last = info.rest.at(-1);
   if (!first || !last) return undefined;
   if (info.rest.length === 1 && first.type === AST_NODE_TYPES.TryStatement && first.finalizer) return undefined;
+  // declarations that a block would break or hide (`export`, `import`, `declare`, types, hoisted functions)
+  if (info.rest.some((statement) => !MOVABLE_INTO_BLOCK(statement))) return undefined;
   const text = sourceCode.text;
   const start = first.range[0];
   const end = last.range[1];

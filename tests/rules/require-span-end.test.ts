@@ -325,6 +325,18 @@ export function f(load: () => Promise<void>, on: (cb: () => Promise<void>) => vo
   ],
   invalid: [
     {
+      name: 'no finally suggestion when the statements after the start hold a declaration a block would break (a declare, an export, a function)',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('boot');
+const span = tracer.startSpan('boot');
+await warm();
+span.end();
+declare function warm(): Promise<void>;`,
+      output: null,
+      errors: [{ messageId: 'spanNotEndedOnException', data: { span: 'span', call: 'await warm()', how: 'rejects' }, line: 4, suggestions: [] }],
+    },
+    {
       name: 'an end() that is the body of an if without braces: no finally suggestion (cutting it out would make the if guard the return)',
       code: `
 import { trace } from '@opentelemetry/api';
