@@ -7,7 +7,7 @@
  * is never skipped, so a new rule is safe by default.
  */
 import type { TSESLint } from '@typescript-eslint/utils';
-import { fileMayContainTracedCode, fileMentionsAny, mayContainTracedCode, TRACED_CODE_TRIGGERS } from './analysis/otel-api.js';
+import { fileMayContainTracedCode, fileMentionsAny, mayContainTracedCode, textMentionsAny, TRACED_CODE_TRIGGERS } from './analysis/otel-api.js';
 import { mayHoldHandlerObject } from './analysis/handler-objects.js';
 import { getSettings } from './settings.js';
 import type { ContextManagerName, OtelContextSettings } from './settings.js';
@@ -46,7 +46,7 @@ const QUEUE_DRAINS = ['.shift(', '.dequeue(', '.splice(', 'length = 0'];
 /** Cheap text test (no parse): can a file with no tracing hold a queue that loses its caller's context? */
 export function mayHoldUntracedQueue(source: string, contextManager: ContextManagerName | undefined): boolean {
   if (contextManager !== undefined && contextManager !== 'async-local-storage' && contextManager !== 'async-hooks') return false;
-  return (QUEUE_DRAINS.some((drain) => source.includes(drain)) && QUEUE_STORES.some((store) => source.includes(store))) || mayHoldHandlerObject(source);
+  return (textMentionsAny(source, QUEUE_DRAINS) && textMentionsAny(source, QUEUE_STORES)) || mayHoldHandlerObject(source);
 }
 
 const untracedQueueCache = new WeakMap<object, boolean>();

@@ -104,10 +104,10 @@ function findBindableCallbacks(analysis: FileAnalysis): BindableCallback[] {
     if (timer.kind !== 'callback') return undefined;
     const callback = timer.call.arguments[0];
     if (!callback || callback.type === AST_NODE_TYPES.SpreadElement) return undefined;
-    if (isContextBound(sourceCode, api, callback)) return undefined;
-    if (isRescheduleInsideItself(sourceCode, callback, timer.call)) return undefined;
     const scope = regions.getTraceScope(timer.call);
     if (!scope) return undefined;
+    if (isContextBound(sourceCode, api, callback)) return undefined;
+    if (isRescheduleInsideItself(sourceCode, callback, timer.call)) return undefined;
     const recurring = timer.repeats || reschedulesItself(sourceCode, api, timer);
     if (scope.kind === 'als.run') {
       if (!recurring) return undefined;
@@ -128,10 +128,13 @@ function findBindableCallbacks(analysis: FileAnalysis): BindableCallback[] {
 
   function listenerRecord(registration: ListenerRegistration): ListenerCallback | undefined {
     const { listener, emitter } = registration;
+    // outside traced code first: the cheapest of these independent tests (a cached region lookup),
+    // and most registrations of a file are not in a trace scope
+    const scope = regions.getTraceScope(registration.call);
+    if (!scope) return undefined;
     if (getCallbackShape(sourceCode, listener).kind === 'not-a-function') return undefined;
     if (isContextBound(sourceCode, api, listener) || isContextFreeCallback(sourceCode, api, listener)) return undefined;
-    const scope = regions.getTraceScope(registration.call);
-    if (!scope || isOwnedByInactiveParentSpan(sourceCode, api, scope, listener)) return undefined;
+    if (isOwnedByInactiveParentSpan(sourceCode, api, scope, listener)) return undefined;
     const lifetime = getEmitterLifetime(sourceCode, api, emitter);
     let messageId: ListenerCallback['messageId'];
     if (manager === 'stack') messageId = 'listenerLosesContext';
