@@ -17,7 +17,7 @@ const DETECTOR_FIXES = [
   'core/detectors/no-inactive-parent-span.ts:83-89', // ctxText, fixWith
   'core/detectors/no-late-context-capture.ts:281-311', // report: one capture per group, the rewrites
   'core/detectors/no-late-context-capture/callbacks-in-span.ts:158-189', // buildFix, getCapturedContextName
-  'core/detectors/require-span-end.ts:334-378', // suggestFinally
+  'core/detectors/require-span-end/suggest-finally.ts', // suggestFinally (moved out of require-span-end.ts after run 6: the runs above name require-span-end.ts:334-378)
   'core/detectors/require-context-propagation/fix.ts', // producer and consumer fixes
 ];
 const MUTATE = [...EDIT_BUILDERS, ...DETECTOR_FIXES];
