@@ -21,7 +21,7 @@ import { getEmitterLifetime, getListenerRegistration, getRequestStateUsed, isOne
 import type { EmitterLifetime, ListenerRegistration } from './listeners.js';
 import { indexCalls, isUnboundCallbackWrapper } from './callback-wrappers.js';
 import { carriesCallerCallback } from './caller-callbacks.js';
-import { getLibraryQueueCallback, mentionsLibraryQueue } from './library-queues.js';
+import { getLibraryQueueCallback, loadsLibraryQueue } from './library-queues.js';
 import { findHandlerObjectCallbacks } from './handler-objects.js';
 import { findQueuedCallbacks, getQueueFunctionCallback } from './queues.js';
 import { isRescheduleInsideItself, reschedulesItself } from './recurring-timers.js';
@@ -96,7 +96,7 @@ export function getCallbackOwner(analysis: FileAnalysis, fn: FunctionNode): Bind
 function findBindableCallbacks(analysis: FileAnalysis): BindableCallback[] {
   const { sourceCode, api, regions } = analysis;
   const manager = api.settings.contextManager;
-  const mayAlias = mayAliasTimers(sourceCode.text);
+  const mayAlias = mayAliasTimers(sourceCode);
   const records: BindableCallback[] = [];
   const seenQueued = new Set<TSESTree.Node>();
 
@@ -163,7 +163,7 @@ function findBindableCallbacks(analysis: FileAnalysis): BindableCallback[] {
     records.push({ owner: 'no-unbound-queued-callback', callback: entry.node, boundary: entry.call, queue: entry.queue });
   }
 
-  const mayUseLibraryQueue = !analysis.untraced && mentionsLibraryQueue(sourceCode.text);
+  const mayUseLibraryQueue = !analysis.untraced && loadsLibraryQueue(analysis.loadedModules);
   for (const node of analysis.callsAndAssignments) {
     if (node.type !== AST_NODE_TYPES.CallExpression) continue;
     const timer = getTimerCall(api.resolver, node, mayAlias);

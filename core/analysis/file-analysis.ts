@@ -13,13 +13,13 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { getPropertyName, unwrapTypeScriptExpression } from './ast.js';
+import { getPropertyName, getRequireSource, unwrapTypeScriptExpression } from './ast.js';
 import type { FunctionNode } from './ast.js';
 import { fileMayContainTracedCode, getOtelApi } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
-import { mayHoldHandlerObject } from './handler-objects.js';
+import { fileMayHoldHandlerObject } from './handler-objects.js';
 import { DRAIN_METHODS, STORE_METHODS } from './queues.js';
-import { lastName, mayBeCallback } from './queue-shapes.js';
+import { isEmptyCollection, lastName, mayBeCallback } from './queue-shapes.js';
 import { createSpanRegionTracker } from './traced-code.js';
 import type { SpanRegionTracker } from './traced-code.js';
 
@@ -52,6 +52,11 @@ export interface FileAnalysis {
    * (`mayHoldHandlerObject`, handler-objects.ts): empty otherwise.
    */
   classes: (TSESTree.ClassDeclaration | TSESTree.ClassExpression)[];
+  /**
+   * The module specifiers the file loads, as written: `import .. from '<m>'`, `import x = require('<m>')`
+   * and every `require('<m>')` call (complete from `Program:exit`): where a resolved path can start.
+   */
+  loadedModules: Set<string>;
   /** The linted file's path (well-known library queues look up the installed version from it). */
   filename: string;
   /** Derived facts, computed on first query (see bindable-callbacks.ts). */
@@ -79,12 +84,13 @@ export function useFileAnalysis(context: Readonly<TSESLint.RuleContext<string, r
     untraced: !fileMayContainTracedCode(context),
     handedOnFunctions: [],
     classes: [],
+    loadedModules: new Set(),
     filename: context.physicalFilename,
     derived: new Map(),
   };
   cache.set(sourceCode.ast, analysis);
-  const { callsAndAssignments, queueNames, handedOnFunctions, classes } = analysis;
-  const classListener = mayHoldHandlerObject(sourceCode.text)
+  const { callsAndAssignments, queueNames, handedOnFunctions, classes, loadedModules } = analysis;
+  const classListener = fileMayHoldHandlerObject(sourceCode)
     ? { 'ClassDeclaration, ClassExpression'(node: TSESTree.ClassDeclaration | TSESTree.ClassExpression) { classes.push(node); } }
     : {};
   return {
@@ -99,6 +105,11 @@ export function useFileAnalysis(context: Readonly<TSESLint.RuleContext<string, r
         // (`this.waiters.push(cb)` … `this.waiters.shift()`, `q.length = 0`, `q = []`). Done here
         // rather than in a `CallExpression > MemberExpression.callee` listener: one call less per call.
         const callee = node.callee;
+        if (callee.type === AST_NODE_TYPES.Identifier) {
+          const source = callee.name === 'require' ? getRequireSource(node) : undefined;
+          if (source !== undefined) loadedModules.add(source);
+          return;
+        }
         if (callee.type !== AST_NODE_TYPES.MemberExpression || callee.computed || callee.property.type !== AST_NODE_TYPES.Identifier) return;
         const method = callee.property.name;
         const name = lastName(callee.object);
@@ -120,12 +131,26 @@ export function useFileAnalysis(context: Readonly<TSESLint.RuleContext<string, r
           handedOnFunctions.push(node);
         }
       },
+      ImportDeclaration(node) {
+        loadedModules.add(node.source.value);
+      },
+      TSImportEqualsDeclaration(node) {
+        const reference = node.moduleReference;
+        if (reference.type === AST_NODE_TYPES.TSExternalModuleReference && reference.expression.type === AST_NODE_TYPES.Literal) {
+          loadedModules.add(String(reference.expression.value));
+        }
+      },
       AssignmentExpression(node) {
         callsAndAssignments.push(node);
         if (node.operator !== '=') return;
+        // the two assignment drains the queue model knows (queues.ts): `q.length = 0` and a swap to
+        // a new empty collection (`q = []`, `this.q = new Map()`); any other assignment drains nothing
         const left = unwrapTypeScriptExpression(node.left);
-        const target = left.type === AST_NODE_TYPES.MemberExpression && getPropertyName(left) === 'length' ? left.object : left;
-        const name = lastName(target);
+        const right = unwrapTypeScriptExpression(node.right);
+        const isLengthReset =
+          left.type === AST_NODE_TYPES.MemberExpression && getPropertyName(left) === 'length' && right.type === AST_NODE_TYPES.Literal && right.value === 0;
+        if (!isLengthReset && !isEmptyCollection(right)) return;
+        const name = lastName(isLengthReset ? left.object : left);
         if (name !== undefined) queueNames.drained.add(name);
       },
     },
@@ -144,6 +169,9 @@ type Handler = (node: never) => void;
 
 /** Merges detectors' listener objects: every handler of every object runs, in order. */
 export function mergeListeners(...objects: TSESLint.RuleListener[]): TSESLint.RuleListener {
+  // every rule but the first of a file gets empty analysis listeners: nothing to merge
+  const nonEmpty = objects.filter((object) => Object.keys(object).length > 0);
+  if (nonEmpty.length <= 1) return nonEmpty[0] ?? {};
   const merged: Record<string, Handler[]> = {};
   for (const object of objects) {
     for (const [selector, handler] of Object.entries(object)) {

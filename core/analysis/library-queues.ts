@@ -79,12 +79,15 @@ export const LIBRARY_QUEUES: readonly LibraryQueue[] = [
 ];
 
 const BY_MODULE = new Map(LIBRARY_QUEUES.map((entry) => [entry.module, entry]));
-// One scan for all modules, in single or double quotes (the same quote on both sides).
-const QUOTED_MODULE = new RegExp(`(['"])(?:${LIBRARY_QUEUES.map((entry) => entry.module.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})\\1`);
 
-/** Cheap text test: does the file import (or require) one of the listed modules at all? */
-export function mentionsLibraryQueue(text: string): boolean {
-  return QUOTED_MODULE.test(text);
+/**
+ * Whether the file loads one of the listed modules: `modules` are the sources of its imports and
+ * `require('..')` calls (FileAnalysis.loadedModules), the only places a resolved path can start from
+ * (import-bindings.ts), so a file without one cannot hold a library queue call.
+ */
+export function loadsLibraryQueue(modules: Iterable<string>): boolean {
+  for (const module of modules) if (BY_MODULE.has(module)) return true;
+  return false;
 }
 
 /**

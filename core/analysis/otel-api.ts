@@ -6,6 +6,7 @@ import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { getCallbackArgument, getMethodName, getPropertyName, getRequireSource, importedName, isFunctionLike, unwrapTypeScriptExpression, getDottedName } from './ast.js';
 import type { FunctionNode } from './ast.js';
 import { createBindingResolver, OTEL_API_MODULE } from './import-bindings.js';
+import { registerNeedles, textContains } from './text-facts.js';
 import type { BindingResolver } from './import-bindings.js';
 import { getSettings } from '../settings.js';
 import { isImportedSpanHelper, isSpanRunningFunctionOfFile } from './span-wrappers.js';
@@ -72,34 +73,31 @@ export function mayContainTracedCode(text: string, settings: Pick<OtelContextSet
   );
 }
 
+registerNeedles(TRACED_CODE_TRIGGERS);
+
 const tracedCodeCache = new WeakMap<object, boolean>();
 
 /** For a rule's `create`: whether the file can contain traced code (see mayContainTracedCode); once per file. */
 export function fileMayContainTracedCode(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>): boolean {
-  const ast = context.sourceCode.ast;
+  const sourceCode = context.sourceCode;
+  const ast = sourceCode.ast;
   let result = tracedCodeCache.get(ast);
   if (result === undefined) {
-    result = mayContainTracedCode(context.sourceCode.text, getSettings(context.settings));
+    // the same test as mayContainTracedCode, answered from the file's one scan (text-facts.ts)
+    const settings = getSettings(context.settings);
+    const mentions = (needle: string) => fileMentions(sourceCode, needle);
+    result =
+      TRACED_CODE_TRIGGERS.some(mentions) ||
+      settings.apiModules.some((name) => name.length > 0 && mentions(name)) ||
+      settings.spanWrappers.some((name) => name.length > 0 && mentions(name.split('.').at(-1) ?? name));
     tracedCodeCache.set(ast, result);
   }
   return result;
 }
 
-const mentionsCache = new WeakMap<object, Map<string, boolean>>();
-
-/** Whether the file's text contains `needle`; each needle is looked for once per file, whichever rules ask. */
+/** Whether the file's text contains `needle`; answered once per file and needle, whichever rules ask (text-facts.ts). */
 export function fileMentions(sourceCode: Readonly<TSESLint.SourceCode>, needle: string): boolean {
-  let known = mentionsCache.get(sourceCode.ast);
-  if (!known) {
-    known = new Map();
-    mentionsCache.set(sourceCode.ast, known);
-  }
-  let found = known.get(needle);
-  if (found === undefined) {
-    found = sourceCode.text.includes(needle);
-    known.set(needle, found);
-  }
-  return found;
+  return textContains(sourceCode.ast, sourceCode.text, needle);
 }
 
 /** For a rule's `create`: whether the file's text mentions one of the rule's own triggers (core/triggers.ts). */
@@ -223,10 +221,23 @@ export function calleeMayResolveTo(call: TSESTree.CallExpression | TSESTree.NewE
     if (callee.type !== AST_NODE_TYPES.ChainExpression) break;
     callee = callee.expression;
   }
-  if (callee.type !== AST_NODE_TYPES.MemberExpression) return true;
+  if (callee.type !== AST_NODE_TYPES.MemberExpression) return !needsReceiver(path);
   const name = getPropertyName(callee);
   return name !== undefined && path.endsWith(name);
 }
+
+/**
+ * API methods that read `this` and that the rules look for on every call of a file
+ * (`context.with`, `context.bind`, PropagationAPI's `inject`/`extract`/`fields`): called through a
+ * bare alias (`const { with: w } = context; w(..)`) they throw, so only a member callee can be
+ * such a call, and an identifier callee is never resolved for them. (`context.active` also reads
+ * `this`, but a destructured `active()` is still recognised as a context read, as before.)
+ */
+function needsReceiver(path: string): boolean {
+  return METHODS_WITH_RECEIVER.has(path);
+}
+
+const METHODS_WITH_RECEIVER = new Set(['context.with', 'context.bind', 'propagation.inject', 'propagation.extract', 'propagation.fields'].map((member) => API(member)));
 
 function hasTopLevelRequire(program: TSESTree.Program): boolean {
   return program.body.some(
@@ -271,6 +282,19 @@ export interface TracedCallback {
  */
 export function getTracedCallback(api: OtelApi, fn: TSESTree.Node): TracedCallback | undefined {
   if (!isFunctionLike(fn)) return undefined;
+  // asked once per statement, timer, listener and producer inside the function: answered once per
+  // function (the answer depends only on its call site and the file's API), a fresh record each time
+  let cached = tracedCallbackCache.get(fn);
+  if (cached === undefined) {
+    cached = findTracedCallback(api, fn) ?? null;
+    tracedCallbackCache.set(fn, cached);
+  }
+  return cached === null ? undefined : { ...cached };
+}
+
+const tracedCallbackCache = new WeakMap<FunctionNode, TracedCallback | null>();
+
+function findTracedCallback(api: OtelApi, fn: FunctionNode): TracedCallback | undefined {
   const parent = fn.parent;
   if (parent?.type !== AST_NODE_TYPES.CallExpression) return undefined;
   const call = parent;

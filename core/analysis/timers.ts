@@ -4,8 +4,9 @@
  * `node:timers` / `node:timers/promises` / `node:process` — a local function called
  * `setTimeout` is not a timer.
  */
-import type { TSESTree } from '@typescript-eslint/utils';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import type { BindingResolver } from './import-bindings.js';
+import { registerNeedles, textContains } from './text-facts.js';
 
 export type TimerName =
   | 'setTimeout'
@@ -74,7 +75,9 @@ export function getTimerCall(resolver: BindingResolver, call: TSESTree.CallExpre
   return undefined;
 }
 
-/** Whether the file imports timers under names of its own (cheap text check, once per file). */
-export function mayAliasTimers(text: string): boolean {
-  return text.includes('timers');
+registerNeedles(['timers']);
+
+/** Whether the file imports timers under names of its own (cheap text check, from the file's one scan). */
+export function mayAliasTimers(sourceCode: Readonly<TSESLint.SourceCode>): boolean {
+  return textContains(sourceCode.ast, sourceCode.text, 'timers');
 }

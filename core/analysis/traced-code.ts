@@ -78,6 +78,19 @@ export function createSpanRegionTracker(
   api: OtelApi,
 ): SpanRegionTracker {
   const startsByFunction = new Map<FunctionNode | TSESTree.Program, TSESTree.VariableDeclarator[]>();
+  // per declarator: its span variable when nothing ever makes the span active (null otherwise);
+  // both depend only on the declarator, and every statement after it asks
+  const neverActivated = new Map<TSESTree.VariableDeclarator, TSESLint.Scope.Variable | null>();
+
+  function neverActivatedVariable(declarator: TSESTree.VariableDeclarator): TSESLint.Scope.Variable | undefined {
+    let variable = neverActivated.get(declarator);
+    if (variable === undefined) {
+      const declared = declarator.id.type === AST_NODE_TYPES.Identifier ? sourceCode.getDeclaredVariables(declarator)[0] : undefined;
+      variable = declared && isNeverActivated(api, declared) ? declared : null;
+      neverActivated.set(declarator, variable);
+    }
+    return variable ?? undefined;
+  }
 
   function getInactiveSpanAt(node: TSESTree.Node, owner: FunctionNode | TSESTree.Program): InactiveSpan | undefined {
     const declarators = startsByFunction.get(owner);
@@ -88,9 +101,8 @@ export function createSpanRegionTracker(
       const block = declarator.parent.parent;
       if (!contains(block, node)) continue;
       if (declarator.id.type !== AST_NODE_TYPES.Identifier) continue;
-      const variable = sourceCode.getDeclaredVariables(declarator)[0];
-      if (!variable) continue;
-      if (!isNeverActivated(api, variable) || isEndedBefore(variable, node)) continue;
+      const variable = neverActivatedVariable(declarator);
+      if (!variable || isEndedBefore(variable, node)) continue;
       return { kind: 'inactive-span', name: declarator.id.name, variable, declarator };
     }
     return undefined;
