@@ -157,6 +157,33 @@ export function useFileAnalysis(context: Readonly<TSESLint.RuleContext<string, r
   };
 }
 
+const sortedLists = new WeakMap<readonly TSESTree.Node[], boolean>();
+
+/**
+ * The nodes of `nodes` (a list collected in traversal order, like `callsAndAssignments`) whose
+ * range starts in [start, end), in list order. A traversal visits nodes in source order, so the
+ * list is sorted by start and the slice is found by binary search; a list that is not (checked
+ * once per list) is filtered instead.
+ */
+export function nodesStartingIn<T extends TSESTree.Node>(nodes: readonly T[], start: number, end: number): readonly T[] {
+  let sorted = sortedLists.get(nodes);
+  if (sorted === undefined) {
+    sorted = nodes.every((node, i) => i === 0 || (nodes[i - 1] as T).range[0] <= node.range[0]);
+    sortedLists.set(nodes, sorted);
+  }
+  if (!sorted) return nodes.filter((node) => node.range[0] >= start && node.range[0] < end);
+  let low = 0;
+  let high = nodes.length;
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if ((nodes[mid] as T).range[0] < start) low = mid + 1;
+    else high = mid;
+  }
+  let stop = low;
+  while (stop < nodes.length && (nodes[stop] as T).range[0] < end) stop++;
+  return nodes.slice(low, stop);
+}
+
 /** A derived fact of the analysis, computed once on first query. */
 export function derive<T>(analysis: FileAnalysis, key: string, compute: () => T): T {
   if (analysis.derived.has(key)) return analysis.derived.get(key) as T;

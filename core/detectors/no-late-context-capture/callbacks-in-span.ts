@@ -32,6 +32,7 @@ import { ensureApiMembers } from '../../edits/api-imports.js';
 import { getFreeNameAt } from '../../edits/names.js';
 import { canMoveIntoArrow, surround } from '../../edits/wrap.js';
 import { isTestRunnerCallback } from '../../analysis/test-runner.js';
+import { nodesStartingIn } from '../../analysis/file-analysis.js';
 import type { Edit } from '../../findings.js';
 
 export interface CallbackInSpan {
@@ -72,8 +73,8 @@ export function findCallbacksInSpan(
   const outer = getEnclosingFunction(scopeCall);
   const [start, end] = (outer ? outer.body : scope.fn.body).range;
   // the calls inside that body, in traversal order
-  for (const node of calls) {
-    if (node.type !== AST_NODE_TYPES.CallExpression || node.range[0] < start || node.range[1] > end) continue;
+  for (const node of nodesStartingIn(calls, start, end)) {
+    if (node.type !== AST_NODE_TYPES.CallExpression || node.range[1] > end) continue;
     const inner = getEnclosingFunction(node);
     if (!inner || inner === scope.fn || inner === outer || !endsSpanBefore(scope.span, inner, node)) continue;
     const target = getCallbackTarget(sourceCode, api, scope, inner, node);
