@@ -8,8 +8,7 @@
  */
 import type { TSESLint } from '@typescript-eslint/utils';
 import { fileMayContainTracedCode, fileMentionsAny, mayContainTracedCode, textMentionsAny, TRACED_CODE_TRIGGERS } from './analysis/otel-api.js';
-import { fileMayHoldHandlerObject, mayHoldHandlerObject } from './analysis/handler-objects.js';
-import { registerNeedles } from './analysis/text-facts.js';
+import { mayHoldHandlerObject } from './analysis/handler-objects.js';
 import { getSettings } from './settings.js';
 import type { ContextManagerName, OtelContextSettings } from './settings.js';
 import { TRANSPORT_TRIGGERS } from './transports/records.js';
@@ -50,15 +49,20 @@ export function mayHoldUntracedQueue(source: string, contextManager: ContextMana
   return (textMentionsAny(source, QUEUE_DRAINS) && textMentionsAny(source, QUEUE_STORES)) || mayHoldHandlerObject(source);
 }
 
-/** For the detector's `create`: the same test on the file being linted, from the file's one scan (text-facts.ts). */
+const untracedQueueCache = new WeakMap<object, boolean>();
+
+/** For the detector's `create`: the same test on the file being linted (once per file). */
 export function fileMayHoldUntracedQueue(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>): boolean {
-  const contextManager = getSettings(context.settings).contextManager;
-  if (contextManager !== 'async-local-storage' && contextManager !== 'async-hooks') return false;
-  return (fileMentionsAny(context, QUEUE_DRAINS) && fileMentionsAny(context, QUEUE_STORES)) || fileMayHoldHandlerObject(context.sourceCode);
+  const ast = context.sourceCode.ast;
+  let result = untracedQueueCache.get(ast);
+  if (result === undefined) {
+    result = mayHoldUntracedQueue(context.sourceCode.text, getSettings(context.settings).contextManager);
+    untracedQueueCache.set(ast, result);
+  }
+  return result;
 }
 
 const TRIGGERS_BY_NAME: Readonly<Record<string, readonly string[] | undefined>> = RULE_TRIGGERS;
-registerNeedles([...Object.values(RULE_TRIGGERS).flat(), ...QUEUE_STORES, ...QUEUE_DRAINS]);
 
 /**
  * Per rule: substrings that let a file hold a finding even without traced code. `enterWith` is
@@ -68,7 +72,6 @@ registerNeedles([...Object.values(RULE_TRIGGERS).flat(), ...QUEUE_STORES, ...QUE
 export const STANDALONE_TRIGGERS: Readonly<Record<string, readonly string[] | undefined>> = {
   'no-unpaired-context-attach': ['enterWith', 'AsyncResource'],
 };
-registerNeedles(Object.values(STANDALONE_TRIGGERS).flatMap((triggers) => triggers ?? []));
 
 /**
  * Whether `source` may contain a finding of one of `rules` (cheap text test, no parse): the same

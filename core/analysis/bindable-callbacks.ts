@@ -96,7 +96,7 @@ export function getCallbackOwner(analysis: FileAnalysis, fn: FunctionNode): Bind
 function findBindableCallbacks(analysis: FileAnalysis): BindableCallback[] {
   const { sourceCode, api, regions } = analysis;
   const manager = api.settings.contextManager;
-  const mayAlias = mayAliasTimers(sourceCode);
+  const mayAlias = mayAliasTimers(sourceCode.text);
   const records: BindableCallback[] = [];
   const seenQueued = new Set<TSESTree.Node>();
 

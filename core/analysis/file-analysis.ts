@@ -17,7 +17,7 @@ import { getPropertyName, getRequireSource, unwrapTypeScriptExpression } from '.
 import type { FunctionNode } from './ast.js';
 import { fileMayContainTracedCode, getOtelApi } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
-import { fileMayHoldHandlerObject } from './handler-objects.js';
+import { mayHoldHandlerObject } from './handler-objects.js';
 import { DRAIN_METHODS, STORE_METHODS } from './queues.js';
 import { isEmptyCollection, lastName, mayBeCallback } from './queue-shapes.js';
 import { createSpanRegionTracker } from './traced-code.js';
@@ -90,7 +90,7 @@ export function useFileAnalysis(context: Readonly<TSESLint.RuleContext<string, r
   };
   cache.set(sourceCode.ast, analysis);
   const { callsAndAssignments, queueNames, handedOnFunctions, classes, loadedModules } = analysis;
-  const classListener = fileMayHoldHandlerObject(sourceCode)
+  const classListener = mayHoldHandlerObject(sourceCode.text)
     ? { 'ClassDeclaration, ClassExpression'(node: TSESTree.ClassDeclaration | TSESTree.ClassExpression) { classes.push(node); } }
     : {};
   return {

@@ -18,7 +18,6 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import { getInvokedFunction, getMemberKeyName, getThisMemberName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
-import { registerNeedles, textContains } from './text-facts.js';
 import { carriesCallerCallback } from './caller-callbacks.js';
 
 /** A callback a constructor stored: the stored parameter, the field's text, the storing assignment. */
@@ -33,23 +32,8 @@ const EVENT_METHOD = /^_?on[A-Z]/;
 
 /** Cheap text test (no parse): can the file hold a handler object? */
 export function mayHoldHandlerObject(text: string): boolean {
-  return text.includes('constructor') && HANDLER_METHOD.test(text);
+  return text.includes('constructor') && /\b_?on[A-Z]\w*\s*\(/.test(text);
 }
-
-const HANDLER_METHOD = /\b_?on[A-Z]\w*\s*\(/;
-registerNeedles(['constructor']);
-
-/** The same test on a linted file, its `constructor` answered from the file's one scan (text-facts.ts). */
-export function fileMayHoldHandlerObject(sourceCode: Readonly<TSESLint.SourceCode>): boolean {
-  let result = handlerObjectCache.get(sourceCode.ast);
-  if (result === undefined) {
-    result = textContains(sourceCode.ast, sourceCode.text, 'constructor') && HANDLER_METHOD.test(sourceCode.text);
-    handlerObjectCache.set(sourceCode.ast, result);
-  }
-  return result;
-}
-
-const handlerObjectCache = new WeakMap<object, boolean>();
 
 /** The fields of `this` that `method` calls: `this.f(..)`, `this.f.call(..)`, or a copy `const { f } = this` / `const f = this.f` called. */
 function calledFields(sourceCode: Readonly<TSESLint.SourceCode>, method: TSESTree.FunctionExpression): Set<string> {

@@ -6,7 +6,6 @@ import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { getCallbackArgument, getMethodName, getPropertyName, getRequireSource, importedName, isFunctionLike, unwrapTypeScriptExpression, getDottedName } from './ast.js';
 import type { FunctionNode } from './ast.js';
 import { createBindingResolver, OTEL_API_MODULE } from './import-bindings.js';
-import { registerNeedles, textContains } from './text-facts.js';
 import type { BindingResolver } from './import-bindings.js';
 import { getSettings } from '../settings.js';
 import { isImportedSpanHelper, isSpanRunningFunctionOfFile } from './span-wrappers.js';
@@ -73,31 +72,34 @@ export function mayContainTracedCode(text: string, settings: Pick<OtelContextSet
   );
 }
 
-registerNeedles(TRACED_CODE_TRIGGERS);
-
 const tracedCodeCache = new WeakMap<object, boolean>();
 
 /** For a rule's `create`: whether the file can contain traced code (see mayContainTracedCode); once per file. */
 export function fileMayContainTracedCode(context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>): boolean {
-  const sourceCode = context.sourceCode;
-  const ast = sourceCode.ast;
+  const ast = context.sourceCode.ast;
   let result = tracedCodeCache.get(ast);
   if (result === undefined) {
-    // the same test as mayContainTracedCode, answered from the file's one scan (text-facts.ts)
-    const settings = getSettings(context.settings);
-    const mentions = (needle: string) => fileMentions(sourceCode, needle);
-    result =
-      TRACED_CODE_TRIGGERS.some(mentions) ||
-      settings.apiModules.some((name) => name.length > 0 && mentions(name)) ||
-      settings.spanWrappers.some((name) => name.length > 0 && mentions(name.split('.').at(-1) ?? name));
+    result = mayContainTracedCode(context.sourceCode.text, getSettings(context.settings));
     tracedCodeCache.set(ast, result);
   }
   return result;
 }
 
-/** Whether the file's text contains `needle`; answered once per file and needle, whichever rules ask (text-facts.ts). */
+const mentionsCache = new WeakMap<object, Map<string, boolean>>();
+
+/** Whether the file's text contains `needle`; each needle is looked for once per file, whichever rules ask. */
 export function fileMentions(sourceCode: Readonly<TSESLint.SourceCode>, needle: string): boolean {
-  return textContains(sourceCode.ast, sourceCode.text, needle);
+  let known = mentionsCache.get(sourceCode.ast);
+  if (!known) {
+    known = new Map();
+    mentionsCache.set(sourceCode.ast, known);
+  }
+  let found = known.get(needle);
+  if (found === undefined) {
+    found = sourceCode.text.includes(needle);
+    known.set(needle, found);
+  }
+  return found;
 }
 
 /** For a rule's `create`: whether the file's text mentions one of the rule's own triggers (core/triggers.ts). */

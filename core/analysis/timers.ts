@@ -4,9 +4,8 @@
  * `node:timers` / `node:timers/promises` / `node:process` — a local function called
  * `setTimeout` is not a timer.
  */
-import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import type { TSESTree } from '@typescript-eslint/utils';
 import type { BindingResolver } from './import-bindings.js';
-import { registerNeedles, textContains } from './text-facts.js';
 
 export type TimerName =
   | 'setTimeout'
@@ -75,9 +74,7 @@ export function getTimerCall(resolver: BindingResolver, call: TSESTree.CallExpre
   return undefined;
 }
 
-registerNeedles(['timers']);
-
-/** Whether the file imports timers under names of its own (cheap text check, from the file's one scan). */
-export function mayAliasTimers(sourceCode: Readonly<TSESLint.SourceCode>): boolean {
-  return textContains(sourceCode.ast, sourceCode.text, 'timers');
+/** Whether the file imports timers under names of its own (cheap text check, once per file). */
+export function mayAliasTimers(text: string): boolean {
+  return text.includes('timers');
 }

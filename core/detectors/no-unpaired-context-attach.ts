@@ -34,7 +34,6 @@ import { API, fileMentions, getOtelApi, isAsyncLocalStorageInstance } from '../a
 import { methodCallAttributes } from '../analysis/spans.js';
 import { fileMayContainFinding } from '../triggers.js';
 import { getFreeNameAt } from '../edits/names.js';
-import { registerNeedles } from '../analysis/text-facts.js';
 import type { OtelApi } from '../analysis/otel-api.js';
 import { resolveFunction } from '../analysis/traced-code.js';
 import { findThrownAwayBind, isLocalNonStore, isScopePrimitive, isTransparent } from './no-unpaired-context-attach/binds.js';
@@ -330,7 +329,6 @@ export function createNoUnpairedContextAttachDetector(
 
 /** Methods whose calls make a token to pair (getCallKind), and every method getCallKind and getBindKind (binds.ts) look at. */
 const PAIRED_METHODS = ['attach', 'withScope'];
-registerNeedles([...PAIRED_METHODS, '\\u']);
 const CALL_METHODS = ['attach', 'enterWith', 'withScope', 'bind'];
 
 function isSuspension(node: TSESTree.Node): boolean {

@@ -33,7 +33,7 @@ import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from '../analysis/ast.js';
 import { getMethodName, unwrapTypeScriptExpression, walk } from '../analysis/ast.js';
 import { mergeListeners, useFileAnalysis } from '../analysis/file-analysis.js';
-import { getOtelApi, fileMayContainTracedCode, fileMentionsAny } from '../analysis/otel-api.js';
+import { getOtelApi, fileMayContainTracedCode, textMentionsAny } from '../analysis/otel-api.js';
 import { doesTracedWork, resolveFunction } from '../analysis/traced-code.js';
 import type { Finding } from '../findings.js';
 import { getConsumerHandlers, getProducerCall } from '../transports/boundaries.js';
@@ -73,7 +73,7 @@ export function createRequireContextPropagationDetector(
 ): TSESLint.RuleListener {
   // Senders are checked in traced code and receivers start spans, unless every sender counts.
   if (!options.checkAllProducers && !fileMayContainTracedCode(context)) return {};
-  if (!fileMentionsAny(context, RULE_TRIGGERS['require-context-propagation'])) return {};
+  if (!textMentionsAny(context.sourceCode.text, RULE_TRIGGERS['require-context-propagation'])) return {};
   const sourceCode = context.sourceCode;
   const api = getOtelApi(context);
   const { analysis, listeners: analysisListeners } = useFileAnalysis(context);
