@@ -2,7 +2,7 @@ import { createNoUnpairedContextAttachDetector } from '../core/detectors/no-unpa
 import type { NoUnpairedContextAttachMessageId } from '../core/detectors/no-unpaired-context-attach.js';
 import { createRule, reportFinding } from './create-rule.js';
 
-export type Options = [];
+export type Options = [{ checkTests?: boolean }];
 export type MessageId = NoUnpairedContextAttachMessageId;
 
 export default createRule<Options, MessageId>({
@@ -13,10 +13,24 @@ export default createRule<Options, MessageId>({
       description: 'Disallow context attaches, AsyncLocalStorage enterWith and withScope calls that are not undone on every path, and binds whose result is thrown away',
       recommended: true,
       browser: true,
+      strictOptions: [{ checkTests: true }],
     },
     fixable: 'code',
     hasSuggestions: true,
-    schema: [],
+    schema: [
+      {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          checkTests: {
+            type: 'boolean',
+            description:
+              'Also report an enterWith written inside the body of a test, a hook or a suite (it, test, beforeEach, describe, ..): tests enter a store to give the code under test a context, and whether it reaches later tests depends on the runner (see the rule docs).',
+          },
+        },
+      },
+    ],
+    defaultOptions: [{ checkTests: false }],
     messages: {
       attachNotImplemented:
         'Calling context.attach() does nothing under the {{ manager }} context manager: the context is never made active.',
@@ -44,7 +58,7 @@ export default createRule<Options, MessageId>({
       useAlsRun: 'Run the code that follows inside {{ head }} instead.',
     },
   },
-  create(context) {
-    return createNoUnpairedContextAttachDetector(context, (finding) => reportFinding(context, finding));
+  create(context, [options]) {
+    return createNoUnpairedContextAttachDetector(context, { checkTests: options.checkTests === true }, (finding) => reportFinding(context, finding));
   },
 });

@@ -7,8 +7,9 @@
  *   A token thrown away, or handed somewhere this detector cannot follow, is reported as such.
  * - `context.attach` under `async-hooks`, `zone` and `stack`: those managers do not implement
  *   it, so it does nothing (8f).
- * - `store.enterWith(value)` on any store, by the method name (8a–8c), except a reset and an enter
- *   undone in a `finally` (no-unpaired-context-attach/restores.ts); a bind whose result is
+ * - `store.enterWith(value)` on any store, by the method name (8a–8c), except a reset, an enter
+ *   undone in a `finally` (no-unpaired-context-attach/restores.ts) and, unless `checkTests`, one in
+ *   the body of a test, a hook or a suite; a bind whose result is
  *   thrown away (issue #11 families 6 and 7: no-unpaired-context-attach/binds.ts).
  * - `als.withScope(store)` (Node 24+): held by `using`, or paired like an attach token.
  *
@@ -36,6 +37,7 @@ import { fileMayContainFinding } from '../triggers.js';
 import { getFreeNameAt } from '../edits/names.js';
 import type { OtelApi } from '../analysis/otel-api.js';
 import { resolveFunction } from '../analysis/traced-code.js';
+import { isInTestCode } from '../analysis/test-runner.js';
 import { findThrownAwayBind, isLocalNonStore, isScopePrimitive, isTransparent } from './no-unpaired-context-attach/binds.js';
 import { isRestoredEnterWith, isStoreReset } from './no-unpaired-context-attach/restores.js';
 import { getBinding, getDisposeCall } from './no-unpaired-context-attach/tokens.js';
@@ -74,8 +76,14 @@ const DISPOSED = 4;
 const NOT_AWAITED = 1;
 const AWAITED = 2;
 
+export interface NoUnpairedContextAttachOptions {
+  /** Also report an `enterWith` written in the body of a test, a hook or a suite. */
+  checkTests: boolean;
+}
+
 export function createNoUnpairedContextAttachDetector(
   context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
+  options: NoUnpairedContextAttachOptions,
   onFinding: (finding: Finding<NoUnpairedContextAttachMessageId>) => void,
 ): TSESLint.RuleListener {
   if (!fileMayContainFinding(context, 'no-unpaired-context-attach')) return {};
@@ -316,7 +324,10 @@ export function createNoUnpairedContextAttachDetector(
     const kind = getCallKind(api, node);
     const bind = kind ? undefined : findThrownAwayBind(sourceCode, api, node);
     if (bind) onFinding(bind);
-    if (kind === 'als.enterWith') reportEnterWith(node);
+    // test scaffolding (a test or hook entering the store its code under test reads) unless asked
+    if (kind === 'als.enterWith') {
+      if (options.checkTests || !isInTestCode(api, node)) reportEnterWith(node);
+    }
     else if (kind) register(node, kind);
     recorder?.record(node);
   };

@@ -10,6 +10,21 @@ const als = new AsyncLocalStorage<string>();
 
 ruleTester.run('no-unpaired-context-attach', rule, {
   valid: [
+    {
+      name: 'enterWith in the body of a test, a hook or a suite is test scaffolding: not reported without checkTests (vitest, mocha globals, node:test)',
+      code: `import { it, beforeEach, describe } from 'vitest';
+import { test } from 'node:test';
+import { storage } from './storage';
+describe('suite', () => {
+  storage.enterWith({ user: 'suite' });
+  beforeEach(() => { storage.enterWith({ user: 'a' }); });
+  it('reads the store', async () => {
+    storage.enterWith({ user: 'b' });
+    await Promise.resolve();
+  });
+});
+test('node test', () => { storage.enterWith({ user: 'c' }); });`,
+    },
 
     // Issue #11 family 6, near misses: an enterWith this file defines itself.
     {
@@ -225,7 +240,8 @@ export function noFinally(span: unknown, callback: () => unknown) {
       ],
     },
     {
-      name: 'enterWith in a test body is reported: under vitest a synchronous test hands the store on to every later test of the file, an afterEach reset included (measured)',
+      name: 'checkTests: enterWith in a test body is reported: under vitest a synchronous test hands the store on to every later test of the file, an afterEach reset included (measured)',
+      options: [{ checkTests: true }],
       code: `import { it, afterEach } from 'vitest';
 import { storage } from './storage';
 afterEach(() => { storage.enterWith(undefined); });
@@ -234,6 +250,47 @@ it('reads the store', () => {
 });`,
       output: null,
       errors: [{ messageId: 'enterWithLeak', line: 5, suggestions: [] }],
+    },
+    {
+      name: 'checkTests: enterWith in a mocha hook and in a nested helper of a test (global it/beforeEach)',
+      options: [{ checkTests: true }],
+      code: `const { storage } = require('./storage');
+describe('plugin', () => {
+  beforeEach(() => { storage.enterWith({ span: 'parent' }); });
+  it('runs under the span', (done) => {
+    const enter = () => storage.enterWith({ span: 'child' });
+    enter();
+    done();
+  });
+});`,
+      output: null,
+      errors: [
+        { messageId: 'enterWithLeak', line: 3 },
+        { messageId: 'enterWithLeak', line: 5 },
+      ],
+    },
+    {
+      name: 'near miss of the test exemption: a helper outside any test body, in a test file, is reported without checkTests',
+      code: `import { it } from 'vitest';
+import { storage } from './storage';
+function asUser(user: string) {
+  storage.enterWith({ user });
+}
+it('reads the store', () => {
+  asUser('b');
+});`,
+      output: null,
+      errors: [{ messageId: 'enterWithLeak', line: 4 }],
+    },
+    {
+      name: 'near miss of the test exemption: a function named it that is not a test runner (a local) does not make its callback a test',
+      code: `import { storage } from './storage';
+function it(name: string, fn: () => void) { fn(); }
+it('not a test', () => {
+  storage.enterWith({ user: 'b' });
+});`,
+      output: null,
+      errors: [{ messageId: 'enterWithLeak', line: 4 }],
     },
     // Issue #11 family 6: enterWith on any store, recognised by the method name.
     {
