@@ -24,8 +24,8 @@ export interface Flag {
   /** The value's placeholder in --help. */
   value?: string;
   help: string;
-  /** The rule option it sets, when it comes from a rule's schema. */
-  option?: RuleOption;
+  /** The rule options it sets, when it comes from rules' schemas (one flag per name: a boolean shared by two rules sets both). */
+  options?: RuleOption[];
 }
 
 const kebab = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
@@ -56,7 +56,14 @@ function deriveRuleOptionFlags(): Flag[] {
   for (const rule of codemodRuleNames()) {
     for (const option of ruleOptions(rule)) {
       const name = flagNameOf(option);
-      if (flags.has(name) || SETTINGS_FLAGS.some((f) => f.name === name)) {
+      const shared = flags.get(name);
+      // the same boolean in two rules (`checkTests`) is one flag that sets both; anything else is a clash
+      if (shared?.options?.every((other) => other.kind === 'boolean' && other.name === option.name) && option.kind === 'boolean') {
+        shared.options.push(option);
+        shared.help = `${shared.options.map((o) => o.rule).join("'s and ")}'s ${option.name}: ${shared.help.slice(shared.help.indexOf(': ') + 2)}`;
+        continue;
+      }
+      if (shared || SETTINGS_FLAGS.some((f) => f.name === name)) {
         throw new Error(`codemod flag --${name} would mean two options (${rule}.${option.name}); rename one`);
       }
       const firstSentence = option.description.split(/(?<=\.)\s/)[0] ?? option.description;
@@ -66,7 +73,7 @@ function deriveRuleOptionFlags(): Flag[] {
         multiple: option.kind === 'string-list',
         ...(option.kind === 'string-list' ? { value: option.choices ? option.choices.join('|') : 'NAME' } : {}),
         help: `${rule}'s ${option.name}${option.kind === 'string-list' ? ' (repeatable)' : ''}: ${firstSentence}`,
-        option,
+        options: [option],
       });
     }
   }
@@ -147,16 +154,18 @@ export function buildPlan(target: string, options: Readonly<Record<string, Given
 
   const ruleOptionValues: RuleOptionOverrides = {};
   for (const flag of ruleOptionFlags()) {
-    const option = flag.option;
-    if (option === undefined) continue;
+    for (const option of flag.options ?? []) readRuleOption(flag, option);
+  }
+
+  function readRuleOption(flag: Flag, option: RuleOption): void {
     const raw = read(options, flag.name) ?? options[option.name];
     let value: unknown;
     if (option.kind === 'boolean') {
-      if (raw === undefined) continue;
+      if (raw === undefined) return;
       value = bool(raw);
     } else {
       const list = stringList(raw, flag.name);
-      if (list.length === 0) continue;
+      if (list.length === 0) return;
       const unknown = option.choices ? list.find((name) => !option.choices?.includes(name)) : undefined;
       if (unknown !== undefined && option.choices) {
         const guess = didYouMean(unknown, option.choices);

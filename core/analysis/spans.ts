@@ -52,10 +52,21 @@ export function getSpanStartKind(call: TSESTree.CallExpression): 'startSpan' | '
   return name;
 }
 
-/** Whether an argument can be a span name (anything but a literal of another kind). */
+/**
+ * A variable named as a span object (`parentSpan`, `oaiSpan`; not a constant like `HTTP_SPAN`, nor
+ * a bare `span`, which is also a loop variable over names): what a vendor's `startSpan(span, kind)`
+ * takes where OpenTelemetry's takes a name.
+ */
+const SPAN_OBJECT_NAME = /^[a-z][A-Za-z0-9]*Span$/;
+
+/** Whether an argument can be a span name (anything but a literal of another kind or a span object). */
 function mayBeSpanName(argument: TSESTree.CallExpressionArgument): boolean {
   const expression = argument.type === AST_NODE_TYPES.SpreadElement ? argument : unwrapTypeScriptExpression(argument);
   switch (expression.type) {
+    case AST_NODE_TYPES.Identifier:
+      return !SPAN_OBJECT_NAME.test(expression.name);
+    case AST_NODE_TYPES.MemberExpression:
+      return expression.computed || expression.property.type !== AST_NODE_TYPES.Identifier || !SPAN_OBJECT_NAME.test(expression.property.name);
     case AST_NODE_TYPES.ObjectExpression:
     case AST_NODE_TYPES.ArrayExpression:
     case AST_NODE_TYPES.ArrowFunctionExpression:

@@ -286,6 +286,17 @@ export class ConsumerPlugin extends TracingPlugin {
 }`,
     },
     {
+      name: "a vendor integration's startSpan(oaiSpan, kind) takes a span object (a variable named as a span) first: not an OpenTelemetry span start",
+      code: `
+import { trace } from '@opentelemetry/api';
+declare const integration: { startSpan(span: object, kind: string): void };
+export function onResponse(oaiSpan: object, ctx: { currentSpan: object }) {
+  integration.startSpan(oaiSpan, 'client');
+  integration.startSpan(ctx.currentSpan, 'client');
+  return trace.getActiveSpan();
+}`,
+    },
+    {
       name: "Sentry.startSpan({ name }, callback) ends its own span: not an OpenTelemetry span start",
       code: `
 import * as Sentry from '@sentry/node';
@@ -626,6 +637,23 @@ test('y', () => {
   context.with(trace.setSpan(context.active(), span), () => undefined);
 });` }] },
         { messageId: 'spanDiscarded', line: 9 },
+      ],
+    },
+    {
+      name: 'near misses of the span-object name: a constant HTTP_SPAN, a spanName and a bare span variable are names, so these are span starts',
+      code: `
+import { trace } from '@opentelemetry/api';
+const HTTP_SPAN = 'http.request';
+export function boot(tracer: ReturnType<typeof trace.getTracer>, spanName: string, span: string) {
+  tracer.startSpan(HTTP_SPAN);
+  tracer.startSpan(spanName);
+  tracer.startSpan(span);
+}`,
+      output: null,
+      errors: [
+        { messageId: 'spanDiscarded', line: 5 },
+        { messageId: 'spanDiscarded', line: 6 },
+        { messageId: 'spanDiscarded', line: 7 },
       ],
     },
     {
