@@ -53,7 +53,7 @@ The goal is ${d.slowdownObserved <= 1.2 ? 'met' : '**not met**'}. What the docto
 \`end\`, plus an \`Error.captureStackTrace\` (16 frames, never formatted unless a finding needs the site)
 for the first 16 starts of each span name, every start that is already a candidate, and one in 16
 after that; per timer or listener registered while a span is active, an 8-frame stack and a wrapper
-(all of the first 64 per key, then one in 8). Where the CPU goes, and the same-run comparison of two
+(all of the first 64 per key, then one in 32; a listener key with no user frame in its first 64, one in 256). Where the CPU goes, and the same-run comparison of two
 builds (\`--compare\`): see [doctor.md](doctor.md#cost).
 `;
 }

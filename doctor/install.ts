@@ -303,16 +303,54 @@ function runRegistered(observer: Observer, reg: Registration, fn: AnyFn, self: u
  * Registrations are sampled once warm (docs/doctor.md, Cost): of each key (a one-shot timer's kind;
  * a listener's emitter class and event), all of the first REGISTRATIONS_FULL are tracked, then one
  * in REGISTRATIONS_SAMPLE. Work registered per request recurs, so a sampled one still shows.
+ * A listener key none of whose first REGISTRATIONS_FULL tracked registrations has a user frame
+ * (Node's own listeners, e.g. the `IncomingMessage` 'end' listener the HTTP server adds under the
+ * request's span, or a library's) is "internal" once warm: then one in REGISTRATIONS_INTERNAL is
+ * tracked, and the first of those that has a user frame makes the key ordinary again.
  */
 const REGISTRATIONS_FULL = 64;
-const REGISTRATIONS_SAMPLE = 8;
-const registrationCounts = new Map<string, number>();
+const REGISTRATIONS_SAMPLE = 32;
+const REGISTRATIONS_INTERNAL = 256;
 
-function tracked(key: string): boolean {
-  if (registrationCounts.size > 1_000) registrationCounts.clear(); // event names that carry ids
-  const seen = (registrationCounts.get(key) ?? 0) + 1;
-  registrationCounts.set(key, seen);
-  return seen <= REGISTRATIONS_FULL || seen % REGISTRATIONS_SAMPLE === 0;
+interface KeyState {
+  seen: number;
+  /** The tracked registrations of the warm-up (listener keys only), judged once when it ends. */
+  warm: Registration[] | undefined;
+  internal: boolean;
+}
+const registrationKeys = new Map<string, KeyState>();
+
+function keyState(key: string, listener: boolean): KeyState {
+  let state = registrationKeys.get(key);
+  if (!state) {
+    if (registrationKeys.size > 1_000) registrationKeys.clear(); // event names that carry ids
+    state = { seen: 0, warm: listener ? [] : undefined, internal: false };
+    registrationKeys.set(key, state);
+  }
+  return state;
+}
+
+function hasUserFrame(reg: Registration): boolean {
+  if (reg.site === undefined) reg.site = userFrame(reg.stack) ?? null;
+  return reg.site !== null;
+}
+
+/** Whether this registration (one with a span to follow) of the key is tracked. */
+function tracked(state: KeyState): boolean {
+  const seen = ++state.seen;
+  if (seen <= REGISTRATIONS_FULL) return true;
+  if (state.warm) {
+    // the warm-up ended: a listener key with no user frame in any of it is Node's or a library's own
+    state.internal = !state.warm.some(hasUserFrame);
+    state.warm = undefined;
+  }
+  return seen % (state.internal ? REGISTRATIONS_INTERNAL : REGISTRATIONS_SAMPLE) === 0;
+}
+
+/** Called with each tracked listener registration of a key (the warm-up is kept; an internal key is re-checked). */
+function noteTracked(state: KeyState, reg: Registration): void {
+  if (state.warm) state.warm.push(reg);
+  else if (state.internal && hasUserFrame(reg)) state.internal = false;
 }
 
 function listenerKey(target: unknown, type: unknown): string {
@@ -332,7 +370,7 @@ function patchTimers(observer: Observer): void {
       const ids = typeof callback === 'function' ? (registrationIds(observer) ?? (kind === 'setInterval' ? { traceId: '', spanId: '' } : undefined)) : undefined;
       if (!ids) return original.call(this, callback, ...rest);
       // an interval recurs by itself: always tracked; a one-shot timer is sampled once warm
-      if (kind !== 'setInterval' && !tracked(kind)) return original.call(this, callback, ...rest);
+      if (kind !== 'setInterval' && !tracked(keyState(kind, false))) return original.call(this, callback, ...rest);
       const reg: Registration = { kind, api: kind, stack: captureStack(patched, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids, ...unusedBind(observer, callback) };
       const fn = callback as AnyFn;
       return original.call(this, function (this: unknown, ...args: unknown[]) {
@@ -355,8 +393,9 @@ function patchEmitters(observer: Observer): void {
   const require = createRequire(import.meta.url);
   const { EventEmitter } = require('node:events') as typeof import('node:events');
   const proto = EventEmitter.prototype as unknown as Record<string, AnyFn>;
-  const wrap = (api: string, listener: AnyFn, ids: RegistrationIds, below: AnyFn, once?: { emitter: unknown; type: unknown }) => {
+  const wrap = (api: string, listener: AnyFn, ids: RegistrationIds, below: AnyFn, state: KeyState, once?: { emitter: unknown; type: unknown }) => {
     const reg: Registration = { kind: 'listener', api, stack: captureStack(below, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids, ...unusedBind(observer, listener) };
+    noteTracked(state, reg);
     const wrapped = function (this: unknown, ...args: unknown[]): unknown {
       if (once) (proto.removeListener as AnyFn).call(once.emitter, once.type, wrapped);
       return runRegistered(observer, reg, listener, this, args);
@@ -374,9 +413,12 @@ function patchEmitters(observer: Observer): void {
         passThrough = false;
         return original.call(this, type, listener);
       }
-      const ids = typeof listener === 'function' ? registrationIds(observer) : undefined;
-      if (!ids || !tracked(listenerKey(this, type))) return original.call(this, type, listener);
-      return original.call(this, type, wrap(name, listener as AnyFn, ids, patched));
+      if (typeof listener !== 'function') return original.call(this, type, listener);
+      const ids = registrationIds(observer);
+      if (!ids) return original.call(this, type, listener);
+      const state = keyState(listenerKey(this, type), true);
+      if (!tracked(state)) return original.call(this, type, listener);
+      return original.call(this, type, wrap(name, listener as AnyFn, ids, patched, state));
     };
     proto[name] = patched;
   }
@@ -384,9 +426,11 @@ function patchEmitters(observer: Observer): void {
     const original = proto[name] as AnyFn;
     const patched = function (this: Record<string, AnyFn>, type: unknown, listener: unknown): unknown {
       const ids = typeof listener === 'function' ? registrationIds(observer) : undefined;
-      if (!ids || !tracked(listenerKey(this, type))) return original.call(this, type, listener);
+      if (!ids) return original.call(this, type, listener);
+      const state = keyState(listenerKey(this, type), true);
+      if (!tracked(state)) return original.call(this, type, listener);
       // our own once wrapper: `.listener` is the user's function, so removeListener(type, fn) works
-      const wrapped = wrap(name, listener as AnyFn, ids, patched as AnyFn, { emitter: this, type });
+      const wrapped = wrap(name, listener as AnyFn, ids, patched as AnyFn, state, { emitter: this, type });
       passThrough = true;
       try {
         return (this[base] as AnyFn).call(this, type, wrapped);
@@ -407,9 +451,11 @@ function patchEventTargets(observer: Observer): void {
   const wrappers = new WeakMap<object, AnyFn>();
   proto.addEventListener = function patchedAdd(this: unknown, type: unknown, listener: unknown, options?: unknown): unknown {
     const ids = typeof listener === 'function' ? registrationIds(observer) : undefined;
-    if (!ids || wrappers.has(listener as object) || !tracked(listenerKey(this, type))) return add.call(this, type, wrappers.get(listener as object) ?? listener, options);
+    const state = ids && !wrappers.has(listener as object) ? keyState(listenerKey(this, type), true) : undefined;
+    if (!ids || !state || !tracked(state)) return add.call(this, type, wrappers.get(listener as object) ?? listener, options);
     const fn = listener as AnyFn;
     const reg: Registration = { kind: 'listener', api: 'addEventListener', stack: captureStack(patchedAdd as AnyFn, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids, ...unusedBind(observer, fn) };
+    noteTracked(state, reg);
     const wrapped = function (this: unknown, ...args: unknown[]): unknown {
       return runRegistered(observer, reg, fn, this, args);
     };

@@ -46,7 +46,6 @@ export interface AttachRec {
 }
 
 interface SpanRec {
-  seq: number;
   name: string;
   traceId: string;
   spanId: string;
@@ -57,7 +56,6 @@ interface SpanRec {
   stack: StackHolder;
   reg: Registration | undefined;
   entrySpanId: string | undefined;
-  tick: object;
   children: number;
   /** Set when the start itself was reported (so the end does not report it again). */
   reported: boolean;
@@ -126,7 +124,6 @@ function ms(value: number): string {
 }
 
 export class Observer {
-  private seq = 0;
   private readonly open = new Map<string, SpanRec>();
   private readonly ended = new Map<string, SpanRec>();
   /** The ended spans in the order they ended, a ring of MAX_ENDED: the one overwritten leaves `ended`. */
@@ -175,12 +172,16 @@ export class Observer {
 
   constructor(private readonly options: DoctorOptions, private readonly now: () => number = () => performance.now()) {}
 
-  private currentTick(): object {
+  /**
+   * Keeps a span started without being made active (and not by startActiveSpan) in this run's list,
+   * the only spans the run's checks look at. The run (this macrotask and the microtasks it queued,
+   * up to the next check phase) starts at its first such span: one setImmediate per run that has one.
+   */
+  private noteInRun(rec: SpanRec): void {
     if (this.tick === undefined) {
       const token = {};
       this.tick = token;
       this.tickSpans = [];
-      // one "run": this macrotask and the microtasks it queued
       setImmediateOriginal(() => {
         if (this.tick === token) {
           this.tick = undefined;
@@ -188,7 +189,7 @@ export class Observer {
         }
       });
     }
-    return this.tick;
+    this.tickSpans.push(rec);
   }
 
   /** Whether one of the last spans of this run is open, inactive and childless (checkInactiveSibling's candidates). */
@@ -265,7 +266,6 @@ export class Observer {
     const parent = parentSc?.isRemote ? undefined : this.lookup(parentSpanId);
     this.spans++;
     const rec: SpanRec = {
-      seq: this.seq++,
       name,
       traceId: sc.traceId,
       spanId: sc.spanId,
@@ -276,7 +276,6 @@ export class Observer {
       stack: this.stackFor(name, sc.traceId, parent, parentSpanId, below),
       reg: this.current,
       entrySpanId: this.currentEntrySpanId,
-      tick: this.currentTick(),
       children: 0,
       reported: false,
       afterParentEnd: false,
@@ -285,15 +284,15 @@ export class Observer {
       deliberateRoot,
     };
     this.open.set(sc.spanId, rec);
-    this.tickSpans.push(rec);
+    if (!active) this.noteInRun(rec);
     if (parent && !explicit && (parent.end !== undefined || parent.children > 0)) this.noteCross(rec);
     if (parent?.end !== undefined && !explicit && take(++this.lateSeen)) this.lateCandidates.push(rec);
     if (parent) parent.children++;
     if (parentSpanId !== undefined) this.namesAsChild.set(name, (this.namesAsChild.get(name) ?? 0) + 1);
     else {
-      const roots = this.rootsByName.get(name) ?? [];
-      if (roots.length < 5) roots.push(rec);
-      this.rootsByName.set(name, roots);
+      const roots = this.rootsByName.get(name);
+      if (roots === undefined) this.rootsByName.set(name, [rec]);
+      else if (roots.length < 5) roots.push(rec);
     }
     if (this.attaches.size > 0 && parentSpanId !== undefined) this.checkLeakedAttach(rec);
     if (parent?.end !== undefined && this.enteredWith.size > 0) this.checkLeakedEnterWith(rec, parent);
@@ -310,7 +309,7 @@ export class Observer {
       this.checkSpawned(rec);
       if (!rec.reported) this.checkInactiveSibling(rec);
       if (!rec.reported && !explicit && !deliberateRoot && take(++this.rootsSeen)) this.noteRoot(rec);
-    } else if (!rec.reported && !explicit && this.tickSpans.length > 1) this.checkInactiveSibling(rec);
+    } else if (!rec.reported && !explicit && this.tickSpans.length > (active ? 0 : 1)) this.checkInactiveSibling(rec);
   }
 
   /** A root started while other spans are open (or just ended): kept to be judged at report time. */
