@@ -101,6 +101,39 @@ async function createFallback(options: DoctorOptions): Promise<Fallback> {
   return { provider: new BasicTracerProvider(), manager: manager.enable(), propagator: new W3CTraceContextPropagator() };
 }
 
+/** Span classes whose prototype `end` tells the observer (observeEnd). */
+const endPatched = new WeakSet<object>();
+let lastEndProto: object | undefined;
+
+/**
+ * Tells the observer when `span` ends. A span class's `end` is wrapped once, on its prototype (no
+ * closure and no own property per span: docs/doctor.md, Cost); the observer ignores spans it did not
+ * see start and every end after the first (it finds the span among the open ones by id). A span
+ * with an own `end`, or whose class has none, gets its own wrapper.
+ */
+function observeEnd(span: Span, observer: Observer): void {
+  const proto = Object.getPrototypeOf(span) as Record<string, unknown> | null;
+  const ownEnd = Object.prototype.hasOwnProperty.call(span, 'end');
+  if (proto === lastEndProto && !ownEnd) return;
+  if (proto !== null && proto !== Object.prototype && typeof proto.end === 'function' && !ownEnd) {
+    lastEndProto = proto;
+    if (endPatched.has(proto)) return;
+    endPatched.add(proto);
+    const end = proto.end as (...args: unknown[]) => unknown;
+    proto.end = function doctorEnd(this: Span, ...args: unknown[]): unknown {
+      observer.endedSpan(this);
+      return end.apply(this, args);
+    };
+    return;
+  }
+  const end = span.end;
+  if (typeof end !== 'function') return;
+  span.end = function doctorEnd(this: Span, ...args: Parameters<Span['end']>) {
+    observer.endedSpan(span);
+    return end.apply(this, args);
+  };
+}
+
 function wrapTracer(tracer: Tracer, observer: Observer): Tracer {
   if ((tracer as unknown as Record<symbol, unknown>)[WRAPPED]) return tracer;
   const wrapped = Object.create(tracer) as Tracer & Record<symbol, unknown>;
@@ -114,17 +147,7 @@ function wrapTracer(tracer: Tracer, observer: Observer): Tracer {
     const span = startSpan.call(this, name, options, ctx);
     const parentContext = options?.root ? undefined : (ctx ?? contextApi.active());
     observer.started(span, name, parentContext, doctorStartSpan, explicit && !options?.root, activeStart, options?.root === true);
-    const end = span.end;
-    if (typeof end === 'function') {
-      let done = false;
-      span.end = function doctorEnd(this: Span, ...args: Parameters<Span['end']>) {
-        if (!done) {
-          done = true;
-          observer.endedSpan(span);
-        }
-        return end.apply(this, args);
-      };
-    }
+    observeEnd(span, observer);
     return span;
   };
   const startActiveSpan = tracer.startActiveSpan;

@@ -100,8 +100,16 @@ function names(holder: StackHolder | undefined): string[] {
 }
 
 const KEPT_REPEAT = 2;
-const STACKS_PER_NAME = 16;
-const SAMPLE_EVERY = 16;
+const STACKS_PER_KEY = 16;
+const SAMPLE_EVERY = 256;
+/** Start keys (stackFor) of a root and of a parent that is not local: not span names (they hold a NUL). */
+const ROOT_KEY = '\0root';
+const REMOTE_KEY = '\0remote';
+
+interface StartStats {
+  count: number;
+  stack: StackHolder | undefined;
+}
 const MAX_ENDED = 20_000;
 const MAX_OPEN_REPORTED = 1_000;
 /** Report-time candidates: all of the first CANDIDATES_FULL, then one in CANDIDATES_SAMPLE. */
@@ -134,8 +142,8 @@ export class Observer {
   private readonly namesAsChild = new Map<string, number>();
   private readonly rootsByName = new Map<string, SpanRec[]>();
   private tick: object | undefined;
-  private readonly startsByName = new Map<string, number>();
-  private readonly stackByName = new Map<string, StackHolder>();
+  /** Per span name, per parent name: the starts seen and the last stack captured (stackFor). */
+  private readonly starts = new Map<string, Map<string, StartStats>>();
   private tickSpans: SpanRec[] = [];
   private readonly recentEnded: SpanRec[] = [];
   private readonly rootCandidates: RootCandidate[] = [];
@@ -212,20 +220,16 @@ export class Observer {
   }
 
   /**
-   * The start's stack: always while a span name is new (its first STACKS_PER_NAME starts), for a
+   * The start's stack: always while a start key is new (its first STACKS_PER_KEY starts), for a
    * start that is already a candidate (a root inside or right after a tracked callback or beside an
    * open span of this run, a child of an ended parent, a listener's span in another trace), and for
-   * one start in SAMPLE_EVERY after that. A start without
-   * its own stack borrows the last stack of its name when a finding needs a site (docs/doctor.md, Cost).
+   * one start in SAMPLE_EVERY after that. The key is the span's name and its parent's name (no parent,
+   * or a parent that is not local, count as their own parent names): a start without its own stack
+   * borrows the last stack of its key when a finding needs a site (docs/doctor.md, Cost).
    */
   private stackFor(name: string, traceId: string, parent: SpanRec | undefined, parentSpanId: string | undefined, below: (...args: never[]) => unknown): StackHolder {
-    if (this.startsByName.size > 10_000) {
-      // span names that carry ids: forget, rather than grow without bound
-      this.startsByName.clear();
-      this.stackByName.clear();
-    }
-    const count = (this.startsByName.get(name) ?? 0) + 1;
-    this.startsByName.set(name, count);
+    const stats = this.startStats(name, parent !== undefined ? parent.name : parentSpanId === undefined ? ROOT_KEY : REMOTE_KEY);
+    const count = ++stats.count;
     // a candidate of a check made at the start: a root inside (or right after) a tracked callback
     // or beside spans of this run, a child of an ended parent, a listener's span in another trace,
     // a start under an attached context
@@ -235,12 +239,30 @@ export class Observer {
       (root && ((this.current !== undefined && this.currentEntrySpanId === undefined) || (this.lingering !== undefined && this.lingering.entrySpanId === undefined) || this.inactiveInRun())) ||
       (this.current !== undefined && this.current.kind === 'listener' && this.current.traceId !== traceId) ||
       this.attaches.size > 0;
-    if (candidate || count <= STACKS_PER_NAME || count % SAMPLE_EVERY === 0) {
+    if (candidate || count <= STACKS_PER_KEY || count % SAMPLE_EVERY === 0 || stats.stack === undefined) {
       const stack = captureStack(below);
-      this.stackByName.set(name, stack);
+      stats.stack = stack;
       return stack;
     }
-    return this.stackByName.get(name) ?? captureStack(below);
+    return stats.stack;
+  }
+
+  /** The start counts and last stack of a span name under a parent name (two map lookups, no string built). */
+  private startStats(name: string, parentName: string): StartStats {
+    let byParent = this.starts.get(name);
+    if (byParent === undefined) {
+      // span names that carry ids: forget, rather than grow without bound
+      if (this.starts.size > 10_000) this.starts.clear();
+      byParent = new Map();
+      this.starts.set(name, byParent);
+    }
+    let stats = byParent.get(parentName);
+    if (stats === undefined) {
+      if (byParent.size > 1_000) byParent.clear();
+      stats = { count: 0, stack: undefined };
+      byParent.set(parentName, stats);
+    }
+    return stats;
   }
 
   private lookup(spanId: string | undefined): SpanRec | undefined {

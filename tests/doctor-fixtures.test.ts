@@ -160,7 +160,7 @@ describe('the doctor over the runtime-proven fixtures', () => {
         `outputs with reports: ${outputsWithReports.length} of ${outcomes.filter((o) => o.output !== undefined).length}` +
         ` (and ${outcomes.filter((o) => o.documented > 0).length} with a report the fixture documents: ${outcomes.filter((o) => o.documented > 0).map((o) => `${o.name}: ${o.output}`).join('; ') || 'none'})` +
         `; found only on a later run: ${outcomes.filter((o) => o.runs > 1 && o.found !== false).map((o) => `${o.name} (${o.runs} runs)`).join(', ') || 'none'}` +
-        `; timing-dependent (not required): ${Object.keys(KNOWN_TIMING_DEPENDENT).map((name) => `${name} ${outcomes.find((o) => o.name === name)?.found === false ? 'missed' : 'found'}`).join(', ')}\n`,
+        `; timing-dependent (not required): ${Object.keys(KNOWN_TIMING_DEPENDENT).map((name) => `${name} ${outcomes.find((o) => o.name === name)?.found === false ? 'missed' : 'found'}`).join(', ') || 'none'}\n`,
     );
 
     // soft: every list that stopped being true is shown in one run
