@@ -65,3 +65,27 @@ it('reports listener defects registered only after the warm-up, on an ordinary k
   expect(summary.sort()).toEqual(['lost-parent no-unbound-listener app.mjs:17', 'lost-parent no-unbound-listener app.mjs:24']);
   expect(result.status).toBe(1);
 });
+
+// Span stacks once warm are sampled per start key (span name and parent name): a start without its
+// own stack borrows the last stack of its key. The same name started under two parents from two
+// lines, interleaved: the never-ended one (line 5, the 41st start of its key, past the 16 the doctor
+// always captures) must be reported at its own line. Borrowing by name alone (session 6: one in 16
+// per name) reported line 6, whose start of the name was the last one with a stack.
+const KEYS_APP = `import { trace } from '@opentelemetry/api';
+
+const tracer = trace.getTracer('keys');
+for (let i = 0; i < 41; i++) {
+  tracer.startActiveSpan('job.run', (span) => { const query = tracer.startSpan('db.query'); if (i < 40) query.end(); span.end(); });
+  tracer.startActiveSpan('GET /a', (span) => { tracer.startSpan('db.query').end(); span.end(); });
+}
+`;
+writeFileSync(join(project, 'keys.mjs'), KEYS_APP);
+
+it('a span without its own stack borrows the stack of its start key (name and parent), not of its name', () => {
+  const result = spawnSync(process.execPath, [bin, '--no-lint', '--format', 'json', '--', process.execPath, 'keys.mjs'], { cwd: project, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' } });
+  expect(result.stderr).not.toMatch(/Error/);
+  const report = JSON.parse(result.stdout) as { findings: { kind: string; rule: string; site: { file: string; line: number } }[] };
+  const summary = report.findings.map((f) => `${f.kind} ${f.rule} ${f.site.file.endsWith('keys.mjs') ? 'keys.mjs' : f.site.file}:${f.site.line}`);
+  expect(summary).toEqual(['never-ended require-span-end keys.mjs:5']);
+  expect(result.status).toBe(1);
+});
