@@ -66,7 +66,14 @@ interface SpanRec {
   active: boolean;
   /** Started with `root: true` (a deliberate new trace). */
   deliberateRoot: boolean;
+  /** The list of open spans (started order), linked through the records: no map per start or end. */
+  prevOpen: SpanRec | undefined;
+  nextOpen: SpanRec | undefined;
 }
+
+/** The record of an observed span, kept on the span object itself (started, endedSpan). */
+const REC = Symbol('otel-context-doctor.span');
+type Observed = Span & { [REC]?: SpanRec };
 
 /** A root that may have lost its parent: judged at report time against the spans around its start. */
 interface RootCandidate {
@@ -116,6 +123,8 @@ const MAX_OPEN_REPORTED = 1_000;
 const CANDIDATES_FULL = 256;
 const CANDIDATES_SAMPLE = 64;
 const NEAR_LIMIT = 16;
+/** A parent known only by its ids (no record on its span object) is looked for among this many of the last open spans. */
+const OPEN_BY_ID = 64;
 const RECENT_ENDED = 8;
 const LOST_RULES = ['no-unbound-queued-callback', 'no-inactive-parent-span', 'no-late-context-capture', 'no-unbound-timer', 'no-unbound-listener'];
 
@@ -132,9 +141,17 @@ function ms(value: number): string {
 }
 
 export class Observer {
-  private readonly open = new Map<string, SpanRec>();
-  private readonly ended = new Map<string, SpanRec>();
-  /** The ended spans in the order they ended, a ring of MAX_ENDED: the one overwritten leaves `ended`. */
+  /** Open spans, oldest first: a list linked through the records (prevOpen, nextOpen). */
+  private openHead: SpanRec | undefined;
+  private openTail: SpanRec | undefined;
+  /**
+   * Each observed span's record is kept on the span object (a symbol key; in this map for a span
+   * that takes no property): a child finds its parent's record through the span in its parent
+   * context, ended or not, for as long as that context (and so the span) is alive; no record is kept
+   * for a span nothing references any more (docs/doctor.md, Cost).
+   */
+  private readonly recs = new WeakMap<Span, SpanRec>();
+  /** The last MAX_ENDED ended spans, in the order they ended (a ring): cross-talk counts sites in them. */
   private readonly endedRing: (SpanRec | undefined)[] = [];
   private endedNext = 0;
   private readonly findings = new Map<string, Pending>();
@@ -265,9 +282,27 @@ export class Observer {
     return stats;
   }
 
+  private recOf(span: Span): SpanRec | undefined {
+    return (span as Observed)[REC] ?? this.recs.get(span);
+  }
+
+  /** The most recently started open span with this id, among the last `limit` started. */
+  private openById(spanId: string, limit = Infinity): SpanRec | undefined {
+    let n = 0;
+    for (let rec = this.openTail; rec !== undefined && n < limit; rec = rec.prevOpen, n++) if (rec.spanId === spanId) return rec;
+    return undefined;
+  }
+
+  /** An open span's record by id, else one of the last ended ones (scans: only for findings and posts). */
   private lookup(spanId: string | undefined): SpanRec | undefined {
     if (spanId === undefined) return undefined;
-    return this.open.get(spanId) ?? this.ended.get(spanId);
+    const open = this.openById(spanId);
+    if (open !== undefined) return open;
+    for (let i = this.endedRing.length - 1; i >= 0; i--) {
+      const index = (this.endedNext + i) % this.endedRing.length;
+      if (this.endedRing[index]?.spanId === spanId) return this.endedRing[index];
+    }
+    return undefined;
   }
 
   /** Called by the tracer wrapper right after the real tracer started `span` under `parentContext`. */
@@ -285,7 +320,13 @@ export class Observer {
     const parentSc = parentSpan?.spanContext();
     const parentSpanId = parentSc !== undefined && parentSc.traceId === sc.traceId ? parentSc.spanId : undefined;
     // a remote parent (extracted from a carrier: a message, a request) is not judged by its local record
-    const parent = parentSc?.isRemote ? undefined : this.lookup(parentSpanId);
+    let parent: SpanRec | undefined;
+    if (parentSpanId !== undefined && parentSc?.isRemote !== true) {
+      // the parent span object's record; a context that carries only the parent's ids (a span
+      // context wrapped again) finds it while it is open and among the last OPEN_BY_ID started
+      const own = parentSpan === undefined ? undefined : this.recOf(parentSpan);
+      parent = own !== undefined && own.spanId === parentSpanId ? own : this.openById(parentSpanId, OPEN_BY_ID);
+    }
     this.spans++;
     const rec: SpanRec = {
       name,
@@ -304,8 +345,17 @@ export class Observer {
       explicit,
       active,
       deliberateRoot,
+      prevOpen: this.openTail,
+      nextOpen: undefined,
     };
-    this.open.set(sc.spanId, rec);
+    if (this.openTail !== undefined) this.openTail.nextOpen = rec;
+    else this.openHead = rec;
+    this.openTail = rec;
+    try {
+      (span as Observed)[REC] = rec;
+    } catch {
+      this.recs.set(span, rec); // a frozen or proxied span object
+    }
     if (!active) this.noteInRun(rec);
     if (parent && !explicit && (parent.end !== undefined || parent.children > 0)) this.noteCross(rec);
     if (parent?.end !== undefined && !explicit && take(++this.lateSeen)) this.lateCandidates.push(rec);
@@ -337,11 +387,10 @@ export class Observer {
   /** A root started while other spans are open (or just ended): kept to be judged at report time. */
   private noteRoot(rec: SpanRec): void {
     const near: SpanRec[] = [];
-    for (const other of this.open.values()) {
+    // the most recent first
+    for (let other = this.openTail; other !== undefined && near.length < NEAR_LIMIT; other = other.prevOpen) {
       if (other !== rec && other.traceId !== rec.traceId) near.push(other);
-      if (near.length >= NEAR_LIMIT) near.shift();
     }
-    near.reverse(); // the most recent first
     near.push(...this.recentEnded.filter((other) => other.traceId !== rec.traceId).reverse());
     if (near.length > 0) this.rootCandidates.push({ rec, near });
   }
@@ -350,27 +399,33 @@ export class Observer {
   private noteCross(rec: SpanRec): void {
     if (!take(++this.crossSeen)) return;
     const childless: SpanRec[] = [];
-    for (const other of this.open.values()) {
+    for (let other = this.openHead; other !== undefined && childless.length < NEAR_LIMIT; other = other.nextOpen) {
       if (other !== rec && other.children === 0 && other.traceId !== rec.traceId) childless.push(other);
-      if (childless.length >= NEAR_LIMIT) break;
     }
     if (childless.length > 0) this.crossCandidates.push({ rec, childless });
   }
 
+  /** The open spans, oldest first (report time only: the hot paths walk the list themselves). */
+  private openSpans(): SpanRec[] {
+    const out: SpanRec[] = [];
+    for (let rec = this.openHead; rec !== undefined; rec = rec.nextOpen) out.push(rec);
+    return out;
+  }
+
   /** Called once per span when `span.end()` is first called. */
   endedSpan(span: Span): void {
-    const spanId = span.spanContext().spanId;
-    const rec = this.open.get(spanId);
-    if (!rec) return;
+    const rec = this.recOf(span);
+    if (rec === undefined || rec.end !== undefined) return;
     rec.end = this.now();
-    this.open.delete(spanId);
-    // evict by key (O(1)): taking the oldest key of a Map that keeps losing its first entries
-    // walks over the deleted ones every time
-    const evicted = this.endedRing[this.endedNext];
-    if (evicted) this.ended.delete(evicted.spanId);
+    // out of the open list
+    if (rec.prevOpen !== undefined) rec.prevOpen.nextOpen = rec.nextOpen;
+    else this.openHead = rec.nextOpen;
+    if (rec.nextOpen !== undefined) rec.nextOpen.prevOpen = rec.prevOpen;
+    else this.openTail = rec.prevOpen;
+    rec.prevOpen = undefined;
+    rec.nextOpen = undefined;
     this.endedRing[this.endedNext] = rec;
     this.endedNext = (this.endedNext + 1) % MAX_ENDED;
-    this.ended.set(spanId, rec);
     this.recentEnded.push(rec);
     if (this.recentEnded.length > RECENT_ENDED) this.recentEnded.shift();
     const parent = rec.parent;
@@ -850,9 +905,9 @@ export class Observer {
       let counts = perTrace.get(traceId);
       if (!counts) {
         counts = new Map();
-        for (const records of [this.open.values(), this.ended.values()]) {
+        for (const records of [this.openSpans(), this.endedRing]) {
           for (const other of records) {
-            if (other.traceId !== traceId) continue;
+            if (other === undefined || other.traceId !== traceId) continue;
             const key = this.siteKey(other);
             if (key) counts.set(key, (counts.get(key) ?? 0) + 1);
           }
@@ -904,7 +959,7 @@ export class Observer {
     this.judgeCross();
     const out = new Map(this.findings);
     let reported = 0;
-    for (const rec of this.open.values()) {
+    for (const rec of this.openSpans()) {
       if (reported++ >= MAX_OPEN_REPORTED) break;
       const where = userFrame(rec.stack);
       if (!where) continue;
