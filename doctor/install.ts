@@ -341,14 +341,27 @@ interface KeyState {
   warm: Registration[] | undefined;
   internal: boolean;
 }
-const registrationKeys = new Map<string, KeyState>();
+/** Per key class (a timer kind, an emitter's class name) and event: no key string is built per call. */
+const registrationKeys = new Map<string, Map<unknown, KeyState>>();
+let registrationKeyCount = 0;
 
-function keyState(key: string, listener: boolean): KeyState {
-  let state = registrationKeys.get(key);
-  if (!state) {
-    if (registrationKeys.size > 1_000) registrationKeys.clear(); // event names that carry ids
+function keyState(kindOrClass: string, type: unknown, listener: boolean): KeyState {
+  let byType = registrationKeys.get(kindOrClass);
+  if (byType === undefined) {
+    byType = new Map();
+    registrationKeys.set(kindOrClass, byType);
+  }
+  let state = byType.get(type);
+  if (state === undefined) {
+    if (++registrationKeyCount > 1_000) {
+      // event names that carry ids: forget, rather than grow without bound
+      registrationKeys.clear();
+      registrationKeyCount = 1;
+      byType = new Map();
+      registrationKeys.set(kindOrClass, byType);
+    }
     state = { seen: 0, warm: listener ? [] : undefined, internal: false };
-    registrationKeys.set(key, state);
+    byType.set(type, state);
   }
   return state;
 }
@@ -376,9 +389,9 @@ function noteTracked(state: KeyState, reg: Registration): void {
   else if (state.internal && hasUserFrame(reg)) state.internal = false;
 }
 
-function listenerKey(target: unknown, type: unknown): string {
+function listenerClass(target: unknown): string {
   const name = (target as { constructor?: { name?: unknown } } | null)?.constructor?.name;
-  return `${typeof name === 'string' ? name : '?'}:${String(type)}`;
+  return typeof name === 'string' ? name : '?';
 }
 
 function patchTimers(observer: Observer): void {
@@ -393,7 +406,7 @@ function patchTimers(observer: Observer): void {
       const ids = typeof callback === 'function' ? (registrationIds(observer) ?? (kind === 'setInterval' ? { traceId: '', spanId: '' } : undefined)) : undefined;
       if (!ids) return original.call(this, callback, ...rest);
       // an interval recurs by itself: always tracked; a one-shot timer is sampled once warm
-      if (kind !== 'setInterval' && !tracked(keyState(kind, false))) return original.call(this, callback, ...rest);
+      if (kind !== 'setInterval' && !tracked(keyState(kind, undefined, false))) return original.call(this, callback, ...rest);
       const reg: Registration = { kind, api: kind, stack: captureStack(patched, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids, ...unusedBind(observer, callback) };
       const fn = callback as AnyFn;
       return original.call(this, function (this: unknown, ...args: unknown[]) {
@@ -439,7 +452,7 @@ function patchEmitters(observer: Observer): void {
       if (typeof listener !== 'function') return original.call(this, type, listener);
       const ids = registrationIds(observer);
       if (!ids) return original.call(this, type, listener);
-      const state = keyState(listenerKey(this, type), true);
+      const state = keyState(listenerClass(this), type, true);
       if (!tracked(state)) return original.call(this, type, listener);
       return original.call(this, type, wrap(name, listener as AnyFn, ids, patched, state));
     };
@@ -450,7 +463,7 @@ function patchEmitters(observer: Observer): void {
     const patched = function (this: Record<string, AnyFn>, type: unknown, listener: unknown): unknown {
       const ids = typeof listener === 'function' ? registrationIds(observer) : undefined;
       if (!ids) return original.call(this, type, listener);
-      const state = keyState(listenerKey(this, type), true);
+      const state = keyState(listenerClass(this), type, true);
       if (!tracked(state)) return original.call(this, type, listener);
       // our own once wrapper: `.listener` is the user's function, so removeListener(type, fn) works
       const wrapped = wrap(name, listener as AnyFn, ids, patched as AnyFn, state, { emitter: this, type });
@@ -474,7 +487,7 @@ function patchEventTargets(observer: Observer): void {
   const wrappers = new WeakMap<object, AnyFn>();
   proto.addEventListener = function patchedAdd(this: unknown, type: unknown, listener: unknown, options?: unknown): unknown {
     const ids = typeof listener === 'function' ? registrationIds(observer) : undefined;
-    const state = ids && !wrappers.has(listener as object) ? keyState(listenerKey(this, type), true) : undefined;
+    const state = ids && !wrappers.has(listener as object) ? keyState(listenerClass(this), type, true) : undefined;
     if (!ids || !state || !tracked(state)) return add.call(this, type, wrappers.get(listener as object) ?? listener, options);
     const fn = listener as AnyFn;
     const reg: Registration = { kind: 'listener', api: 'addEventListener', stack: captureStack(patchedAdd as AnyFn, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids, ...unusedBind(observer, fn) };
