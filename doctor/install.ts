@@ -730,9 +730,9 @@ function followWorkerMessages(observer: Observer, OriginalWorker: { prototype: u
   let listening: InstanceType<typeof threads.BroadcastChannel> | undefined;
   const listen = (): void => {
     if (listening) return;
-    listening = new threads.BroadcastChannel(WORKER_ROOTS);
-    listening.onmessage = (event: unknown) => {
-      const notice = (event as { data?: WorkerRootNotice }).data;
+    const channel = new threads.BroadcastChannel(WORKER_ROOTS);
+    listening = channel;
+    const handle = (notice: WorkerRootNotice | undefined): void => {
       if (!notice || typeof notice.seq !== 'number') return;
       const posts = perWorker.get(notice.threadId)?.posts;
       const post = posts?.get(notice.seq);
@@ -740,7 +740,17 @@ function followWorkerMessages(observer: Observer, OriginalWorker: { prototype: u
       posts?.delete(notice.seq);
       if (post.shape === notice.shape) observer.postedWithoutContext(post, notice);
     };
-    listening.unref();
+    channel.onmessage = (event: unknown) => handle((event as { data?: WorkerRootNotice }).data);
+    channel.unref();
+    // a notice already queued on the channel but not dispatched yet when the process reports
+    // (it exits right after the worker's reply): read synchronously
+    // (Node's receiveMessageOnPort takes a BroadcastChannel too since 15.12; its types say MessagePort)
+    const port = channel as unknown as import('node:worker_threads').MessagePort;
+    observer.beforeReport.push(() => {
+      for (let received = threads.receiveMessageOnPort(port); received !== undefined; received = threads.receiveMessageOnPort(port)) {
+        handle(received.message as WorkerRootNotice | undefined);
+      }
+    });
   };
   const proto = OriginalWorker.prototype as Record<string, AnyFn>;
   const post = proto.postMessage;

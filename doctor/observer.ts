@@ -192,6 +192,8 @@ export class Observer {
    * (install.ts follows the parent's postMessage calls; docs/doctor.md, new-trace).
    */
   onWorkerRoot: ((name: string, traceId: string) => void) | undefined;
+  /** Called at the start of each report (install.ts: worker notices still queued on their channel). */
+  readonly beforeReport: (() => void)[] = [];
   private spawnReported = false;
   spans = 0;
 
@@ -954,6 +956,7 @@ export class Observer {
 
   /** Findings so far, plus the end-of-run ones (never ended; roots of a start site that usually has a parent). */
   report(): DoctorFinding[] {
+    for (const hook of this.beforeReport) hook();
     this.judgeRoots();
     this.judgeLate();
     this.judgeCross();
