@@ -49,12 +49,14 @@ slowdown is the median of the per-round ratios. Measured ${d.date} on Node ${d.n
 | the app uses only \`@opentelemetry/api\`; the doctor provides the SDK (no exporter) | ${d.rps.fallback} | ${d.slowdownFallback}× | ${cpuOf(d, 'fallback')} | ${d.cpuRatio ? `${d.cpuRatio.fallback}×` : ''} | |
 
 ${spread(d)}Findings on this server (it has no context defect): ${Object.entries(d.findings).map(([k, v]) => `${k} ${v}`).join(', ')}.
-The goal is ${d.slowdownObserved <= 1.2 ? 'met' : '**not met**'}. What the doctor pays per span start is a record and a wrapped
-\`end\`, plus an \`Error.captureStackTrace\` (16 frames, never formatted unless a finding needs the site)
-for the first 16 starts of each span name, every start that is already a candidate, and one in 16
-after that; per timer or listener registered while a span is active, an 8-frame stack and a wrapper
-(all of the first 64 per key, then one in 8). Where the CPU goes, and the same-run comparison of two
-builds (\`--compare\`): see [doctor.md](doctor.md#cost).
+The goal (throughput) is ${d.slowdownObserved <= 1.2 ? 'met in this run' : '**not met** in this run'}${d.cpuRatio ? `; the server's CPU per request, the steadier measure on this shared machine, is ${d.cpuRatio.observed}× (goal ${d.cpuRatio.observed <= 1.2 ? 'met' : 'not met'})` : ''}. What the doctor pays per span start is a
+record kept on the span object (a symbol key) and linked into the list of open spans, and its end (the span class's
+\`end\` is wrapped once, on its prototype), plus an \`Error.captureStackTrace\` (16 frames, never formatted unless a
+finding needs the site) for the first 16 starts of each start key (span name and parent name), every start that is
+already a candidate, and one in 256 after that; per timer or listener registered while a span is active, an
+8-frame stack and a wrapper (all of the first 64 per key, then one in 32; a listener key with no user frame in its
+first 64, one in 256). Where the CPU goes, and the same-run comparison of two builds (\`--compare\`): see
+[doctor.md](doctor.md#cost).
 `;
 }
 

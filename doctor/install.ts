@@ -101,6 +101,39 @@ async function createFallback(options: DoctorOptions): Promise<Fallback> {
   return { provider: new BasicTracerProvider(), manager: manager.enable(), propagator: new W3CTraceContextPropagator() };
 }
 
+/** Span classes whose prototype `end` tells the observer (observeEnd). */
+const endPatched = new WeakSet<object>();
+let lastEndProto: object | undefined;
+
+/**
+ * Tells the observer when `span` ends. A span class's `end` is wrapped once, on its prototype (no
+ * closure and no own property per span: docs/doctor.md, Cost); the observer ignores spans it did not
+ * see start and every end after the first (it finds the span among the open ones by id). A span
+ * with an own `end`, or whose class has none, gets its own wrapper.
+ */
+function observeEnd(span: Span, observer: Observer): void {
+  const proto = Object.getPrototypeOf(span) as Record<string, unknown> | null;
+  const ownEnd = Object.prototype.hasOwnProperty.call(span, 'end');
+  if (proto === lastEndProto && !ownEnd) return;
+  if (proto !== null && proto !== Object.prototype && typeof proto.end === 'function' && !ownEnd) {
+    lastEndProto = proto;
+    if (endPatched.has(proto)) return;
+    endPatched.add(proto);
+    const end = proto.end as (...args: unknown[]) => unknown;
+    proto.end = function doctorEnd(this: Span, ...args: unknown[]): unknown {
+      observer.endedSpan(this);
+      return end.apply(this, args);
+    };
+    return;
+  }
+  const end = span.end;
+  if (typeof end !== 'function') return;
+  span.end = function doctorEnd(this: Span, ...args: Parameters<Span['end']>) {
+    observer.endedSpan(span);
+    return end.apply(this, args);
+  };
+}
+
 function wrapTracer(tracer: Tracer, observer: Observer): Tracer {
   if ((tracer as unknown as Record<symbol, unknown>)[WRAPPED]) return tracer;
   const wrapped = Object.create(tracer) as Tracer & Record<symbol, unknown>;
@@ -114,17 +147,7 @@ function wrapTracer(tracer: Tracer, observer: Observer): Tracer {
     const span = startSpan.call(this, name, options, ctx);
     const parentContext = options?.root ? undefined : (ctx ?? contextApi.active());
     observer.started(span, name, parentContext, doctorStartSpan, explicit && !options?.root, activeStart, options?.root === true);
-    const end = span.end;
-    if (typeof end === 'function') {
-      let done = false;
-      span.end = function doctorEnd(this: Span, ...args: Parameters<Span['end']>) {
-        if (!done) {
-          done = true;
-          observer.endedSpan(span);
-        }
-        return end.apply(this, args);
-      };
-    }
+    observeEnd(span, observer);
     return span;
   };
   const startActiveSpan = tracer.startActiveSpan;
@@ -303,21 +326,72 @@ function runRegistered(observer: Observer, reg: Registration, fn: AnyFn, self: u
  * Registrations are sampled once warm (docs/doctor.md, Cost): of each key (a one-shot timer's kind;
  * a listener's emitter class and event), all of the first REGISTRATIONS_FULL are tracked, then one
  * in REGISTRATIONS_SAMPLE. Work registered per request recurs, so a sampled one still shows.
+ * A listener key none of whose first REGISTRATIONS_FULL tracked registrations has a user frame
+ * (Node's own listeners, e.g. the `IncomingMessage` 'end' listener the HTTP server adds under the
+ * request's span, or a library's) is "internal" once warm: then one in REGISTRATIONS_INTERNAL is
+ * tracked, and the first of those that has a user frame makes the key ordinary again.
  */
 const REGISTRATIONS_FULL = 64;
-const REGISTRATIONS_SAMPLE = 8;
-const registrationCounts = new Map<string, number>();
+const REGISTRATIONS_SAMPLE = 32;
+const REGISTRATIONS_INTERNAL = 256;
 
-function tracked(key: string): boolean {
-  if (registrationCounts.size > 1_000) registrationCounts.clear(); // event names that carry ids
-  const seen = (registrationCounts.get(key) ?? 0) + 1;
-  registrationCounts.set(key, seen);
-  return seen <= REGISTRATIONS_FULL || seen % REGISTRATIONS_SAMPLE === 0;
+interface KeyState {
+  seen: number;
+  /** The tracked registrations of the warm-up (listener keys only), judged once when it ends. */
+  warm: Registration[] | undefined;
+  internal: boolean;
+}
+/** Per key class (a timer kind, an emitter's class name) and event: no key string is built per call. */
+const registrationKeys = new Map<string, Map<unknown, KeyState>>();
+let registrationKeyCount = 0;
+
+function keyState(kindOrClass: string, type: unknown, listener: boolean): KeyState {
+  let byType = registrationKeys.get(kindOrClass);
+  if (byType === undefined) {
+    byType = new Map();
+    registrationKeys.set(kindOrClass, byType);
+  }
+  let state = byType.get(type);
+  if (state === undefined) {
+    if (++registrationKeyCount > 1_000) {
+      // event names that carry ids: forget, rather than grow without bound
+      registrationKeys.clear();
+      registrationKeyCount = 1;
+      byType = new Map();
+      registrationKeys.set(kindOrClass, byType);
+    }
+    state = { seen: 0, warm: listener ? [] : undefined, internal: false };
+    byType.set(type, state);
+  }
+  return state;
 }
 
-function listenerKey(target: unknown, type: unknown): string {
+function hasUserFrame(reg: Registration): boolean {
+  if (reg.site === undefined) reg.site = userFrame(reg.stack) ?? null;
+  return reg.site !== null;
+}
+
+/** Whether this registration (one with a span to follow) of the key is tracked. */
+function tracked(state: KeyState): boolean {
+  const seen = ++state.seen;
+  if (seen <= REGISTRATIONS_FULL) return true;
+  if (state.warm) {
+    // the warm-up ended: a listener key with no user frame in any of it is Node's or a library's own
+    state.internal = !state.warm.some(hasUserFrame);
+    state.warm = undefined;
+  }
+  return seen % (state.internal ? REGISTRATIONS_INTERNAL : REGISTRATIONS_SAMPLE) === 0;
+}
+
+/** Called with each tracked listener registration of a key (the warm-up is kept; an internal key is re-checked). */
+function noteTracked(state: KeyState, reg: Registration): void {
+  if (state.warm) state.warm.push(reg);
+  else if (state.internal && hasUserFrame(reg)) state.internal = false;
+}
+
+function listenerClass(target: unknown): string {
   const name = (target as { constructor?: { name?: unknown } } | null)?.constructor?.name;
-  return `${typeof name === 'string' ? name : '?'}:${String(type)}`;
+  return typeof name === 'string' ? name : '?';
 }
 
 function patchTimers(observer: Observer): void {
@@ -332,7 +406,7 @@ function patchTimers(observer: Observer): void {
       const ids = typeof callback === 'function' ? (registrationIds(observer) ?? (kind === 'setInterval' ? { traceId: '', spanId: '' } : undefined)) : undefined;
       if (!ids) return original.call(this, callback, ...rest);
       // an interval recurs by itself: always tracked; a one-shot timer is sampled once warm
-      if (kind !== 'setInterval' && !tracked(kind)) return original.call(this, callback, ...rest);
+      if (kind !== 'setInterval' && !tracked(keyState(kind, undefined, false))) return original.call(this, callback, ...rest);
       const reg: Registration = { kind, api: kind, stack: captureStack(patched, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids, ...unusedBind(observer, callback) };
       const fn = callback as AnyFn;
       return original.call(this, function (this: unknown, ...args: unknown[]) {
@@ -355,8 +429,9 @@ function patchEmitters(observer: Observer): void {
   const require = createRequire(import.meta.url);
   const { EventEmitter } = require('node:events') as typeof import('node:events');
   const proto = EventEmitter.prototype as unknown as Record<string, AnyFn>;
-  const wrap = (api: string, listener: AnyFn, ids: RegistrationIds, below: AnyFn, once?: { emitter: unknown; type: unknown }) => {
+  const wrap = (api: string, listener: AnyFn, ids: RegistrationIds, below: AnyFn, state: KeyState, once?: { emitter: unknown; type: unknown }) => {
     const reg: Registration = { kind: 'listener', api, stack: captureStack(below, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids, ...unusedBind(observer, listener) };
+    noteTracked(state, reg);
     const wrapped = function (this: unknown, ...args: unknown[]): unknown {
       if (once) (proto.removeListener as AnyFn).call(once.emitter, once.type, wrapped);
       return runRegistered(observer, reg, listener, this, args);
@@ -374,9 +449,12 @@ function patchEmitters(observer: Observer): void {
         passThrough = false;
         return original.call(this, type, listener);
       }
-      const ids = typeof listener === 'function' ? registrationIds(observer) : undefined;
-      if (!ids || !tracked(listenerKey(this, type))) return original.call(this, type, listener);
-      return original.call(this, type, wrap(name, listener as AnyFn, ids, patched));
+      if (typeof listener !== 'function') return original.call(this, type, listener);
+      const ids = registrationIds(observer);
+      if (!ids) return original.call(this, type, listener);
+      const state = keyState(listenerClass(this), type, true);
+      if (!tracked(state)) return original.call(this, type, listener);
+      return original.call(this, type, wrap(name, listener as AnyFn, ids, patched, state));
     };
     proto[name] = patched;
   }
@@ -384,9 +462,11 @@ function patchEmitters(observer: Observer): void {
     const original = proto[name] as AnyFn;
     const patched = function (this: Record<string, AnyFn>, type: unknown, listener: unknown): unknown {
       const ids = typeof listener === 'function' ? registrationIds(observer) : undefined;
-      if (!ids || !tracked(listenerKey(this, type))) return original.call(this, type, listener);
+      if (!ids) return original.call(this, type, listener);
+      const state = keyState(listenerClass(this), type, true);
+      if (!tracked(state)) return original.call(this, type, listener);
       // our own once wrapper: `.listener` is the user's function, so removeListener(type, fn) works
-      const wrapped = wrap(name, listener as AnyFn, ids, patched as AnyFn, { emitter: this, type });
+      const wrapped = wrap(name, listener as AnyFn, ids, patched as AnyFn, state, { emitter: this, type });
       passThrough = true;
       try {
         return (this[base] as AnyFn).call(this, type, wrapped);
@@ -407,9 +487,11 @@ function patchEventTargets(observer: Observer): void {
   const wrappers = new WeakMap<object, AnyFn>();
   proto.addEventListener = function patchedAdd(this: unknown, type: unknown, listener: unknown, options?: unknown): unknown {
     const ids = typeof listener === 'function' ? registrationIds(observer) : undefined;
-    if (!ids || wrappers.has(listener as object) || !tracked(listenerKey(this, type))) return add.call(this, type, wrappers.get(listener as object) ?? listener, options);
+    const state = ids && !wrappers.has(listener as object) ? keyState(listenerClass(this), type, true) : undefined;
+    if (!ids || !state || !tracked(state)) return add.call(this, type, wrappers.get(listener as object) ?? listener, options);
     const fn = listener as AnyFn;
     const reg: Registration = { kind: 'listener', api: 'addEventListener', stack: captureStack(patchedAdd as AnyFn, REGISTRATION_STACK_LIMIT), keptHits: 0, ...ids, ...unusedBind(observer, fn) };
+    noteTracked(state, reg);
     const wrapped = function (this: unknown, ...args: unknown[]): unknown {
       return runRegistered(observer, reg, fn, this, args);
     };
@@ -648,9 +730,9 @@ function followWorkerMessages(observer: Observer, OriginalWorker: { prototype: u
   let listening: InstanceType<typeof threads.BroadcastChannel> | undefined;
   const listen = (): void => {
     if (listening) return;
-    listening = new threads.BroadcastChannel(WORKER_ROOTS);
-    listening.onmessage = (event: unknown) => {
-      const notice = (event as { data?: WorkerRootNotice }).data;
+    const channel = new threads.BroadcastChannel(WORKER_ROOTS);
+    listening = channel;
+    const handle = (notice: WorkerRootNotice | undefined): void => {
       if (!notice || typeof notice.seq !== 'number') return;
       const posts = perWorker.get(notice.threadId)?.posts;
       const post = posts?.get(notice.seq);
@@ -658,7 +740,17 @@ function followWorkerMessages(observer: Observer, OriginalWorker: { prototype: u
       posts?.delete(notice.seq);
       if (post.shape === notice.shape) observer.postedWithoutContext(post, notice);
     };
-    listening.unref();
+    channel.onmessage = (event: unknown) => handle((event as { data?: WorkerRootNotice }).data);
+    channel.unref();
+    // a notice already queued on the channel but not dispatched yet when the process reports
+    // (it exits right after the worker's reply): read synchronously
+    // (Node's receiveMessageOnPort takes a BroadcastChannel too since 15.12; its types say MessagePort)
+    const port = channel as unknown as import('node:worker_threads').MessagePort;
+    observer.beforeReport.push(() => {
+      for (let received = threads.receiveMessageOnPort(port); received !== undefined; received = threads.receiveMessageOnPort(port)) {
+        handle(received.message as WorkerRootNotice | undefined);
+      }
+    });
   };
   const proto = OriginalWorker.prototype as Record<string, AnyFn>;
   const post = proto.postMessage;

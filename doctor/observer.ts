@@ -46,7 +46,6 @@ export interface AttachRec {
 }
 
 interface SpanRec {
-  seq: number;
   name: string;
   traceId: string;
   spanId: string;
@@ -57,7 +56,6 @@ interface SpanRec {
   stack: StackHolder;
   reg: Registration | undefined;
   entrySpanId: string | undefined;
-  tick: object;
   children: number;
   /** Set when the start itself was reported (so the end does not report it again). */
   reported: boolean;
@@ -68,7 +66,14 @@ interface SpanRec {
   active: boolean;
   /** Started with `root: true` (a deliberate new trace). */
   deliberateRoot: boolean;
+  /** The list of open spans (started order), linked through the records: no map per start or end. */
+  prevOpen: SpanRec | undefined;
+  nextOpen: SpanRec | undefined;
 }
+
+/** The record of an observed span, kept on the span object itself (started, endedSpan). */
+const REC = Symbol('otel-context-doctor.span');
+type Observed = Span & { [REC]?: SpanRec };
 
 /** A root that may have lost its parent: judged at report time against the spans around its start. */
 interface RootCandidate {
@@ -102,14 +107,24 @@ function names(holder: StackHolder | undefined): string[] {
 }
 
 const KEPT_REPEAT = 2;
-const STACKS_PER_NAME = 16;
-const SAMPLE_EVERY = 16;
+const STACKS_PER_KEY = 16;
+const SAMPLE_EVERY = 256;
+/** Start keys (stackFor) of a root and of a parent that is not local: not span names (they hold a NUL). */
+const ROOT_KEY = '\0root';
+const REMOTE_KEY = '\0remote';
+
+interface StartStats {
+  count: number;
+  stack: StackHolder | undefined;
+}
 const MAX_ENDED = 20_000;
 const MAX_OPEN_REPORTED = 1_000;
 /** Report-time candidates: all of the first CANDIDATES_FULL, then one in CANDIDATES_SAMPLE. */
 const CANDIDATES_FULL = 256;
 const CANDIDATES_SAMPLE = 64;
 const NEAR_LIMIT = 16;
+/** A parent known only by its ids (no record on its span object) is looked for among this many of the last open spans. */
+const OPEN_BY_ID = 64;
 const RECENT_ENDED = 8;
 const LOST_RULES = ['no-unbound-queued-callback', 'no-inactive-parent-span', 'no-late-context-capture', 'no-unbound-timer', 'no-unbound-listener'];
 
@@ -126,10 +141,17 @@ function ms(value: number): string {
 }
 
 export class Observer {
-  private seq = 0;
-  private readonly open = new Map<string, SpanRec>();
-  private readonly ended = new Map<string, SpanRec>();
-  /** The ended spans in the order they ended, a ring of MAX_ENDED: the one overwritten leaves `ended`. */
+  /** Open spans, oldest first: a list linked through the records (prevOpen, nextOpen). */
+  private openHead: SpanRec | undefined;
+  private openTail: SpanRec | undefined;
+  /**
+   * Each observed span's record is kept on the span object (a symbol key; in this map for a span
+   * that takes no property): a child finds its parent's record through the span in its parent
+   * context, ended or not, for as long as that context (and so the span) is alive; no record is kept
+   * for a span nothing references any more (docs/doctor.md, Cost).
+   */
+  private readonly recs = new WeakMap<Span, SpanRec>();
+  /** The last MAX_ENDED ended spans, in the order they ended (a ring): cross-talk counts sites in them. */
   private readonly endedRing: (SpanRec | undefined)[] = [];
   private endedNext = 0;
   private readonly findings = new Map<string, Pending>();
@@ -137,8 +159,8 @@ export class Observer {
   private readonly namesAsChild = new Map<string, number>();
   private readonly rootsByName = new Map<string, SpanRec[]>();
   private tick: object | undefined;
-  private readonly startsByName = new Map<string, number>();
-  private readonly stackByName = new Map<string, StackHolder>();
+  /** Per span name, per parent name: the starts seen and the last stack captured (stackFor). */
+  private readonly starts = new Map<string, Map<string, StartStats>>();
   private tickSpans: SpanRec[] = [];
   private readonly recentEnded: SpanRec[] = [];
   private readonly rootCandidates: RootCandidate[] = [];
@@ -170,17 +192,23 @@ export class Observer {
    * (install.ts follows the parent's postMessage calls; docs/doctor.md, new-trace).
    */
   onWorkerRoot: ((name: string, traceId: string) => void) | undefined;
+  /** Called at the start of each report (install.ts: worker notices still queued on their channel). */
+  readonly beforeReport: (() => void)[] = [];
   private spawnReported = false;
   spans = 0;
 
   constructor(private readonly options: DoctorOptions, private readonly now: () => number = () => performance.now()) {}
 
-  private currentTick(): object {
+  /**
+   * Keeps a span started without being made active (and not by startActiveSpan) in this run's list,
+   * the only spans the run's checks look at. The run (this macrotask and the microtasks it queued,
+   * up to the next check phase) starts at its first such span: one setImmediate per run that has one.
+   */
+  private noteInRun(rec: SpanRec): void {
     if (this.tick === undefined) {
       const token = {};
       this.tick = token;
       this.tickSpans = [];
-      // one "run": this macrotask and the microtasks it queued
       setImmediateOriginal(() => {
         if (this.tick === token) {
           this.tick = undefined;
@@ -188,7 +216,7 @@ export class Observer {
         }
       });
     }
-    return this.tick;
+    this.tickSpans.push(rec);
   }
 
   /** Whether one of the last spans of this run is open, inactive and childless (checkInactiveSibling's candidates). */
@@ -211,20 +239,16 @@ export class Observer {
   }
 
   /**
-   * The start's stack: always while a span name is new (its first STACKS_PER_NAME starts), for a
+   * The start's stack: always while a start key is new (its first STACKS_PER_KEY starts), for a
    * start that is already a candidate (a root inside or right after a tracked callback or beside an
    * open span of this run, a child of an ended parent, a listener's span in another trace), and for
-   * one start in SAMPLE_EVERY after that. A start without
-   * its own stack borrows the last stack of its name when a finding needs a site (docs/doctor.md, Cost).
+   * one start in SAMPLE_EVERY after that. The key is the span's name and its parent's name (no parent,
+   * or a parent that is not local, count as their own parent names): a start without its own stack
+   * borrows the last stack of its key when a finding needs a site (docs/doctor.md, Cost).
    */
   private stackFor(name: string, traceId: string, parent: SpanRec | undefined, parentSpanId: string | undefined, below: (...args: never[]) => unknown): StackHolder {
-    if (this.startsByName.size > 10_000) {
-      // span names that carry ids: forget, rather than grow without bound
-      this.startsByName.clear();
-      this.stackByName.clear();
-    }
-    const count = (this.startsByName.get(name) ?? 0) + 1;
-    this.startsByName.set(name, count);
+    const stats = this.startStats(name, parent !== undefined ? parent.name : parentSpanId === undefined ? ROOT_KEY : REMOTE_KEY);
+    const count = ++stats.count;
     // a candidate of a check made at the start: a root inside (or right after) a tracked callback
     // or beside spans of this run, a child of an ended parent, a listener's span in another trace,
     // a start under an attached context
@@ -234,17 +258,53 @@ export class Observer {
       (root && ((this.current !== undefined && this.currentEntrySpanId === undefined) || (this.lingering !== undefined && this.lingering.entrySpanId === undefined) || this.inactiveInRun())) ||
       (this.current !== undefined && this.current.kind === 'listener' && this.current.traceId !== traceId) ||
       this.attaches.size > 0;
-    if (candidate || count <= STACKS_PER_NAME || count % SAMPLE_EVERY === 0) {
+    if (candidate || count <= STACKS_PER_KEY || count % SAMPLE_EVERY === 0 || stats.stack === undefined) {
       const stack = captureStack(below);
-      this.stackByName.set(name, stack);
+      stats.stack = stack;
       return stack;
     }
-    return this.stackByName.get(name) ?? captureStack(below);
+    return stats.stack;
   }
 
+  /** The start counts and last stack of a span name under a parent name (two map lookups, no string built). */
+  private startStats(name: string, parentName: string): StartStats {
+    let byParent = this.starts.get(name);
+    if (byParent === undefined) {
+      // span names that carry ids: forget, rather than grow without bound
+      if (this.starts.size > 10_000) this.starts.clear();
+      byParent = new Map();
+      this.starts.set(name, byParent);
+    }
+    let stats = byParent.get(parentName);
+    if (stats === undefined) {
+      if (byParent.size > 1_000) byParent.clear();
+      stats = { count: 0, stack: undefined };
+      byParent.set(parentName, stats);
+    }
+    return stats;
+  }
+
+  private recOf(span: Span): SpanRec | undefined {
+    return (span as Observed)[REC] ?? this.recs.get(span);
+  }
+
+  /** The most recently started open span with this id, among the last `limit` started. */
+  private openById(spanId: string, limit = Infinity): SpanRec | undefined {
+    let n = 0;
+    for (let rec = this.openTail; rec !== undefined && n < limit; rec = rec.prevOpen, n++) if (rec.spanId === spanId) return rec;
+    return undefined;
+  }
+
+  /** An open span's record by id, else one of the last ended ones (scans: only for findings and posts). */
   private lookup(spanId: string | undefined): SpanRec | undefined {
     if (spanId === undefined) return undefined;
-    return this.open.get(spanId) ?? this.ended.get(spanId);
+    const open = this.openById(spanId);
+    if (open !== undefined) return open;
+    for (let i = this.endedRing.length - 1; i >= 0; i--) {
+      const index = (this.endedNext + i) % this.endedRing.length;
+      if (this.endedRing[index]?.spanId === spanId) return this.endedRing[index];
+    }
+    return undefined;
   }
 
   /** Called by the tracer wrapper right after the real tracer started `span` under `parentContext`. */
@@ -262,10 +322,15 @@ export class Observer {
     const parentSc = parentSpan?.spanContext();
     const parentSpanId = parentSc !== undefined && parentSc.traceId === sc.traceId ? parentSc.spanId : undefined;
     // a remote parent (extracted from a carrier: a message, a request) is not judged by its local record
-    const parent = parentSc?.isRemote ? undefined : this.lookup(parentSpanId);
+    let parent: SpanRec | undefined;
+    if (parentSpanId !== undefined && parentSc?.isRemote !== true) {
+      // the parent span object's record; a context that carries only the parent's ids (a span
+      // context wrapped again) finds it while it is open and among the last OPEN_BY_ID started
+      const own = parentSpan === undefined ? undefined : this.recOf(parentSpan);
+      parent = own !== undefined && own.spanId === parentSpanId ? own : this.openById(parentSpanId, OPEN_BY_ID);
+    }
     this.spans++;
     const rec: SpanRec = {
-      seq: this.seq++,
       name,
       traceId: sc.traceId,
       spanId: sc.spanId,
@@ -276,24 +341,32 @@ export class Observer {
       stack: this.stackFor(name, sc.traceId, parent, parentSpanId, below),
       reg: this.current,
       entrySpanId: this.currentEntrySpanId,
-      tick: this.currentTick(),
       children: 0,
       reported: false,
       afterParentEnd: false,
       explicit,
       active,
       deliberateRoot,
+      prevOpen: this.openTail,
+      nextOpen: undefined,
     };
-    this.open.set(sc.spanId, rec);
-    this.tickSpans.push(rec);
+    if (this.openTail !== undefined) this.openTail.nextOpen = rec;
+    else this.openHead = rec;
+    this.openTail = rec;
+    try {
+      (span as Observed)[REC] = rec;
+    } catch {
+      this.recs.set(span, rec); // a frozen or proxied span object
+    }
+    if (!active) this.noteInRun(rec);
     if (parent && !explicit && (parent.end !== undefined || parent.children > 0)) this.noteCross(rec);
     if (parent?.end !== undefined && !explicit && take(++this.lateSeen)) this.lateCandidates.push(rec);
     if (parent) parent.children++;
     if (parentSpanId !== undefined) this.namesAsChild.set(name, (this.namesAsChild.get(name) ?? 0) + 1);
     else {
-      const roots = this.rootsByName.get(name) ?? [];
-      if (roots.length < 5) roots.push(rec);
-      this.rootsByName.set(name, roots);
+      const roots = this.rootsByName.get(name);
+      if (roots === undefined) this.rootsByName.set(name, [rec]);
+      else if (roots.length < 5) roots.push(rec);
     }
     if (this.attaches.size > 0 && parentSpanId !== undefined) this.checkLeakedAttach(rec);
     if (parent?.end !== undefined && this.enteredWith.size > 0) this.checkLeakedEnterWith(rec, parent);
@@ -310,17 +383,16 @@ export class Observer {
       this.checkSpawned(rec);
       if (!rec.reported) this.checkInactiveSibling(rec);
       if (!rec.reported && !explicit && !deliberateRoot && take(++this.rootsSeen)) this.noteRoot(rec);
-    } else if (!rec.reported && !explicit && this.tickSpans.length > 1) this.checkInactiveSibling(rec);
+    } else if (!rec.reported && !explicit && this.tickSpans.length > (active ? 0 : 1)) this.checkInactiveSibling(rec);
   }
 
   /** A root started while other spans are open (or just ended): kept to be judged at report time. */
   private noteRoot(rec: SpanRec): void {
     const near: SpanRec[] = [];
-    for (const other of this.open.values()) {
+    // the most recent first
+    for (let other = this.openTail; other !== undefined && near.length < NEAR_LIMIT; other = other.prevOpen) {
       if (other !== rec && other.traceId !== rec.traceId) near.push(other);
-      if (near.length >= NEAR_LIMIT) near.shift();
     }
-    near.reverse(); // the most recent first
     near.push(...this.recentEnded.filter((other) => other.traceId !== rec.traceId).reverse());
     if (near.length > 0) this.rootCandidates.push({ rec, near });
   }
@@ -329,27 +401,33 @@ export class Observer {
   private noteCross(rec: SpanRec): void {
     if (!take(++this.crossSeen)) return;
     const childless: SpanRec[] = [];
-    for (const other of this.open.values()) {
+    for (let other = this.openHead; other !== undefined && childless.length < NEAR_LIMIT; other = other.nextOpen) {
       if (other !== rec && other.children === 0 && other.traceId !== rec.traceId) childless.push(other);
-      if (childless.length >= NEAR_LIMIT) break;
     }
     if (childless.length > 0) this.crossCandidates.push({ rec, childless });
   }
 
+  /** The open spans, oldest first (report time only: the hot paths walk the list themselves). */
+  private openSpans(): SpanRec[] {
+    const out: SpanRec[] = [];
+    for (let rec = this.openHead; rec !== undefined; rec = rec.nextOpen) out.push(rec);
+    return out;
+  }
+
   /** Called once per span when `span.end()` is first called. */
   endedSpan(span: Span): void {
-    const spanId = span.spanContext().spanId;
-    const rec = this.open.get(spanId);
-    if (!rec) return;
+    const rec = this.recOf(span);
+    if (rec === undefined || rec.end !== undefined) return;
     rec.end = this.now();
-    this.open.delete(spanId);
-    // evict by key (O(1)): taking the oldest key of a Map that keeps losing its first entries
-    // walks over the deleted ones every time
-    const evicted = this.endedRing[this.endedNext];
-    if (evicted) this.ended.delete(evicted.spanId);
+    // out of the open list
+    if (rec.prevOpen !== undefined) rec.prevOpen.nextOpen = rec.nextOpen;
+    else this.openHead = rec.nextOpen;
+    if (rec.nextOpen !== undefined) rec.nextOpen.prevOpen = rec.prevOpen;
+    else this.openTail = rec.prevOpen;
+    rec.prevOpen = undefined;
+    rec.nextOpen = undefined;
     this.endedRing[this.endedNext] = rec;
     this.endedNext = (this.endedNext + 1) % MAX_ENDED;
-    this.ended.set(spanId, rec);
     this.recentEnded.push(rec);
     if (this.recentEnded.length > RECENT_ENDED) this.recentEnded.shift();
     const parent = rec.parent;
@@ -829,9 +907,9 @@ export class Observer {
       let counts = perTrace.get(traceId);
       if (!counts) {
         counts = new Map();
-        for (const records of [this.open.values(), this.ended.values()]) {
+        for (const records of [this.openSpans(), this.endedRing]) {
           for (const other of records) {
-            if (other.traceId !== traceId) continue;
+            if (other === undefined || other.traceId !== traceId) continue;
             const key = this.siteKey(other);
             if (key) counts.set(key, (counts.get(key) ?? 0) + 1);
           }
@@ -878,12 +956,13 @@ export class Observer {
 
   /** Findings so far, plus the end-of-run ones (never ended; roots of a start site that usually has a parent). */
   report(): DoctorFinding[] {
+    for (const hook of this.beforeReport) hook();
     this.judgeRoots();
     this.judgeLate();
     this.judgeCross();
     const out = new Map(this.findings);
     let reported = 0;
-    for (const rec of this.open.values()) {
+    for (const rec of this.openSpans()) {
       if (reported++ >= MAX_OPEN_REPORTED) break;
       const where = userFrame(rec.stack);
       if (!where) continue;

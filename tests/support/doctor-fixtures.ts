@@ -73,13 +73,27 @@ export function transpileWithMap(file: string): string {
   return target;
 }
 
-/** The runner the doctor runs: imports the module, awaits scenario(), lets timers settle, exits. */
+/**
+ * The runner the doctor runs: imports the module, awaits scenario(), lets timers settle, exits.
+ * A ref'd timer keeps the process alive until scenario() settles (at most SCENARIO_TIMEOUT_MS), as
+ * the harness's test process does: a scenario waiting only on an unref'd timer (a queue drained by
+ * an unref'd interval) would otherwise end with Node's exit code 13 (unsettled top-level await)
+ * before the timer fires, whenever nothing else happens to hold the event loop open. Exit status
+ * 3 means the scenario did not settle in time.
+ */
+const SCENARIO_TIMEOUT_MS = 10_000;
+
 export function scenarioRunner(): string {
   mkdirSync(OUT, { recursive: true });
   const path = join(OUT, 'run-scenario.mjs');
-  const text = `const mod = await import(process.argv[2]);
+  const text = `const alive = setTimeout(() => process.exit(3), ${SCENARIO_TIMEOUT_MS});
+const mod = await import(process.argv[2]);
 const scenario = mod.scenario ?? mod.default?.scenario;
-await scenario();
+try {
+  await scenario();
+} finally {
+  clearTimeout(alive);
+}
 await new Promise((resolve) => setTimeout(resolve, 150));
 process.exit(0);
 `;
