@@ -224,7 +224,12 @@ if (!isMainThread) {
 `;
 
 describe('messages to a worker thread', () => {
-  it('reports the postMessage made under a span whose message carries no trace context, and only that one', () => {
+  // The worker's notice travels on a BroadcastChannel, the app's reply on the worker's own port:
+  // Node does not order messages across ports, so under heavy load the reply (and the parent's
+  // exit) can come first and the notice is lost (2 misses in many loaded parallel runs, none alone;
+  // docs/doctor.md, Limits). Retried so that a lost race does not fail CI; a doctor that never
+  // reports it still fails all three runs.
+  it('reports the postMessage made under a span whose message carries no trace context, and only that one', { retry: 2 }, () => {
     writeFileSync(join(project, 'worker-app.mjs'), WORKER_APP);
     const run = doctor(['--format', 'json', '--no-lint', '--', process.execPath, 'worker-app.mjs']);
     expect(run.status, run.stderr).toBe(1);
