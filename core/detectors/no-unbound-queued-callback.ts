@@ -74,10 +74,11 @@ export function createNoUnboundQueuedCallbackDetector(
   // drain): there a callback handed in by a caller is bound with `AsyncResource.bind`, which adds no
   // OpenTelemetry dependency (under zone and stack it would do nothing, 6a-after-asyncresource).
   const untraced = !fileMayContainTracedCode(context);
-  // Partial binding (family 4, "one path forgot"): with or without tracing, its own text gate.
+  if (untraced && !fileMayHoldUntracedQueue(context)) return {};
+  // Partial binding (family 4, "one path forgot"): with or without tracing, its own text gate
+  // (part of fileMayHoldUntracedQueue's, so the codemod's file filter sees it too).
   const reported = new Set<TSESTree.Node>();
   const partial = createPartialBindingListeners(context, reported, onFinding);
-  if (untraced && !fileMayHoldUntracedQueue(context)) return partial;
   const { analysis, listeners } = useFileAnalysis(context);
   // Registered before any query (queries start at Program:exit), so callback ownership sees the
   // user's queue functions too.
