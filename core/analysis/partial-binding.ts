@@ -134,32 +134,35 @@ export function findUnscopedResourceCalls(sourceCode: Readonly<TSESLint.SourceCo
 
 const BINDER_OBJECT = /(?:^|\.)(?:AsyncResource|AsyncLocalStorage|domain|context)$/;
 
-/** `AsyncResource.bind(x)`, `process.domain.bind(x)`, `context.bind(ctx, x)`: the bound argument. */
-function boundByBindCall(call: TSESTree.CallExpression): TSESTree.Node | undefined {
+/**
+ * `AsyncResource.bind(x)`, `process.domain.bind(x)`, `context.bind(ctx, x)`: the bound argument,
+ * and whether the binder is a domain (which does not carry AsyncLocalStorage context).
+ */
+function boundByBindCall(call: TSESTree.CallExpression): { bound: TSESTree.Node; domain: boolean } | undefined {
   const callee = unwrapTypeScriptExpression(call.callee);
   if (callee.type !== AST_NODE_TYPES.MemberExpression || getMethodName(call) !== 'bind') return undefined;
   const object = getDottedName(callee.object);
-  return object !== undefined && BINDER_OBJECT.test(object) ? call.arguments.at(-1) : undefined;
+  const bound = call.arguments.at(-1);
+  return object !== undefined && bound && BINDER_OBJECT.test(object) ? { bound, domain: /(?:^|\.)domain$/.test(object) } : undefined;
 }
 
-/** A function of the file that returns its first parameter bound (`function bindToCurrentDomain(cb) { .. return domain.bind(cb) }`). */
-function isBinderFunction(fn: FunctionNode): boolean {
+/**
+ * A function of the file that returns its first parameter bound (`return domain.bind(cb)`,
+ * `return domain ? domain.bind(cb) : cb`): 'domain' or 'context' by its binder; undefined otherwise.
+ */
+function binderFunctionKind(fn: FunctionNode): 'domain' | 'context' | undefined {
   const first = fn.params[0];
-  if (first?.type !== AST_NODE_TYPES.Identifier) return false;
-  return getReturnedValues(fn).some((value) => {
+  if (first?.type !== AST_NODE_TYPES.Identifier) return undefined;
+  for (const value of getReturnedValues(fn)) {
     const expression = unwrapTypeScriptExpression(value);
-    const bound = expression.type === AST_NODE_TYPES.CallExpression ? boundByBindCall(expression) : undefined;
-    return bound?.type === AST_NODE_TYPES.Identifier && bound.name === first.name;
-  }) || getReturnedValues(fn).some((value) => {
-    // `return domain ? domain.bind(cb) : cb`
-    const expression = unwrapTypeScriptExpression(value);
-    if (expression.type !== AST_NODE_TYPES.ConditionalExpression) return false;
-    return [expression.consequent, expression.alternate].some((branch) => {
+    const branches = expression.type === AST_NODE_TYPES.ConditionalExpression ? [expression.consequent, expression.alternate] : [expression];
+    for (const branch of branches) {
       const inner = unwrapTypeScriptExpression(branch);
-      const bound = inner.type === AST_NODE_TYPES.CallExpression ? boundByBindCall(inner) : undefined;
-      return bound?.type === AST_NODE_TYPES.Identifier && bound.name === first.name;
-    });
-  });
+      const bind = inner.type === AST_NODE_TYPES.CallExpression ? boundByBindCall(inner) : undefined;
+      if (bind?.bound.type === AST_NODE_TYPES.Identifier && bind.bound.name === first.name) return bind.domain ? 'domain' : 'context';
+    }
+  }
+  return undefined;
 }
 
 function resolveLocalFunction(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): FunctionNode | undefined {
@@ -171,16 +174,21 @@ function resolveLocalFunction(sourceCode: Readonly<TSESLint.SourceCode>, node: T
   return undefined;
 }
 
-/** The argument a binder call binds, and the text to bind another callback the same way (when it takes only the callback). */
+/**
+ * The argument a binder call binds, and the text to bind another callback the same way: only for
+ * a binder that takes the callback alone and carries async context (a domain does not carry
+ * AsyncLocalStorage's: binding with it would not fix the finding).
+ */
 function asBinderCall(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): { bound: TSESTree.Node; wrap?: string } | undefined {
   const call = unwrapTypeScriptExpression(node);
   if (call.type !== AST_NODE_TYPES.CallExpression) return undefined;
-  const bound = boundByBindCall(call);
-  if (bound) return { bound, ...(call.arguments.length === 1 ? { wrap: sourceCode.getText(call.callee) } : {}) };
+  const bind = boundByBindCall(call);
+  if (bind) return { bound: bind.bound, ...(call.arguments.length === 1 && !bind.domain ? { wrap: sourceCode.getText(call.callee) } : {}) };
   const fn = resolveLocalFunction(sourceCode, call.callee);
   const first = call.arguments[0];
-  if (fn && first && call.arguments.length === 1 && isBinderFunction(fn)) return { bound: first, wrap: sourceCode.getText(call.callee) };
-  return undefined;
+  const kind = fn && first && call.arguments.length === 1 ? binderFunctionKind(fn) : undefined;
+  if (!kind || !first) return undefined;
+  return { bound: first, ...(kind === 'context' ? { wrap: sourceCode.getText(call.callee) } : {}) };
 }
 
 /** A parameter of the nearest enclosing function (what a caller handed in), never reassigned from a binder. */

@@ -672,6 +672,20 @@ module.exports = Tunnel;`,
       errors: [{ messageId: UNBOUND, data: { receiver: 'this._protocol' }, line: 13, column: 28, endLine: 13, endColumn: 30 }],
     },
     {
+      name: 'partial binding: the siblings bind through a domain helper (mysqljs/mysql abed142\'s shape): reported without a fix (a domain does not carry AsyncLocalStorage context)',
+      code: `
+function bindToCurrentDomain(cb) {
+  var domain = process.domain;
+  return domain ? domain.bind(cb) : cb;
+}
+function Connection(protocol) { this._protocol = protocol; }
+Connection.prototype.ping = function (cb) { this._protocol.ping(bindToCurrentDomain(cb)); };
+Connection.prototype.changeUser = function (options, cb) { return this._protocol.changeUser(options, cb); };
+module.exports = Connection;`,
+      settings: under('async-hooks'),
+      errors: [{ messageId: UNBOUND, data: { receiver: 'this._protocol' }, line: 8 }],
+    },
+    {
       name: 'partial binding: the siblings bind with AsyncResource.bind directly, under async-hooks',
       code: `
 import { AsyncResource } from 'node:async_hooks';
