@@ -12,7 +12,9 @@ const EDIT_BUILDERS = ['core/edits/**/*.ts'];
 const DETECTOR_FIXES = [
   'core/detectors/no-unbound-timer.ts:38-67', // bindFix and each verdict's fix
   'core/detectors/no-unbound-listener.ts:55-72', // the bound declaration or listener
-  'core/detectors/no-unbound-queued-callback.ts:87-102', // bind / AsyncResource.bind, `{ done }` shorthand
+  'core/detectors/no-unbound-queued-callback.ts:100-117', // bind / AsyncResource.bind, `{ done }` shorthand
+  'core/analysis/partial-binding.ts:99-113', // unscopedFix: this.runInAsyncScope(fn, thisArg, ..)
+  'core/analysis/partial-binding.ts:182-192', // asBinderCall: the siblings' binder text reused as the fix
   'core/detectors/no-floating-promise-in-span.ts:190-269', // suggestAwait, suggestDetach, their names
   'core/detectors/no-inactive-parent-span.ts:83-89', // ctxText, fixWith
   'core/detectors/no-late-context-capture.ts:281-311', // report: one capture per group, the rewrites

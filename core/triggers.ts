@@ -9,6 +9,7 @@
 import type { TSESLint } from '@typescript-eslint/utils';
 import { fileMayContainTracedCode, fileMentionsAny, mayContainTracedCode, textMentionsAny, TRACED_CODE_TRIGGERS } from './analysis/otel-api.js';
 import { mayHoldHandlerObject } from './analysis/handler-objects.js';
+import { mayHoldPartialBinding } from './analysis/partial-binding.js';
 import { getSettings } from './settings.js';
 import type { ContextManagerName, OtelContextSettings } from './settings.js';
 import { TRANSPORT_TRIGGERS } from './transports/records.js';
@@ -46,7 +47,7 @@ const QUEUE_DRAINS = ['.shift(', '.dequeue(', '.splice(', 'length = 0'];
 /** Cheap text test (no parse): can a file with no tracing hold a queue that loses its caller's context? */
 export function mayHoldUntracedQueue(source: string, contextManager: ContextManagerName | undefined): boolean {
   if (contextManager !== undefined && contextManager !== 'async-local-storage' && contextManager !== 'async-hooks') return false;
-  return (textMentionsAny(source, QUEUE_DRAINS) && textMentionsAny(source, QUEUE_STORES)) || mayHoldHandlerObject(source);
+  return (textMentionsAny(source, QUEUE_DRAINS) && textMentionsAny(source, QUEUE_STORES)) || mayHoldHandlerObject(source) || mayHoldPartialBinding(source);
 }
 
 const untracedQueueCache = new WeakMap<object, boolean>();

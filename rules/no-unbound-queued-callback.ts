@@ -38,6 +38,10 @@ export default createRule<Options, MessageId>({
         "This callback waits in {{ queue }} and runs in the async context of whatever drains it, not its caller's.",
       callbackWrapperLosesCaller:
         "This wrapper runs its caller's callback when the library calls it back, in the library's context, not the caller's.",
+      resourceCallOutsideScope:
+        'This calls {{ name }} directly, outside the async scope this resource runs it in on its other paths: it runs in the context of whatever called this method, not its caller\'s.',
+      callbackHandedOnUnbound:
+        "This caller's callback goes to {{ receiver }} unbound, while this file binds the callbacks it hands to {{ receiver }} elsewhere: it runs in the context of whatever calls it back.",
       queuedCallbackLosesStore:
         'This callback is stored in {{ queue }} and runs later with the store of whatever drains it, not with this one.',
     },

@@ -8,10 +8,11 @@
  * undici's request handlers had before they became `AsyncResource`s.
  *
  * An `AsyncResource` subclass counts when one of its event methods calls the stored function
- * directly instead of through `this.runInAsyncScope(fn, ..)` (the path undici's fix missed, found
- * later: nodejs/undici b53613db). Not a handler object: a class that calls the stored function from
- * methods with other names (the caller runs them itself, in its own context), one whose event
- * methods call it only through `runInAsyncScope`, a callback already bound where it is stored,
+ * directly and no method runs it through `this.runInAsyncScope(fn, ..)`; when one does, the direct
+ * call is the path the fix missed (nodejs/undici b53613db) and partial-binding.ts reports that
+ * call. Not a handler object: a class that calls the stored function from methods with other
+ * names (the caller runs them itself, in its own context), one whose event methods call it only
+ * through `runInAsyncScope`, a callback already bound where it is stored,
  * a class this file never constructs with a callback a caller handed in (a test harness's
  * `new Spec(() => finish(), (err) => fail(err))`: no caller's context to keep).
  */
@@ -19,6 +20,7 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import { getInvokedFunction, getMemberKeyName, getThisMemberName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
 import { carriesCallerCallback } from './caller-callbacks.js';
+import { extendsAsyncResource, getScopedFields } from './partial-binding.js';
 
 /** A callback a constructor stored: the stored parameter, the field's text, the storing assignment. */
 export interface HandlerObjectCallback {
@@ -120,8 +122,11 @@ export function findHandlerObjectCallbacks(
       if (method.kind !== 'method' || key === undefined || !EVENT_METHOD.test(key) || !method.value.body) continue;
       for (const field of calledFields(sourceCode, method.value)) calledByEvents.add(field);
     }
+    // An AsyncResource subclass that runs the field through runInAsyncScope on another path: the
+    // direct call is the defect, reported there (partial-binding.ts), not the store.
+    const scoped = extendsAsyncResource(node) ? getScopedFields(sourceCode, node) : undefined;
     for (const [field, store] of stores) {
-      if (calledByEvents.has(field)) found.push({ node: store.node, queue: `this.${field}`, assignment: store.assignment });
+      if (calledByEvents.has(field) && !scoped?.has(field)) found.push({ node: store.node, queue: `this.${field}`, assignment: store.assignment });
     }
   }
   return found;

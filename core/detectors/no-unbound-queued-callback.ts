@@ -26,6 +26,11 @@
  * queue. This rule owns them because it is the same defect — a callback run later by whoever
  * drains a queue — with the same fix at the same place: bind where the callback is handed over.
  *
+ * Partial binding (family 4, core/analysis/partial-binding.ts): a file that binds its caller's
+ * callback on some paths and not on another (an `AsyncResource` subclass calling directly what it
+ * runs through `runInAsyncScope` elsewhere; a callback handed raw to a receiver the file's other
+ * calls bind for) is reported at the forgotten path, fixed with the file's own mechanism.
+ *
  * Fix: `context.bind(context.active(), cb)` at the storing site (or where the wrapper is made); in
  * ALS-only code (no OpenTelemetry import, an `AsyncLocalStorage` of its own)
  * `AsyncLocalStorage.bind(cb)`; in code with no tracing `AsyncResource.bind(cb)` from
@@ -44,8 +49,11 @@ import { getPlatformEvidence } from '../analysis/platform.js';
 import { bindToCurrentContext, surround } from '../edits/wrap.js';
 import type { Edit, Finding } from '../findings.js';
 import { fileMayHoldUntracedQueue } from '../triggers.js';
+import { createPartialBindingListeners } from './no-unbound-queued-callback/partial-binding.js';
+import type { PartialBindingMessageId } from './no-unbound-queued-callback/partial-binding.js';
 
 export type NoUnboundQueuedCallbackMessageId =
+  | PartialBindingMessageId
   | 'queuedCallbackLosesContext'
   | 'queuedCallbackLosesStore'
   | 'queuedCallbackLosesCaller'
@@ -67,6 +75,10 @@ export function createNoUnboundQueuedCallbackDetector(
   // OpenTelemetry dependency (under zone and stack it would do nothing, 6a-after-asyncresource).
   const untraced = !fileMayContainTracedCode(context);
   if (untraced && !fileMayHoldUntracedQueue(context)) return {};
+  // Partial binding (family 4, "one path forgot"): with or without tracing, its own text gate
+  // (part of fileMayHoldUntracedQueue's, so the codemod's file filter sees it too).
+  const reported = new Set<TSESTree.Node>();
+  const partial = createPartialBindingListeners(context, reported, onFinding);
   const { analysis, listeners } = useFileAnalysis(context);
   // Registered before any query (queries start at Program:exit), so callback ownership sees the
   // user's queue functions too.
@@ -83,7 +95,7 @@ export function createNoUnboundQueuedCallbackDetector(
   // AsyncLocalStorage, and the fix's node:async_hooks import would break its bundle (the settings
   // say Node for the rest: the AsyncLocalStorage managers).
   const platform = untraced ? getPlatformEvidence(sourceCode) : undefined;
-  if (platform?.browser && !platform.node) return listeners;
+  if (platform?.browser && !platform.node) return mergeListeners(listeners, partial);
 
   function bind(target: TSESTree.Node): Edit[] | undefined {
     if (!untraced) return bindToCurrentContext(sourceCode, api, target);
@@ -100,6 +112,7 @@ export function createNoUnboundQueuedCallbackDetector(
       const start = fix.findIndex((edit) => edit.range[0] === target.range[0] && edit.range[1] === target.range[0]);
       fix = fix.map((edit, index) => (index === start ? { ...edit, text: `${key}: ${edit.text}` } : edit));
     }
+    reported.add(target);
     onFinding({ messageId: wrapper ? 'callbackWrapperLosesCaller' : messageId, data: { queue }, node: callback, ...(fix ? { fix } : {}) });
   }
 
@@ -107,5 +120,5 @@ export function createNoUnboundQueuedCallbackDetector(
     'Program:exit'() {
       for (const record of getBindableCallbacks(analysis)) if (record.owner === 'no-unbound-queued-callback') report(record);
     },
-  });
+  }, partial);
 }

@@ -6,6 +6,26 @@ const ruleTester = createRuleTester();
 const LOSES = 'queuedCallbackLosesContext' as const;
 const CALLER = 'queuedCallbackLosesCaller' as const;
 const WRAPPER = 'callbackWrapperLosesCaller' as const;
+const SCOPE = 'resourceCallOutsideScope' as const;
+const UNBOUND = 'callbackHandedOnUnbound' as const;
+
+// Partial binding (family 4, "one path forgot"): a mysql-style connection whose commands bind the
+// caller's callback through the file's helper before handing it to the protocol queue.
+const BINDER_SIBLINGS = (connect: string): string => `
+const { AsyncResource } = require('node:async_hooks');
+function bindToCaller(callback) {
+  return callback ? AsyncResource.bind(callback) : callback;
+}
+function Connection(protocol) {
+  this._protocol = protocol;
+}
+Connection.prototype.ping = function (cb) {
+  this._protocol.ping(bindToCaller(cb));
+};
+Connection.prototype.connect = function (cb) {
+  ${connect}
+};
+module.exports = Connection;`;
 
 ruleTester.run('no-unbound-queued-callback', rule, {
   valid: [
@@ -101,6 +121,66 @@ class ConnectHandler extends AsyncResource {
   onUpgrade(res) { this.runInAsyncScope(this.callback, null, null, res); }
 }
 module.exports = function connect(dispatcher, callback) { dispatcher.dispatch(new ConnectHandler(callback)); };`,
+    },
+    {
+      name: 'partial binding, near miss: the AsyncResource class calls the stored callback inside a function it runs through runInAsyncScope',
+      code: `
+const { AsyncResource } = require('node:async_hooks');
+class ConnectHandler extends AsyncResource {
+  constructor(callback) { super('CONNECT'); this.callback = callback; }
+  onUpgrade(res) { this.runInAsyncScope(this.callback, null, null, res); }
+  onError(err) {
+    const { callback } = this;
+    this.runInAsyncScope(() => { callback(err); });
+  }
+}
+module.exports = function connect(dispatcher, callback) { dispatcher.dispatch(new ConnectHandler(callback)); };`,
+    },
+    {
+      name: 'partial binding, near miss: a direct call in the constructor runs in the caller\'s own context',
+      code: `
+const { AsyncResource } = require('node:async_hooks');
+class Job extends AsyncResource {
+  constructor(callback, fail) {
+    super('JOB');
+    this.callback = callback;
+    if (fail) this.callback(new Error('rejected'));
+  }
+  onDone(value) { this.runInAsyncScope(this.callback, null, null, value); }
+}
+module.exports = Job;`,
+    },
+    {
+      name: 'partial binding, near miss: a class that is not an AsyncResource (its runInAsyncScope is its own method)',
+      code: `
+class Runner {
+  constructor(callback) { this.callback = callback; }
+  runInAsyncScope(fn, thisArg, ...args) { return fn.apply(thisArg, args); }
+  onDone(value) { this.runInAsyncScope(this.callback, null, null, value); }
+  fail(err) { this.callback(err); }
+}
+module.exports = Runner;`,
+    },
+    {
+      name: 'partial binding, near miss: the callback is rebound from the helper before it is handed on',
+      code: BINDER_SIBLINGS('cb = bindToCaller(cb); this._protocol.handshake(cb);'),
+    },
+    {
+      name: 'partial binding, near miss: a parameter that is data, not a callback, handed to the same receiver',
+      code: BINDER_SIBLINGS('this._protocol.handshake(); };\nConnection.prototype.write = function (data) { this._protocol.write(data);'),
+    },
+    {
+      name: 'partial binding, near miss: the raw callback goes to another receiver (the socket), not the one the file binds for',
+      code: BINDER_SIBLINGS('this._socket.end(cb);'),
+    },
+    {
+      name: 'partial binding, near miss: the raw callback goes to a method of this object (the file shows what it does)',
+      code: BINDER_SIBLINGS('this._enqueue(cb);'),
+    },
+    {
+      name: 'partial binding, under zone: AsyncResource carries no zone, nothing is reported',
+      code: BINDER_SIBLINGS('this._protocol.handshake(cb);'),
+      settings: under('zone'),
     },
     {
       name: 'no tracing: near miss of the handler object: the callback is bound where it is stored',
@@ -513,7 +593,7 @@ class UpgradeHandler extends AsyncResource {
   constructor(opts, callback) {
     super('UPGRADE');
     this.opaque = opts.opaque || null;
-    this.callback = AsyncResource.bind(callback);
+    this.callback = callback;
   }
   onUpgrade(statusCode, headers, socket) {
     const { callback, opaque } = this;
@@ -524,14 +604,117 @@ class UpgradeHandler extends AsyncResource {
     const { callback, opaque } = this;
     if (callback) {
       this.callback = null;
-      callback(err, { opaque });
+      this.runInAsyncScope(callback, null, err, { opaque });
     }
   }
 }
 module.exports = function upgrade(dispatcher, opts, callback) {
   dispatcher.dispatch(opts, new UpgradeHandler(opts, callback));
 };`,
-      errors: [{ messageId: CALLER, data: { queue: 'this.callback' }, line: 7 }],
+      // reported at the path the fix missed (nodejs/undici b53613db), fixed with the class's own scope
+      errors: [{ messageId: SCOPE, data: { name: 'this.callback' }, line: 18, column: 7, endLine: 18, endColumn: 32 }],
+    },
+    {
+      name: 'partial binding: an AsyncResource class calls the stored field directly on one path (this.callback(..)): fixed with runInAsyncScope and this',
+      code: `
+const { AsyncResource } = require('node:async_hooks');
+class Request extends AsyncResource {
+  constructor(callback) { super('REQUEST'); this.callback = callback; }
+  onComplete(body) { this.runInAsyncScope(this.callback, this, null, body); }
+  onAbort(err) { this.callback(err, null); }
+}
+module.exports = Request;`,
+      output: `
+const { AsyncResource } = require('node:async_hooks');
+class Request extends AsyncResource {
+  constructor(callback) { super('REQUEST'); this.callback = callback; }
+  onComplete(body) { this.runInAsyncScope(this.callback, this, null, body); }
+  onAbort(err) { this.runInAsyncScope(this.callback, this, err, null); }
+}
+module.exports = Request;`,
+      errors: [{ messageId: SCOPE, data: { name: 'this.callback' }, line: 6 }],
+    },
+    {
+      name: 'partial binding: a copy called with .call(thisArg, ..) keeps its this argument; an optional call is reported without a fix',
+      code: `
+const { AsyncResource } = require('node:async_hooks');
+class Tunnel extends AsyncResource {
+  constructor(handler) { super('TUNNEL'); this.handler = handler; }
+  onData(chunk) { this.runInAsyncScope(this.handler, null, null, chunk); }
+  onError(err) {
+    const handler = this.handler;
+    handler.call(null, err);
+  }
+  onClose() { this.handler?.(null, null); }
+}
+module.exports = Tunnel;`,
+      output: `
+const { AsyncResource } = require('node:async_hooks');
+class Tunnel extends AsyncResource {
+  constructor(handler) { super('TUNNEL'); this.handler = handler; }
+  onData(chunk) { this.runInAsyncScope(this.handler, null, null, chunk); }
+  onError(err) {
+    const handler = this.handler;
+    this.runInAsyncScope(handler, null, err);
+  }
+  onClose() { this.handler?.(null, null); }
+}
+module.exports = Tunnel;`,
+      errors: [
+        { messageId: SCOPE, data: { name: 'this.handler' }, line: 8 },
+        { messageId: SCOPE, data: { name: 'this.handler' }, line: 10 },
+      ],
+    },
+    {
+      name: 'partial binding: connect() hands its callback to the protocol raw while ping() binds it through the file\'s helper (mysqljs/mysql 98c2b7f)',
+      code: BINDER_SIBLINGS('this._protocol.handshake(cb);'),
+      output: BINDER_SIBLINGS('this._protocol.handshake(bindToCaller(cb));'),
+      errors: [{ messageId: UNBOUND, data: { receiver: 'this._protocol' }, line: 13, column: 28, endLine: 13, endColumn: 30 }],
+    },
+    {
+      name: 'partial binding: the siblings bind through a domain helper (mysqljs/mysql abed142\'s shape): reported without a fix (a domain does not carry AsyncLocalStorage context)',
+      code: `
+function bindToCurrentDomain(cb) {
+  var domain = process.domain;
+  return domain ? domain.bind(cb) : cb;
+}
+function Connection(protocol) { this._protocol = protocol; }
+Connection.prototype.ping = function (cb) { this._protocol.ping(bindToCurrentDomain(cb)); };
+Connection.prototype.changeUser = function (options, cb) { return this._protocol.changeUser(options, cb); };
+module.exports = Connection;`,
+      settings: under('async-hooks'),
+      errors: [{ messageId: UNBOUND, data: { receiver: 'this._protocol' }, line: 8 }],
+    },
+    {
+      name: 'partial binding: the siblings bind with AsyncResource.bind directly, under async-hooks',
+      code: `
+import { AsyncResource } from 'node:async_hooks';
+export class Client {
+  constructor(private readonly commands: { send(name: string, cb: () => void): void }) {}
+  ping(cb: () => void): void { this.commands.send('PING', AsyncResource.bind(cb)); }
+  quit(callback: () => void): void { this.commands.send('QUIT', callback); }
+}`,
+      output: `
+import { AsyncResource } from 'node:async_hooks';
+export class Client {
+  constructor(private readonly commands: { send(name: string, cb: () => void): void }) {}
+  ping(cb: () => void): void { this.commands.send('PING', AsyncResource.bind(cb)); }
+  quit(callback: () => void): void { this.commands.send('QUIT', AsyncResource.bind(callback)); }
+}`,
+      settings: under('async-hooks'),
+      errors: [{ messageId: UNBOUND, data: { receiver: 'this.commands' }, line: 6 }],
+    },
+    {
+      name: 'partial binding, traced code: the siblings bind with context.bind(ctx, cb) (two arguments): reported without a fix',
+      code: `
+import { context } from '@opentelemetry/api';
+export function instrument(client: { get(key: string, cb: () => void): void; set(key: string, cb: () => void): void }) {
+  return {
+    get(key: string, cb: () => void) { client.get(key, context.bind(context.active(), cb)); },
+    set(key: string, cb: () => void) { client.set(key, cb); },
+  };
+}`,
+      errors: [{ messageId: UNBOUND, data: { receiver: 'client' }, line: 6 }],
     },
     {
       name: 'no tracing: a pool (ES5) whose dispenser takes the waiting callback through a this-alias into a variable that starts as null',
