@@ -223,7 +223,7 @@ export function calleeMayResolveTo(call: TSESTree.CallExpression | TSESTree.NewE
     if (callee.type !== AST_NODE_TYPES.ChainExpression) break;
     callee = callee.expression;
   }
-  if (callee.type !== AST_NODE_TYPES.MemberExpression) return !needsReceiver(path);
+  if (callee.type !== AST_NODE_TYPES.MemberExpression) return !METHODS_WITH_RECEIVER.has(path);
   const name = getPropertyName(callee);
   return name !== undefined && path.endsWith(name);
 }
@@ -235,10 +235,6 @@ export function calleeMayResolveTo(call: TSESTree.CallExpression | TSESTree.NewE
  * such a call, and an identifier callee is never resolved for them. (`context.active` also reads
  * `this`, but a destructured `active()` is still recognised as a context read, as before.)
  */
-function needsReceiver(path: string): boolean {
-  return METHODS_WITH_RECEIVER.has(path);
-}
-
 const METHODS_WITH_RECEIVER = new Set(['context.with', 'context.bind', 'propagation.inject', 'propagation.extract', 'propagation.fields'].map((member) => API(member)));
 
 function hasTopLevelRequire(program: TSESTree.Program): boolean {
@@ -285,13 +281,13 @@ export interface TracedCallback {
 export function getTracedCallback(api: OtelApi, fn: TSESTree.Node): TracedCallback | undefined {
   if (!isFunctionLike(fn)) return undefined;
   // asked once per statement, timer, listener and producer inside the function: answered once per
-  // function (the answer depends only on its call site and the file's API), a fresh record each time
+  // function (the answer depends only on its call site and the file's API; callers only read it)
   let cached = tracedCallbackCache.get(fn);
   if (cached === undefined) {
     cached = findTracedCallback(api, fn) ?? null;
     tracedCallbackCache.set(fn, cached);
   }
-  return cached === null ? undefined : { ...cached };
+  return cached ?? undefined;
 }
 
 const tracedCallbackCache = new WeakMap<FunctionNode, TracedCallback | null>();

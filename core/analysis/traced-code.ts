@@ -112,8 +112,8 @@ export function createSpanRegionTracker(
   // callback: 'pass' (context flows in from where it is created), 'stop' (it may run anywhere).
   // Both tests depend only on the function's call site and import tracing, never on the query,
   // so every later query through the same function skips them (a file asks once per statement,
-  // timer, listener and producer). A traced callback is asked again each time: callers get a
-  // fresh record, as before.
+  // timer, listener and producer). A traced callback is answered by getTracedCallback's own
+  // per-function cache.
   const untraced = new Map<FunctionNode, 'pass' | 'stop'>();
 
   function getTraceScope(node: TSESTree.Node): TraceScope | undefined {

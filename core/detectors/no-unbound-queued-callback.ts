@@ -78,8 +78,8 @@ export function createNoUnboundQueuedCallbackDetector(
   // Partial binding (family 4, "one path forgot"): with or without tracing, its own text gate
   // (part of fileMayHoldUntracedQueue's, so the codemod's file filter sees it too).
   const reported = new Set<TSESTree.Node>();
-  const partial = createPartialBindingListeners(context, reported, onFinding);
   const { analysis, listeners } = useFileAnalysis(context);
+  const partial = createPartialBindingListeners(context, analysis.callsAndAssignments, reported, onFinding);
   // Registered before any query (queries start at Program:exit), so callback ownership sees the
   // user's queue functions too.
   analysis.queueFunctions = options.additionalQueueFunctions;

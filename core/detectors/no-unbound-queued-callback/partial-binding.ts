@@ -9,6 +9,7 @@
  * context, which zone and stack do not follow.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { getSettings } from '../../settings.js';
 import { findRawHandOvers, findUnscopedResourceCalls, mayHoldPartialBinding } from '../../analysis/partial-binding.js';
 import { surround } from '../../edits/wrap.js';
@@ -16,8 +17,10 @@ import type { Finding } from '../../findings.js';
 
 export type PartialBindingMessageId = 'resourceCallOutsideScope' | 'callbackHandedOnUnbound';
 
+/** `nodes`: the file analysis' calls and assignments (complete at `Program:exit`), read instead of a listener of its own. */
 export function createPartialBindingListeners(
   context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
+  nodes: readonly (TSESTree.CallExpression | TSESTree.AssignmentExpression)[],
   reported: ReadonlySet<TSESTree.Node>,
   onFinding: (finding: Finding<PartialBindingMessageId>) => void,
 ): TSESLint.RuleListener {
@@ -25,15 +28,11 @@ export function createPartialBindingListeners(
   if (manager !== undefined && manager !== 'async-local-storage' && manager !== 'async-hooks') return {};
   const sourceCode = context.sourceCode;
   if (!mayHoldPartialBinding(sourceCode.text)) return {};
-  const calls: TSESTree.CallExpression[] = [];
   const classes: (TSESTree.ClassDeclaration | TSESTree.ClassExpression)[] = [];
   const addClass = (node: TSESTree.ClassDeclaration | TSESTree.ClassExpression): void => {
     if (node.superClass) classes.push(node);
   };
   return {
-    CallExpression(node) {
-      if (node.arguments.length > 0) calls.push(node);
-    },
     ClassDeclaration: addClass,
     ClassExpression: addClass,
     'Program:exit'() {
@@ -41,6 +40,7 @@ export function createPartialBindingListeners(
         if (reported.has(call)) continue;
         onFinding({ messageId: 'resourceCallOutsideScope', data: { name: `this.${field}` }, node: call, ...(fix ? { fix } : {}) });
       }
+      const calls = nodes.filter((node): node is TSESTree.CallExpression => node.type === AST_NODE_TYPES.CallExpression && node.arguments.length > 0);
       for (const { node, receiver, wrap } of findRawHandOvers(sourceCode, calls)) {
         if (reported.has(node)) continue;
         onFinding({ messageId: 'callbackHandedOnUnbound', data: { receiver }, node, ...(wrap ? { fix: surround(node, `${wrap}(`, ')') } : {}) });
