@@ -9,7 +9,7 @@ import { createBindingResolver, OTEL_API_MODULE } from './import-bindings.js';
 import type { BindingResolver } from './import-bindings.js';
 import { getSettings } from '../settings.js';
 import { isImportedSpanHelper, isSpanRunningFunctionOfFile } from './span-wrappers.js';
-import { getSpanlessContextChange, getSpanStartKind } from './spans.js';
+import { getSpanlessContextChange, getSpanStartKind, rememberProgramText } from './spans.js';
 import type { OtelContextSettings } from '../settings.js';
 
 /** A member of `@opentelemetry/api` that generated code may need. */
@@ -135,6 +135,7 @@ export function getOtelApi(context: Readonly<TSESLint.RuleContext<string, readon
   const settings = getSettings(context.settings);
   const resolver = createBindingResolver(sourceCode, settings.apiModules);
   const program = sourceCode.ast;
+  rememberProgramText(program, sourceCode.text);
   const imports: ApiImports = { namedImports: [], namespaceName: undefined, requirePatterns: [], memberNames: new Map() };
   let hasApiImport = false;
   let hasAsyncLocalStorageImport = false;

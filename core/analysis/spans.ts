@@ -34,13 +34,21 @@ export const SPAN_START_DECLARATOR = `VariableDeclarator:matches(${methodCallAtt
  *   which ends its own span; a vendor plugin's `this.startSpan({ resource }, ctx)`;
  * - `this.startSpan(..)` / `super.startSpan(..)` in a class that defines its own `startSpan`
  *   (or `startActiveSpan`) or extends another class is that class's method (a vendor tracing
- *   plugin; an SDK `Tracer` implementing the API), whatever its arguments.
+ *   plugin; an SDK `Tracer` implementing the API), whatever its arguments;
+ * - a call that cannot be OpenTelemetry's by its arguments (mayBeOtelSpanArguments): no name at all,
+ *   or a second argument that is neither `SpanOptions` nor a callback (Elastic's
+ *   `apm.startSpan(name, type, subtype)`, OpenTracing's `{ childOf }`);
+ * - a call on a receiver the file also uses as something other than a `Tracer`
+ *   (isOtherThanTracer): OpenTelemetry's `Tracer` has no member but `startSpan` and
+ *   `startActiveSpan` (before 1.0 also `withSpan`, `getCurrentSpan`, `bind` and the format
+ *   getters), so `apm.startTransaction(..)`, `apm.currentSpan` or `tracer.trace(..)` in the same
+ *   file say that `apm` / `tracer` is a vendor's agent.
  */
 export function getSpanStartKind(call: TSESTree.CallExpression): 'startSpan' | 'startActiveSpan' | undefined {
   const name = getMethodName(call);
   if (name !== 'startSpan' && name !== 'startActiveSpan') return undefined;
   const first = call.arguments[0];
-  if (first !== undefined && !mayBeSpanName(first)) return undefined;
+  if (first === undefined || !mayBeSpanName(first) || !mayBeOtelSpanArguments(call, name)) return undefined;
   const callee = unwrapTypeScriptExpression(call.callee);
   if (
     callee.type === AST_NODE_TYPES.MemberExpression &&
@@ -49,7 +57,86 @@ export function getSpanStartKind(call: TSESTree.CallExpression): 'startSpan' | '
   ) {
     return undefined;
   }
+  if (callee.type === AST_NODE_TYPES.MemberExpression && isOtherThanTracer(call, callee.object)) return undefined;
   return name;
+}
+
+/**
+ * The members of OpenTelemetry's `SpanOptions`, before 1.0 too (`parent`, `isRecording`): an
+ * object literal with any other key is another library's options.
+ */
+const SPAN_OPTION_KEYS = new Set(['kind', 'attributes', 'links', 'startTime', 'root', 'parent', 'isRecording']);
+
+/**
+ * Whether the arguments after the name fit OpenTelemetry's `startSpan(name, options?, context?)`
+ * / `startActiveSpan(name, [options, [context,]] fn)`: a literal second argument (Elastic's span
+ * type string, a number) is never one, and an options object literal names only `SpanOptions`
+ * members (`{ childOf }` is OpenTracing's, `{ exitSpan }` Elastic's).
+ */
+function mayBeOtelSpanArguments(call: TSESTree.CallExpression, name: 'startSpan' | 'startActiveSpan'): boolean {
+  const second = call.arguments[1];
+  if (second === undefined || second.type === AST_NODE_TYPES.SpreadElement) return true;
+  const options = unwrapTypeScriptExpression(second);
+  if (options.type === AST_NODE_TYPES.Literal || options.type === AST_NODE_TYPES.TemplateLiteral) return false;
+  if (options.type !== AST_NODE_TYPES.ObjectExpression) return true;
+  // `startActiveSpan(name, fn)` takes no options object; an object second argument is its options
+  if (name === 'startActiveSpan' && call.arguments.length < 3) return true;
+  return options.properties.every(
+    (property) =>
+      property.type === AST_NODE_TYPES.SpreadElement ||
+      property.computed ||
+      (property.key.type === AST_NODE_TYPES.Identifier ? SPAN_OPTION_KEYS.has(property.key.name) : property.key.type === AST_NODE_TYPES.Literal && SPAN_OPTION_KEYS.has(String(property.key.value))),
+  );
+}
+
+/** Each linted file's text, by its Program node (remembered by getOtelApi, which every detector calls first). */
+const programTexts = new WeakMap<TSESTree.Program, string>();
+const otherThanTracer = new WeakMap<TSESTree.Program, Map<string, boolean>>();
+
+/** Called once per file (getOtelApi): lets span-start recognition read the receivers' other uses. */
+export function rememberProgramText(program: TSESTree.Program, text: string): void {
+  programTexts.set(program, text);
+}
+
+// What says nothing against a Tracer: its methods, those of the API before 1.0 too (`withSpan`,
+// `getCurrentSpan`, `bind`, `getHttpTextFormat`/`getBinaryFormat`, still in the history of every
+// instrumentation), and a `_private` member (what a test pokes in a Tracer implementation:
+// `otelTracer._convertOtelContextToDatadog(..)` in dd-trace's own tests)
+const TRACER_MEMBER = /^(?:(?:startSpan|startActiveSpan|withSpan|getCurrentSpan|bind|getHttpTextFormat|getBinaryFormat)\b|_)/;
+
+/**
+ * Whether the file uses `receiver` (an identifier or a `this.x` / `a.b` chain, as written) for a
+ * member other than `startSpan` / `startActiveSpan` (or a `_private` one), anywhere in its text: `apm.startTransaction(`,
+ * `ins.currentSpan`, `tracer.trace(`. Text-based (a comment counts too, which only makes the
+ * call less likely to be taken for OpenTelemetry's), answered once per receiver per file.
+ */
+function isOtherThanTracer(call: TSESTree.CallExpression, receiver: TSESTree.Expression): boolean {
+  const object = unwrapTypeScriptExpression(receiver);
+  if (object.type !== AST_NODE_TYPES.Identifier && object.type !== AST_NODE_TYPES.MemberExpression) return false;
+  let program: TSESTree.Node = call;
+  while (program.parent) program = program.parent;
+  if (program.type !== AST_NODE_TYPES.Program) return false;
+  const text = programTexts.get(program);
+  if (text === undefined) return false;
+  const written = text.slice(object.range[0], object.range[1]);
+  if (!/^[\w$]+(?:\s*\??\.\s*[\w$]+)*$/.test(written)) return false;
+  const key = written.replace(/[\s?]/g, '');
+  let known = otherThanTracer.get(program);
+  if (!known) {
+    known = new Map();
+    otherThanTracer.set(program, known);
+  }
+  let other = known.get(key);
+  if (other === undefined) {
+    other = false;
+    const escaped = key.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').replace(/\\\./g, '\\s*\\??\\.\\s*');
+    const uses = new RegExp(`(?<![\\w$.])${escaped}\\s*\\??\\.\\s*(?=[A-Za-z_$])`, 'g');
+    for (let match = uses.exec(text); match !== null && !other; match = uses.exec(text)) {
+      other = !TRACER_MEMBER.test(text.slice(uses.lastIndex, uses.lastIndex + 16));
+    }
+    known.set(key, other);
+  }
+  return other;
 }
 
 /**

@@ -6,6 +6,22 @@ const ruleTester = createRuleTester();
 ruleTester.run('no-inactive-parent-span', rule, {
   valid: [
     {
+      name: "an APM agent's startSpan (the receiver also starts transactions) makes its span current itself: not OpenTelemetry's",
+      code: `
+import { trace } from '@opentelemetry/api';
+declare const agent: { _instrumentation: { startTransaction(n: string): { end(): void }; startSpan(n: string): { end(): void } } };
+export function run() {
+  const ins = agent._instrumentation;
+  const trans = ins.startTransaction('foo');
+  const t0 = ins.startSpan('t0');
+  const t1 = ins.startSpan('t1');
+  t1.end();
+  t0.end();
+  trans.end();
+  return trace.getActiveSpan();
+}`,
+    },
+    {
       name: 'a span the author activates for a block, and a span started after that block: kept out on purpose (a series of roots)',
       code: `
 import { context, trace } from '@opentelemetry/api';

@@ -309,6 +309,31 @@ export function checkout() {
 }`,
     },
     {
+      name: "Elastic APM's startSpan: no name, a type string second, or OpenTracing/Elastic options: not OpenTelemetry's",
+      code: `
+declare const apm: { startSpan(...args: unknown[]): { end(): void } | null };
+export function f() {
+  apm.startSpan();
+  apm.startSpan('foo', 'db', 'mysql', 'query');
+  apm.startSpan('foo', \`db\`);
+  apm.startSpan('foo', { childOf: 'parent-id' });
+  apm.startSpan('foo', 'type', { exitSpan: true });
+}`,
+    },
+    {
+      name: 'a receiver the file also uses for members a Tracer does not have (startTransaction, currentSpan) is a vendor agent',
+      code: `
+const apm = require('elastic-apm-node');
+const agent = require('../..');
+export function f() {
+  const trans = apm.startTransaction('t0');
+  apm.startSpan('s1');
+  const ins = agent._instrumentation;
+  const t0 = ins.startSpan('t0');
+  if (ins.currentSpan === t0) trans.end();
+}`,
+    },
+    {
       name: 'any object first argument: OpenTelemetry startSpan takes a name first',
       code: `
 import { trace } from '@opentelemetry/api';
@@ -335,6 +360,28 @@ export function f(load: () => Promise<void>, on: (cb: () => Promise<void>) => vo
     },
   ],
   invalid: [
+    {
+      name: "near miss of the vendor signals: SpanOptions keys, a context third argument, and a tracer used only for startSpan/startActiveSpan are OpenTelemetry's",
+      code: `
+import { context, SpanKind, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function f() {
+  tracer.startSpan('options', { kind: SpanKind.CLIENT, attributes: { a: 1 }, links: [], startTime: 0, root: false }, context.active());
+  tracer.startActiveSpan('active', (span) => span.end());
+}`,
+      errors: [{ messageId: 'spanDiscarded' }],
+    },
+    {
+      name: 'near miss: a Tracer of the API before 1.0 (getCurrentSpan, withSpan, a parent option) is still OpenTelemetry\'s',
+      code: `
+declare const tracer: { startSpan(n: string, o?: object): { end(): void }; withSpan<T>(s: unknown, f: () => T): T; getCurrentSpan(): unknown };
+export function f() {
+  if (tracer.getCurrentSpan() === undefined) return;
+  tracer.withSpan(undefined, () => 1);
+  tracer.startSpan('discarded', { parent: tracer.getCurrentSpan() });
+}`,
+      errors: [{ messageId: 'spanDiscarded' }],
+    },
     {
       name: 'no finally suggestion when the statements after the start hold a declaration a block would break (a declare, an export, a function)',
       code: `
