@@ -17,7 +17,7 @@ import { getEnclosingFunction, unwrapTypeScriptExpression } from './ast.js';
 import { getCallbackShape, isContextBound, isContextFreeCallback, isOwnedByInactiveParentSpan } from './callbacks.js';
 import { derive } from './file-analysis.js';
 import type { FileAnalysis } from './file-analysis.js';
-import { getEmitterLifetime, getListenerRegistration, getRequestStateUsed, isOneShotRegistration } from './listeners.js';
+import { getEmitterLifetime, getListenerRegistration, getRequestStateUsed, isBoundEmitter, isOneShotRegistration } from './listeners.js';
 import type { EmitterLifetime, ListenerRegistration } from './listeners.js';
 import { indexCalls, isUnboundCallbackWrapper } from './callback-wrappers.js';
 import { carriesCallerCallback } from './caller-callbacks.js';
@@ -133,7 +133,7 @@ function findBindableCallbacks(analysis: FileAnalysis): BindableCallback[] {
     const scope = regions.getTraceScope(registration.call);
     if (!scope) return undefined;
     if (getCallbackShape(sourceCode, listener).kind === 'not-a-function') return undefined;
-    if (isContextBound(sourceCode, api, listener) || isContextFreeCallback(sourceCode, api, listener)) return undefined;
+    if (isContextBound(sourceCode, api, listener) || isContextFreeCallback(sourceCode, api, listener) || isBoundEmitter(sourceCode, api, registration)) return undefined;
     if (isOwnedByInactiveParentSpan(sourceCode, api, scope, listener)) return undefined;
     const lifetime = getEmitterLifetime(sourceCode, api, emitter);
     let messageId: ListenerCallback['messageId'];

@@ -10,7 +10,7 @@ import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import { builtinModules } from 'node:module';
 import type { FunctionNode } from './ast.js';
 import { contains, getEnclosingFunction, getThisMemberName, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
-import { getTracedCallback } from './otel-api.js';
+import { API, getTracedCallback } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
 import { isPassThroughCallback, resolveFunction } from './traced-code.js';
 
@@ -51,6 +51,33 @@ export function getListenerRegistration(sourceCode: Readonly<TSESLint.SourceCode
   if (!emitter || !eventNode || !listener || listener.type === AST_NODE_TYPES.SpreadElement) return undefined;
   const event = eventNode.type === AST_NODE_TYPES.Literal ? String(eventNode.value) : sourceCode.getText(eventNode);
   return { call, emitter, listener, event };
+}
+
+/**
+ * Whether the emitter of `registration` was bound with `context.bind(ctx, emitter)` before it:
+ * the API then patches the emitter in place, and every listener added to it afterwards runs in
+ * `ctx` (what OpenTelemetry's http instrumentation does to a request and its response), under the
+ * AsyncLocalStorage and async-hooks managers. Followed for an emitter held in a variable, whose
+ * references show the bind.
+ */
+export function isBoundEmitter(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, registration: ListenerRegistration): boolean {
+  // StackContextManager.bind returns an emitter untouched (it binds functions only), and
+  // ZoneContextManager patches only an EventTarget's addEventListener, not an EventEmitter's `on`
+  if (api.settings.contextManager === 'stack' || api.settings.contextManager === 'zone') return false;
+  const emitter = unwrapTypeScriptExpression(registration.emitter);
+  if (emitter.type !== AST_NODE_TYPES.Identifier) return false;
+  const variable = ASTUtils.findVariable(sourceCode.getScope(emitter), emitter);
+  return (
+    variable?.references.some((reference) => {
+      const call = reference.identifier.parent;
+      return (
+        call?.type === AST_NODE_TYPES.CallExpression &&
+        call.arguments[1] === reference.identifier &&
+        call.range[1] <= registration.call.range[0] &&
+        api.calleePath(call) === API('context.bind')
+      );
+    }) ?? false
+  );
 }
 
 /** Why `node` outlives the function it is used in, or undefined when it does not (or we cannot tell). */

@@ -9,6 +9,24 @@ const PERSISTENT = 'persistentListenerKeepsRequest' as const;
 ruleTester.run('no-unbound-listener', rule, {
   valid: [
     {
+      name: 'an emitter bound with context.bind(ctx, emitter) before the listener is added: the API patched it, every later listener runs in ctx',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+import { connect } from 'node:net';
+export function createClient(port: number) {
+  const socket = connect(port);
+  return {
+    send(msg: string) {
+      trace.getTracer('rpc').startActiveSpan('rpc.send', (span) => {
+        context.bind(context.active(), socket);
+        socket.once('data', () => onReply(span));
+        socket.write(msg);
+      });
+    },
+  };
+}`,
+    },
+    {
       name: 'stack: listeners whose behaviour does not depend on the context (span methods, errors, console, assert, removal; also by name)',
       settings: under('stack'),
       code: `
@@ -367,6 +385,29 @@ export function send() {
       errors: [{ messageId: RUNS_IN_EMITTER, data: { event: 'ack', emitter: 'channel', lifetime: 'a module-level emitter' }, line: 7, column: 37, endLine: 7, endColumn: 89 }],
     },
     {
+      name: 'near miss, stack: context.bind(ctx, emitter) leaves an emitter untouched under StackContextManager (it binds functions only)',
+      settings: under('stack'),
+      code: `
+import { context, trace } from '@opentelemetry/api';
+export function upload(xhr: XMLHttpRequest) {
+  trace.getTracer('web').startActiveSpan('upload', (span) => {
+    context.bind(context.active(), xhr);
+    xhr.addEventListener('load', () => { trace.getTracer('web').startSpan('upload.done').end(); span.end(); });
+    xhr.send();
+  });
+}`,
+      output: `
+import { context, trace } from '@opentelemetry/api';
+export function upload(xhr: XMLHttpRequest) {
+  trace.getTracer('web').startActiveSpan('upload', (span) => {
+    context.bind(context.active(), xhr);
+    xhr.addEventListener('load', context.bind(context.active(), () => { trace.getTracer('web').startSpan('upload.done').end(); span.end(); }));
+    xhr.send();
+  });
+}`,
+      errors: [{ messageId: 'listenerLosesContext', data: { event: 'load', emitter: 'xhr', lifetime: 'an emitter' }, line: 6, column: 34, endLine: 6, endColumn: 110 }],
+    },
+    {
       name: 'stack: even the request emitter emits later from a task with no context (12d orphaned under stack)',
       settings: under('stack'),
       code: `
@@ -413,6 +454,40 @@ export function createClient(port: number) {
     send(msg: string) {
       trace.getTracer('rpc').startActiveSpan('rpc.send', (span) => {
         socket.once('data', context.bind(context.active(), () => onReply(span)));
+        socket.write(msg);
+      });
+    },
+  };
+}`,
+      errors: [{ messageId: RUNS_IN_EMITTER, data: { event: 'data', emitter: 'socket', lifetime: 'an emitter kept by an enclosing function' }, line: 9, column: 29, endLine: 9, endColumn: 48 }],
+    },
+    {
+      name: 'near miss: an emitter bound only after the listener was added (context.bind patches later registrations only)',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+import { connect } from 'node:net';
+export function createClient(port: number) {
+  const socket = connect(port);
+  return {
+    send(msg: string) {
+      trace.getTracer('rpc').startActiveSpan('rpc.send', (span) => {
+        socket.once('data', () => onReply(span));
+        context.bind(context.active(), socket);
+        socket.write(msg);
+      });
+    },
+  };
+}`,
+      output: `
+import { context, trace } from '@opentelemetry/api';
+import { connect } from 'node:net';
+export function createClient(port: number) {
+  const socket = connect(port);
+  return {
+    send(msg: string) {
+      trace.getTracer('rpc').startActiveSpan('rpc.send', (span) => {
+        socket.once('data', context.bind(context.active(), () => onReply(span)));
+        context.bind(context.active(), socket);
         socket.write(msg);
       });
     },
