@@ -28,7 +28,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
-import { contains, getEnclosingFunction, getMethodName, getPropertyName, unwrapTypeScriptExpression, walk } from './ast.js';
+import { contains, getEnclosingFunction, getMethodName, getPropertyName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
 import { isContextBound } from './callbacks.js';
 import { API } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
@@ -120,9 +120,35 @@ function callsCallerCallback(sourceCode: Readonly<TSESLint.SourceCode>, api: Ote
       }
       if (current === body) break;
     }
-    if (restored) continue;
+    if (restored || runsOnlyWhenNothingCaptured(sourceCode, wrapper, call)) continue;
     const callee = invokedCallee(call);
     if (callee.type === AST_NODE_TYPES.Identifier && isCallerCallback(sourceCode, api, callee, wrapper)) return true;
+  }
+  return false;
+}
+
+/**
+ * `if (parentSpan) return withActiveSpan(parentSpan, () => cb(..)); return cb(..);`: the wrapper
+ * restores what it captured at wrap time (a span or context held outside it), through any helper
+ * that takes it first and runs a function (Sentry's `withActiveSpan`, `context.with`), and calls
+ * the callback raw only when nothing was captured: then there was no trace to keep.
+ */
+function runsOnlyWhenNothingCaptured(sourceCode: Readonly<TSESLint.SourceCode>, wrapper: FunctionNode, call: TSESTree.CallExpression): boolean {
+  for (let node: TSESTree.Node = call; node.parent && node !== wrapper.body; node = node.parent) {
+    const block: TSESTree.Node = node.parent;
+    if (block.type !== AST_NODE_TYPES.BlockStatement) continue;
+    for (const statement of block.body as TSESTree.Statement[]) {
+      if (statement === node) break;
+      if (statement.type !== AST_NODE_TYPES.IfStatement || statement.alternate) continue;
+      const test = unwrapTypeScriptExpression(statement.test);
+      const last = statement.consequent.type === AST_NODE_TYPES.BlockStatement ? statement.consequent.body.at(-1) : statement.consequent;
+      const restore = last?.type === AST_NODE_TYPES.ReturnStatement && last.argument ? unwrapTypeScriptExpression(last.argument) : undefined;
+      if (test.type !== AST_NODE_TYPES.Identifier || restore?.type !== AST_NODE_TYPES.CallExpression) continue;
+      const first = restore.arguments[0];
+      if (first?.type !== AST_NODE_TYPES.Identifier || first.name !== test.name || !restore.arguments.slice(1).some(isFunctionLike)) continue;
+      const def = ASTUtils.findVariable(sourceCode.getScope(test), test)?.defs[0];
+      if (def && !contains(wrapper, def.name)) return true;
+    }
   }
   return false;
 }

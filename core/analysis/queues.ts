@@ -55,6 +55,9 @@ interface QueueModel {
 
 const modelCache = new WeakMap<object, QueueModel>();
 
+/** A collection named for teardown work (`CLEANUP_STEPS`, `this._disposeCallbacks`, `exitHandlers`, `unsubscribers`). */
+const TEARDOWN_COLLECTION = /clean[-_]?up|dispos|tear[-_]?down|destr(?:oy|uct)|shut[-_]?down|unsubscri|unregist|finali[sz]|exit/i;
+
 /** A reference to a collection: `queue` (a variable) or `this.queue` (a class member). */
 function getCollectionRef(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): CollectionRef | undefined {
   const expression = unwrapTypeScriptExpression(node);
@@ -200,7 +203,7 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
       if (left.type === AST_NODE_TYPES.MemberExpression && getPropertyName(left) === 'length' && right.type === AST_NODE_TYPES.Literal && right.value === 0) {
         const target = ref(left.object);
         if (target && isReadInSameFunction(node, node.left, target.id)) model.drained.add(target.id);
-      } else if (isEmptyCollection(right) && !isInConstructor(node)) {
+      } else if (isEmptyCollection(right) && !isInConstructor(node) && !isLazyInit(node, left)) {
         // `const jobs = queue; queue = [];` or `for (..) ..; queue = [];` swaps the entries out; a
         // hook or a reset that never reads the old collection (`handlers = new Map()` in a test's
         // beforeEach) only starts a new one
@@ -250,6 +253,20 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
     return read;
   }
 
+  /** `if (!q) q = [];` (or `q === undefined`, `q == null`): the collection is created where it is missing, nothing is swapped out. */
+  function isLazyInit(assignment: TSESTree.AssignmentExpression, left: TSESTree.Node): boolean {
+    const text = sourceCode.getText(left);
+    for (let node: TSESTree.Node | undefined = assignment.parent; node && !isFunctionLike(node); node = node.parent) {
+      if (node.type !== AST_NODE_TYPES.IfStatement) continue;
+      if (!contains(node.consequent, assignment)) return false;
+      const test = unwrapTypeScriptExpression(node.test);
+      if (test.type === AST_NODE_TYPES.UnaryExpression) return test.operator === '!' && sourceCode.getText(test.argument) === text;
+      const nullish = (side: TSESTree.Node) => (side.type === AST_NODE_TYPES.Literal && side.value === null) || (side.type === AST_NODE_TYPES.Identifier && side.name === 'undefined');
+      return test.type === AST_NODE_TYPES.BinaryExpression && (test.operator === '===' || test.operator === '==') && sourceCode.getText(test.left) === text && nullish(test.right);
+    }
+    return false;
+  }
+
   function isTakenInSameFunction(deleteCall: TSESTree.CallExpression, id: string): boolean {
     const key = deleteCall.arguments[0];
     const owner = getEnclosingFunction(deleteCall) ?? sourceCode.ast;
@@ -287,7 +304,18 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
       const init = getConstInit(expression);
       return init !== undefined && isIndexLookup(init, depth + 1);
     }
+    // a guarded lookup: `list ? list.indexOf(cb) : -1`
+    if (expression.type === AST_NODE_TYPES.ConditionalExpression) {
+      const branches = [expression.consequent, expression.alternate];
+      return branches.some((branch) => isIndexLookup(branch, depth + 1)) && branches.every((branch) => isIndexLookup(branch, depth + 1) || isNumber(branch));
+    }
     return false;
+  }
+
+  function isNumber(node: TSESTree.Node): boolean {
+    const expression = unwrapTypeScriptExpression(node);
+    if (expression.type === AST_NODE_TYPES.UnaryExpression && expression.operator === '-') return isNumber(expression.argument);
+    return expression.type === AST_NODE_TYPES.Literal && typeof expression.value === 'number';
   }
 
   /** The function of this file a call runs: `helper(..)` (a declaration) or `this.method(..)` (a method of the enclosing class). */
@@ -324,6 +352,9 @@ export function findQueuedCallbacks(
     const { id } = store.ref;
     const isMap = store.method === 'set';
     if (!model.drained.has(id) && !(isMap && model.deletedFrom.has(id))) continue;
+    // Teardown callbacks run once, when the owner is disposed or the process exits: binding them
+    // would run shutdown work in the trace of whichever request registered it.
+    if (TEARDOWN_COLLECTION.test(store.ref.text.split('.').at(-1) ?? '')) continue;
     // A collection of one call (filled and drained while that call runs) is not long-lived;
     // module-level collections and class members are.
     if (!store.ref.isMember && store.ref.owner.type !== AST_NODE_TYPES.Program && isSameActivation(api, store.ref.owner, store.call)) continue;

@@ -323,6 +323,41 @@ export function onReady(fn: () => void) {
 export function ready() { hooks.forEach((h) => h()); }`,
     },
     {
+      name: 'teardown callbacks (a collection named for cleanup, dispose, exit) run once at shutdown: binding would run shutdown work in a request\'s trace',
+      code: `
+const CLEANUP_STEPS = new Set<() => void>();
+export function cleanup(): void {
+  for (const step of CLEANUP_STEPS) step();
+  CLEANUP_STEPS.clear();
+}
+export function startServer(close: () => void) { CLEANUP_STEPS.add(() => close()); }
+export class Client {
+  private _disposeCallbacks: (() => void)[] = [];
+  registerCleanup(callback: () => void) { this._disposeCallbacks.push(callback); }
+  dispose() {
+    for (const callback of this._disposeCallbacks) callback();
+    this._disposeCallbacks.length = 0;
+  }
+}`,
+    },
+    {
+      name: 'a registry created where it is missing (if (!handlers) handlers = []) and unsubscribed through a guarded lookup (handlers ? handlers.indexOf(cb) : -1)',
+      code: `
+type Handler = () => void;
+let handlers: undefined | Handler[];
+export function onOpen(cb: Handler): () => void {
+  if (!handlers) {
+    handlers = [];
+  }
+  handlers.push(cb);
+  return () => {
+    const pos = handlers ? handlers.indexOf(cb) : -1;
+    if (pos > -1) (handlers as Handler[]).splice(pos, 1);
+  };
+}
+export function open(): void { handlers?.forEach((handler) => handler()); }`,
+    },
+    {
       name: 'promise resolvers parked in a wait queue: the continuation follows the await',
       code: `
 export class Semaphore {
@@ -394,6 +429,27 @@ export function patchQuery(original: Function) {
 export function wrapReply(args: unknown[], span: { end(): void }, cb: (err: unknown) => void) {
   const parent = context.active();
   args[args.length - 1] = function (this: unknown, err: unknown) { span.end(); return context.with(parent, cb, this, err); };
+}`,
+    },
+    {
+      name: 'family 4 near miss: a wrapper restores the span captured at wrap time through a helper, and calls the callback raw only when none was captured',
+      code: `
+import { trace } from '@opentelemetry/api';
+declare function withActiveSpan<T>(span: unknown, fn: () => T): T;
+export function patchRead(original: (...args: unknown[]) => unknown) {
+  return function (this: unknown, ...args: unknown[]) {
+    const cb = args[args.length - 1] as (...a: unknown[]) => unknown;
+    const span = trace.getTracer('fs').startSpan('fs.read');
+    const parentSpan = trace.getActiveSpan();
+    args[args.length - 1] = function (this: unknown, ...cbArgs: unknown[]) {
+      span.end();
+      if (parentSpan) {
+        return withActiveSpan(parentSpan, () => cb.apply(this, cbArgs));
+      }
+      return cb.apply(this, cbArgs);
+    };
+    return original.apply(this, args);
+  };
 }`,
     },
     {
