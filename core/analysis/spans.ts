@@ -102,12 +102,14 @@ export function rememberProgramText(program: TSESTree.Program, text: string): vo
 // `getCurrentSpan`, `bind`, `getHttpTextFormat`/`getBinaryFormat`, still in the history of every
 // instrumentation), and a `_private` member (what a test pokes in a Tracer implementation:
 // `otelTracer._convertOtelContextToDatadog(..)` in dd-trace's own tests)
+const IDENTIFIER_OR_DOT = /[\w$.]/;
+const IDENTIFIER_START = /[A-Za-z_$]/;
 const TRACER_MEMBER = /^(?:(?:startSpan|startActiveSpan|withSpan|getCurrentSpan|bind|getHttpTextFormat|getBinaryFormat)\b|_)/;
 
 /**
  * Whether the file uses `receiver` (an identifier or a `this.x` / `a.b` chain, as written) for a
- * member other than `startSpan` / `startActiveSpan` (or a `_private` one), anywhere in its text: `apm.startTransaction(`,
- * `ins.currentSpan`, `tracer.trace(`. Text-based (a comment counts too, which only makes the
+ * member other than `startSpan` / `startActiveSpan` (or a `_private` one), anywhere in its text:
+ * `apm.startTransaction(`, `ins.currentSpan`, `tracer.trace(`. Text-based (a comment counts too, which only makes the
  * call less likely to be taken for OpenTelemetry's), answered once per receiver per file.
  */
 function isOtherThanTracer(call: TSESTree.CallExpression, receiver: TSESTree.Expression): boolean {
@@ -129,10 +131,17 @@ function isOtherThanTracer(call: TSESTree.CallExpression, receiver: TSESTree.Exp
   let other = known.get(key);
   if (other === undefined) {
     other = false;
-    const escaped = key.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&').replace(/\\\./g, '\\s*\\??\\.\\s*');
-    const uses = new RegExp(`(?<![\\w$.])${escaped}\\s*\\??\\.\\s*(?=[A-Za-z_$])`, 'g');
-    for (let match = uses.exec(text); match !== null && !other; match = uses.exec(text)) {
-      other = !TRACER_MEMBER.test(text.slice(uses.lastIndex, uses.lastIndex + 16));
+    // a plain search for the receiver as written, no regex: compiling one per receiver and file
+    // cost more than all the scans (a `this . tracer` spelled with spaces is simply not seen)
+    for (let at = text.indexOf(key); at !== -1 && !other; at = text.indexOf(key, at + 1)) {
+      if (at > 0 && IDENTIFIER_OR_DOT.test(text.charAt(at - 1))) continue;
+      let i = at + key.length;
+      while (/\s/.test(text.charAt(i))) i++;
+      if (text.charAt(i) === '?') i++;
+      if (text.charAt(i) !== '.') continue;
+      i++;
+      while (/\s/.test(text.charAt(i))) i++;
+      other = IDENTIFIER_START.test(text.charAt(i)) && !TRACER_MEMBER.test(text.slice(i, i + 16));
     }
     known.set(key, other);
   }
