@@ -98,13 +98,15 @@ export function rememberProgramText(program: TSESTree.Program, text: string): vo
   programTexts.set(program, text);
 }
 
+// Before the receiver: part of a longer name or chain, or of a path or string (`'./tracer.js'`).
+const IDENTIFIER_OR_DOT = /[\w$./'"`@-]/;
+const IDENTIFIER_START = /[A-Za-z_$]/;
 // What says nothing against a Tracer: its methods, those of the API before 1.0 too (`withSpan`,
 // `getCurrentSpan`, `bind`, `getHttpTextFormat`/`getBinaryFormat`, still in the history of every
-// instrumentation), and a `_private` member (what a test pokes in a Tracer implementation:
-// `otelTracer._convertOtelContextToDatadog(..)` in dd-trace's own tests)
-const IDENTIFIER_OR_DOT = /[\w$.]/;
-const IDENTIFIER_START = /[A-Za-z_$]/;
-const TRACER_MEMBER = /^(?:(?:startSpan|startActiveSpan|withSpan|getCurrentSpan|bind|getHttpTextFormat|getBinaryFormat)\b|_)/;
+// instrumentation), a `_private` member (what a test pokes in a Tracer implementation:
+// `otelTracer._convertOtelContextToDatadog(..)` in dd-trace's own tests), and a file extension
+// (`tracer.js` in a module specifier).
+const TRACER_MEMBER = /^(?:(?:startSpan|startActiveSpan|withSpan|getCurrentSpan|bind|getHttpTextFormat|getBinaryFormat|[cm]?[jt]sx?|json)\b|_)/;
 
 /**
  * Whether the file uses `receiver` (an identifier or a `this.x` / `a.b` chain, as written) for a

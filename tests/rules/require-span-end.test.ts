@@ -372,6 +372,15 @@ export function f() {
       errors: [{ messageId: 'spanDiscarded' }],
     },
     {
+      name: 'near miss: a tracer imported from ./tracer.js (the module specifier is no member use) is still OpenTelemetry\'s',
+      code: `
+import { tracer } from './tracer.js';
+export function f() {
+  tracer.startSpan('discarded');
+}`,
+      errors: [{ messageId: 'spanDiscarded' }],
+    },
+    {
       name: 'near miss: a Tracer of the API before 1.0 (getCurrentSpan, withSpan, a parent option) is still OpenTelemetry\'s',
       code: `
 declare const tracer: { startSpan(n: string, o?: object): { end(): void }; withSpan<T>(s: unknown, f: () => T): T; getCurrentSpan(): unknown };
