@@ -2,9 +2,9 @@
  * Shapes the queue model reads (queues.ts) and the file analysis records (file-analysis.ts): what a
  * stored value or a collection looks like, independent of the model.
  */
-import type { TSESTree } from '@typescript-eslint/utils';
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { getPropertyName, unwrapTypeScriptExpression } from './ast.js';
+import { contains, getPropertyName, isFunctionLike, unwrapTypeScriptExpression } from './ast.js';
 
 /** `[]`, `new Map()`: a new empty collection. */
 export function isEmptyCollection(node: TSESTree.Node): boolean {
@@ -47,4 +47,26 @@ export function mayBeCallback(node: TSESTree.CallExpressionArgument): boolean {
     default:
       return true;
   }
+}
+
+/** `if (!q) q = [];` (or `q === undefined`, `q == null`): the collection is created where it is missing, nothing is swapped out. */
+export function isLazyInit(sourceCode: Readonly<TSESLint.SourceCode>, assignment: TSESTree.AssignmentExpression, left: TSESTree.Node): boolean {
+  const text = sourceCode.getText(left);
+  for (let node: TSESTree.Node | undefined = assignment.parent; node && !isFunctionLike(node); node = node.parent) {
+    if (node.type !== AST_NODE_TYPES.IfStatement) continue;
+    if (!contains(node.consequent, assignment)) return false;
+    const test = unwrapTypeScriptExpression(node.test);
+    if (test.type === AST_NODE_TYPES.UnaryExpression) return test.operator === '!' && sourceCode.getText(test.argument) === text;
+    const nullish = (side: TSESTree.Node) => (side.type === AST_NODE_TYPES.Literal && side.value === null) || (side.type === AST_NODE_TYPES.Identifier && side.name === 'undefined');
+    return test.type === AST_NODE_TYPES.BinaryExpression && (test.operator === '===' || test.operator === '==') && sourceCode.getText(test.left) === text && nullish(test.right);
+  }
+  return false;
+}
+
+/** A collection named for teardown work (`CLEANUP_STEPS`, `this._disposeCallbacks`, `exitHandlers`, `unsubscribers`). */
+const TEARDOWN_COLLECTION = /clean[-_]?up|dispos|tear[-_]?down|destr(?:oy|uct)|shut[-_]?down|unsubscri|unregist|finali[sz]|exit/i;
+
+/** Whether a collection (`this._disposeCallbacks`, `CLEANUP_STEPS`) holds teardown callbacks, by its name. */
+export function isTeardownCollection(text: string): boolean {
+  return TEARDOWN_COLLECTION.test(text.split('.').at(-1) ?? '');
 }

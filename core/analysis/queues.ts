@@ -12,7 +12,7 @@ import { getCallbackShape, isContextBound, isContextFreeCallback } from './callb
 import { isSameActivation } from './listeners.js';
 import { resolveFunction } from './traced-code.js';
 import type { OtelApi } from './otel-api.js';
-import { isEmptyCollection, isInConstructor } from './queue-shapes.js';
+import { isEmptyCollection, isInConstructor, isLazyInit, isTeardownCollection } from './queue-shapes.js';
 
 /** A callback stored for later: the stored value (or the `Property` of a stored object), the queue's text, the storing call. */
 export interface QueuedCallback {
@@ -55,8 +55,6 @@ interface QueueModel {
 
 const modelCache = new WeakMap<object, QueueModel>();
 
-/** A collection named for teardown work (`CLEANUP_STEPS`, `this._disposeCallbacks`, `exitHandlers`, `unsubscribers`). */
-const TEARDOWN_COLLECTION = /clean[-_]?up|dispos|tear[-_]?down|destr(?:oy|uct)|shut[-_]?down|unsubscri|unregist|finali[sz]|exit/i;
 
 /** A reference to a collection: `queue` (a variable) or `this.queue` (a class member). */
 function getCollectionRef(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): CollectionRef | undefined {
@@ -203,7 +201,7 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
       if (left.type === AST_NODE_TYPES.MemberExpression && getPropertyName(left) === 'length' && right.type === AST_NODE_TYPES.Literal && right.value === 0) {
         const target = ref(left.object);
         if (target && isReadInSameFunction(node, node.left, target.id)) model.drained.add(target.id);
-      } else if (isEmptyCollection(right) && !isInConstructor(node) && !isLazyInit(node, left)) {
+      } else if (isEmptyCollection(right) && !isInConstructor(node) && !isLazyInit(sourceCode, node, left)) {
         // `const jobs = queue; queue = [];` or `for (..) ..; queue = [];` swaps the entries out; a
         // hook or a reset that never reads the old collection (`handlers = new Map()` in a test's
         // beforeEach) only starts a new one
@@ -251,20 +249,6 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
       return true;
     });
     return read;
-  }
-
-  /** `if (!q) q = [];` (or `q === undefined`, `q == null`): the collection is created where it is missing, nothing is swapped out. */
-  function isLazyInit(assignment: TSESTree.AssignmentExpression, left: TSESTree.Node): boolean {
-    const text = sourceCode.getText(left);
-    for (let node: TSESTree.Node | undefined = assignment.parent; node && !isFunctionLike(node); node = node.parent) {
-      if (node.type !== AST_NODE_TYPES.IfStatement) continue;
-      if (!contains(node.consequent, assignment)) return false;
-      const test = unwrapTypeScriptExpression(node.test);
-      if (test.type === AST_NODE_TYPES.UnaryExpression) return test.operator === '!' && sourceCode.getText(test.argument) === text;
-      const nullish = (side: TSESTree.Node) => (side.type === AST_NODE_TYPES.Literal && side.value === null) || (side.type === AST_NODE_TYPES.Identifier && side.name === 'undefined');
-      return test.type === AST_NODE_TYPES.BinaryExpression && (test.operator === '===' || test.operator === '==') && sourceCode.getText(test.left) === text && nullish(test.right);
-    }
-    return false;
   }
 
   function isTakenInSameFunction(deleteCall: TSESTree.CallExpression, id: string): boolean {
@@ -354,7 +338,7 @@ export function findQueuedCallbacks(
     if (!model.drained.has(id) && !(isMap && model.deletedFrom.has(id))) continue;
     // Teardown callbacks run once, when the owner is disposed or the process exits: binding them
     // would run shutdown work in the trace of whichever request registered it.
-    if (TEARDOWN_COLLECTION.test(store.ref.text.split('.').at(-1) ?? '')) continue;
+    if (isTeardownCollection(store.ref.text)) continue;
     // A collection of one call (filled and drained while that call runs) is not long-lived;
     // module-level collections and class members are.
     if (!store.ref.isMember && store.ref.owner.type !== AST_NODE_TYPES.Program && isSameActivation(api, store.ref.owner, store.call)) continue;
