@@ -30,6 +30,46 @@ module.exports = Connection;`;
 ruleTester.run('no-unbound-queued-callback', rule, {
   valid: [
     {
+      name: 'no tracing, family 9: a fastq queue made for one call\'s own batch: every task is that caller\'s, nothing to bind',
+      code: `
+import fastq from 'fastq';
+export function runBatch(tasks: Array<() => Promise<void>>) {
+  const queue = fastq.promise((job: () => Promise<void>) => job(), 1);
+  return Promise.all(tasks.map((task) => queue.push(() => run(task))));
+}
+async function run(task: () => Promise<void>) { await task(); }`,
+    },
+    {
+      name: 'no tracing, family 9: a shared fastq queue filled at module load (no caller to lose)',
+      code: `
+import fastq from 'fastq';
+const queue = fastq.promise((job: () => Promise<void>) => job(), 1);
+queue.push(() => warmUp());
+async function warmUp() {}`,
+    },
+    {
+      name: 'no tracing, family 9: a shared generic-pool 2 pool under zone (no AsyncLocalStorage to keep)',
+      settings: under('zone'),
+      code: `
+const genericPool = require('generic-pool');
+const pool = genericPool.Pool({ create(cb) { cb(null, {}); }, destroy() {}, max: 1 });
+exports.connect = function (cb) { pool.acquire(function (err, client) { cb(err, client); }); };`,
+    },
+    {
+      name: 'no tracing, family 9: a fastq queue whose holder is written from two different libraries is not resolved',
+      code: `
+import fastq from 'fastq';
+import Queue from 'yocto-queue';
+export class Parser {
+  private queue: any;
+  constructor(sequential: boolean) {
+    this.queue = sequential ? fastq.promise((job: () => Promise<void>) => job(), 1) : new Queue();
+  }
+  parse(file: string) { return this.queue.push(() => read(file)); }
+}
+async function read(file: string) {}`,
+    },
+    {
       name: 'no tracing, browser code (reads window and nothing of Node): no AsyncLocalStorage there, and node:async_hooks would break the bundle',
       code: `
 const queue: Array<() => void> = [];
@@ -435,6 +475,84 @@ export async function handle() {
     },
   ],
   invalid: [
+    {
+      name: 'no tracing, family 9: a fastq queue held in a field, shared by every caller (the testplane shape): the queued task is bound with AsyncResource',
+      code: `
+import fastq from 'fastq';
+export class SequenceParser {
+  private _queue: fastq.queueAsPromised<() => Promise<string[]>, string[]>;
+  constructor(private _parser: { parse(file: string): Promise<string[]> }) {
+    this._queue = fastq.promise((fn) => fn(), 1);
+  }
+  async parse(file: string): Promise<string[]> {
+    return this._queue.push(() => this._parser.parse(file));
+  }
+}`,
+      output: `
+import fastq from 'fastq';
+import { AsyncResource } from 'node:async_hooks';
+export class SequenceParser {
+  private _queue: fastq.queueAsPromised<() => Promise<string[]>, string[]>;
+  constructor(private _parser: { parse(file: string): Promise<string[]> }) {
+    this._queue = fastq.promise((fn) => fn(), 1);
+  }
+  async parse(file: string): Promise<string[]> {
+    return this._queue.push(AsyncResource.bind(() => this._parser.parse(file)));
+  }
+}`,
+      errors: [{ messageId: CALLER, data: { queue: 'this._queue.push(..) of fastq' }, line: 9, column: 29, endLine: 9, endColumn: 59 }],
+    },
+    {
+      name: 'no tracing, family 9: a generic-pool 2 pool in a var (written from a cache, then made), whose connect() hands acquire a callback that runs the caller\'s (the node-postgres shape)',
+      code: `
+var genericPool = require('generic-pool');
+var pools = { all: {} };
+exports.getOrCreate = function (name) {
+  var pool = pools.all[name];
+  if (pool) return pool;
+  pool = genericPool.Pool({ name: name, create: function (cb) { cb(null, {}); }, destroy: function () {} });
+  pool.connect = function (cb) {
+    pool.acquire(function (err, client) {
+      cb(err, client, function () { pool.release(client); });
+    });
+  };
+  return pool;
+};`,
+      output: `
+var genericPool = require('generic-pool');
+const { AsyncResource } = require('node:async_hooks');
+var pools = { all: {} };
+exports.getOrCreate = function (name) {
+  var pool = pools.all[name];
+  if (pool) return pool;
+  pool = genericPool.Pool({ name: name, create: function (cb) { cb(null, {}); }, destroy: function () {} });
+  pool.connect = function (cb) {
+    pool.acquire(AsyncResource.bind(function (err, client) {
+      cb(err, client, function () { pool.release(client); });
+    }));
+  };
+  return pool;
+};`,
+      errors: [{ messageId: CALLER, data: { queue: 'pool.acquire(..) of generic-pool' }, line: 9, column: 18, endLine: 11, endColumn: 6 }],
+    },
+    {
+      name: 'no tracing, family 9: a module-level fastq queue with a callback-style push under async-hooks: the caller\'s done callback is what waits',
+      settings: under('async-hooks'),
+      code: `
+const fastq = require('fastq');
+const writes = fastq(function (file, cb) { setTimeout(cb, 5); }, 1);
+module.exports = function write(file, done) {
+  writes.push(file, done);
+};`,
+      output: `
+const fastq = require('fastq');
+const { AsyncResource } = require('node:async_hooks');
+const writes = fastq(function (file, cb) { setTimeout(cb, 5); }, 1);
+module.exports = function write(file, done) {
+  writes.push(file, AsyncResource.bind(done));
+};`,
+      errors: [{ messageId: CALLER, data: { queue: 'writes.push(..) of fastq' }, line: 5, column: 21, endLine: 5, endColumn: 25 }],
+    },
     {
       name: 'near miss of browser code: the same queue in a file that reads process is Node code, reported and fixed',
       code: `
