@@ -20,6 +20,7 @@ import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import { getCallbackShape } from './callbacks.js';
 import { getEnclosingClassBody, getEnclosingFunction, getRequireSource, getThisMemberName, unwrapTypeScriptExpression, walk } from './ast.js';
 import { isSameActivation } from './listeners.js';
+import { isInTestCode } from './test-runner.js';
 import type { OtelApi } from './otel-api.js';
 import type { QueuedCallback } from './queues.js';
 
@@ -125,21 +126,21 @@ export function mayHoldLibraryQueue(source: string): boolean {
  * `let`/`var` or a `this` member counts when every call or `new` written to it resolves to the
  * same path (other writes may only read a cache or reset it: `var pool = pools[name]`).
  */
-function libraryPathOf(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, node: TSESTree.Node, depth = 0): string | undefined {
+function libraryPathOf(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, node: TSESTree.Node, extended: boolean, depth = 0): string | undefined {
   if (depth > 8) return undefined;
   const expression = unwrapTypeScriptExpression(node);
   if (expression.type === AST_NODE_TYPES.CallExpression || expression.type === AST_NODE_TYPES.NewExpression) {
     // `var genericPool = require('generic-pool')` (the binding resolver follows `const` only)
     const source = expression.type === AST_NODE_TYPES.CallExpression ? getRequireSource(expression) : undefined;
     if (source !== undefined) return `${api.resolver.normaliseModule(source)}:`;
-    const callee = libraryPathOf(sourceCode, api, expression.callee, depth + 1);
+    const callee = libraryPathOf(sourceCode, api, expression.callee, extended, depth + 1);
     if (callee === undefined) return undefined;
     return expression.type === AST_NODE_TYPES.NewExpression ? `${callee}#new` : `${callee}()`;
   }
   if (expression.type === AST_NODE_TYPES.MemberExpression && !expression.computed && expression.property.type === AST_NODE_TYPES.Identifier) {
-    const member = getThisMemberName(expression);
-    if (member !== undefined) return pathOfWrites(sourceCode, api, thisMemberWrites(sourceCode, expression, member), depth);
-    const object = libraryPathOf(sourceCode, api, expression.object, depth + 1);
+    const member = extended ? getThisMemberName(expression) : undefined;
+    if (member !== undefined) return pathOfWrites(sourceCode, api, thisMemberWrites(sourceCode, expression, member), extended, depth);
+    const object = libraryPathOf(sourceCode, api, expression.object, extended, depth + 1);
     return object === undefined ? undefined : object.endsWith(':') ? `${object}${expression.property.name}` : `${object}.${expression.property.name}`;
   }
   const direct = api.resolver.pathOf(expression);
@@ -147,6 +148,10 @@ function libraryPathOf(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, 
   const variable = ASTUtils.findVariable(sourceCode.getScope(expression), expression);
   const def = variable?.defs[0];
   if (variable?.defs.length !== 1 || def?.type !== 'Variable' || def.node.id !== def.name) return undefined;
+  if (!extended) {
+    const init = def.node.parent.kind === 'const' && def.node.init ? unwrapTypeScriptExpression(def.node.init) : undefined;
+    return init?.type === AST_NODE_TYPES.CallExpression || init?.type === AST_NODE_TYPES.NewExpression ? libraryPathOf(sourceCode, api, init, extended, depth + 1) : undefined;
+  }
   const writes: TSESTree.Node[] = [];
   for (const reference of variable.references) {
     if (!reference.isWrite()) continue;
@@ -158,16 +163,16 @@ function libraryPathOf(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, 
     if (assignment?.type !== AST_NODE_TYPES.AssignmentExpression || assignment.operator !== '=' || assignment.left !== reference.identifier) return undefined;
     writes.push(assignment.right);
   }
-  return pathOfWrites(sourceCode, api, writes, depth);
+  return pathOfWrites(sourceCode, api, writes, extended, depth);
 }
 
 /** The one library path of the calls and `new`s among `writes`; undefined when there is none, or two, or a write of another kind. */
-function pathOfWrites(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, writes: readonly TSESTree.Node[] | undefined, depth: number): string | undefined {
+function pathOfWrites(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, writes: readonly TSESTree.Node[] | undefined, extended: boolean, depth: number): string | undefined {
   let path: string | undefined;
   for (const write of writes ?? []) {
     const value = unwrapTypeScriptExpression(write);
     if (value.type === AST_NODE_TYPES.CallExpression || value.type === AST_NODE_TYPES.NewExpression) {
-      const found = libraryPathOf(sourceCode, api, value, depth + 1);
+      const found = libraryPathOf(sourceCode, api, value, extended, depth + 1);
       if (found === undefined || (path !== undefined && path !== found)) return undefined;
       path = found;
     } else if (!isCacheReadOrReset(value)) {
@@ -266,14 +271,55 @@ function installedMajor(module: string, filename: string): number | undefined {
   return found ?? undefined;
 }
 
-/** A call of a well-known library queue with a callback to keep (`limiter.schedule(fn)`): the callback. */
+/** A test file or a file under a test folder: in code with no tracing, a pool or queue there serves the test itself. */
+const TEST_PATH = /(?:^|[\\/])(?:test|tests|__tests__|spec)[\\/]|\.(?:test|spec)\.[cm]?[jt]sx?$/;
+
+const declaredCache = new Map<string, number | null>();
+const DEPENDENCY_FIELDS = ['dependencies', 'devDependencies', 'peerDependencies', 'optionalDependencies'] as const;
+
+/**
+ * Without an installed copy (a checkout linted before `npm install`): the lowest major version
+ * the nearest `package.json` that declares `module` allows (`^6.2.0` → 6, `3.1.0` → 3), or
+ * undefined for a range that names no version (`*`, `latest`, `workspace:*`).
+ */
+function declaredMajor(module: string, filename: string): number | undefined {
+  for (let dir = dirname(filename); ; dir = dirname(dir)) {
+    const key = `${dir}\0${module}`;
+    let found = declaredCache.get(key);
+    if (found === undefined) {
+      found = null;
+      const manifest = join(dir, 'package.json');
+      if (existsSync(manifest)) {
+        try {
+          const json = JSON.parse(readFileSync(manifest, 'utf8')) as Partial<Record<(typeof DEPENDENCY_FIELDS)[number], Record<string, unknown>>>;
+          const range = DEPENDENCY_FIELDS.map((field) => json[field]?.[module]).find((value) => typeof value === 'string');
+          const major = typeof range === 'string' ? /^\s*(?:\^|~|>=|=|v)?\s*(\d+)/.exec(range)?.[1] : undefined;
+          found = major === undefined ? (range === undefined ? null : Number.NaN) : Number(major);
+        } catch {
+          found = null;
+        }
+      }
+      declaredCache.set(key, found);
+    }
+    if (found !== null) return Number.isNaN(found) ? undefined : found;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/**
+ * A call of a well-known library queue with a callback to keep (`limiter.schedule(fn)`): the
+ * callback. `untraced` (a file with no tracing, issue 11 family 5): holders are followed further
+ * (`let`/`var`, `this` members), test files and test bodies are skipped (the runner's context is the test's own),
+ * and `shared` says whether the caller waits for work queued on an instance every caller shares.
+ */
 export function getLibraryQueueCallback(
   sourceCode: Readonly<TSESLint.SourceCode>,
   api: OtelApi,
   call: TSESTree.CallExpression,
   filename: string,
+  untraced = false,
 ): LibraryQueueCallback | undefined {
-  const path = libraryPathOf(sourceCode, api, call.callee);
+  const path = libraryPathOf(sourceCode, api, call.callee, untraced);
   const separator = path?.indexOf(':') ?? -1;
   if (path === undefined || separator < 0) return undefined;
   const entry = BY_MODULE.get(path.slice(0, separator));
@@ -282,14 +328,45 @@ export function getLibraryQueueCallback(
   const callback = entry.callback === 'first-function' ? functions[0] : functions.at(-1);
   if (!callback || (entry.callback === 'last-function' && callback !== call.arguments.at(-1))) return undefined;
   if (entry.keepsContextFrom !== undefined) {
-    const major = installedMajor(entry.module, filename);
+    const major = installedMajor(entry.module, filename) ?? declaredMajor(entry.module, filename);
     if (major !== undefined && major >= entry.keepsContextFrom) return undefined;
   }
+  if (untraced && (TEST_PATH.test(filename) || isInTestCode(api, call))) return undefined;
   const receiver = unwrapTypeScriptExpression(call.callee);
   return {
     node: callback,
     queue: `${sourceCode.getText(receiver).replace(/\s+/g, '')}(..) of ${entry.module}`,
     call,
-    shared: isSharedInstance(sourceCode, api, call),
+    shared: untraced && isSharedInstance(sourceCode, api, call) && isWaitedFor(call),
   };
+}
+
+/**
+ * The function that makes the call waits for the queued work, or hands its promise back to its
+ * own caller (`return this._queue.push(..)`, `await limit(..)`, `() => limit(..)`): the work is
+ * done for that caller, in whose context it should run. Work queued and forgotten
+ * (`queue.push(item, onError)` in a directory walker) is the queue owner's own business.
+ */
+function isWaitedFor(call: TSESTree.CallExpression): boolean {
+  let node: TSESTree.Node = call;
+  for (;;) {
+    const parent: TSESTree.Node | undefined = node.parent;
+    if (!parent) return false;
+    if (unwrapTypeScriptExpression(parent) !== parent || parent.type === AST_NODE_TYPES.ChainExpression) {
+      node = parent;
+      continue;
+    }
+    if (parent.type === AST_NODE_TYPES.MemberExpression && parent.object === node && parent.parent.type === AST_NODE_TYPES.CallExpression) {
+      const method = parent.property.type === AST_NODE_TYPES.Identifier ? parent.property.name : undefined;
+      if (method === 'then' || method === 'catch' || method === 'finally') {
+        node = parent.parent;
+        continue;
+      }
+    }
+    return (
+      parent.type === AST_NODE_TYPES.AwaitExpression ||
+      parent.type === AST_NODE_TYPES.ReturnStatement ||
+      (parent.type === AST_NODE_TYPES.ArrowFunctionExpression && parent.body === node)
+    );
+  }
 }
