@@ -176,7 +176,7 @@ function findBindableCallbacks(analysis: FileAnalysis): BindableCallback[] {
     // Family 9: a well-known library queue, recognised by import (core/analysis/library-queues.ts).
     // Handed over from traced code (where there is a caller's context to lose), or in code with no
     // tracing (a library's own module) under the rules of `queued`.
-    const library = mayUseLibraryQueue && (analysis.untraced || regions.getTraceScope(node)) ? getLibraryQueueCallback(sourceCode, api, node, analysis.filename) : undefined;
+    const library = mayUseLibraryQueue && (analysis.untraced || regions.getTraceScope(node)) ? getLibraryQueueCallback(sourceCode, api, node, analysis.filename, analysis.untraced) : undefined;
     if (library && !isContextBound(sourceCode, api, library.node) && !isContextFreeCallback(sourceCode, api, library.node)) queued(library);
     const entry = getQueueFunctionCallback(sourceCode, node, analysis.queueFunctions);
     if (entry && !isContextBound(sourceCode, api, entry.node) && !isContextFreeCallback(sourceCode, api, entry.node)) queued(entry);
