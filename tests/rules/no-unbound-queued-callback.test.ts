@@ -1,5 +1,22 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import rule from '../../rules/no-unbound-queued-callback.js';
 import { createRuleTester, under } from '../rule-tester.js';
+
+// A checkout with no node_modules whose package.json declares p-limit 6 (which binds with
+// AsyncResource itself) or 3: the declared major decides, as the installed one would.
+const DECLARED = mkdtempSync(join(tmpdir(), 'otel-context-declared-'));
+for (const [dir, range] of [['p-limit-6', '^6.2.0'], ['p-limit-3', '3.1.0']] as const) {
+  mkdirSync(join(DECLARED, dir, 'src'), { recursive: true });
+  writeFileSync(join(DECLARED, dir, 'package.json'), JSON.stringify({ name: dir, dependencies: { 'p-limit': range } }));
+}
+const SHARED_LIMITER = `
+import pLimit from 'p-limit';
+const limit = pLimit(4);
+export async function readAll(read: () => Promise<string>) {
+  return limit(() => read());
+}`;
 
 const ruleTester = createRuleTester();
 
@@ -29,6 +46,31 @@ module.exports = Connection;`;
 
 ruleTester.run('no-unbound-queued-callback', rule, {
   valid: [
+    {
+      name: 'no tracing, family 9: p-limit declared as ^6 in the nearest package.json (nothing installed): it binds its tasks itself',
+      filename: join(DECLARED, 'p-limit-6', 'src', 'limiter.ts'),
+      code: SHARED_LIMITER,
+    },
+    {
+      name: 'no tracing, family 9: a fastq queue in a field that the owner fills and forgets (a directory walker): nobody waits for the work',
+      code: `
+import fastq from 'fastq';
+export class Walker {
+  private _queue = fastq((item: string, done: (err: Error | null) => void) => done(null), 4);
+  push(directory: string) {
+    this._queue.push(directory, (error) => { if (error !== null) this._handleError(error); });
+  }
+  private _handleError(error: Error) {}
+}`,
+    },
+    {
+      name: 'no tracing, family 9: a pool in a test file serves the test itself',
+      filename: 'test/pool.test.js',
+      code: `
+const mysql = require('mysql');
+const pool = mysql.createPool({});
+exports.withConnection = function (cb) { pool.getConnection(function (err, conn) { cb(err, conn); }); };`,
+    },
     {
       name: 'no tracing, family 9: a fastq queue made for one call\'s own batch: every task is that caller\'s, nothing to bind',
       code: `
@@ -475,6 +517,19 @@ export async function handle() {
     },
   ],
   invalid: [
+    {
+      name: 'no tracing, family 9: p-limit declared as 3.1.0 (nothing installed): the awaited task on the shared limiter is bound',
+      filename: join(DECLARED, 'p-limit-3', 'src', 'limiter.ts'),
+      code: SHARED_LIMITER,
+      output: `
+import pLimit from 'p-limit';
+import { AsyncResource } from 'node:async_hooks';
+const limit = pLimit(4);
+export async function readAll(read: () => Promise<string>) {
+  return limit(AsyncResource.bind(() => read()));
+}`,
+      errors: [{ messageId: CALLER, data: { queue: 'limit(..) of p-limit' }, line: 5, column: 16, endLine: 5, endColumn: 28 }],
+    },
     {
       name: 'no tracing, family 9: a fastq queue held in a field, shared by every caller (the testplane shape): the queued task is bound with AsyncResource',
       code: `
