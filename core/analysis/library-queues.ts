@@ -112,9 +112,9 @@ export function loadsLibraryQueue(modules: Iterable<string>): boolean {
   return false;
 }
 
-const MODULE_NAME_TEXTS = LIBRARY_QUEUES.flatMap((entry) => [`'${entry.module}'`, `"${entry.module}"`]);
+const MODULE_NAME_TEXTS = LIBRARY_QUEUES.flatMap(({ module }) => [`'${module}'`, `"${module}"`].flatMap((quoted) => [`from ${quoted}`, `require(${quoted})`]));
 
-/** Cheap text test (no parse) for files with no tracing: the file names a listed module in quotes. */
+/** Cheap text test (no parse) for files with no tracing: the file imports or requires a listed module (`'async'` alone is a common string). */
 export function mayHoldLibraryQueue(source: string): boolean {
   return MODULE_NAME_TEXTS.some((text) => source.includes(text));
 }
