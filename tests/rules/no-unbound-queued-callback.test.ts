@@ -23,6 +23,31 @@ const ruleTester = createRuleTester();
 const LOSES = 'queuedCallbackLosesContext' as const;
 const CALLER = 'queuedCallbackLosesCaller' as const;
 const WRAPPER = 'callbackWrapperLosesCaller' as const;
+
+// A mysql2-style connection (pre-class): each command method wraps the caller's callback in a
+// command object and hands it to addCommand, which queues it; the reply handler shifts the next.
+const COMMAND_QUEUE = (query: string): string => `
+const Commands = require('./commands');
+function Connection() {
+  this._commands = [];
+  this._command = null;
+}
+Connection.prototype.addCommand = function (cmd) {
+  if (!this._command) {
+    this._command = cmd;
+    this.write(cmd);
+  } else {
+    this._commands.push(cmd);
+  }
+  return cmd;
+};
+Connection.prototype.handleReply = function (packet) {
+  if (this._command.execute(packet, this)) this._command = this._commands.shift();
+};
+Connection.prototype.query = function (sql, cb) {
+  ${query}
+};
+module.exports = Connection;`;
 const SCOPE = 'resourceCallOutsideScope' as const;
 const UNBOUND = 'callbackHandedOnUnbound' as const;
 
@@ -46,6 +71,25 @@ module.exports = Connection;`;
 
 ruleTester.run('no-unbound-queued-callback', rule, {
   valid: [
+    {
+      name: 'command queue (mysql2 shape): the caller\'s callback bound before it is wrapped in the command',
+      code: COMMAND_QUEUE(`return this.addCommand(new Commands.Query(sql, cb && AsyncResource.bind(cb)));`).replace("const Commands", "const { AsyncResource } = require('node:async_hooks');\nconst Commands"),
+    },
+    {
+      name: 'command queue (mysql2 shape): an argument that is not named as a callback (options) is not the caller\'s callback',
+      code: COMMAND_QUEUE(`return this.addCommand(new Commands.Query(sql, options));`).replace('function (sql, cb)', 'function (sql, options)'),
+    },
+    {
+      name: 'command queue: a command handed to a method that stores it in a collection the file never drains (a registry)',
+      code: `
+class Registry {
+  private commands: object[] = [];
+  register(command: object) { this.commands.push(command); }
+  add(name: string, cb: () => void) { this.register(new Command(name, cb)); }
+  list() { return this.commands.map((c) => c); }
+}
+class Command { constructor(readonly name: string, readonly cb: () => void) {} }`,
+    },
     {
       name: 'no tracing, family 9: p-limit declared as ^6 in the nearest package.json (nothing installed): it binds its tasks itself',
       filename: join(DECLARED, 'p-limit-6', 'src', 'limiter.ts'),
@@ -517,6 +561,29 @@ export async function handle() {
     },
   ],
   invalid: [
+    {
+      name: 'command queue (mysql2 36cba61 shape): the caller\'s callback wrapped in a command handed to addCommand, which queues it: reported where it is wrapped, no fix (it may be absent)',
+      code: COMMAND_QUEUE(`return this.addCommand(new Commands.Query(sql, cb));`),
+      output: null,
+      errors: [{ messageId: CALLER, data: { queue: 'this._commands (in a Commands.Query)' }, line: 20, column: 50, endLine: 20, endColumn: 52 }],
+    },
+    {
+      name: 'command queue: a class pushing a request object that carries the caller\'s callback straight onto its pending queue',
+      code: `
+export class Client {
+  private pending: Request[] = [];
+  send(body: string, callback: (err: Error | null) => void) {
+    this.pending.push(new Request(body, callback));
+  }
+  onData() {
+    const request = this.pending.shift();
+    request?.callback(null);
+  }
+}
+class Request { constructor(readonly body: string, readonly callback: (err: Error | null) => void) {} }`,
+      output: null,
+      errors: [{ messageId: CALLER, data: { queue: 'this.pending (in a Request)' }, line: 5, column: 41, endLine: 5, endColumn: 49 }],
+    },
     {
       name: 'no tracing, family 9: p-limit declared as 3.1.0 (nothing installed): the awaited task on the shared limiter is bound',
       filename: join(DECLARED, 'p-limit-3', 'src', 'limiter.ts'),
