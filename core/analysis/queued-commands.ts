@@ -8,7 +8,9 @@
  * or through a method or function of the file whose parameter it stores.
  *
  * Only a caller's callback is reported: a parameter of the function that constructs the object,
- * named as a callback (`cb`, `callback`, `done`, `*Callback`, …) and not bound already. The
+ * named as a callback (`cb`, `callback`, `done`, `*Callback`, …) and not bound already; and not
+ * when the class is a handler object of this file (it runs the callback from its own methods:
+ * handler-objects.ts reports it where it is stored) or an `AsyncResource` subclass of this file. The
  * object decides when (and whether) the callback runs, and the callback is often optional there,
  * so no `bind` fix is offered (`AsyncResource.bind(undefined)` throws).
  */
@@ -17,6 +19,7 @@ import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
 import { getEnclosingClassBody, getEnclosingFunction, getPrototypeClassName, getPropertyName, getThisMemberName, isFunctionLike, unwrapTypeScriptExpression } from './ast.js';
 import { isContextBound } from './callbacks.js';
+import { findHandlerObjectCallbacks } from './handler-objects.js';
 import type { OtelApi } from './otel-api.js';
 import { getDrainedStores } from './queues.js';
 import type { QueuedCallback } from './queues.js';
@@ -34,6 +37,7 @@ export function findQueuedCommandCallbacks(
   for (const store of getDrainedStores(sourceCode, nodes)) {
     for (const value of store.values) {
       for (const construction of constructionsStored(sourceCode, nodes, value, store.call)) {
+        if (isHandlerObjectOfThisFile(sourceCode, construction)) continue;
         const queue = `${store.queue} (in a ${sourceCode.getText(construction.callee)})`;
         for (const argument of construction.arguments) {
           if (seen.has(argument) || !isCallersCallback(sourceCode, argument, construction)) continue;
@@ -112,4 +116,21 @@ function isCallersCallback(sourceCode: Readonly<TSESLint.SourceCode>, argument: 
   const def = ASTUtils.findVariable(sourceCode.getScope(expression), expression)?.defs[0];
   const fn = getEnclosingFunction(construction);
   return def?.type === 'Parameter' && fn !== undefined && isFunctionLike(def.node) && def.node === fn;
+}
+
+/**
+ * A class of this file that keeps the callback and runs it from its own event methods: a handler
+ * object, reported where it stores the callback (core/analysis/handler-objects.ts). One defect,
+ * one finding.
+ */
+function isHandlerObjectOfThisFile(sourceCode: Readonly<TSESLint.SourceCode>, construction: TSESTree.NewExpression): boolean {
+  const callee = unwrapTypeScriptExpression(construction.callee);
+  if (callee.type !== AST_NODE_TYPES.Identifier) return false;
+  const def = ASTUtils.findVariable(sourceCode.getScope(callee), callee)?.defs[0];
+  if (def?.type !== 'ClassName') return false;
+  const node = def.node;
+  if (node.type !== AST_NODE_TYPES.ClassDeclaration && node.type !== AST_NODE_TYPES.ClassExpression) return false;
+  // an AsyncResource subclass runs its callbacks in its own scope (partial binding reports a path that forgets)
+  const base = node.superClass ? sourceCode.getText(node.superClass) : '';
+  return /(?:^|\.)AsyncResource$/.test(base) || findHandlerObjectCallbacks(sourceCode, [node]).length > 0;
 }
