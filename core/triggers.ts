@@ -10,6 +10,7 @@ import type { TSESLint } from '@typescript-eslint/utils';
 import { fileMayContainTracedCode, fileMentionsAny, mayContainTracedCode, textMentionsAny, TRACED_CODE_TRIGGERS } from './analysis/otel-api.js';
 import { mayHoldHandlerObject } from './analysis/handler-objects.js';
 import { mayHoldPartialBinding } from './analysis/partial-binding.js';
+import { mayHoldLibraryQueue } from './analysis/library-queues.js';
 import { getSettings } from './settings.js';
 import type { ContextManagerName, OtelContextSettings } from './settings.js';
 import { TRANSPORT_TRIGGERS } from './transports/records.js';
@@ -35,7 +36,8 @@ export const RULE_TRIGGERS = {
 /**
  * no-unbound-queued-callback also looks at files with no tracing at all (issue 11, family 5: the
  * queues of libraries and utility modules), under the AsyncLocalStorage managers only, when the
- * text can hold a work queue: a store and a drain (core/analysis/queues.ts).
+ * text can hold a work queue: a store and a drain (core/analysis/queues.ts), or a call of a
+ * well-known library queue (core/analysis/library-queues.ts).
  */
 export const UNTRACED_QUEUE_RULE = 'no-unbound-queued-callback';
 // Array and deque queues only (what libraries drain: shift, dequeue, splice, length = 0): the wider
@@ -47,7 +49,13 @@ const QUEUE_DRAINS = ['.shift(', '.dequeue(', '.splice(', 'length = 0'];
 /** Cheap text test (no parse): can a file with no tracing hold a queue that loses its caller's context? */
 export function mayHoldUntracedQueue(source: string, contextManager: ContextManagerName | undefined): boolean {
   if (contextManager !== undefined && contextManager !== 'async-local-storage' && contextManager !== 'async-hooks') return false;
-  return (textMentionsAny(source, QUEUE_DRAINS) && textMentionsAny(source, QUEUE_STORES)) || mayHoldHandlerObject(source) || mayHoldPartialBinding(source);
+  return (
+    (textMentionsAny(source, QUEUE_DRAINS) && textMentionsAny(source, QUEUE_STORES)) ||
+    mayHoldHandlerObject(source) ||
+    mayHoldPartialBinding(source) ||
+    // a well-known library queue (family 9), whose drain is in the library
+    mayHoldLibraryQueue(source)
+  );
 }
 
 const untracedQueueCache = new WeakMap<object, boolean>();

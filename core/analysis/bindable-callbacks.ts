@@ -24,6 +24,7 @@ import { carriesCallerCallback } from './caller-callbacks.js';
 import { getLibraryQueueCallback, loadsLibraryQueue } from './library-queues.js';
 import { findHandlerObjectCallbacks } from './handler-objects.js';
 import { findQueuedCallbacks, getQueueFunctionCallback } from './queues.js';
+import { findQueuedCommandCallbacks } from './queued-commands.js';
 import { isRescheduleInsideItself, reschedulesItself } from './recurring-timers.js';
 import { getTimerCall, mayAliasTimers } from './timers.js';
 import type { TimerCall } from './timers.js';
@@ -65,6 +66,8 @@ export interface QueuedCallbackRecord extends BindableCallbackBase {
   queue: string;
   /** A callback wrapper handed to a library (family 4), rather than a callback stored in a queue. */
   wrapper?: boolean;
+  /** Kept in a queued object that may hold no callback (core/analysis/queued-commands.ts): no fix. */
+  noFix?: boolean;
 }
 
 export type BindableCallback = TimerCallback | ListenerCallback | QueuedCallbackRecord;
@@ -153,17 +156,18 @@ function findBindableCallbacks(analysis: FileAnalysis): BindableCallback[] {
     return { owner: 'no-unbound-listener', callback: listener, boundary: registration.call, registration, messageId, lifetime };
   }
 
-  function queued(entry: { node: TSESTree.Node; queue: string; call: TSESTree.CallExpression }): void {
+  function queued(entry: { node: TSESTree.Node; queue: string; call: TSESTree.CallExpression; shared?: boolean; noFix?: boolean }): void {
     if (seenQueued.has(entry.node)) return;
     seenQueued.add(entry.node);
     const target = entry.node.type === AST_NODE_TYPES.Property ? entry.node.value : entry.node;
     if (isOwnedByInactiveParentSpan(sourceCode, api, regions.getTraceScope(entry.node), target)) return;
-    // With no tracing in the file, the only context worth keeping is the caller's (family 5).
-    if (analysis.untraced && !carriesCallerCallback(sourceCode, entry.node)) return;
-    records.push({ owner: 'no-unbound-queued-callback', callback: entry.node, boundary: entry.call, queue: entry.queue });
+    // With no tracing in the file, the only context worth keeping is the caller's (family 5): a
+    // callback it handed in, or any work queued from its call into a library queue every caller shares.
+    if (analysis.untraced && !entry.shared && !carriesCallerCallback(sourceCode, entry.node)) return;
+    records.push({ owner: 'no-unbound-queued-callback', callback: entry.node, boundary: entry.call, queue: entry.queue, ...(entry.noFix ? { noFix: true } : {}) });
   }
 
-  const mayUseLibraryQueue = !analysis.untraced && loadsLibraryQueue(analysis.loadedModules);
+  const mayUseLibraryQueue = loadsLibraryQueue(analysis.loadedModules);
   for (const node of analysis.callsAndAssignments) {
     if (node.type !== AST_NODE_TYPES.CallExpression) continue;
     const timer = getTimerCall(api.resolver, node, mayAlias);
@@ -173,8 +177,9 @@ function findBindableCallbacks(analysis: FileAnalysis): BindableCallback[] {
     const listener = registration && listenerRecord(registration);
     if (listener) records.push(listener);
     // Family 9: a well-known library queue, recognised by import (core/analysis/library-queues.ts).
-    // Handed over from traced code (where there is a caller's context to lose).
-    const library = mayUseLibraryQueue && regions.getTraceScope(node) ? getLibraryQueueCallback(sourceCode, api, node, analysis.filename) : undefined;
+    // Handed over from traced code (where there is a caller's context to lose), or in code with no
+    // tracing (a library's own module) under the rules of `queued`.
+    const library = mayUseLibraryQueue && (analysis.untraced || regions.getTraceScope(node)) ? getLibraryQueueCallback(sourceCode, api, node, analysis.filename, analysis.untraced) : undefined;
     if (library && !isContextBound(sourceCode, api, library.node) && !isContextFreeCallback(sourceCode, api, library.node)) queued(library);
     const entry = getQueueFunctionCallback(sourceCode, node, analysis.queueFunctions);
     if (entry && !isContextBound(sourceCode, api, entry.node) && !isContextFreeCallback(sourceCode, api, entry.node)) queued(entry);
@@ -182,6 +187,7 @@ function findBindableCallbacks(analysis: FileAnalysis): BindableCallback[] {
   const { stored, drained } = analysis.queueNames;
   if ([...stored].some((name) => drained.has(name))) {
     for (const entry of findQueuedCallbacks(sourceCode, api, analysis.callsAndAssignments)) queued(entry);
+    for (const entry of findQueuedCommandCallbacks(sourceCode, api, analysis.callsAndAssignments)) queued(entry);
   }
   // Family 4: a caller's callback kept by a handler object whose event methods a dispatcher calls.
   for (const entry of findHandlerObjectCallbacks(sourceCode, analysis.classes)) {

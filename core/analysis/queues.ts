@@ -19,6 +19,8 @@ export interface QueuedCallback {
   node: TSESTree.Node;
   queue: string;
   call: TSESTree.CallExpression;
+  /** The callback may be absent where it is stored (an optional argument kept in an object): no `bind` fix. */
+  noFix?: boolean;
 }
 
 export const STORE_METHODS = new Set(['push', 'unshift', 'add', 'enqueue', 'set']);
@@ -369,6 +371,18 @@ export function findQueuedCallbacks(
     }
   }
   return found;
+}
+
+/**
+ * The stores into collections the file drains (for stored values that are not functions, such as
+ * command objects: core/analysis/queued-commands.ts), with the collection's text.
+ */
+export function getDrainedStores(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  nodes: readonly (TSESTree.CallExpression | TSESTree.AssignmentExpression)[],
+): { call: TSESTree.CallExpression; queue: string; values: readonly TSESTree.Node[] }[] {
+  const model = getQueueModel(sourceCode, nodes);
+  return model.stores.filter((store) => store.method !== 'set' && model.drained.has(store.ref.id)).map((store) => ({ call: store.call, queue: store.ref.text, values: store.values }));
 }
 
 /** A call listed in `additionalQueueFunctions` (`limit(fn)`, `pool.acquire(cb)`): its callback argument. */

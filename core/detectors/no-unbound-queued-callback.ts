@@ -103,9 +103,9 @@ export function createNoUnboundQueuedCallbackDetector(
     return [...asyncResource.edits, ...surround(target, `${asyncResource.name}.bind(`, ')')];
   }
 
-  function report({ callback, queue, wrapper }: QueuedCallbackRecord): void {
+  function report({ callback, queue, wrapper, noFix }: QueuedCallbackRecord): void {
     const target = callback.type === AST_NODE_TYPES.Property ? callback.value : callback;
-    let fix = bind(target);
+    let fix = noFix ? undefined : bind(target);
     if (fix && callback.type === AST_NODE_TYPES.Property) {
       // `{ done }` → `{ done: context.bind(context.active(), done) }`
       const key = sourceCode.getText(callback.key);

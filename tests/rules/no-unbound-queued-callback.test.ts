@@ -1,11 +1,53 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import rule from '../../rules/no-unbound-queued-callback.js';
 import { createRuleTester, under } from '../rule-tester.js';
+
+// A checkout with no node_modules whose package.json declares p-limit 6 (which binds with
+// AsyncResource itself) or 3: the declared major decides, as the installed one would.
+const DECLARED = mkdtempSync(join(tmpdir(), 'otel-context-declared-'));
+for (const [dir, range] of [['p-limit-6', '^6.2.0'], ['p-limit-3', '3.1.0']] as const) {
+  mkdirSync(join(DECLARED, dir, 'src'), { recursive: true });
+  writeFileSync(join(DECLARED, dir, 'package.json'), JSON.stringify({ name: dir, dependencies: { 'p-limit': range } }));
+}
+const SHARED_LIMITER = `
+import pLimit from 'p-limit';
+const limit = pLimit(4);
+export async function readAll(read: () => Promise<string>) {
+  return limit(() => read());
+}`;
 
 const ruleTester = createRuleTester();
 
 const LOSES = 'queuedCallbackLosesContext' as const;
 const CALLER = 'queuedCallbackLosesCaller' as const;
 const WRAPPER = 'callbackWrapperLosesCaller' as const;
+
+// A mysql2-style connection (pre-class): each command method wraps the caller's callback in a
+// command object and hands it to addCommand, which queues it; the reply handler shifts the next.
+const COMMAND_QUEUE = (query: string): string => `
+const Commands = require('./commands');
+function Connection() {
+  this._commands = [];
+  this._command = null;
+}
+Connection.prototype.addCommand = function (cmd) {
+  if (!this._command) {
+    this._command = cmd;
+    this.write(cmd);
+  } else {
+    this._commands.push(cmd);
+  }
+  return cmd;
+};
+Connection.prototype.handleReply = function (packet) {
+  if (this._command.execute(packet, this)) this._command = this._commands.shift();
+};
+Connection.prototype.query = function (sql, cb) {
+  ${query}
+};
+module.exports = Connection;`;
 const SCOPE = 'resourceCallOutsideScope' as const;
 const UNBOUND = 'callbackHandedOnUnbound' as const;
 
@@ -29,6 +71,90 @@ module.exports = Connection;`;
 
 ruleTester.run('no-unbound-queued-callback', rule, {
   valid: [
+    {
+      name: 'command queue (mysql2 shape): the caller\'s callback bound before it is wrapped in the command',
+      code: COMMAND_QUEUE(`return this.addCommand(new Commands.Query(sql, cb && AsyncResource.bind(cb)));`).replace("const Commands", "const { AsyncResource } = require('node:async_hooks');\nconst Commands"),
+    },
+    {
+      name: 'command queue (mysql2 shape): an argument that is not named as a callback (options) is not the caller\'s callback',
+      code: COMMAND_QUEUE(`return this.addCommand(new Commands.Query(sql, options));`).replace('function (sql, cb)', 'function (sql, options)'),
+    },
+    {
+      name: 'command queue: a command handed to a method that stores it in a collection the file never drains (a registry)',
+      code: `
+class Registry {
+  private commands: object[] = [];
+  register(command: object) { this.commands.push(command); }
+  add(name: string, cb: () => void) { this.register(new Command(name, cb)); }
+  list() { return this.commands.map((c) => c); }
+}
+class Command { constructor(readonly name: string, readonly cb: () => void) {} }`,
+    },
+    {
+      name: 'no tracing, family 9: p-limit declared as ^6 in the nearest package.json (nothing installed): it binds its tasks itself',
+      filename: join(DECLARED, 'p-limit-6', 'src', 'limiter.ts'),
+      code: SHARED_LIMITER,
+    },
+    {
+      name: 'no tracing, family 9: a fastq queue in a field that the owner fills and forgets (a directory walker): nobody waits for the work',
+      code: `
+import fastq from 'fastq';
+export class Walker {
+  private _queue = fastq((item: string, done: (err: Error | null) => void) => done(null), 4);
+  push(directory: string) {
+    this._queue.push(directory, (error) => { if (error !== null) this._handleError(error); });
+  }
+  private _handleError(error: Error) {}
+}`,
+    },
+    {
+      name: 'no tracing, family 9: a pool in a test file serves the test itself',
+      filename: 'test/pool.test.js',
+      code: `
+const mysql = require('mysql');
+const pool = mysql.createPool({});
+exports.withConnection = function (cb) { pool.getConnection(function (err, conn) { cb(err, conn); }); };`,
+    },
+    {
+      name: 'no tracing, family 9: a fastq queue made for one call\'s own batch: every task is that caller\'s, nothing to bind',
+      code: `
+import fastq from 'fastq';
+export function runBatch(tasks: Array<() => Promise<void>>) {
+  const queue = fastq.promise((job: () => Promise<void>) => job(), 1);
+  return Promise.all(tasks.map((task) => queue.push(() => run(task))));
+}
+async function run(task: () => Promise<void>) { await task(); }`,
+    },
+    {
+      name: 'no tracing, family 9: a shared fastq queue filled at module load (no caller to lose)',
+      code: `
+import fastq from 'fastq';
+const queue = fastq.promise((job: () => Promise<void>) => job(), 1);
+queue.push(() => warmUp());
+async function warmUp() {}`,
+    },
+    {
+      name: 'no tracing, family 9: a shared generic-pool 2 pool under zone (no AsyncLocalStorage to keep)',
+      settings: under('zone'),
+      code: `
+const genericPool = require('generic-pool');
+const pool = genericPool.Pool({ create(cb) { cb(null, {}); }, destroy() {}, max: 1 });
+exports.connect = function (cb) { pool.acquire(function (err, client) { cb(err, client); }); };`,
+    },
+    {
+      name: 'no tracing, family 9: a fastq queue whose holder is written from two different libraries is not resolved',
+      code: `
+import fastq from 'fastq';
+import Queue from 'yocto-queue';
+export class Parser {
+  private queue: any;
+  constructor(sequential: boolean) {
+    this.queue = sequential ? fastq.promise((job: () => Promise<void>) => job(), 1) : new Queue();
+  }
+  parse(file: string) { return this.queue.push(() => read(file)); }
+}
+async function read(file: string) {}`,
+    },
     {
       name: 'no tracing, browser code (reads window and nothing of Node): no AsyncLocalStorage there, and node:async_hooks would break the bundle',
       code: `
@@ -491,6 +617,120 @@ export async function handle() {
     },
   ],
   invalid: [
+    {
+      name: 'command queue (mysql2 36cba61 shape): the caller\'s callback wrapped in a command handed to addCommand, which queues it: reported where it is wrapped, no fix (it may be absent)',
+      code: COMMAND_QUEUE(`return this.addCommand(new Commands.Query(sql, cb));`),
+      output: null,
+      errors: [{ messageId: CALLER, data: { queue: 'this._commands (in a Commands.Query)' }, line: 20, column: 50, endLine: 20, endColumn: 52 }],
+    },
+    {
+      name: 'command queue: a class pushing a request object that carries the caller\'s callback straight onto its pending queue',
+      code: `
+export class Client {
+  private pending: Request[] = [];
+  send(body: string, callback: (err: Error | null) => void) {
+    this.pending.push(new Request(body, callback));
+  }
+  onData() {
+    const request = this.pending.shift();
+    request?.callback(null);
+  }
+}
+class Request { constructor(readonly body: string, readonly callback: (err: Error | null) => void) {} }`,
+      output: null,
+      errors: [{ messageId: CALLER, data: { queue: 'this.pending (in a Request)' }, line: 5, column: 41, endLine: 5, endColumn: 49 }],
+    },
+    {
+      name: 'no tracing, family 9: p-limit declared as 3.1.0 (nothing installed): the awaited task on the shared limiter is bound',
+      filename: join(DECLARED, 'p-limit-3', 'src', 'limiter.ts'),
+      code: SHARED_LIMITER,
+      output: `
+import pLimit from 'p-limit';
+import { AsyncResource } from 'node:async_hooks';
+const limit = pLimit(4);
+export async function readAll(read: () => Promise<string>) {
+  return limit(AsyncResource.bind(() => read()));
+}`,
+      errors: [{ messageId: CALLER, data: { queue: 'limit(..) of p-limit' }, line: 5, column: 16, endLine: 5, endColumn: 28 }],
+    },
+    {
+      name: 'no tracing, family 9: a fastq queue held in a field, shared by every caller (the testplane shape): the queued task is bound with AsyncResource',
+      code: `
+import fastq from 'fastq';
+export class SequenceParser {
+  private _queue: fastq.queueAsPromised<() => Promise<string[]>, string[]>;
+  constructor(private _parser: { parse(file: string): Promise<string[]> }) {
+    this._queue = fastq.promise((fn) => fn(), 1);
+  }
+  async parse(file: string): Promise<string[]> {
+    return this._queue.push(() => this._parser.parse(file));
+  }
+}`,
+      output: `
+import fastq from 'fastq';
+import { AsyncResource } from 'node:async_hooks';
+export class SequenceParser {
+  private _queue: fastq.queueAsPromised<() => Promise<string[]>, string[]>;
+  constructor(private _parser: { parse(file: string): Promise<string[]> }) {
+    this._queue = fastq.promise((fn) => fn(), 1);
+  }
+  async parse(file: string): Promise<string[]> {
+    return this._queue.push(AsyncResource.bind(() => this._parser.parse(file)));
+  }
+}`,
+      errors: [{ messageId: CALLER, data: { queue: 'this._queue.push(..) of fastq' }, line: 9, column: 29, endLine: 9, endColumn: 59 }],
+    },
+    {
+      name: 'no tracing, family 9: a generic-pool 2 pool in a var (written from a cache, then made), whose connect() hands acquire a callback that runs the caller\'s (the node-postgres shape)',
+      code: `
+var genericPool = require('generic-pool');
+var pools = { all: {} };
+exports.getOrCreate = function (name) {
+  var pool = pools.all[name];
+  if (pool) return pool;
+  pool = genericPool.Pool({ name: name, create: function (cb) { cb(null, {}); }, destroy: function () {} });
+  pool.connect = function (cb) {
+    pool.acquire(function (err, client) {
+      cb(err, client, function () { pool.release(client); });
+    });
+  };
+  return pool;
+};`,
+      output: `
+var genericPool = require('generic-pool');
+const { AsyncResource } = require('node:async_hooks');
+var pools = { all: {} };
+exports.getOrCreate = function (name) {
+  var pool = pools.all[name];
+  if (pool) return pool;
+  pool = genericPool.Pool({ name: name, create: function (cb) { cb(null, {}); }, destroy: function () {} });
+  pool.connect = function (cb) {
+    pool.acquire(AsyncResource.bind(function (err, client) {
+      cb(err, client, function () { pool.release(client); });
+    }));
+  };
+  return pool;
+};`,
+      errors: [{ messageId: CALLER, data: { queue: 'pool.acquire(..) of generic-pool' }, line: 9, column: 18, endLine: 11, endColumn: 6 }],
+    },
+    {
+      name: 'no tracing, family 9: a module-level fastq queue with a callback-style push under async-hooks: the caller\'s done callback is what waits',
+      settings: under('async-hooks'),
+      code: `
+const fastq = require('fastq');
+const writes = fastq(function (file, cb) { setTimeout(cb, 5); }, 1);
+module.exports = function write(file, done) {
+  writes.push(file, done);
+};`,
+      output: `
+const fastq = require('fastq');
+const { AsyncResource } = require('node:async_hooks');
+const writes = fastq(function (file, cb) { setTimeout(cb, 5); }, 1);
+module.exports = function write(file, done) {
+  writes.push(file, AsyncResource.bind(done));
+};`,
+      errors: [{ messageId: CALLER, data: { queue: 'writes.push(..) of fastq' }, line: 5, column: 21, endLine: 5, endColumn: 25 }],
+    },
     {
       name: 'near miss of browser code: the same queue in a file that reads process is Node code, reported and fixed',
       code: `
