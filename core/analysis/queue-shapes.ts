@@ -70,3 +70,10 @@ const TEARDOWN_COLLECTION = /clean[-_]?up|dispos|tear[-_]?down|destr(?:oy|uct)|s
 export function isTeardownCollection(text: string): boolean {
   return TEARDOWN_COLLECTION.test(text.split('.').at(-1) ?? '');
 }
+
+/** A number literal, negative ones too (`-1`). */
+export function isNumberLiteral(node: TSESTree.Node): boolean {
+  const expression = unwrapTypeScriptExpression(node);
+  if (expression.type === AST_NODE_TYPES.UnaryExpression && expression.operator === '-') return isNumberLiteral(expression.argument);
+  return expression.type === AST_NODE_TYPES.Literal && typeof expression.value === 'number';
+}

@@ -12,7 +12,7 @@ import { getCallbackShape, isContextBound, isContextFreeCallback } from './callb
 import { isSameActivation } from './listeners.js';
 import { resolveFunction } from './traced-code.js';
 import type { OtelApi } from './otel-api.js';
-import { isEmptyCollection, isInConstructor, isLazyInit, isTeardownCollection } from './queue-shapes.js';
+import { isEmptyCollection, isInConstructor, isLazyInit, isNumberLiteral, isTeardownCollection } from './queue-shapes.js';
 
 /** A callback stored for later: the stored value (or the `Property` of a stored object), the queue's text, the storing call. */
 export interface QueuedCallback {
@@ -293,16 +293,11 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
     // a guarded lookup: `list ? list.indexOf(cb) : -1`
     if (expression.type === AST_NODE_TYPES.ConditionalExpression) {
       const branches = [expression.consequent, expression.alternate];
-      return branches.some((branch) => isIndexLookup(branch, depth + 1)) && branches.every((branch) => isIndexLookup(branch, depth + 1) || isNumber(branch));
+      return branches.some((branch) => isIndexLookup(branch, depth + 1)) && branches.every((branch) => isIndexLookup(branch, depth + 1) || isNumberLiteral(branch));
     }
     return false;
   }
 
-  function isNumber(node: TSESTree.Node): boolean {
-    const expression = unwrapTypeScriptExpression(node);
-    if (expression.type === AST_NODE_TYPES.UnaryExpression && expression.operator === '-') return isNumber(expression.argument);
-    return expression.type === AST_NODE_TYPES.Literal && typeof expression.value === 'number';
-  }
 
   /** The function of this file a call runs: `helper(..)` (a declaration) or `this.method(..)` (a method of the enclosing class). */
   function resolveHelper(call: TSESTree.CallExpression): FunctionNode | undefined {
@@ -321,8 +316,8 @@ function getQueueModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonl
   return model;
 }
 
-/** The stored values (callbacks, or function-valued properties of a stored object) the drainer runs. */
 /**
+ * The stored values (callbacks, or function-valued properties of a stored object) the drainer runs.
  * `nodes`: every call and assignment of the file, in source order, collected during ESLint's
  * traversal (so the model needs no second walk of the file).
  */
