@@ -11,6 +11,15 @@ const als = new AsyncLocalStorage<string>();
 ruleTester.run('no-unpaired-context-attach', rule, {
   valid: [
     {
+      name: 'a restore of the store named as the earlier one (parent, previous) in a method that enters nothing else: it puts back what was there',
+      code: `import { storage } from './storage';
+export class Plugin {
+  finish(ctx: { parentStore: unknown }) { storage.enterWith(ctx.parentStore); }
+  returnToParentStore(store: { sqlParentStore?: unknown }) { if (store.sqlParentStore) storage.enterWith(store.sqlParentStore); }
+  end(previousStore: unknown) { storage.enterWith(previousStore); }
+}`,
+    },
+    {
       name: 'enterWith in the body of a test, a hook or a suite is test scaffolding: not reported without checkTests (vitest, mocha globals, node:test)',
       code: `import { it, beforeEach, describe } from 'vitest';
 import { test } from 'node:test';
@@ -211,6 +220,21 @@ store.enterWith('x');`,
   invalid: [
 
     // Near misses of the precision exemptions above.
+    {
+      name: 'near miss of the parent-store restore: the enter of another method, a store not named as the earlier one, a name that only starts like it',
+      code: `import { storage } from './storage';
+export class Plugin {
+  start(ctx: { parentStore: unknown; span: unknown }) { ctx.parentStore = storage.getStore(); storage.enterWith({ span: ctx.span }); }
+  finish(ctx: { store: unknown }) { storage.enterWith(ctx.store); }
+  parental(parentalStore: unknown) { storage.enterWith(parentalStore); }
+}`,
+      output: null,
+      errors: [
+        { messageId: 'enterWithLeak', line: 3 },
+        { messageId: 'enterWithLeak', line: 4 },
+        { messageId: 'enterWithLeak', line: 5 },
+      ],
+    },
     {
       name: 'a restore that does not undo the enter: another store, a value not saved from the store; no finally (the restore itself is not reported)',
       code: `import { storage, other } from './storage';
