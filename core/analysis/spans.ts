@@ -111,8 +111,9 @@ const TRACER_MEMBER = /^(?:(?:startSpan|startActiveSpan|withSpan|getCurrentSpan|
 /**
  * Whether the file uses `receiver` (an identifier or a `this.x` / `a.b` chain, as written) for a
  * member other than `startSpan` / `startActiveSpan` (or a `_private` one), anywhere in its text:
- * `apm.startTransaction(`, `ins.currentSpan`, `tracer.trace(`. Text-based (a comment counts too, which only makes the
- * call less likely to be taken for OpenTelemetry's), answered once per receiver per file.
+ * `apm.startTransaction(`, `ins.currentSpan`, `tracer.trace(`. Text-based (a comment counts too,
+ * which only makes the call less likely to be taken for OpenTelemetry's), answered once per
+ * receiver per file.
  */
 function isOtherThanTracer(call: TSESTree.CallExpression, receiver: TSESTree.Expression): boolean {
   const object = unwrapTypeScriptExpression(receiver);
