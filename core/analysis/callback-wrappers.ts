@@ -137,7 +137,7 @@ function runsOnlyWhenNothingCaptured(sourceCode: Readonly<TSESLint.SourceCode>, 
   for (let node: TSESTree.Node = call; node.parent && node !== wrapper.body; node = node.parent) {
     const block: TSESTree.Node = node.parent;
     if (block.type !== AST_NODE_TYPES.BlockStatement) continue;
-    for (const statement of block.body as TSESTree.Statement[]) {
+    for (const statement of block.body) {
       if (statement === node) break;
       if (statement.type !== AST_NODE_TYPES.IfStatement || statement.alternate) continue;
       const test = unwrapTypeScriptExpression(statement.test);

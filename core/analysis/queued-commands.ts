@@ -17,10 +17,11 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
-import { getEnclosingClassBody, getEnclosingFunction, getPrototypeClassName, getPropertyName, getThisMemberName, isFunctionLike, unwrapTypeScriptExpression } from './ast.js';
+import { getEnclosingClassBody, getEnclosingFunction, getMemberKeyName, getPrototypeClassName, getPropertyName, getThisMemberName, isFunctionLike, unwrapTypeScriptExpression } from './ast.js';
 import { isContextBound } from './callbacks.js';
 import { findHandlerObjectCallbacks } from './handler-objects.js';
 import type { OtelApi } from './otel-api.js';
+import { extendsAsyncResource } from './partial-binding.js';
 import { getDrainedStores } from './queues.js';
 import type { QueuedCallback } from './queues.js';
 
@@ -94,7 +95,7 @@ function constructionOf(sourceCode: Readonly<TSESLint.SourceCode>, expression: T
 /** The name a method is called by on `this`: a class method's key, or `Name.prototype.<name> = function`. */
 function getMethodNameOf(fn: FunctionNode): string | undefined {
   const parent = fn.parent;
-  if (parent?.type === AST_NODE_TYPES.MethodDefinition && !parent.computed) return parent.key.type === AST_NODE_TYPES.Identifier ? parent.key.name : undefined;
+  if (parent?.type === AST_NODE_TYPES.MethodDefinition) return getMemberKeyName(parent);
   if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.right === fn) {
     const left = unwrapTypeScriptExpression(parent.left);
     if (left.type !== AST_NODE_TYPES.MemberExpression) return undefined;
@@ -131,6 +132,5 @@ function isHandlerObjectOfThisFile(sourceCode: Readonly<TSESLint.SourceCode>, co
   const node = def.node;
   if (node.type !== AST_NODE_TYPES.ClassDeclaration && node.type !== AST_NODE_TYPES.ClassExpression) return false;
   // an AsyncResource subclass runs its callbacks in its own scope (partial binding reports a path that forgets)
-  const base = node.superClass ? sourceCode.getText(node.superClass) : '';
-  return /(?:^|\.)AsyncResource$/.test(base) || findHandlerObjectCallbacks(sourceCode, [node]).length > 0;
+  return extendsAsyncResource(node) || findHandlerObjectCallbacks(sourceCode, [node]).length > 0;
 }

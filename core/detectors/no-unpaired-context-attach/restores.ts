@@ -15,6 +15,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import { contains, getEnclosingFunction, getMethodName, getMethodReceiver, unwrapTypeScriptExpression, walk } from '../../analysis/ast.js';
+import { lastName } from '../../analysis/queue-shapes.js';
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
 
@@ -39,13 +40,7 @@ const EARLIER_STORE = /(?:^(?:parent|prev|previous|prior|saved|outer|original)|(
 function isParentStoreRestore(sourceCode: SourceCode, call: TSESTree.CallExpression, store: string): boolean {
   const first = call.arguments[0];
   if (!first || first.type === AST_NODE_TYPES.SpreadElement) return false;
-  const argument = unwrapTypeScriptExpression(first);
-  const name =
-    argument.type === AST_NODE_TYPES.Identifier
-      ? argument.name
-      : argument.type === AST_NODE_TYPES.MemberExpression && !argument.computed && argument.property.type === AST_NODE_TYPES.Identifier
-        ? argument.property.name
-        : undefined;
+  const name = lastName(first);
   if (name === undefined || !EARLIER_STORE.test(name)) return false;
   let entersToo = false;
   walk(getEnclosingFunction(call) ?? sourceCode.ast, (node) => {
