@@ -11,6 +11,7 @@ import { applyUnifiedDiff } from './support/apply-diff.js';
 import { unifiedDiff } from '../codemods/text-diff.js';
 import { createCodemod, resolveCodemodRules } from '../codemods/create-codemod.js';
 import { mayContainFinding } from '../core/triggers.js';
+import { LIBRARY_QUEUES } from '../core/analysis/library-queues.js';
 import { applyNonOverlapping, codemodRuleNames, fixWithRules } from '../codemods/fix-with-rule.js';
 import noUnboundTimer from '../codemods/no-unbound-timer.js';
 import { rules } from '../rules/index.js';
@@ -214,6 +215,22 @@ describe('createCodemod', () => {
     expect(mayContainFinding('el.attachEvent("x", f)', ['no-unpaired-context-attach'])).toBe(false);
     expect(mayContainFinding("import { context } from '@acme/otel'; context.attach(c)", ['no-unpaired-context-attach'], { apiModules: ['@acme/otel'] })).toBe(true);
     expect(mayContainFinding("import { trace } from '@opentelemetry/api'; setTimeout(f)", ['require-span-end'])).toBe(false);
+  });
+
+  it('lets a file with no tracing through to no-unbound-queued-callback exactly when it loads a listed library queue', () => {
+    const rule = ['no-unbound-queued-callback'];
+    for (const { module } of LIBRARY_QUEUES) {
+      for (const quote of ["'", '"']) {
+        for (const load of [`import x from ${quote}${module}${quote};`, `const x = require(${quote}${module}${quote});`]) {
+          expect(mayContainFinding(`${load} x(cb);`, rule), load).toBe(true);
+          expect(mayContainFinding(`${load} x(cb);`, rule, { contextManager: 'zone' }), load).toBe(false);
+        }
+        // a longer module name, another quote at the end, or the name as a plain string is no load
+        expect(mayContainFinding(`const x = require(${quote}${module}-extra${quote});`, rule)).toBe(false);
+        expect(mayContainFinding(`const x = require(${quote}${module}${quote === "'" ? '"' : "'"});`, rule)).toBe(false);
+        expect(mayContainFinding(`const name = ${quote}${module}${quote};`, rule)).toBe(false);
+      }
+    }
   });
 
   it('never skips a fixture with findings: the pre-filter lets through every `before` fixture of its rule', async () => {

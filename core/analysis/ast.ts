@@ -270,3 +270,8 @@ export function getPrototypeClassName(node: TSESTree.Node): string | undefined {
   }
   return fn.type === AST_NODE_TYPES.FunctionExpression && fn.id && /^[A-Z]/.test(fn.id.name) ? fn.id.name : undefined;
 }
+
+/** `text` as a literal inside a regular expression. */
+export function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

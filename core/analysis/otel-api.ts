@@ -3,7 +3,7 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { getCallbackArgument, getMethodName, getPropertyName, getRequireSource, importedName, isFunctionLike, unwrapTypeScriptExpression, getDottedName } from './ast.js';
+import { escapeRegExp, getCallbackArgument, getMethodName, getPropertyName, getRequireSource, importedName, isFunctionLike, unwrapTypeScriptExpression, getDottedName } from './ast.js';
 import type { FunctionNode } from './ast.js';
 import { createBindingResolver, OTEL_API_MODULE } from './import-bindings.js';
 import type { BindingResolver } from './import-bindings.js';
@@ -119,7 +119,7 @@ export function textMentionsAny(text: string, needles: readonly string[]): boole
   if (needles.length === 0) return false;
   let pattern = anyOfPatterns.get(needles);
   if (!pattern) {
-    pattern = new RegExp(needles.map((needle) => needle.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'));
+    pattern = new RegExp(needles.map(escapeRegExp).join('|'));
     anyOfPatterns.set(needles, pattern);
   }
   return pattern.test(text);
