@@ -267,6 +267,13 @@ export function createRequireSpanEndDetector(
       const variable = endCallVariable(node);
       if (variable) pairing.release(variable, node);
     },
+    // explicit exits, once a span is in play (one is acquired before any exit that can leave it open)
+    'ReturnStatement:exit'(node: TSESTree.ReturnStatement) {
+      if (acquired.size > 0) pairing.exit(node);
+    },
+    'ThrowStatement:exit'(node: TSESTree.ThrowStatement) {
+      if (acquired.size > 0) pairing.exit(node);
+    },
     [SPAN_START_STATEMENT](node: TSESTree.ExpressionStatement) {
       const expression = unwrapTypeScriptExpression(node.expression);
       if (expression.type === AST_NODE_TYPES.CallExpression && getSpanStartKind(expression) === 'startSpan' && (options.checkTests || !isInTestCode(api, node))) {

@@ -240,6 +240,54 @@ export function price(order: { total: number }) {
 }`,
     },
     {
+      name: 'a span per attempt in a retry loop, ended on the return, on each rethrow and before the next attempt: an exception inside the catch is no return (ESLint 10 adds a catch-to-finally edge)',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('retry');
+export async function retry<T>(fn: (attempt: number) => Promise<T>, max: number): Promise<T> {
+  let attempt = 1;
+  while (attempt <= max) {
+    const span = tracer.startSpan('attempt');
+    try {
+      const result = await context.with(trace.setSpan(context.active(), span), () => fn(attempt));
+      span.end();
+      return result;
+    } catch (error) {
+      span.recordException(String(error));
+      if (error instanceof Error && error.name === 'AbortError') {
+        span.end();
+        throw error;
+      }
+      const delay = backoff(attempt);
+      if (!delay) {
+        span.end();
+        throw error;
+      }
+      span.end();
+      await sleep(delay);
+    } finally {
+      attempt++;
+    }
+  }
+  throw new Error('no attempts left');
+}`,
+    },
+    {
+      name: 'a synchronous call in a try whose finally does not end the span is strict only (checkSyncCalls): the code path jump to the finally is no explicit throw',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('jobs');
+export function run(job: () => void, cleanup: () => void) {
+  const span = tracer.startSpan('jobs.run');
+  try {
+    job();
+  } finally {
+    cleanup();
+  }
+  span.end();
+}`,
+    },
+    {
       name: 'checkSyncCalls: a promise that is not awaited cannot skip the end() after it (async function, .then chain, new Promise)',
       options: [{ checkSyncCalls: true }],
       code: `
@@ -458,6 +506,101 @@ export async function getUser(id: string) {
     }
     const user = await load(id);
     return user;
+  } finally {
+    span.end();
+  }
+}` }] },
+      ],
+    },
+    {
+      name: 'strict: the synchronous call in a try whose finally does not end the span',
+      options: [{ checkSyncCalls: true }],
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('jobs');
+export function run(job: () => void, cleanup: () => void) {
+  const span = tracer.startSpan('jobs.run');
+  try {
+    job();
+  } finally {
+    cleanup();
+  }
+  span.end();
+}`,
+      output: null,
+      // the first call the finally does not protect (code paths give no order between the two)
+      errors: [{ messageId: 'spanNotEndedOnThrow', data: { span: 'span', call: 'cleanup()' }, line: 5, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('jobs');
+export function run(job: () => void, cleanup: () => void) {
+  const span = tracer.startSpan('jobs.run');
+  try {
+    try {
+      job();
+    } finally {
+      cleanup();
+    }
+  } finally {
+    span.end();
+  }
+}` }] }],
+    },
+    {
+      name: 'a return in a retry loop that never ends the span, and an explicit throw through a finally that does not end it',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('retry');
+export async function retry<T>(fn: () => Promise<T>, max: number): Promise<T> {
+  let attempt = 1;
+  while (attempt <= max) {
+    const span = tracer.startSpan('attempt');
+    try {
+      return await fn();
+    } catch (error) {
+      span.end();
+    } finally {
+      attempt++;
+    }
+  }
+  throw new Error('no attempts left');
+}
+export function check(token: string, audit: () => void) {
+  const span = tracer.startSpan('check');
+  try {
+    if (!token) throw new Error('no token');
+  } finally {
+    audit();
+  }
+  span.end();
+}`,
+      output: null,
+      errors: [
+        { messageId: 'spanNotEndedOnEveryPath', data: { span: 'span', exit: 'a return' }, line: 7, suggestions: [] },
+        { messageId: 'spanNotEndedOnEveryPath', data: { span: 'span', exit: 'a throw' }, line: 19, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('retry');
+export async function retry<T>(fn: () => Promise<T>, max: number): Promise<T> {
+  let attempt = 1;
+  while (attempt <= max) {
+    const span = tracer.startSpan('attempt');
+    try {
+      return await fn();
+    } catch (error) {
+      span.end();
+    } finally {
+      attempt++;
+    }
+  }
+  throw new Error('no attempts left');
+}
+export function check(token: string, audit: () => void) {
+  const span = tracer.startSpan('check');
+  try {
+    try {
+      if (!token) throw new Error('no token');
+    } finally {
+      audit();
+    }
   } finally {
     span.end();
   }
@@ -926,8 +1069,8 @@ export async function getUser(id: string) {
       output: null,
       errors: [
         {
-          messageId: 'spanNotEndedOnEveryPath',
-          data: { span: 'span', exit: 'a throw' },
+          messageId: 'spanNotEndedOnException',
+          data: { span: 'span', call: 'await load(id)', how: 'rejects' },
           line: 5, column: 16, endLine: 5, endColumn: 32,
           suggestions: [
             { messageId: 'endSpanInFinally', output: `
@@ -984,8 +1127,8 @@ export async function tryCatch(id: string) {
           suggestions: [],
         },
         {
-          messageId: 'spanNotEndedOnEveryPath',
-          data: { span: 'span', exit: 'a throw' },
+          messageId: 'spanNotEndedOnException',
+          data: { span: 'span', call: 'await load(id)', how: 'rejects' },
           line: 8, column: 16, endLine: 8, endColumn: 32,
           suggestions: [],
         },

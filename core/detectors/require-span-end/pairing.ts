@@ -66,6 +66,13 @@ export interface PairingTracker<Key> {
   listeners: TSESLint.RuleListener;
   acquire(key: Key, node: TSESTree.Node): void;
   release(key: Key, node: TSESTree.Node): void;
+  /**
+   * Marks an explicit exit: call it from `ReturnStatement:exit` / `ThrowStatement:exit` (the
+   * segment then current is the one the exit leaves). Only paths through a marked `throw` count as
+   * `leaksOnThrow`, and a segment that is both returned and thrown counts as a return only on a
+   * path through a marked `return` (see analyse).
+   */
+  exit(node: TSESTree.ReturnStatement | TSESTree.ThrowStatement): void;
 }
 
 type EventKind = 'acquire' | 'release';
@@ -77,6 +84,8 @@ export function createPairingTracker<Key>(options: PairingTrackerOptions<Key>): 
   const releasesByKey = new Map<Key, { node: TSESTree.Node; codePath: CodePath }[]>();
   /** Analysed when the Program's code path ends: `releasesElsewhere` needs every code path. */
   const finished: RecordedCodePath[] = [];
+  /** The explicit exits marked with `exit`. */
+  const exits = new Map<TSESTree.Node, 'return' | 'throw'>();
 
   const recorder = useSegmentRecorder(options.context, (recorded) => {
     for (const nodes of recorded.nodesBySegment.values()) {
@@ -109,12 +118,16 @@ export function createPairingTracker<Key>(options: PairingTrackerOptions<Key>): 
   function analyse(recorded: RecordedCodePath): void {
     const returned = new Set(recorded.codePath.returnedSegments);
     const thrown = new Set(recorded.codePath.thrownSegments);
+    /** Per segment: the explicit exit it ends with, and that exit's index there. */
+    const exitAt = new Map<CodePathSegment, { kind: 'return' | 'throw'; index: number }>();
     /** Per key: the acquire node and, per segment holding it, its index there. */
     const acquires = new Map<Key, { node: TSESTree.Node; at: Map<CodePathSegment, number> }>();
     /** Per key: the release nodes, and per segment the indexes of its releases there. */
     const releases = new Map<Key, { nodes: Set<TSESTree.Node>; at: Map<CodePathSegment, number[]> }>();
     for (const segment of recorded.segments) {
       (recorded.nodesBySegment.get(segment.id) ?? []).forEach((node, index) => {
+        const exit = exits.get(node);
+        if (exit) exitAt.set(segment, { kind: exit, index });
         for (const event of events.get(node) ?? []) {
           if (event.kind === 'acquire') {
             let acquire = acquires.get(event.key);
@@ -135,18 +148,31 @@ export function createPairingTracker<Key>(options: PairingTrackerOptions<Key>): 
       const release = releases.get(key);
       let leaksOnReturn = false;
       let leaksOnThrow = false;
-      const seen = new Set<CodePathSegment>();
-      const visit = (segment: CodePathSegment, after: number | undefined): void => {
-        if (seen.has(segment) && after === undefined) return;
-        seen.add(segment);
+      // Visited per way of leaving: `via` is the explicit exit the path has taken (a `finally`
+      // block runs between it and the end of the code path), undefined on a path that has taken
+      // none — a normal path, or an exception a code path models without a `throw`: the jump from
+      // a call in a `try` block to its `catch`/`finally` and, in ESLint 10, from a `catch` to its
+      // `finally`. Such an exception is a synchronous call that may throw, which the caller
+      // reports from the AST (findUnprotectedThrowingNodes) when it asks for them: not a leak
+      // here. A segment both returned and thrown (the `finally` that a return and an exception
+      // both run through) is a return on a path through a `return` only.
+      const seen = { none: new Set<CodePathSegment>(), return: new Set<CodePathSegment>(), throw: new Set<CodePathSegment>() };
+      const visit = (segment: CodePathSegment, after: number | undefined, via: 'return' | 'throw' | undefined): void => {
+        const visited = seen[via ?? 'none'];
+        if (visited.has(segment) && after === undefined) return;
+        visited.add(segment);
         const indexes = release?.at.get(segment);
         const releasedHere = indexes !== undefined && (after === undefined || indexes.some((index) => index > after));
         if (releasedHere) return;
-        if (returned.has(segment)) leaksOnReturn = true;
-        if (thrown.has(segment)) leaksOnThrow = true;
-        for (const next of segment.nextSegments) visit(next, undefined);
+        const exit = exitAt.get(segment);
+        const leaving = exit !== undefined && (after === undefined || exit.index > after) ? exit.kind : via;
+        const isReturned = returned.has(segment);
+        const isThrown = thrown.has(segment);
+        if (isReturned && (!isThrown || leaving === 'return')) leaksOnReturn = true;
+        if (isThrown && leaving === 'throw') leaksOnThrow = true;
+        for (const next of segment.nextSegments) visit(next, undefined, leaving);
       };
-      for (const [segment, index] of acquire.at) visit(segment, index);
+      for (const [segment, index] of acquire.at) visit(segment, index, undefined);
       options.onComplete({
         key,
         acquireNode: acquire.node,
@@ -163,6 +189,11 @@ export function createPairingTracker<Key>(options: PairingTrackerOptions<Key>): 
     listeners: recorder.listeners,
     acquire: (key, node) => record('acquire', key, node),
     release: (key, node) => record('release', key, node),
+    exit(node) {
+      if (!recorder.currentCodePath() || exits.has(node)) return;
+      exits.set(node, node.type === AST_NODE_TYPES.ReturnStatement ? 'return' : 'throw');
+      if (!events.has(node)) recorder.record(node);
+    },
   };
 }
 
