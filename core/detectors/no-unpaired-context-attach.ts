@@ -278,7 +278,12 @@ export function createNoUnpairedContextAttachDetector(
     let previous: TSESTree.Node = node;
     for (let current = node.parent; current && current !== site.owner; previous = current, current = current.parent) {
       if (current.type !== AST_NODE_TYPES.TryStatement) continue;
-      if (previous === current.finalizer || previous === current.handler) {
+      // an exception in the `catch` still runs the `finally`; one in the `finally` leaves the statement
+      if (previous === current.handler) {
+        if (disposesIn(current.handler) || disposesIn(current.finalizer)) return true;
+        continue;
+      }
+      if (previous === current.finalizer) {
         if (disposesIn(previous)) return true;
         continue;
       }

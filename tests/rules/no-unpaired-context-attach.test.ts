@@ -11,6 +11,25 @@ const als = new AsyncLocalStorage<string>();
 ruleTester.run('no-unpaired-context-attach', rule, {
   valid: [
     {
+      name: 'an exception thrown or raised in a catch still runs the finally that disposes the token (a rethrow in a retry loop)',
+      code: `import { context } from '@opentelemetry/api';
+export function run(items: string[], ctx: any) {
+  for (const item of items) {
+    const token = context.attach(ctx);
+    try {
+      if (!item) return 1;
+      handle(item);
+    } catch (error) {
+      if (error instanceof Error) throw error;
+      log(error);
+    } finally {
+      token.dispose();
+    }
+  }
+  return 0;
+}`,
+    },
+    {
       name: 'a restore of the store named as the earlier one (parent, previous) in a method that enters nothing else: it puts back what was there',
       code: `import { storage } from './storage';
 export class Plugin {
@@ -218,6 +237,57 @@ store.enterWith('x');`,
     },
   ],
   invalid: [
+    {
+      name: 'near miss: a catch whose finally does not dispose the token, disposed after the try',
+      code: `import { context } from '@opentelemetry/api';
+export function run(item: string, ctx: any) {
+  const token = context.attach(ctx);
+  try {
+    handle(item);
+  } catch (error) {
+    log(error);
+  } finally {
+    audit(item);
+  }
+  token.dispose();
+}`,
+      output: `import { context } from '@opentelemetry/api';
+export function run(item: string, ctx: any) {
+  const token = context.attach(ctx);
+  try {
+    try {
+      handle(item);
+    } catch (error) {
+      log(error);
+    } finally {
+      audit(item);
+    }
+  } finally {
+    token.dispose();
+  }
+}`,
+      errors: [
+        {
+          messageId: 'undisposedToken',
+          line: 3,
+          data: { call: 'context.attach()', token: 'token', when: 'when the code that follows it throws' },
+          suggestions: [
+            { messageId: 'useContextWith', data: { head: 'context.with(ctx, ..)' }, output: `import { context } from '@opentelemetry/api';
+export function run(item: string, ctx: any) {
+  context.with(ctx, () => {
+    try {
+      handle(item);
+    } catch (error) {
+      log(error);
+    } finally {
+      audit(item);
+    }
+  });
+}` },
+          ],
+        },
+      ],
+    },
 
     // Near misses of the precision exemptions above.
     {
