@@ -9,7 +9,7 @@ const ruleTester = createRuleTester();
  * `fixed` gives the code after the producer's fix (pass 1) or both fixes (pass 2).
  */
 const kafkaApp = (prelude = '', fixed: 0 | 1 | 2 = 0): string => `
-${prelude}import { trace${fixed ? ', context, propagation' : ''} } from '@opentelemetry/api';
+${prelude}import { trace${fixed ? ', context, propagation' : ''}${fixed === 2 ? ', ROOT_CONTEXT' : ''} } from '@opentelemetry/api';
 import { Kafka } from 'kafkajs';
 const kafka = new Kafka({ brokers: ['kafka:9092'] });
 const producer = kafka.producer();
@@ -25,7 +25,7 @@ ${fixed ? `    const traceHeaders: Record<string, string> = {};
 export async function fulfil() {
   await consumer.run({
     eachMessage: async ({ message }) => {
-${fixed === 2 ? `      const producerContext = propagation.extract(context.active(), message, {
+${fixed === 2 ? `      const producerContext = propagation.extract(ROOT_CONTEXT, message, {
         get: (carrier, key) => carrier.headers?.[key]?.toString(),
         keys: (carrier) => Object.keys(carrier.headers ?? {}),
       });
@@ -38,7 +38,7 @@ ${fixed === 2 ? `      const producerContext = propagation.extract(context.activ
 
 /** The same with amqplib: a publish in traced code and a consumer that starts a span. */
 const amqpApp = (prelude = '', fixed: 0 | 1 | 2 = 0): string => `
-${prelude}import { trace${fixed ? ', context, propagation' : ''} } from '@opentelemetry/api';
+${prelude}import { trace${fixed ? ', context, propagation' : ''}${fixed === 2 ? ', ROOT_CONTEXT' : ''} } from '@opentelemetry/api';
 import amqp from 'amqplib';
 export async function notify(text: string) {
   const connection = await amqp.connect('amqp://rabbit');
@@ -50,7 +50,7 @@ ${fixed ? `    const traceHeaders: Record<string, string> = {};
     span.end();
   });
   await channel.consume('events', (msg) => {
-${fixed === 2 ? `    const producerContext = propagation.extract(context.active(), msg?.properties.headers ?? {});
+${fixed === 2 ? `    const producerContext = propagation.extract(ROOT_CONTEXT, msg?.properties.headers ?? {});
     return context.with(producerContext, () => {
       trace.getTracer('n').startSpan('deliver').end();
     });` : `    trace.getTracer('n').startSpan('deliver').end();`}
@@ -660,12 +660,12 @@ export async function consume(consumer: Consumer) {
   });
 }`,
       output: `
-import { trace, context, propagation } from '@opentelemetry/api';
+import { trace, context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Consumer } from 'kafkajs';
 export async function consume(consumer: Consumer) {
   await consumer.run({
     eachMessage: async ({ message }) => {
-      const producerContext = propagation.extract(context.active(), message, {
+      const producerContext = propagation.extract(ROOT_CONTEXT, message, {
         get: (carrier, key) => carrier.headers?.[key]?.toString(),
         keys: (carrier) => Object.keys(carrier.headers ?? {}),
       });
@@ -759,11 +759,11 @@ async function sendEmail(job: Job) {
 }
 export const worker = new Worker('emails', sendEmail);`,
       output: `
-import { trace, context, propagation } from '@opentelemetry/api';
+import { trace, context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import { Worker } from 'bullmq';
 import type { Job } from 'bullmq';
 async function sendEmail(job: Job) {
-  const producerContext = propagation.extract(context.active(), JSON.parse(job.opts.telemetry?.metadata ?? '{}'));
+  const producerContext = propagation.extract(ROOT_CONTEXT, JSON.parse(job.opts.telemetry?.metadata ?? '{}'));
   return context.with(producerContext, async () => {
     const span = trace.getTracer('mail').startSpan('email.send');
     span.end();
@@ -843,12 +843,12 @@ export async function consume(consumer: Consumer) {
   });
 }`,
       output: `
-import { trace, context, propagation } from '@opentelemetry/api';
+import { trace, context, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
 import type { Consumer } from 'kafkajs';
 export async function consume(consumer: Consumer) {
   await consumer.run({
     eachMessage: async ({ message }) => {
-      const producerContext = propagation.extract(context.active(), message, {
+      const producerContext = propagation.extract(ROOT_CONTEXT, message, {
         get: (carrier, key) => carrier.headers?.[key]?.toString(),
         keys: (carrier) => Object.keys(carrier.headers ?? {}),
       });
