@@ -141,8 +141,10 @@ function wrapTracer(tracer: Tracer, observer: Observer): Tracer {
   const startSpan = tracer.startSpan;
   wrapped.startSpan = function doctorStartSpan(this: Tracer, name: string, options?: SpanOptions, ctx?: Context): Span {
     const activeStart = observer.activeStart;
-    // startActiveSpan passes the active context on: explicit only when its caller passed one
-    const explicit = activeStart ? observer.activeExplicit : ctx !== undefined;
+    // startActiveSpan passes the active context on: explicit only when its caller passed one. The
+    // active context itself, passed on (a consumer's extract onto context.active() that found no
+    // carrier returns it unchanged), chooses no parent: it is judged like an implicit start.
+    const explicit = activeStart ? observer.activeExplicit : ctx !== undefined && ctx !== contextApi.active();
     observer.activeStart = false; // only the span startActiveSpan itself starts
     const span = startSpan.call(this, name, options, ctx);
     const parentContext = options?.root ? undefined : (ctx ?? contextApi.active());

@@ -362,7 +362,9 @@ export class Observer {
     if (parent && !explicit && (parent.end !== undefined || parent.children > 0)) this.noteCross(rec);
     if (parent?.end !== undefined && !explicit && take(++this.lateSeen)) this.lateCandidates.push(rec);
     if (parent) parent.children++;
-    if (parentSpanId !== undefined) this.namesAsChild.set(name, (this.namesAsChild.get(name) ?? 0) + 1);
+    // a child of a remote parent (extracted from a carrier) says nothing about the local path: a
+    // consumer's span is a child when the message carries a context and a root when it does not
+    if (parentSpanId !== undefined && parentSc?.isRemote !== true) this.namesAsChild.set(name, (this.namesAsChild.get(name) ?? 0) + 1);
     else {
       const roots = this.rootsByName.get(name);
       if (roots === undefined) this.rootsByName.set(name, [rec]);
@@ -524,7 +526,8 @@ export class Observer {
       kind: 'kept-too-long',
       site: where,
       rule,
-      alsoRules: ['no-unpaired-context-attach'],
+      // a delivery listener whose consumer extracts onto the ambient context keeps it the same way
+      alsoRules: ['no-unpaired-context-attach', 'require-context-propagation'],
       functions: names(rec.stack),
       why:
         reg.kind === 'listener'
@@ -605,9 +608,9 @@ export class Observer {
       kind: 'kept-too-long',
       site: startSite,
       rule: 'no-unbound-timer',
-      alsoRules: ['no-unbound-listener', 'no-unpaired-context-attach'],
+      alsoRules: ['no-unbound-listener', 'no-unpaired-context-attach', 'require-context-propagation'],
       functions: names(rec.stack),
-      why: `'${rec.name}' keeps starting under '${parent.name}', ${ms(late)} after that span ended: recurring work (an interval, a persistent listener, a leaked enterWith/attach) still carries a finished request's context.`,
+      why: `'${rec.name}' keeps starting under '${parent.name}', ${ms(late)} after that span ended: recurring work (an interval, a persistent listener, a leaked enterWith/attach, a consumer extracting onto the context its connection was opened in) still carries a finished request's context.`,
       span: rec.name,
       count: 1,
       related: [...this.relatedStart(parent, `parent '${parent.name}' started`), ...this.calledFrom(rec)],

@@ -48,6 +48,8 @@ export default createRule<Options, MessageId>({
         'This {{ transport }} handler starts spans or reads the context without propagation.extract: each batch starts a new trace.',
       extractedContextIgnored:
         "This context is built from context.active(), not from the extracted {{ extracted }}, so the producer's baggage is lost.",
+      extractOntoAmbientContext:
+        "The context of {{ where }} is extracted onto {{ ambient }}: at delivery that is the context the consumer, its connection or its loop was started in, so a message without trace headers gets that span as its parent. Extract onto {{ root }}.",
       mergeCarrierIntoPayload:
         'Spread a propagation.inject carrier into {{ slot }} (the receiver sees two more keys: traceparent, tracestate).',
     },

@@ -18,7 +18,9 @@
  * place and runs the body under `context.with(extracted, ..)`. `eachBatch` is only reported: one
  * batch has many parents, and the right shape (a span link per message) is the docs' business.
  * Also, in any function: an extracted context that the handler never runs in (the handler's context
- * built with `trace.setSpan(context.active(), span)`), see require-context-propagation/extracted-context.ts.
+ * built with `trace.setSpan(context.active(), span)`), see require-context-propagation/extracted-context.ts;
+ * and a consumer's context extracted onto `context.active()` instead of `ROOT_CONTEXT` (in a consumer
+ * slot, or as a CONSUMER span's parent), see require-context-propagation/ambient-extract.ts.
  *
  * Instrumented transports — producers and consumers of a broker listed in `instrumentedTransports`,
  * or instrumented by the file itself (it imports `@opentelemetry/instrumentation-kafkajs`,
@@ -43,6 +45,7 @@ import { CHILD_PROCESS_FUNCTIONS, CONSUMER_SLOTS, instrumentableTransportOf, PRO
 import type { InstrumentableTransport } from '../transports/records.js';
 import { createRoleResolver } from '../transports/roles.js';
 import { RULE_TRIGGERS } from '../triggers.js';
+import { createAmbientExtractCheck } from './require-context-propagation/ambient-extract.js';
 import { createExtractedContextCheck } from './require-context-propagation/extracted-context.js';
 import { createPropagationFixer } from './require-context-propagation/fix.js';
 
@@ -51,6 +54,7 @@ export type RequireContextPropagationMessageId =
   | 'handlerWithoutContext'
   | 'batchHandlerWithoutContext'
   | 'extractedContextIgnored'
+  | 'extractOntoAmbientContext'
   | 'mergeCarrierIntoPayload';
 
 export interface RequireContextPropagationOptions {
@@ -85,10 +89,11 @@ export function createRequireContextPropagationDetector(
   const consumers: ConsumerHandler[] = [];
   const carrierVariables = new Set<TSESLint.Scope.Variable>();
   const extractedContext = createExtractedContextCheck(sourceCode, api, onFinding);
+  const ambientExtract = createAmbientExtractCheck(sourceCode, api, onFinding);
 
   function collect(node: TSESTree.CallExpression | TSESTree.NewExpression): void {
     if (node.type === AST_NODE_TYPES.CallExpression) {
-      if (extractedContext.collect(node)) return;
+      if (extractedContext.collect(node) || ambientExtract.collect(node)) return;
       if (api.isApiCall(node, 'propagation.inject')) {
         const variable = rootVariable(sourceCode, node.arguments[1]);
         if (variable) carrierVariables.add(variable);
@@ -192,6 +197,18 @@ export function createRequireContextPropagationDetector(
     return found;
   }
 
+  /** The handlers of the file's broker consumer slots whose transport no instrumentation serves. */
+  function consumerFunctions(): { fn: FunctionNode; transport: string }[] {
+    const out: { fn: FunctionNode; transport: string }[] = [];
+    for (const consumer of consumers) {
+      // brokers only: a worker's parentPort and a child's IPC channel deliver at their own root
+      if (instrumentableTransportOf(consumer.kind) === undefined || isInstrumented(consumer.kind)) continue;
+      const fn = resolveFunction(sourceCode, consumer.handler);
+      if (fn) out.push({ fn, transport: consumer.transport });
+    }
+    return out;
+  }
+
   function extracts(fn: FunctionNode): boolean {
     return containsApiCall(fn, 'propagation.extract');
   }
@@ -203,6 +220,7 @@ export function createRequireContextPropagationDetector(
       for (const producer of producers) checkProducer(producer);
       for (const consumer of consumers) checkConsumer(consumer);
       extractedContext.check();
+      ambientExtract.check(consumerFunctions());
     },
   });
 }

@@ -16,6 +16,7 @@ import { addProperty, appendArgument, mergeSpread } from '../../edits/properties
 import type { Edit, EditPlan } from '../../findings.js';
 import type { ConsumerHandler, ProducerCall } from '../../transports/boundaries.js';
 import { findProperty } from '../../transports/roles.js';
+import { instrumentableTransportOf } from '../../transports/records.js';
 
 export interface PropagationFixer {
   /** The producer's fix: `safe` when only metadata changes (else it is offered as a suggestion). */
@@ -209,8 +210,12 @@ export function createPropagationFixer(sourceCode: Readonly<TSESLint.SourceCode>
     if (fn.generator || !isFixableHandler(consumer.handler, fn)) return undefined;
     const param = fn.params[0];
     if (!param) return undefined;
-    const refs = ensureApiMembers(sourceCode, api, ['context', 'propagation']);
+    // A broker delivers in the context its consumer, connection or loop was started in: extract onto
+    // the root (ambient-extract.ts). A worker's or child's port delivers at its own root already.
+    const ontoRoot = instrumentableTransportOf(consumer.kind) !== undefined;
+    const refs = ensureApiMembers(sourceCode, api, ontoRoot ? ['context', 'propagation', 'ROOT_CONTEXT'] : ['context', 'propagation']);
     const { context: ctxName, propagation } = refs.names;
+    const base = ontoRoot ? refs.names.ROOT_CONTEXT : `${ctxName}.active()`;
     let carrier: string | undefined;
     let getter = '';
     const outer = fn.body.type === AST_NODE_TYPES.BlockStatement ? lineIndentAt(sourceCode, fn.body.loc.end.line) : lineIndentAt(sourceCode, fn.loc.start.line);
@@ -254,7 +259,7 @@ export function createPropagationFixer(sourceCode: Readonly<TSESLint.SourceCode>
     // The name lives in the handler's own new scope: only names visible there or declared inside can collide.
     const name = getFreeNameIn(sourceCode, fn, 'producerContext');
     const asyncPrefix = fn.async ? 'async ' : '';
-    const head = `{\n${inner}const ${name} = ${propagation}.extract(${ctxName}.active(), ${carrier}${getter});\n${inner}return ${ctxName}.with(${name}, ${asyncPrefix}() => `;
+    const head = `{\n${inner}const ${name} = ${propagation}.extract(${base}, ${carrier}${getter});\n${inner}return ${ctxName}.with(${name}, ${asyncPrefix}() => `;
     let edit: Edit;
     if (fn.body.type === AST_NODE_TYPES.BlockStatement) {
       const body = reindentedBody(sourceCode, fn.body, unit);
