@@ -50,7 +50,7 @@ export default createRule<Options, MessageId>({
       generatorOutlivesScope:
         "{{ generator }} runs nothing until it is iterated: handed out of {{ scope }}, its body runs after that returned (and after its span ended), in the context of whoever iterates it, under every context manager. Consume it inside, or bind each next() to the context captured here.",
       generatorIteratedOutsideScope:
-        "{{ scope }} returns '{{ name }}', tested as a generator and iterated after that returned: the generator's body runs outside it, in the iterating context, under every context manager. Consume it inside, or run each next() in that context again.",
+        "'{{ name }}' comes out of {{ scope }}, is tested as a generator and iterated after that returned: the generator's body runs outside it, in the iterating context, under every context manager. Consume it inside, or run each next() in that context again.",
     },
   },
   create(context, [options]) {

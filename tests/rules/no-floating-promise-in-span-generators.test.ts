@@ -112,6 +112,19 @@ export async function call(tool: { run(): Promise<unknown> }) {
 }`,
     },
     {
+      name: 'near miss: the iteration is traced in a span of its own (the orpc shape: traceAsyncIterator)',
+      code: `
+import { trace } from '@opentelemetry/api';
+import { isAsyncIteratorObject, runWithSpan, traceAsyncIterator } from '@orpc/shared';
+declare function execute(input: unknown): Promise<unknown>;
+export const tracer = trace.getTracer('rpc');
+export async function call(input: unknown) {
+  const output = await runWithSpan('call_procedure', () => execute(input));
+  if (isAsyncIteratorObject(output)) return traceAsyncIterator('consume_output', output);
+  return output;
+}`,
+    },
+    {
       name: 'near miss: a generator test on a value that no context helper returned',
       code: `
 import { AsyncLocalStorage } from 'node:async_hooks';
@@ -233,6 +246,21 @@ export async function call(tool: { run(): Promise<unknown> }) {
   return isAsyncGenerator(raw) ? consumeAsyncGenerator(raw, async (chunk) => runManager?.handleToolEvent(chunk)) : raw;
 }`,
       errors: [{ messageId: 'generatorIteratedOutsideScope', line: 9, column: 35, data: { scope: 'the runManager.withRunContext callback', name: 'raw' } }],
+    },
+    {
+      name: 'an imported span helper (runWithSpan) whose result is tested with isAsyncIteratorObject and returned untraced',
+      code: `
+import { trace } from '@opentelemetry/api';
+import { isAsyncIteratorObject, runWithSpan } from '@orpc/shared';
+declare function execute(input: unknown): Promise<unknown>;
+declare function consume(it: AsyncIterator<unknown>): Promise<void>;
+export const tracer = trace.getTracer('rpc');
+export async function call(input: unknown) {
+  const output = await runWithSpan('call_procedure', () => execute(input));
+  if (isAsyncIteratorObject(output)) await consume(output);
+  return output;
+}`,
+      errors: [{ messageId: 'generatorIteratedOutsideScope', line: 8, data: { scope: 'the runWithSpan callback', name: 'output' } }],
     },
     {
       name: 'startActiveSpan whose result is tested with isAsyncIterable and iterated by the caller',

@@ -14,8 +14,8 @@
  *   inline generator called on the spot), or is itself a generator function;
  * - **tested after**: the result of such a call is tested as a generator (`isAsyncGenerator(raw)`,
  *   `isGenerator`, `isAsyncIterable`, ..) after the scope returned, then consumed — unless it is
- *   handed to something that re-enters a context for the iteration
- *   (`runManager.withRunContextAsyncIterable(raw)`, `consumeAsyncIterableInContext(cfg, raw)`).
+ *   handed to something that re-enters a context for the iteration or traces it in a span of its
+ *   own (`runManager.withRunContextAsyncIterable(raw)`, `traceAsyncIterator(name, raw)`).
  *
  * Near misses left alone: a generator consumed inside the scope (`for await` in the callback, a
  * sync generator spread there), one returned from an untraced function, a generator whose body
@@ -38,8 +38,12 @@ export type EscapingGeneratorMessageId = 'generatorOutlivesScope' | 'generatorIt
 const CONTEXT_HELPER_NAME = /^(?:run)?(?:with|in)[A-Za-z]*Context$/;
 /** `isAsyncGenerator(x)`, `isGenerator`, `isAsyncIterable`, `isAsyncIterator`: the code expects a lazily run generator. */
 const GENERATOR_TEST_NAME = /^is(?:Async)?(?:Generator|Iterable|Iterator)(?:Object)?$/;
-/** A callee that re-enters a context for the iteration: `withRunContextAsyncIterable(raw)`, `consumeAsyncIterableInContext(cfg, raw)`, `bindIteration(ctx, raw)`. */
-const REBINDS_ITERATION = /context|bind|scope/i;
+/**
+ * A callee that runs the iteration in a context again, or traces it in a span of its own:
+ * `withRunContextAsyncIterable(raw)`, `consumeAsyncIterableInContext(cfg, raw)` (langchain),
+ * `bindAsyncGenerator(ctx, raw)` (openllmetry), `traceAsyncIterator(name, raw)` (orpc).
+ */
+const REBINDS_ITERATION = /context|bind|scope|trace|span/i;
 
 /** `function*`, `async *name(`, `*[Symbol.asyncIterator](`, `isAsyncGenerator(`: a file without any has nothing to report. */
 const GENERATOR_TEXT = /function\s*\*|\*\s*(?:\[|[\w$]+\s*\()|\bis(?:Async)?(?:Generator|Iterable|Iterator)/;
