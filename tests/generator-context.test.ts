@@ -53,6 +53,11 @@ describe.each(['async-local-storage', 'async-hooks'] as const)('under %s', (mana
   it('iteration bound to the captured context (each next() in context.with): linked', async () => {
     await expectParents('asyncReturnedBound', manager, all('tool'));
   });
+  it('a generator of its own running each step in context.with(ctx, ..), the span ended when iteration ends: linked', async () => {
+    await expectParents('asyncReturnedInContext', manager, all('tool'));
+    const trace = await run('asyncReturnedInContext', manager);
+    expect(checkExpectations(trace, ASYNC.map((span) => ({ span, endsBefore: 'tool' }))).failures).toEqual([]);
+  });
   it('a sync generator created in context.with and iterated later runs in the iterating context', async () => {
     await expectParents('syncReturned', manager, all('outer', ['gen.first', 'gen.afterYield']));
   });
@@ -73,6 +78,9 @@ describe.each(['zone', 'stack'] as const)('under %s', (manager) => {
   });
   it('bound iteration: each next() starts in the span, the body still loses it after a native await', async () => {
     await expectParents('asyncReturnedBound', manager, { 'gen.first': 'tool', 'gen.afterAwait': null, 'gen.afterYield': 'tool' });
+  });
+  it('a generator of its own running each step in context.with(ctx, ..): as bound iteration', async () => {
+    await expectParents('asyncReturnedInContext', manager, { 'gen.first': 'tool', 'gen.afterAwait': null, 'gen.afterYield': 'tool' });
   });
   it('sync generators follow the iterating context here too', async () => {
     await expectParents('syncReturned', manager, all('outer', ['gen.first', 'gen.afterYield']));

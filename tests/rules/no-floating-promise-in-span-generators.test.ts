@@ -125,6 +125,25 @@ export async function call(input: unknown) {
 }`,
     },
     {
+      name: 'near miss: the callback returns a generator that runs each step in the captured context (inContext)',
+      code: `${HEADER}
+import type { Context } from '@opentelemetry/api';
+async function* inContext<T>(ctx: Context, steps: AsyncGenerator<T>, done: () => void) {
+  try {
+    for (;;) {
+      const step = await context.with(ctx, () => steps.next());
+      if (step.done) return;
+      yield step.value;
+    }
+  } finally {
+    done();
+  }
+}
+export function search(query: string) {
+  return tracer.startActiveSpan('search', (span) => inContext(context.active(), pages(query), () => span.end()));
+}`,
+    },
+    {
       name: 'near miss: a generator test on a value that no context helper returned',
       code: `
 import { AsyncLocalStorage } from 'node:async_hooks';

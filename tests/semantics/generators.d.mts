@@ -6,3 +6,4 @@ export declare function asyncConsumedInside(): Promise<void>;
 export declare function asyncReturnedBound(): Promise<void>;
 export declare function syncReturned(): Promise<void>;
 export declare function syncConsumedInside(): Promise<void>;
+export declare function asyncReturnedInContext(): Promise<void>;

@@ -116,6 +116,27 @@ export function asyncReturnedBound() {
   });
 }
 
+/** A generator of its own that runs each step of the inner one in `ctx` and ends the span when the iteration ends. */
+async function* inContext(ctx, steps, done) {
+  try {
+    for (;;) {
+      const step = await context.with(ctx, () => steps.next());
+      if (step.done) return;
+      yield step.value;
+    }
+  } finally {
+    done();
+  }
+}
+
+/** fix (the rule doc's example): the callback returns inContext(context.active(), steps, () => span.end()). */
+export function asyncReturnedInContext() {
+  return underOuter(async () => {
+    const steps = await tracer.startActiveSpan('tool', (span) => inContext(context.active(), asyncSteps(), () => span.end()));
+    for await (const _ of steps);
+  });
+}
+
 /** before, sync: a generator created in the context.with callback, iterated by the caller. */
 export function syncReturned() {
   return underOuter(async () => {

@@ -89,6 +89,8 @@ export function createEscapingGeneratorListeners(
       return generatorObjectOf(expression.consequent, scope, depth) ?? generatorObjectOf(expression.alternate, scope, depth);
     }
     if (expression.type === AST_NODE_TYPES.CallExpression) {
+      // `inContext(ctx, steps())`, `bindAsyncGenerator(ctx, ..)`: a generator that runs the iteration in a context again
+      if (REBINDS_ITERATION.test(calleeName(expression) ?? '')) return undefined;
       const fn = resolveCalledFunction(sourceCode, expression.callee);
       return isWorkingGenerator(fn) ? fn : undefined;
     }
