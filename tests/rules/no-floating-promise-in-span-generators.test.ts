@@ -282,6 +282,31 @@ export async function call(input: unknown) {
       errors: [{ messageId: 'generatorIteratedOutsideScope', line: 8, data: { scope: 'the runWithSpan callback', name: 'output' } }],
     },
     {
+      name: 'iterating inside a context.with of the caller\u2019s context does not bring the span back',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+declare function isAsyncGenerator(x: unknown): x is AsyncGenerator;
+declare function execute(input: unknown): unknown;
+const tracer = trace.getTracer('tools');
+export async function call(input: unknown) {
+  const output = await tracer.startActiveSpan('tool', async (span) => {
+    try {
+      return execute(input);
+    } finally {
+      span.end();
+    }
+  });
+  const ctx = context.active();
+  if (isAsyncGenerator(output)) {
+    return context.with(ctx, async () => {
+      for await (const part of output) console.log(part);
+    });
+  }
+  return output;
+}`,
+      errors: [{ messageId: 'generatorIteratedOutsideScope', line: 7, data: { scope: 'the startActiveSpan callback', name: 'output' } }],
+    },
+    {
       name: 'startActiveSpan whose result is tested with isAsyncIterable and iterated by the caller',
       code: `
 import { trace } from '@opentelemetry/api';

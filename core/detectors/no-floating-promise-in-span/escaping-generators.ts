@@ -167,7 +167,8 @@ export function createEscapingGeneratorListeners(
       return parent?.type === AST_NODE_TYPES.CallExpression && parent.arguments.includes(reference.identifier as TSESTree.CallExpressionArgument) && REBINDS_ITERATION.test(calleeName(parent) ?? '');
     });
     if (rebound) return;
-    onFinding({ messageId: 'generatorIteratedOutsideScope', data: { scope: `the ${sourceCode.getText(scopeCall.callee)} callback`, name: tested.name }, node: scopeCall });
+    const scope = getSpanStartKind(scopeCall) === 'startActiveSpan' ? 'startActiveSpan' : api.isApiCall(scopeCall, 'context.with') ? 'context.with' : sourceCode.getText(scopeCall.callee);
+    onFinding({ messageId: 'generatorIteratedOutsideScope', data: { scope: `the ${scope} callback`, name: tested.name }, node: scopeCall });
   }
 
   return {
