@@ -307,6 +307,37 @@ export async function call(input: unknown) {
       errors: [{ messageId: 'generatorIteratedOutsideScope', line: 7, data: { scope: 'the startActiveSpan callback', name: 'output' } }],
     },
     {
+      name: 'one defect, one finding: the returned generator and the caller\u2019s two tests of the result',
+      code: `${HEADER}
+declare function isAsyncGenerator(x: unknown): x is AsyncGenerator;
+export async function search(query: string) {
+  const found = await tracer.startActiveSpan('search', async (span) => {
+    try {
+      return pages(query);
+    } finally {
+      span.end();
+    }
+  });
+  if (isAsyncGenerator(found)) for await (const rows of found) console.log(rows);
+  return isAsyncGenerator(found) ? undefined : found;
+}`,
+      errors: [{ messageId: 'generatorOutlivesScope', line: 23 }],
+    },
+    {
+      name: 'two tests of one helper result: one finding',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('tools');
+declare function isAsyncGenerator(x: unknown): x is AsyncGenerator;
+declare const execute: (input: string) => unknown;
+export async function invoke(input: string) {
+  const output = await tracer.startActiveSpan('tool', async () => execute(input));
+  if (isAsyncGenerator(output)) for await (const part of output) console.log(part);
+  return isAsyncGenerator(output) ? undefined : output;
+}`,
+      errors: [{ messageId: 'generatorIteratedOutsideScope', line: 7 }],
+    },
+    {
       name: 'startActiveSpan whose result is tested with isAsyncIterable and iterated by the caller',
       code: `
 import { trace } from '@opentelemetry/api';

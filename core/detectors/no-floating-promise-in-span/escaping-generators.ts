@@ -62,6 +62,9 @@ export function createEscapingGeneratorListeners(
   // no generator function and no generator test in the file: nothing to escape
   if (!GENERATOR_TEXT.test(sourceCode.text)) return {};
   const bodyCache = new Map<FunctionNode, boolean>();
+  // one defect, one finding: a scope whose returned generator is reported is not reported again at
+  // the caller's test of the result, nor for a second test of the same result
+  const reported = new Set<TSESTree.CallExpression>();
 
   /** A generator function whose body calls or awaits something (else it cannot start a span or read the context). */
   function isWorkingGenerator(fn: FunctionNode | undefined): boolean {
@@ -135,7 +138,8 @@ export function createEscapingGeneratorListeners(
   function reportReturned(fn: FunctionNode, value: TSESTree.Node): void {
     const scope = contextScopeOf(fn);
     const generator = scope && generatorObjectOf(value, fn);
-    if (!scope || !generator) return;
+    if (!scope || !generator || reported.has(scope.call)) return;
+    reported.add(scope.call);
     onFinding({ messageId: 'generatorOutlivesScope', data: { scope: `the ${scope.name} callback`, generator: generatorName(generator) }, node: value });
   }
 
@@ -160,13 +164,14 @@ export function createEscapingGeneratorListeners(
     const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
     if (!variable || def?.type !== 'Variable' || !def.node.init) return;
     const scopeCall = contextCallIn(def.node.init);
-    if (!scopeCall) return;
+    if (!scopeCall || reported.has(scopeCall)) return;
     // handed to something that runs the iteration in a context again
     const rebound = variable.references.some((reference) => {
       const parent = reference.identifier.parent;
       return parent?.type === AST_NODE_TYPES.CallExpression && parent.arguments.includes(reference.identifier as TSESTree.CallExpressionArgument) && REBINDS_ITERATION.test(calleeName(parent) ?? '');
     });
     if (rebound) return;
+    reported.add(scopeCall);
     const scope = getSpanStartKind(scopeCall) === 'startActiveSpan' ? 'startActiveSpan' : api.isApiCall(scopeCall, 'context.with') ? 'context.with' : sourceCode.getText(scopeCall.callee);
     onFinding({ messageId: 'generatorIteratedOutsideScope', data: { scope: `the ${scope} callback`, name: tested.name }, node: scopeCall });
   }
@@ -181,7 +186,8 @@ export function createEscapingGeneratorListeners(
     },
     ':function[generator=true]'(node: FunctionNode) {
       const scope = contextScopeOf(node);
-      if (scope && isWorkingGenerator(node)) {
+      if (scope && isWorkingGenerator(node) && !reported.has(scope.call)) {
+        reported.add(scope.call);
         onFinding({ messageId: 'generatorOutlivesScope', data: { scope: `the ${scope.name} callback`, generator: 'this generator callback' }, node });
       }
     },
