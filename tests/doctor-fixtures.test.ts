@@ -32,8 +32,6 @@ const KNOWN_MISSES: Record<string, string> = {
     'not a span relation: every span has the right parent; only the baggage of the extracted context is lost, and the doctor does not look at baggage',
   'no-unbound-queued-callback/generic-pool-2-acquire':
     "a hand-off inside a library: request B's acquire callback waits in generic-pool's own queue and runs from release(), called from a timer request A's callback started; nothing the doctor patches (timers, emitters, workers, the API) shows that the callback was B's, so B's span is an ordinary-looking child of A's request and the doctor reports nothing",
-  'no-floating-promise-in-span/generator-tool-stream':
-    "not at runtime: the generator's spans are ordinary children of the span that iterates it (open, in the same trace); that the generator object was made inside the tool's span is visible only where it is created, and no runtime hook sees a generator's creation",
   'no-unbound-queued-callback/als-only-deferred-jobs':
     "the late span is started with an explicit ROOT_CONTEXT when the app's own store is empty: a deliberate-looking root, nothing ties it to the request",
 };
