@@ -42,7 +42,8 @@ const NEVER_REWRITTEN: Record<string, Record<string, string>> = {
   'no-floating-promise-in-span': {
     generatorOutlivesScope:
       'consuming the generator inside changes what the function returns, and binding each next() needs an iterator wrapper the caller may not expect (an isAsyncGenerator test fails on it): reported only',
-    generatorIteratedOutsideScope: 'the scope is a helper of its own (its context is not an OpenTelemetry context the codemod can capture): reported only',
+    generatorIteratedOutsideScope:
+      "the generator has already left the scope here: running each step in the scope's context again needs a wrapper around the caller's iteration (and the scope's context, often a library helper's own): reported only",
   },
   'no-unbound-listener': {
     persistentListenerKeepsRequest:
