@@ -134,6 +134,13 @@ function observeEnd(span: Span, observer: Observer): void {
   };
 }
 
+/** A generator object (sync or async) that has not necessarily started: `steps()` of a `function*`. */
+function isGeneratorObject(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const tag = Object.prototype.toString.call(value);
+  return tag === '[object Generator]' || tag === '[object AsyncGenerator]';
+}
+
 function wrapTracer(tracer: Tracer, observer: Observer): Tracer {
   if ((tracer as unknown as Record<symbol, unknown>)[WRAPPED]) return tracer;
   const wrapped = Object.create(tracer) as Tracer & Record<symbol, unknown>;
@@ -161,12 +168,17 @@ function wrapTracer(tracer: Tracer, observer: Observer): Tracer {
       observer.activeStart = true;
       // (name, fn), (name, options, fn) or (name, options, context, fn)
       observer.activeExplicit = args.length >= 4 && args[2] !== undefined;
+      let result: unknown;
       try {
-        return Reflect.apply(startActiveSpan, this, args) as unknown;
+        result = Reflect.apply(startActiveSpan, this, args) as unknown;
       } finally {
         observer.activeStart = previous;
         observer.activeExplicit = previousExplicit;
       }
+      // a generator handed out of the span's callback runs later, outside it (a promise is not
+      // inspected: a handler on it would change whether its rejection counts as unhandled)
+      if (isGeneratorObject(result)) observer.generatorReturned(String(args[0]), captureStack(doctorStartActiveSpan));
+      return result;
     } as Tracer['startActiveSpan'];
   }
   return wrapped;

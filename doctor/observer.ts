@@ -786,6 +786,28 @@ export class Observer {
     }));
   }
 
+  /**
+   * A startActiveSpan callback returned a generator object: none of its body has run, and all of
+   * it will run when the caller iterates it, outside the span (after it ended, when the callback
+   * ends it), in the iterating context (tests/generator-context.test.ts).
+   */
+  generatorReturned(spanName: string, stack: StackHolder): void {
+    const where = userFrame(stack);
+    if (!where) return;
+    this.add(`outlived-parent\0${formatSite(where)}\0generator`, () => ({
+      kind: 'outlived-parent',
+      site: where,
+      rule: 'no-floating-promise-in-span',
+      alsoRules: [],
+      functions: names(stack),
+      why: `The startActiveSpan('${spanName}') callback returned a generator object: its body runs only when the caller iterates it, outside '${spanName}', so the spans it starts are not its children.`,
+      span: spanName,
+      count: 1,
+      related: [],
+      waterfall: [`${spanName}  ← returned a generator that has not run yet`],
+    }));
+  }
+
   /** A promise rejected with nobody handling it, in a process that was tracing (Node's uncaughtExceptionMonitor). */
   rejected(error: unknown): void {
     if (this.spans === 0 || !(error instanceof Error)) return;

@@ -47,6 +47,10 @@ export default createRule<Options, MessageId>({
         "'void' lets this promise outlive {{ scope }}, and under the {{ manager }} context manager its work after its first await becomes a new root.",
       awaitPromise: 'Await the promise, so that the span ends after it and its rejection reaches the caller.',
       detachInOwnSpan: 'Detach it explicitly: run it in a span of its own that records its rejection and ends when it settles.',
+      generatorOutlivesScope:
+        "Nothing of {{ generator }} runs until it is iterated: handed out of {{ scope }}, its body runs after that returned (after the span it was made in may have ended), in the context of whoever iterates it, under every context manager. Consume it inside, or bind each next() to the context captured here.",
+      generatorIteratedOutsideScope:
+        "'{{ name }}' comes out of {{ scope }}, is tested as a generator and iterated after that returned: the generator's body runs outside it, in the iterating context, under every context manager. Consume it inside, or run each next() in that context again.",
     },
   },
   create(context, [options]) {

@@ -39,6 +39,12 @@ const NEVER_REWRITTEN: Record<string, Record<string, string>> = {
     spanDiscarded: 'the span object is dropped at the call: there is nothing to end',
     activeSpanUnreachable: 'the callback cannot reach its span: the author must pick where it ends',
   },
+  'no-floating-promise-in-span': {
+    generatorOutlivesScope:
+      'consuming the generator inside changes what the function returns, and binding each next() needs an iterator wrapper the caller may not expect (an isAsyncGenerator test fails on it): reported only',
+    generatorIteratedOutsideScope:
+      "the generator has already left the scope here: running each step in the scope's context again needs a wrapper around the caller's iteration (and the scope's context, often a library helper's own): reported only",
+  },
   'no-unbound-listener': {
     persistentListenerKeepsRequest:
       "binding a persistent listener to this request pins every later event to this request's ended trace (tests/persistent-listeners.test.ts): reported only",

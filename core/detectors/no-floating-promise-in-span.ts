@@ -36,6 +36,8 @@ import { resolveFunction } from '../analysis/traced-code.js';
 import { isTestRunnerCallback } from '../analysis/test-runner.js';
 import { mergeListeners, useFileAnalysis } from '../analysis/file-analysis.js';
 import type { TraceScope } from '../analysis/traced-code.js';
+import { createEscapingGeneratorListeners } from './no-floating-promise-in-span/escaping-generators.js';
+import type { EscapingGeneratorMessageId } from './no-floating-promise-in-span/escaping-generators.js';
 
 export type NoFloatingPromiseInSpanMessageId =
   | 'floatingPromiseInSpan'
@@ -43,7 +45,8 @@ export type NoFloatingPromiseInSpanMessageId =
   | 'voidedPromiseInSpan'
   | 'voidedPromiseOrphaned'
   | 'awaitPromise'
-  | 'detachInOwnSpan';
+  | 'detachInOwnSpan'
+  | EscapingGeneratorMessageId;
 
 export interface NoFloatingPromiseInSpanOptions {
   checkTypes: boolean;
@@ -269,7 +272,9 @@ export function createNoFloatingPromiseInSpanDetector(
   }
 
   // Without type information only a call, `new` or `void` statement can start work: check sees only those.
-  return mergeListeners(analysisListeners, { [types ? 'ExpressionStatement' : WORK_STATEMENT]: check });
+  // generators created in traced code and iterated after it returned (escaping-generators.ts)
+  const generators = createEscapingGeneratorListeners(sourceCode, api, onFinding);
+  return mergeListeners(analysisListeners, { [types ? 'ExpressionStatement' : WORK_STATEMENT]: check }, generators);
 }
 
 /** Array methods, a `new Promise` executor and `context.with` run their callback before the call returns. */
