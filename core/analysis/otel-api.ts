@@ -296,41 +296,39 @@ const tracedCallbackCache = new WeakMap<FunctionNode, TracedCallback | null>();
 function findTracedCallback(api: OtelApi, fn: FunctionNode): TracedCallback | undefined {
   const parent = fn.parent;
   if (parent?.type !== AST_NODE_TYPES.CallExpression) return undefined;
-  const call = parent;
-  const index = call.arguments.indexOf(fn as TSESTree.CallExpressionArgument);
+  const index = parent.arguments.indexOf(fn as TSESTree.CallExpressionArgument);
   if (index === -1) return undefined;
-  const isLast = index === call.arguments.length - 1;
+  const kind = getTracedCallKind(api, parent, index);
+  return kind && { kind, fn, call: parent };
+}
 
-  if (getSpanStartKind(call) === 'startActiveSpan' && isLast && index > 0) return { kind: 'startActiveSpan', fn, call };
+/**
+ * How `call` runs the function it is handed as argument `index` inside an active span (or, in
+ * files with no OpenTelemetry import, an AsyncLocalStorage store): getTracedCallback's answer for
+ * a callback written at that argument, also asked of calls whose callback is a reference.
+ */
+export function getTracedCallKind(api: OtelApi, call: TSESTree.CallExpression, index: number): TracedCallbackKind | undefined {
+  const isLast = index === call.arguments.length - 1;
+  if (getSpanStartKind(call) === 'startActiveSpan' && isLast && index > 0) return 'startActiveSpan';
   // resolved only when the callee can be `context.with` / `context.bind` (calleeMayResolveTo)
   const path = index === 1 && (calleeMayResolveTo(call, API('context.with')) || calleeMayResolveTo(call, API('context.bind'))) ? api.calleePath(call) : undefined;
   if (path === API('context.with') && index === 1) {
     const ctx = call.arguments[0];
     if (ctx && api.resolver.pathOf(ctx) === API('ROOT_CONTEXT')) return undefined;
     if (ctx && getSpanlessContextChange(api, ctx) !== undefined) return undefined;
-    return { kind: 'context.with', fn, call };
+    return 'context.with';
   }
   // `context.bind(trace.setSpan(ctx, span), fn)`: fn runs with `span` active.
   if (path === API('context.bind') && index === 1) {
     const ctx = call.arguments[0];
     const unwrapped = ctx && unwrapTypeScriptExpression(ctx);
-    if (unwrapped?.type === AST_NODE_TYPES.CallExpression && api.calleePath(unwrapped) === API('trace.setSpan')) {
-      return { kind: 'context.with', fn, call };
-    }
+    if (unwrapped?.type === AST_NODE_TYPES.CallExpression && api.calleePath(unwrapped) === API('trace.setSpan')) return 'context.with';
   }
-  if (isLast && api.settings.spanWrappers.length > 0 && matchesSpanWrapper(api, call)) {
-    return { kind: 'spanWrapper', fn, call };
-  }
-  if ((isLast && isImportedSpanHelper(api, call)) || isSpanRunningFunctionOfFile(api, call, index)) {
-    return { kind: 'spanWrapper', fn, call };
-  }
-  if (!api.hasApiImport && index === 1 && getMethodName(call) === 'run' && isAsyncLocalStorageReceiver(api, call)) {
-    return { kind: 'als.run', fn, call };
-  }
+  if (isLast && api.settings.spanWrappers.length > 0 && matchesSpanWrapper(api, call)) return 'spanWrapper';
+  if ((isLast && isImportedSpanHelper(api, call)) || isSpanRunningFunctionOfFile(api, call, index)) return 'spanWrapper';
+  if (!api.hasApiImport && index === 1 && getMethodName(call) === 'run' && isAsyncLocalStorageReceiver(api, call)) return 'als.run';
   return undefined;
 }
-
-
 
 function matchesSpanWrapper(api: OtelApi, call: TSESTree.CallExpression): boolean {
   const text = getDottedName(call.callee);

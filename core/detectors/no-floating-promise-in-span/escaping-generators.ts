@@ -24,11 +24,9 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from '../../analysis/ast.js';
-import { getCallOfArgument, getDottedName, getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from '../../analysis/ast.js';
-import { API, getSpanStartKind, getTracedCallback, isAsyncLocalStorageReceiver } from '../../analysis/otel-api.js';
+import { getCallOfArgument, getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from '../../analysis/ast.js';
+import { getSpanStartKind, getTracedCallback, getTracedCallKind, isAsyncLocalStorageReceiver } from '../../analysis/otel-api.js';
 import type { OtelApi } from '../../analysis/otel-api.js';
-import { isImportedSpanHelper, isSpanRunningFunctionOfFile } from '../../analysis/span-wrappers.js';
-import { getSpanlessContextChange } from '../../analysis/spans.js';
 import { resolveCalledFunction } from '../../analysis/traced-code.js';
 import type { Finding } from '../../findings.js';
 
@@ -124,15 +122,10 @@ export function createEscapingGeneratorListeners(
     const fnIndex = call.arguments.findIndex((argument) => resolveCalledFunction(sourceCode, argument) !== undefined || isFunctionLike(argument));
     if (fnIndex === -1) return false;
     if (name !== undefined && CONTEXT_HELPER_NAME.test(name)) return true;
-    if (getSpanStartKind(call) === 'startActiveSpan') return true;
-    if (api.isApiCall(call, 'context.with')) {
-      const ctx = call.arguments[0];
-      return ctx !== undefined && api.resolver.pathOf(ctx) !== API('ROOT_CONTEXT') && getSpanlessContextChange(api, ctx) === undefined;
-    }
-    if (getMethodName(call) === 'run' && fnIndex === 1 && isAsyncLocalStorageReceiver(api, call)) return true;
-    const dotted = getDottedName(call.callee);
-    if (dotted !== undefined && api.settings.spanWrappers.some((w) => w === dotted || (!w.includes('.') && w === dotted.split('.').at(-1)))) return true;
-    return isImportedSpanHelper(api, call) || isSpanRunningFunctionOfFile(api, call, fnIndex);
+    // what a traced callback written there would be (context.bind only binds: it runs nothing now)
+    if (name !== 'bind' && getTracedCallKind(api, call, fnIndex) !== undefined) return true;
+    // `als.run(store, fn)` in a file that also imports the API
+    return getMethodName(call) === 'run' && fnIndex === 1 && isAsyncLocalStorageReceiver(api, call);
   }
 
   function reportReturned(fn: FunctionNode, value: TSESTree.Node): void {
