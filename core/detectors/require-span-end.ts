@@ -9,7 +9,8 @@
  * `arguments`) cannot end its span at all: reported as such, without a suggestion.
  *
  * Not this function's to end (skipped): a span returned, stored, passed to a function other than
- * `trace.setSpan`, or ended inside a callback (handed over to whoever runs it).
+ * `trace.setSpan`, put into a context that `context.bind` gives to a function that runs later, or
+ * ended inside a callback (handed over to whoever runs it).
  *
  * Out of scope: spans held in `let` variables that are reassigned, in object properties or class
  * fields; `startActiveSpan` with a callback that is not written inline.
@@ -287,7 +288,7 @@ const ACTIVE_SPAN_CALLBACK = `CallExpression:matches(${methodCallAttributes('', 
 const END_CALL = `CallExpression:matches(${methodCallAttributes('', ['end'])})`;
 const SPAN_START_STATEMENT = `ExpressionStatement:matches(${methodCallAttributes('expression', ['startSpan'])}, [expression.type=/^TS/])`;
 
-/** Returned, stored, passed to a function (other than `trace.setSpan`): someone else ends it. */
+/** Returned, stored, passed to a function (other than `trace.setSpan`), bound into a function: someone else ends it. */
 function isHandedOver(api: OtelApi, variable: Variable, except?: TSESTree.CallExpression): boolean {
   return variable.references.some((reference) => {
     if (reference.init) return false;
@@ -297,7 +298,12 @@ function isHandedOver(api: OtelApi, variable: Variable, except?: TSESTree.CallEx
       return !(parent.property.type === AST_NODE_TYPES.Identifier && SPAN_METHODS.has(parent.property.name));
     }
     if (parent?.type === AST_NODE_TYPES.CallExpression && parent.arguments.some((a) => a === identifier)) {
-      return parent !== except && api.calleePath(parent) !== API('trace.setSpan');
+      if (parent === except) return false;
+      if (api.calleePath(parent) !== API('trace.setSpan')) return true;
+      // `context.bind(trace.setSpan(.., span), fn)`: the bound function runs later with the span
+      // active, so whoever runs it may end it (`trace.getActiveSpan().end()`): handed over with it
+      const bind = parent.parent;
+      return bind?.type === AST_NODE_TYPES.CallExpression && bind.arguments[0] === parent && api.calleePath(bind) === API('context.bind');
     }
     return true;
   });

@@ -174,6 +174,19 @@ export function run() {
 }`,
     },
     {
+      name: 'a span bound into a function with context.bind(trace.setSpan(..)) is handed over with it (ended by whoever runs it, through the active span)',
+      code: `
+import { context, propagation, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('server');
+export const wrap = (fn: () => unknown, headers: Record<string, string>) => {
+  const ctx = propagation.extract(context.active(), headers);
+  return tracer.startActiveSpan('request', {}, ctx, (rootSpan) => context.bind(trace.setSpan(ctx, rootSpan), fn));
+};
+export function onResponse() {
+  trace.getActiveSpan()?.end();
+}`,
+    },
+    {
       name: 'async startActiveSpan callback ending the span in finally',
       code: `
 import { trace } from '@opentelemetry/api';
@@ -408,6 +421,28 @@ export function f(load: () => Promise<void>, on: (cb: () => Promise<void>) => vo
     },
   ],
   invalid: [
+    {
+      name: 'near miss of the context.bind hand-over: a span made active with context.with for work done now is still this function\'s to end',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('server');
+export function handle(fn: () => unknown) {
+  const span = tracer.startSpan('request');
+  return context.with(trace.setSpan(context.active(), span), fn);
+}`,
+      output: null,
+      errors: [{ messageId: 'spanNeverEnded', data: { span: 'span' }, line: 5, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('server');
+export function handle(fn: () => unknown) {
+  const span = tracer.startSpan('request');
+  try {
+    return context.with(trace.setSpan(context.active(), span), fn);
+  } finally {
+    span.end();
+  }
+}` }] }],
+    },
     {
       name: "near miss of the vendor signals: SpanOptions keys, a context third argument, and a tracer used only for startSpan/startActiveSpan are OpenTelemetry's",
       code: `
