@@ -8,7 +8,8 @@
  * - `context.attach` under `async-hooks`, `zone` and `stack`: those managers do not implement
  *   it, so it does nothing (8f).
  * - `store.enterWith(value)` on any store, by the method name (8a–8c), except a reset, an enter
- *   undone in a `finally` (no-unpaired-context-attach/restores.ts) and, unless `checkTests`, one in
+ *   undone in a `finally` (no-unpaired-context-attach/restores.ts), the body of a context-setter
+ *   API (`setContext(ctx)`: no-unpaired-context-attach/setters.ts) and, unless `checkTests`, one in
  *   the body of a test, a hook or a suite; a bind whose result is
  *   thrown away (issue #11 families 6 and 7: no-unpaired-context-attach/binds.ts).
  * - `als.withScope(store)` (Node 24+): held by `using`, or paired like an attach token.
@@ -40,6 +41,7 @@ import { resolveFunction } from '../analysis/traced-code.js';
 import { isInTestCode } from '../analysis/test-runner.js';
 import { findThrownAwayBind, isLocalNonStore, isScopePrimitive, isTransparent } from './no-unpaired-context-attach/binds.js';
 import { isRestoredEnterWith, isStoreReset } from './no-unpaired-context-attach/restores.js';
+import { isInContextSetter } from './no-unpaired-context-attach/setters.js';
 import { getBinding, getDisposeCall } from './no-unpaired-context-attach/tokens.js';
 import type { Binding } from './no-unpaired-context-attach/tokens.js';
 
@@ -362,7 +364,8 @@ function getCallKind(api: OtelApi, call: TSESTree.CallExpression): AttachKind | 
   const receiver = getMethodReceiver(call);
   if (!receiver) return undefined;
   if (method === 'enterWith') {
-    const paired = isLocalNonStore(api, receiver) || isScopePrimitive(call) || isStoreReset(call) || isRestoredEnterWith(api.sourceCode, call);
+    const paired =
+      isLocalNonStore(api, receiver) || isScopePrimitive(call) || isStoreReset(call) || isRestoredEnterWith(api.sourceCode, call) || isInContextSetter(call);
     return paired ? undefined : 'als.enterWith';
   }
   return isAsyncLocalStorageInstance(api, receiver) ? 'als.withScope' : undefined;

@@ -235,6 +235,40 @@ store.enterWith('x');`,
   await flush();
 }`,
     },
+    {
+      name: 'context-setter APIs: a function named set…/supersede…/remove…/clear…/reset… whose own body enters the store (its contract: the caller\'s run keeps it)',
+      code: `import { AsyncLocalStorage } from 'node:async_hooks';
+const als = new AsyncLocalStorage<Record<string, string>>();
+export class RunContextManager {
+  private _als = new AsyncLocalStorage<object>();
+  supersedeRunContext(runContext: object) { this._als.enterWith(runContext); }
+  setContext(newContext: object) { this._als.enterWith(newContext); }
+  #setSpan(span: object) { this._als.enterWith({ span }); }
+}
+export function setBaggageItem(key: string, value: string) {
+  const store = als.getStore();
+  als.enterWith(Object.freeze({ ...store, [key]: value }));
+}
+export const removeAllBaggageItems = () => { als.enterWith({}); };
+module.exports.set_context = function (ctx: Record<string, string>) { als.enterWith(ctx); };`,
+    },
+    {
+      name: 'a subclass\'s hand-written run() restores through the prototype\'s methods in its finally (dd-trace\'s DatadogStorage)',
+      code: `import { AsyncLocalStorage } from 'node:async_hooks';
+const superGetStore = AsyncLocalStorage.prototype.getStore;
+const superEnterWith = AsyncLocalStorage.prototype.enterWith;
+export class Storage extends AsyncLocalStorage<object> {
+  run<R>(store: object, fn: () => R): R {
+    const prior = superGetStore.call(this);
+    this.enterWith(store);
+    try {
+      return fn();
+    } finally {
+      superEnterWith.call(this, prior);
+    }
+  }
+}`,
+    },
   ],
   invalid: [
     {
@@ -290,6 +324,23 @@ export function run(item: string, ctx: any) {
     },
 
     // Near misses of the precision exemptions above.
+    {
+      name: 'near miss of the context-setter exemption: a name that only starts like a setter, a hook, a plugin\'s skip(), an enter in a callback of a setter',
+      code: `import { storage } from './storage';
+export function setup(store: object) { storage.enterWith(store); }
+export const hooks = { before_handle: (event: object) => { storage.enterWith({ event }); } };
+export class Plugin {
+  skip() { storage.enterWith({ noop: true }); }
+  setHandler(emitter: { on(e: string, f: () => void): void }) { emitter.on('x', () => { storage.enterWith({}); }); }
+}`,
+      output: null,
+      errors: [
+        { messageId: 'enterWithLeak', line: 2 },
+        { messageId: 'enterWithLeak', line: 3 },
+        { messageId: 'enterWithLeak', line: 5 },
+        { messageId: 'enterWithLeak', line: 6 },
+      ],
+    },
     {
       name: 'near miss of the parent-store restore: the enter of another method, a store not named as the earlier one, a name that only starts like it',
       code: `import { storage } from './storage';

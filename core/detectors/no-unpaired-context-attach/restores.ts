@@ -11,6 +11,9 @@
  * before the enter.
  * - a restore, in another function than any enter of the same store, of a store named as the
  *   earlier one (`enterWith(parentStore)`).
+ * The save and the restore may also be spelled through the prototype's methods, as a subclass of
+ * AsyncLocalStorage that overrides them does (`const prior = superGetStore.call(this)`, then
+ * `superEnterWith.call(this, prior)` in the `finally`).
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
@@ -101,11 +104,10 @@ function finallyRestores(sourceCode: SourceCode, tryStatement: TSESTree.TryState
  * back what was there, so it leaves nothing behind itself; it undoes an enter only from a `finally`.
  */
 function isRestoreCall(sourceCode: SourceCode, call: TSESTree.CallExpression, store: string, inFinallyOnly: boolean): boolean {
-  if (getMethodName(call) !== 'enterWith' || call.arguments.length !== 1) return false;
-  const receiver = getMethodReceiver(call);
-  if (!receiver || sourceCode.getText(receiver) !== store) return false;
-  const argument = call.arguments[0] && unwrapTypeScriptExpression(call.arguments[0] as TSESTree.Expression);
-  if (argument?.type !== AST_NODE_TYPES.Identifier) return false;
+  const parts = storeCall(call, 'enterWith');
+  if (!parts || parts.args.length !== 1 || sourceCode.getText(parts.store) !== store) return false;
+  const argument = unwrapTypeScriptExpression(parts.args[0] as TSESTree.Expression);
+  if (argument.type !== AST_NODE_TYPES.Identifier) return false;
   let inFinally = false;
   for (let node: TSESTree.Node = call; node.parent && inFinallyOnly; node = node.parent) {
     if (node.parent.type === AST_NODE_TYPES.TryStatement && node.parent.finalizer === node) {
@@ -118,7 +120,21 @@ function isRestoreCall(sourceCode: SourceCode, call: TSESTree.CallExpression, st
   const definition = variable?.defs.length === 1 ? variable.defs[0] : undefined;
   if (definition?.type !== 'Variable' || definition.parent.kind !== 'const') return false;
   const init = definition.node.init ? unwrapTypeScriptExpression(definition.node.init) : undefined;
-  if (init?.type !== AST_NODE_TYPES.CallExpression || getMethodName(init) !== 'getStore') return false;
-  const source = getMethodReceiver(init);
-  return source !== undefined && sourceCode.getText(source) === store && !contains(init, call);
+  if (init?.type !== AST_NODE_TYPES.CallExpression) return false;
+  const source = storeCall(init, 'getStore');
+  return source !== undefined && source.args.length === 0 && sourceCode.getText(source.store) === store && !contains(init, call);
+}
+
+/**
+ * `store.<method>(..args)`, or the prototype's method called on the store:
+ * `superEnterWith.call(store, ..args)` (a local whose name ends with the method's, any case).
+ */
+function storeCall(call: TSESTree.CallExpression, method: 'enterWith' | 'getStore'): { store: TSESTree.Node; args: TSESTree.CallExpressionArgument[] } | undefined {
+  const name = getMethodName(call);
+  const receiver = getMethodReceiver(call);
+  if (!receiver) return undefined;
+  if (name === method) return { store: receiver, args: call.arguments };
+  const [self, ...args] = call.arguments;
+  if (name !== 'call' || receiver.type !== AST_NODE_TYPES.Identifier || !receiver.name.toLowerCase().endsWith(method.toLowerCase())) return undefined;
+  return self && self.type !== AST_NODE_TYPES.SpreadElement ? { store: self, args } : undefined;
 }
