@@ -8,7 +8,7 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
 import { contains, getEnclosingClassBody, getPrototypeClassName, getThisAlias, getPatternKey, getReturnedValues, getThisMemberName, resolveThisMethod, getEnclosingFunction, getPropertyName, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk, getDottedName } from './ast.js';
-import { getCallbackShape, isContextBound, isContextFreeCallback } from './callbacks.js';
+import { getCallbackShape, isContextBound, isContextFreeCallback, isPromiseResolver } from './callbacks.js';
 import { isSameActivation } from './listeners.js';
 import { resolveFunction } from './traced-code.js';
 import type { OtelApi } from './otel-api.js';
@@ -342,6 +342,8 @@ export function findQueuedCallbacks(
     for (const value of store.values) {
       const expression = unwrapTypeScriptExpression(value);
       if (expression.type === AST_NODE_TYPES.ObjectExpression) {
+        // a waiter (`{ predicate, resolve }`): what it resumes follows the `await`, not the resolver (tests/queue-waiters.test.ts)
+        if (expression.properties.some((p) => p.type === AST_NODE_TYPES.Property && isPromiseResolver(sourceCode, p.value))) continue;
         const props = model.invokedProps.get(id);
         for (const property of expression.properties) {
           if (property.type !== AST_NODE_TYPES.Property || property.computed || property.key.type !== AST_NODE_TYPES.Identifier) continue;

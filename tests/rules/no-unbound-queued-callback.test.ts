@@ -493,6 +493,22 @@ export class Semaphore {
 }`,
     },
     {
+      name: 'a waiter parked as { predicate, resolve }: the awaiting code resumes in its own context, the predicate only tests the value (tests/queue-waiters.test.ts)',
+      code: `
+import { trace } from '@opentelemetry/api';
+const waiters: { predicate: (e: string) => boolean; resolve: (e: string) => void }[] = [];
+export function onEvent(event: string) {
+  for (let i = waiters.length - 1; i >= 0; i--) {
+    const w = waiters[i]!;
+    if (w.predicate(event)) { waiters.splice(i, 1); w.resolve(event); }
+  }
+}
+export function waitFor(predicate: (e: string) => boolean): Promise<string> {
+  trace.getActiveSpan()?.addEvent('wait');
+  return new Promise<string>((resolve) => { waiters.push({ predicate, resolve }); });
+}`,
+    },
+    {
       name: 'already bound callback',
       code: `
 import { context } from '@opentelemetry/api';
