@@ -29,7 +29,7 @@ export default createRule<Options, MessageId>({
           checkTests: {
             type: 'boolean',
             description:
-              'Also report, inside the body of a test, a hook or a suite (it, test, beforeEach, describe, ..), a span never ended or thrown away (tests start parent spans only to make a context, and leave them open so that the in-memory exporter they assert on does not see them), and an await or call that may skip span.end() (a rejection fails the test).',
+              'Also report, inside the body of a test, a hook or a suite (it, test, beforeEach, describe, ..) or in the script code of a file under a test directory (test/fixtures/*.mjs), a span never ended or thrown away (tests start parent spans only to make a context, and leave them open so that the in-memory exporter they assert on does not see them), and an await or call that may skip span.end() (a rejection fails the test).',
           },
         },
       },

@@ -46,3 +46,21 @@ export function isInTestCode(api: OtelApi, node: TSESTree.Node): boolean {
   }
   return false;
 }
+
+/** A directory of tests or of the scripts they run, or a test file's own name. */
+const TEST_PATH = /(?:^|[\\/])(?:tests?|__tests?__|specs?|e2e|__fixtures__)[\\/]|\.(?:test|spec)\.[cm]?[jt]sx?$/;
+
+/**
+ * `node` is script code of a test file or of a fixture script a test runs
+ * (`test/fixtures/use-pg.mjs`): the file is under a test directory or named as a test, and
+ * `node` is in a top-level statement, or in callbacks passed inline from one
+ * (`await tracer.startActiveSpan('test-span', async (span) => { .. })`). A function declared
+ * there (a helper) is not script code.
+ */
+export function isInTestScript(filename: string, node: TSESTree.Node): boolean {
+  if (!TEST_PATH.test(filename)) return false;
+  for (let fn = getEnclosingFunction(node); fn; fn = getEnclosingFunction(fn)) {
+    if (fn.type === AST_NODE_TYPES.FunctionDeclaration || getCallOfArgument(fn) === undefined) return false;
+  }
+  return true;
+}

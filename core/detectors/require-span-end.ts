@@ -28,7 +28,7 @@ import { createPairingTracker, findUnprotectedThrowingNodes } from './require-sp
 import { suggestFinally } from './require-span-end/suggest-finally.js';
 import type { ThrowingNode } from './require-span-end/pairing.js';
 import { getTimerCall } from '../analysis/timers.js';
-import { isInTestCode } from '../analysis/test-runner.js';
+import { isInTestCode, isInTestScript } from '../analysis/test-runner.js';
 import { resolveFunction } from '../analysis/traced-code.js';
 
 export interface RequireSpanEndOptions {
@@ -82,6 +82,8 @@ export function createRequireSpanEndDetector(
   if (!fileMayContainFinding(context, 'require-span-end')) return {};
   const sourceCode = context.sourceCode;
   const api = getOtelApi(context);
+  /** Test scaffolding: the body of a test, hook or suite, or the script code of a test file or fixture script. */
+  const inTests = (node: TSESTree.Node): boolean => isInTestCode(api, node) || isInTestScript(context.filename, node);
   const acquired = new Map<Variable, Acquired>();
   /** One statement, one finding: an `await` that leaves two nested spans open is named once. */
   const named = new Set<TSESTree.Node>();
@@ -99,7 +101,7 @@ export function createRequireSpanEndDetector(
       const name = info.variable.name;
       const suggestions = suggestFinally(sourceCode, info, result.releases);
       if (result.releases.length === 0) {
-        if (!options.checkTests && isInTestCode(api, info.reportNode)) return;
+        if (!options.checkTests && inTests(info.reportNode)) return;
         onFinding({ messageId: 'spanNeverEnded', data: { span: name }, node: info.reportNode, suggestions });
         return;
       }
@@ -125,7 +127,7 @@ export function createRequireSpanEndDetector(
       const culprit = suspension ?? (options.checkSyncCalls ? throwing.find((node) => !isSuspension(node) && !isInsideSuspension(node) && !returnsPromise(node)) : undefined);
       if (!culprit || named.has(culprit)) return;
       // in a test, a rejection fails the test: the span it leaves open is never looked at
-      if (!options.checkTests && isInTestCode(api, info.reportNode)) return;
+      if (!options.checkTests && inTests(info.reportNode)) return;
       named.add(culprit);
       const call = shorten(sourceCode.getText(culprit));
       if (culprit.type === AST_NODE_TYPES.AwaitExpression || culprit.type === AST_NODE_TYPES.YieldExpression) {
@@ -159,7 +161,7 @@ export function createRequireSpanEndDetector(
     const throwing = findUnprotectedThrowingNodes(callback, start, releases, (node) => isSafe(api, info.variable, node) || isOtherSpanMethodCall(node));
     const culprit = throwing.find((node) => node.type === AST_NODE_TYPES.AwaitExpression && !cannotReject(node));
     if (!culprit || named.has(culprit)) return;
-    if (!options.checkTests && isInTestCode(api, info.reportNode)) return;
+    if (!options.checkTests && inTests(info.reportNode)) return;
     named.add(culprit);
     const suggestions = suggestFinally(sourceCode, { ...info, rest: callback.body.body }, releases);
     onFinding({
@@ -277,7 +279,7 @@ export function createRequireSpanEndDetector(
     },
     [SPAN_START_STATEMENT](node: TSESTree.ExpressionStatement) {
       const expression = unwrapTypeScriptExpression(node.expression);
-      if (expression.type === AST_NODE_TYPES.CallExpression && getSpanStartKind(expression) === 'startSpan' && (options.checkTests || !isInTestCode(api, node))) {
+      if (expression.type === AST_NODE_TYPES.CallExpression && getSpanStartKind(expression) === 'startSpan' && (options.checkTests || !inTests(node))) {
         onFinding({ messageId: 'spanDiscarded', data: {}, node: expression.callee });
       }
     },

@@ -187,6 +187,19 @@ export function onResponse() {
 }`,
     },
     {
+      name: 'a fixture script a test runs (test/fixtures/*.mjs): an await before span.end() in its script code is test scaffolding',
+      filename: 'packages/instrumentation-pg/test/fixtures/use-pg.mjs',
+      code: `
+import { trace } from '@opentelemetry/api';
+import pg from 'pg';
+const client = new pg.Client({});
+await tracer().startActiveSpan('test-span', async (span) => {
+  const res = await client.query('SELECT NOW()');
+  span.end();
+});
+function tracer() { return trace.getTracer('fixture'); }`,
+    },
+    {
       name: 'async startActiveSpan callback ending the span in finally',
       code: `
 import { trace } from '@opentelemetry/api';
@@ -421,6 +434,73 @@ export function f(load: () => Promise<void>, on: (cb: () => Promise<void>) => vo
     },
   ],
   invalid: [
+    {
+      name: 'near miss of the test-script exemption: a helper declared in a fixture script, the same script outside a test directory, and checkTests',
+      filename: 'packages/instrumentation-pg/test/fixtures/use-pg.mjs',
+      code: `
+import { trace } from '@opentelemetry/api';
+export async function query(client: { query(sql: string): Promise<unknown> }) {
+  const span = trace.getTracer('fixture').startSpan('query');
+  await client.query('SELECT 1');
+  span.end();
+}`,
+      output: null,
+      errors: [{ messageId: 'spanNotEndedOnException', line: 4, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+export async function query(client: { query(sql: string): Promise<unknown> }) {
+  const span = trace.getTracer('fixture').startSpan('query');
+  try {
+    await client.query('SELECT 1');
+  } finally {
+    span.end();
+  }
+}` }] }],
+    },
+    {
+      name: 'near miss of the test-script exemption: script code outside a test directory is reported',
+      filename: 'scripts/use-pg.mjs',
+      code: `
+import { trace } from '@opentelemetry/api';
+declare const client: { query(sql: string): Promise<unknown> };
+await trace.getTracer('script').startActiveSpan('job', async (span) => {
+  await client.query('SELECT 1');
+  span.end();
+});`,
+      output: null,
+      errors: [{ messageId: 'spanNotEndedOnException', line: 4, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+declare const client: { query(sql: string): Promise<unknown> };
+await trace.getTracer('script').startActiveSpan('job', async (span) => {
+  try {
+    await client.query('SELECT 1');
+  } finally {
+    span.end();
+  }
+});` }] }],
+    },
+    {
+      name: 'the test-script exemption is off with checkTests',
+      filename: 'packages/instrumentation-pg/test/fixtures/use-pg.mjs',
+      options: [{ checkTests: true }],
+      code: `
+import { trace } from '@opentelemetry/api';
+declare const client: { query(sql: string): Promise<unknown> };
+await trace.getTracer('script').startActiveSpan('job', async (span) => {
+  await client.query('SELECT 1');
+  span.end();
+});`,
+      output: null,
+      errors: [{ messageId: 'spanNotEndedOnException', line: 4, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+declare const client: { query(sql: string): Promise<unknown> };
+await trace.getTracer('script').startActiveSpan('job', async (span) => {
+  try {
+    await client.query('SELECT 1');
+  } finally {
+    span.end();
+  }
+});` }] }],
+    },
     {
       name: 'near miss of the context.bind hand-over: a span made active with context.with for work done now is still this function\'s to end',
       code: `
