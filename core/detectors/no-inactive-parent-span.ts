@@ -40,7 +40,7 @@ import type { OtelApi } from '../analysis/otel-api.js';
 import { doesTracedWork, isPassThroughCallback, resolveCalledFunction, resolveFunction, scanTracedWork } from '../analysis/traced-code.js';
 import type { TracedWorkScan } from '../analysis/traced-code.js';
 import { isOpaqueWork } from './no-inactive-parent-span/opaque-work.js';
-import { isInTestCode } from '../analysis/test-runner.js';
+import { isInTestCode, isInTestScript } from '../analysis/test-runner.js';
 
 export type NoInactiveParentSpanMessageId = 'childSpanWithoutParent' | 'tracedCallWithoutParent' | 'callbackWithoutParent' | 'opaqueCallWithoutParent';
 
@@ -72,8 +72,8 @@ export function createNoInactiveParentSpanDetector(
     // The fixes of this rule activate single calls (`() => call`), so after one fix the other
     // unknown calls are still found.
     const activatesBlock = [...covered].some((fn) => isFunctionLike(fn) && fn.body.type === AST_NODE_TYPES.BlockStatement);
-    // The same for a span started in a test: the test asserts the parenting it means.
-    if (isInTestCode(api, declarator)) return;
+    // The same for a span started in a test, or in the script code of a test file or fixture script: the test asserts the parenting it means.
+    if (isInTestCode(api, declarator) || isInTestScript(context.filename, declarator)) return;
     // A function handed the span before `node` may have attached it (`context.attach`): not this rule's business.
     const mayBeAttachedAt = (node: TSESTree.Node): boolean => handedTo.some((call) => call.range[1] <= node.range[0]);
     const expectsParent = createParentNeedCheck(sourceCode, api, variable, covered);

@@ -50,6 +50,17 @@ it('starts two parents', () => {
 });`,
     },
     {
+      name: 'spans started in the script code of a test fixture script (elastic\'s test/opentelemetry-bridge/fixtures): the script asserts the parenting it means',
+      filename: 'test/opentelemetry-bridge/fixtures/interface-span.js',
+      code: `
+const otel = require('@opentelemetry/api');
+const tracer = otel.trace.getTracer('test');
+const sSetAttribute = tracer.startSpan('sSetAttribute');
+const child = tracer.startSpan('child');
+child.end();
+sSetAttribute.end();`,
+    },
+    {
       name: 'near miss of the saved handler: a value read off an object and called without the wrapper\'s arguments (a formatter, not what it wraps)',
       code: `
 import { trace } from '@opentelemetry/api';
@@ -366,6 +377,25 @@ export async function test() {
 
   ],
   invalid: [
+    {
+      name: 'near miss of the test-script exemption: the same script outside a test directory',
+      filename: 'scripts/interface-span.js',
+      code: `
+const otel = require('@opentelemetry/api');
+const tracer = otel.trace.getTracer('test');
+const sSetAttribute = tracer.startSpan('sSetAttribute');
+const child = tracer.startSpan('child');
+child.end();
+sSetAttribute.end();`,
+      output: `
+const otel = require('@opentelemetry/api');
+const tracer = otel.trace.getTracer('test');
+const sSetAttribute = tracer.startSpan('sSetAttribute');
+const child = tracer.startSpan('child', undefined, otel.trace.setSpan(otel.context.active(), sSetAttribute));
+child.end();
+sSetAttribute.end();`,
+      errors: [{ messageId: 'childSpanWithoutParent', line: 5 }],
+    },
     {
       name: 'near miss of the activated block: activated for a single call (the shape of this rule\'s own fix), a span started after it is still reported',
       code: `
