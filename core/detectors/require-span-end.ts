@@ -9,7 +9,8 @@
  * `arguments`) cannot end its span at all: reported as such, without a suggestion.
  *
  * Not this function's to end (skipped): a span returned, stored, passed to a function other than
- * `trace.setSpan`, put into a context that `context.bind` gives to a function that runs later, or
+ * `trace.setSpan`, put into a context that outlives the function (given to a function by
+ * `context.bind`, or used in a function the owner returns), or
  * ended inside a callback (handed over to whoever runs it).
  *
  * Out of scope: spans held in `let` variables that are reassigned, in object properties or class
@@ -302,13 +303,36 @@ function isHandedOver(api: OtelApi, variable: Variable, except?: TSESTree.CallEx
     if (parent?.type === AST_NODE_TYPES.CallExpression && parent.arguments.some((a) => a === identifier)) {
       if (parent === except) return false;
       if (api.calleePath(parent) !== API('trace.setSpan')) return true;
-      // `context.bind(trace.setSpan(.., span), fn)`: the bound function runs later with the span
-      // active, so whoever runs it may end it (`trace.getActiveSpan().end()`): handed over with it
-      const bind = parent.parent;
-      return bind?.type === AST_NODE_TYPES.CallExpression && bind.arguments[0] === parent && api.calleePath(bind) === API('context.bind');
+      return isContextHandedOver(api, parent, variable.scope.variableScope.block);
     }
     return true;
   });
+}
+
+/**
+ * A context made from the span (`trace.setSpan(.., span)`) that outlives the function owning the
+ * span, so whoever runs the code it goes with may end the span (`trace.getActiveSpan().end()`):
+ * `context.bind(<it>, fn)`, or a function the owner returns that uses it (or the `const` holding
+ * it) — a request wrapper returning the handler it will run (elysia's root span).
+ */
+function isContextHandedOver(api: OtelApi, setSpan: TSESTree.CallExpression, owner: TSESTree.Node): boolean {
+  const bind = setSpan.parent;
+  if (bind?.type === AST_NODE_TYPES.CallExpression && bind.arguments[0] === setSpan && api.calleePath(bind) === API('context.bind')) return true;
+  if (isInReturnedFunction(setSpan, owner)) return true;
+  const declarator = setSpan.parent;
+  if (declarator?.type !== AST_NODE_TYPES.VariableDeclarator || declarator.init !== setSpan || declarator.parent.kind !== 'const') return false;
+  const holder = api.sourceCode.getDeclaredVariables(declarator)[0];
+  return holder?.references.some((reference) => !reference.init && isInReturnedFunction(reference.identifier, owner)) ?? false;
+}
+
+/** `node` is inside a function that `owner` returns (`return (...args) => ..`, an arrow body). */
+function isInReturnedFunction(node: TSESTree.Node, owner: TSESTree.Node): boolean {
+  for (let fn = getEnclosingFunction(node); fn && fn !== owner; fn = getEnclosingFunction(fn)) {
+    const parent = fn.parent;
+    const returned = parent?.type === AST_NODE_TYPES.ReturnStatement || (parent?.type === AST_NODE_TYPES.ArrowFunctionExpression && parent.body === fn);
+    if (returned && getEnclosingFunction(fn) === owner) return true;
+  }
+  return false;
 }
 
 function isSuspension(node: ThrowingNode): node is TSESTree.AwaitExpression | TSESTree.YieldExpression {

@@ -200,6 +200,21 @@ await tracer().startActiveSpan('test-span', async (span) => {
 function tracer() { return trace.getTracer('fixture'); }`,
     },
     {
+      name: 'a span whose context is used in a function the owner returns is handed over with it (elysia: the returned handler runs the request under it)',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('server');
+export const wrap = (fn: (...args: unknown[]) => unknown) =>
+  tracer.startActiveSpan('Root', (rootSpan) => {
+    const spanContext = trace.setSpan(context.active(), rootSpan);
+    return (...args: unknown[]) => context.with(spanContext, () => fn(...args));
+  });
+export function wrapInline(fn: () => unknown) {
+  const span = tracer.startSpan('inline');
+  return () => context.with(trace.setSpan(context.active(), span), fn);
+}`,
+    },
+    {
       name: 'async startActiveSpan callback ending the span in finally',
       code: `
 import { trace } from '@opentelemetry/api';
@@ -434,6 +449,30 @@ export function f(load: () => Promise<void>, on: (cb: () => Promise<void>) => vo
     },
   ],
   invalid: [
+    {
+      name: 'near miss of the returned-function hand-over: the span context used in a callback that is not returned',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('server');
+export function runAll(jobs: Array<() => void>) {
+  const span = tracer.startSpan('batch');
+  const spanContext = trace.setSpan(context.active(), span);
+  jobs.forEach((job) => context.with(spanContext, job));
+}`,
+      output: null,
+      errors: [{ messageId: 'spanNeverEnded', data: { span: 'span' }, line: 5, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('server');
+export function runAll(jobs: Array<() => void>) {
+  const span = tracer.startSpan('batch');
+  try {
+    const spanContext = trace.setSpan(context.active(), span);
+    jobs.forEach((job) => context.with(spanContext, job));
+  } finally {
+    span.end();
+  }
+}` }] }],
+    },
     {
       name: 'near miss of the test-script exemption: a helper declared in a fixture script, the same script outside a test directory, and checkTests',
       filename: 'packages/instrumentation-pg/test/fixtures/use-pg.mjs',
