@@ -5,6 +5,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { contains, getPropertyName, isFunctionLike, unwrapTypeScriptExpression } from './ast.js';
+import { getCallbackShape, isPromiseResolver } from './callbacks.js';
 
 /** `[]`, `new Map()`: a new empty collection. */
 export function isEmptyCollection(node: TSESTree.Node): boolean {
@@ -76,4 +77,22 @@ export function isNumberLiteral(node: TSESTree.Node): boolean {
   const expression = unwrapTypeScriptExpression(node);
   if (expression.type === AST_NODE_TYPES.UnaryExpression && expression.operator === '-') return isNumberLiteral(expression.argument);
   return expression.type === AST_NODE_TYPES.Literal && typeof expression.value === 'number';
+}
+
+/** Names of a function that tests a value (a waiter's condition), not work to run. */
+const PREDICATE_NAME = /^(?:predicate|filter|match(?:es|er)?|test|check|condition|accepts?|(?:is|has|should)[A-Z]\w*)$/;
+
+/**
+ * A waiter, `{ predicate, resolve }`: a promise's resolver with, at most, conditions on the
+ * delivered value. What it resumes follows the `await`, not the resolver (tests/queue-waiters.test.ts).
+ * `{ fn, fulfil, reject }` holds work (`fn`) and stays a queue entry.
+ */
+export function isWaiter(sourceCode: Readonly<TSESLint.SourceCode>, entry: TSESTree.ObjectExpression): boolean {
+  let resolver = false;
+  for (const property of entry.properties) {
+    if (property.type !== AST_NODE_TYPES.Property) return false;
+    if (isPromiseResolver(sourceCode, property.value)) resolver = true;
+    else if (getCallbackShape(sourceCode, property.value).kind !== 'not-a-function' && !(property.key.type === AST_NODE_TYPES.Identifier && PREDICATE_NAME.test(property.key.name))) return false;
+  }
+  return resolver;
 }

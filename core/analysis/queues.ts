@@ -8,11 +8,11 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
 import { contains, getEnclosingClassBody, getPrototypeClassName, getThisAlias, getPatternKey, getReturnedValues, getThisMemberName, resolveThisMethod, getEnclosingFunction, getPropertyName, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk, getDottedName } from './ast.js';
-import { getCallbackShape, isContextBound, isContextFreeCallback, isPromiseResolver } from './callbacks.js';
+import { getCallbackShape, isContextBound, isContextFreeCallback } from './callbacks.js';
 import { isSameActivation } from './listeners.js';
 import { resolveFunction } from './traced-code.js';
 import type { OtelApi } from './otel-api.js';
-import { isEmptyCollection, isInConstructor, isLazyInit, isNumberLiteral, isTeardownCollection } from './queue-shapes.js';
+import { isEmptyCollection, isInConstructor, isLazyInit, isNumberLiteral, isTeardownCollection, isWaiter } from './queue-shapes.js';
 
 /** A callback stored for later: the stored value (or the `Property` of a stored object), the queue's text, the storing call. */
 export interface QueuedCallback {
@@ -342,8 +342,7 @@ export function findQueuedCallbacks(
     for (const value of store.values) {
       const expression = unwrapTypeScriptExpression(value);
       if (expression.type === AST_NODE_TYPES.ObjectExpression) {
-        // a waiter (`{ predicate, resolve }`): what it resumes follows the `await`, not the resolver (tests/queue-waiters.test.ts)
-        if (expression.properties.some((p) => p.type === AST_NODE_TYPES.Property && isPromiseResolver(sourceCode, p.value))) continue;
+        if (isWaiter(sourceCode, expression)) continue;
         const props = model.invokedProps.get(id);
         for (const property of expression.properties) {
           if (property.type !== AST_NODE_TYPES.Property || property.computed || property.key.type !== AST_NODE_TYPES.Identifier) continue;

@@ -634,6 +634,43 @@ export async function handle() {
   ],
   invalid: [
     {
+      name: 'near miss of the waiter: an entry holding work next to its resolvers ({ fn, fulfil, reject }, sveltekit\'s postbuild queue) is a queued task',
+      code: `
+const tasks = [];
+let running = 0;
+function dequeue() {
+  const task = tasks.shift();
+  if (!task) return;
+  running += 1;
+  Promise.resolve().then(() => task.fn()).then(task.fulfil, task.reject).then(() => { running -= 1; dequeue(); });
+}
+export function add(fn) {
+  const promise = new Promise((fulfil, reject) => {
+    tasks.push({ fn, fulfil, reject });
+  });
+  dequeue();
+  return promise;
+}`,
+      output: `
+import { AsyncResource } from 'node:async_hooks';
+const tasks = [];
+let running = 0;
+function dequeue() {
+  const task = tasks.shift();
+  if (!task) return;
+  running += 1;
+  Promise.resolve().then(() => task.fn()).then(task.fulfil, task.reject).then(() => { running -= 1; dequeue(); });
+}
+export function add(fn) {
+  const promise = new Promise((fulfil, reject) => {
+    tasks.push({ fn: AsyncResource.bind(fn), fulfil, reject });
+  });
+  dequeue();
+  return promise;
+}`,
+      errors: [{ messageId: 'queuedCallbackLosesCaller', line: 12 }],
+    },
+    {
       name: 'command queue (mysql2 36cba61 shape): the caller\'s callback wrapped in a command handed to addCommand, which queues it: reported where it is wrapped, no fix (it may be absent)',
       code: COMMAND_QUEUE(`return this.addCommand(new Commands.Query(sql, cb));`),
       output: null,
