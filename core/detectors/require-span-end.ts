@@ -9,7 +9,8 @@
  * `arguments`) cannot end its span at all: reported as such, without a suggestion.
  *
  * Not this function's to end (skipped): a span returned, stored, passed to a function other than
- * `trace.setSpan`, put into a context that outlives the function (given to a function by
+ * `trace.setSpan` (unless this function ends it itself and the function's name does not say it
+ * ends it: `recordSpanException(span, error); span.end();`), put into a context that outlives the function (given to a function by
  * `context.bind`, or used in a function the owner returns), or
  * ended inside a callback (handed over to whoever runs it).
  *
@@ -293,6 +294,7 @@ const SPAN_START_STATEMENT = `ExpressionStatement:matches(${methodCallAttributes
 
 /** Returned, stored, passed to a function (other than `trace.setSpan`), bound into a function: someone else ends it. */
 function isHandedOver(api: OtelApi, variable: Variable, except?: TSESTree.CallExpression): boolean {
+  const endsItself = endsInOwnBody(variable);
   return variable.references.some((reference) => {
     if (reference.init) return false;
     const identifier = reference.identifier;
@@ -302,10 +304,35 @@ function isHandedOver(api: OtelApi, variable: Variable, except?: TSESTree.CallEx
     }
     if (parent?.type === AST_NODE_TYPES.CallExpression && parent.arguments.some((a) => a === identifier)) {
       if (parent === except) return false;
-      if (api.calleePath(parent) !== API('trace.setSpan')) return true;
+      // a function that ends the span itself passes it to helpers to record on it
+      // (`recordSpanException(span, error); span.end();`), not to end it for it
+      if (api.calleePath(parent) !== API('trace.setSpan')) return !endsItself || ENDING_HELPER.test(calleeName(parent) ?? '');
       return isContextHandedOver(api, parent, variable.scope.variableScope.block);
     }
     return true;
+  });
+}
+
+/** A helper whose name says it ends what it is given: `finish(span)`, `endSpan(span, err)`. */
+const ENDING_HELPER = /end|finish|close|stop|complete|done/i;
+
+function calleeName(call: TSESTree.CallExpression): string | undefined {
+  const callee = unwrapTypeScriptExpression(call.callee);
+  return callee.type === AST_NODE_TYPES.Identifier ? callee.name : getMethodName(call);
+}
+
+/** `span.end()` written in the function that owns the span (not in a callback inside it). */
+function endsInOwnBody(variable: Variable): boolean {
+  const owner = variable.scope.variableScope.block;
+  return variable.references.some((reference) => {
+    const member = reference.identifier.parent;
+    if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== reference.identifier) return false;
+    const call = member.parent;
+    return (
+      call?.type === AST_NODE_TYPES.CallExpression && call.callee === member &&
+      member.property.type === AST_NODE_TYPES.Identifier && member.property.name === 'end' &&
+      getEnclosingFunction(call) === owner
+    );
   });
 }
 

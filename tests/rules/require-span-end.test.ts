@@ -215,6 +215,25 @@ export function wrapInline(fn: () => unknown) {
 }`,
     },
     {
+      name: 'near miss of the own-span rule: a helper whose name says it ends the span (finishSpan) takes over the path it is called on',
+      code: `
+import { trace } from '@opentelemetry/api';
+declare function finishSpan(span: unknown, error?: unknown): void;
+declare function run(): Promise<string>;
+const tracer = trace.getTracer('cli');
+export async function resolve(): Promise<string> {
+  const span = tracer.startSpan('resolve');
+  try {
+    const result = await run();
+    span.end();
+    return result;
+  } catch (error) {
+    finishSpan(span, error);
+    throw error;
+  }
+}`,
+    },
+    {
       name: 'async startActiveSpan callback ending the span in finally',
       code: `
 import { trace } from '@opentelemetry/api';
@@ -449,6 +468,45 @@ export function f(load: () => Promise<void>, on: (cb: () => Promise<void>) => vo
     },
   ],
   invalid: [
+    {
+      name: 'a span passed to a recording helper by a function that ends it itself is still its own: ended only in the catch, a return leaves it open (trigger.dev cli)',
+      code: `
+import { trace } from '@opentelemetry/api';
+declare function recordSpanException(span: unknown, error: unknown): void;
+declare function run(): Promise<string>;
+const tracer = trace.getTracer('cli');
+export function resolve(): Promise<string> {
+  return tracer.startActiveSpan('resolve', async (span) => {
+    try {
+      return await run();
+    } catch (error) {
+      recordSpanException(span, error);
+      span.end();
+      throw error;
+    }
+  });
+}`,
+      output: null,
+      errors: [{ messageId: 'spanNotEndedOnEveryPath', line: 7, suggestions: [{ messageId: 'endSpanInFinally', output: `
+import { trace } from '@opentelemetry/api';
+declare function recordSpanException(span: unknown, error: unknown): void;
+declare function run(): Promise<string>;
+const tracer = trace.getTracer('cli');
+export function resolve(): Promise<string> {
+  return tracer.startActiveSpan('resolve', async (span) => {
+    try {
+      try {
+        return await run();
+      } catch (error) {
+        recordSpanException(span, error);
+        throw error;
+      }
+    } finally {
+      span.end();
+    }
+  });
+}` }] }],
+    },
     {
       name: 'near miss of the returned-function hand-over: the span context used in a callback that is not returned',
       code: `
