@@ -40,6 +40,7 @@ import type { OtelApi } from '../analysis/otel-api.js';
 import { doesTracedWork, isPassThroughCallback, resolveCalledFunction, resolveFunction, scanTracedWork } from '../analysis/traced-code.js';
 import type { TracedWorkScan } from '../analysis/traced-code.js';
 import { isOpaqueWork } from './no-inactive-parent-span/opaque-work.js';
+import { isSettlementHandlerOf } from './no-inactive-parent-span/settlement.js';
 import { isInTestCode, isInTestScript } from '../analysis/test-runner.js';
 
 export type NoInactiveParentSpanMessageId = 'childSpanWithoutParent' | 'tracedCallWithoutParent' | 'callbackWithoutParent' | 'opaqueCallWithoutParent';
@@ -112,16 +113,16 @@ export function createNoInactiveParentSpanDetector(
       if (callee && doesTracedWork(sourceCode, api, callee) && expectsParent(callee, 'call')) {
         onFinding({
           messageId: 'tracedCallWithoutParent',
-          data: { span: name, callee: sourceCode.getText(node.callee) },
+          data: { span: name, callee: sourceCode.getText(node.callee).replace(/\s+/g, '') },
           node: node.callee,
           ...fixWith(node, (names) => surround(node, `${names.context}.with(${ctxText(names)}, () => `, ')')),
         });
         return false;
       }
-      if (!callee && !activatesBlock && isEndedAfterInOwner(variable, node, owner) && isOpaqueWork(api, node)) {
+      if (!callee && !activatesBlock && isEndedAfterInOwner(sourceCode, variable, node, owner) && isOpaqueWork(api, node)) {
         onFinding({
           messageId: 'opaqueCallWithoutParent',
-          data: { span: name, callee: sourceCode.getText(node.callee) },
+          data: { span: name, callee: sourceCode.getText(node.callee).replace(/\s*\n\s*/g, '') },
           node: node.callee,
           ...(canMoveIntoArrow(node) ? fixWith(node, (names) => surround(node, `${names.context}.with(${ctxText(names)}, () => `, ')')) : {}),
         });
@@ -133,7 +134,7 @@ export function createNoInactiveParentSpanDetector(
         if (!fn || covered.has(argument) || !doesTracedWork(sourceCode, api, fn) || !expectsParent(fn, 'callback')) continue;
         onFinding({
           messageId: 'callbackWithoutParent',
-          data: { span: name, callee: sourceCode.getText(node.callee) },
+          data: { span: name, callee: sourceCode.getText(node.callee).replace(/\s+/g, '') },
           node: argument,
           ...fixWith(argument, (names) => wrapInBind(argument, `${names.context}.bind`, ctxText(names))),
         });
@@ -188,13 +189,16 @@ function isEndedBeforeSite(variable: TSESLint.Scope.Variable, node: TSESTree.Nod
  * span whose author may have kept it inactive on purpose, so that the caller's callback does not
  * run inside it (the shape of opentelemetry-js-contrib's client instrumentations).
  */
-function isEndedAfterInOwner(variable: TSESLint.Scope.Variable, node: TSESTree.Node, owner: FunctionNode | undefined): boolean {
+function isEndedAfterInOwner(sourceCode: Readonly<TSESLint.SourceCode>, variable: TSESLint.Scope.Variable, node: TSESTree.Node, owner: FunctionNode | undefined): boolean {
   return variable.references.some((reference) => {
     const member = reference.identifier.parent;
     const call = member?.parent;
     if (member?.type !== AST_NODE_TYPES.MemberExpression || call?.type !== AST_NODE_TYPES.CallExpression || getMethodName(call) !== 'end') return false;
     const fn = getEnclosingFunction(call);
-    return (call.range[0] >= node.range[1] && fn === owner) || (fn !== undefined && isCompletionListener(fn, owner));
+    return (
+      (call.range[0] >= node.range[1] && fn === owner) ||
+      (fn !== undefined && (isCompletionListener(fn, owner) || (node.type === AST_NODE_TYPES.CallExpression && isSettlementHandlerOf(sourceCode, fn, node))))
+    );
   });
 }
 

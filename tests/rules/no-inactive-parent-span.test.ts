@@ -37,6 +37,28 @@ export function onClick(url: string) {
 }`,
     },
     {
+      name: 'near miss of the promise form: a span ended in a callback handed to the work (an HTTP response callback, kept out of the span on purpose), or in a handler of another promise',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('http');
+export function patchRequest(original: (opts: unknown, cb: (res: unknown) => void) => unknown) {
+  return function request(this: unknown, opts: unknown, cb: (res: unknown) => void) {
+    const span = tracer.startSpan('GET');
+    return original.call(this, opts, (res: unknown) => {
+      span.end();
+      cb(res);
+    });
+  };
+}
+export function patchOther(original: (...args: unknown[]) => Promise<unknown>, other: Promise<unknown>) {
+  return function run(this: unknown, ...args: unknown[]) {
+    const span = tracer.startSpan('run');
+    original.apply(this, args);
+    return other.then(() => span.end());
+  };
+}`,
+    },
+    {
       name: 'spans started in a test body: the test asserts the parenting it means',
       code: `
 import { trace } from '@opentelemetry/api';
@@ -377,6 +399,72 @@ export async function test() {
 
   ],
   invalid: [
+    {
+      name: 'family 2, promise form: a span ended in .then/.catch on the wrapped call\'s own chain encloses that call (knex instrumentation, fresh corpus case contrib-knex-query-not-under-span)',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('knex');
+export function patchQuery(original: (...args: unknown[]) => Promise<unknown>) {
+  return function query(this: unknown, ...args: unknown[]) {
+    const span = tracer.startSpan('query');
+    return original
+      .apply(this, args)
+      .then((result) => {
+        span.end();
+        return result;
+      })
+      .catch((err: Error) => {
+        span.recordException(err);
+        span.end();
+        throw err;
+      });
+  };
+}`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('knex');
+export function patchQuery(original: (...args: unknown[]) => Promise<unknown>) {
+  return function query(this: unknown, ...args: unknown[]) {
+    const span = tracer.startSpan('query');
+    return context.with(trace.setSpan(context.active(), span), () => original
+      .apply(this, args))
+      .then((result) => {
+        span.end();
+        return result;
+      })
+      .catch((err: Error) => {
+        span.recordException(err);
+        span.end();
+        throw err;
+      });
+  };
+}`,
+      errors: [{ messageId: 'opaqueCallWithoutParent', line: 7 }],
+    },
+    {
+      name: 'family 2, promise form: .finally on the const holding the wrapped call\'s promise',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('knex');
+export function patchHeld(original: (...args: unknown[]) => Promise<unknown>) {
+  return function run(this: unknown, ...args: unknown[]) {
+    const span = tracer.startSpan('run');
+    const result = original.apply(this, args);
+    return result.finally(() => span.end());
+  };
+}`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+const tracer = trace.getTracer('knex');
+export function patchHeld(original: (...args: unknown[]) => Promise<unknown>) {
+  return function run(this: unknown, ...args: unknown[]) {
+    const span = tracer.startSpan('run');
+    const result = context.with(trace.setSpan(context.active(), span), () => original.apply(this, args));
+    return result.finally(() => span.end());
+  };
+}`,
+      errors: [{ messageId: 'opaqueCallWithoutParent', line: 7 }],
+    },
     {
       name: 'near miss of the test-script exemption: the same script outside a test directory',
       filename: 'scripts/interface-span.js',
