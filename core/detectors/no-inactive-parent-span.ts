@@ -40,6 +40,7 @@ import type { OtelApi } from '../analysis/otel-api.js';
 import { doesTracedWork, isPassThroughCallback, resolveCalledFunction, resolveFunction, scanTracedWork } from '../analysis/traced-code.js';
 import type { TracedWorkScan } from '../analysis/traced-code.js';
 import { isOpaqueWork } from './no-inactive-parent-span/opaque-work.js';
+import { isInjectedOnly } from './no-inactive-parent-span/inject-only.js';
 import { isInTestCode } from '../analysis/test-runner.js';
 
 export type NoInactiveParentSpanMessageId = 'childSpanWithoutParent' | 'tracedCallWithoutParent' | 'callbackWithoutParent' | 'opaqueCallWithoutParent';
@@ -296,6 +297,8 @@ function getCoveredFunctions(api: OtelApi, variable: TSESLint.Scope.Variable, ha
     if (parent?.type !== AST_NODE_TYPES.CallExpression || api.calleePath(parent) !== API('trace.setSpan') || parent.arguments[1] !== identifier) {
       return undefined;
     }
+    // Put into a context only for `propagation.inject`: the span is still inactive here.
+    if (isInjectedOnly(api, parent)) continue;
     const user = parent.parent;
     if (user.type !== AST_NODE_TYPES.CallExpression || !user.arguments.some((a) => a === parent)) return undefined;
     if (getSpanStartKind(user)) continue;

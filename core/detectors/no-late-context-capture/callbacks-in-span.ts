@@ -117,7 +117,7 @@ function getSpanScope(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, c
  * parameter of an enclosing function, or a variable read from `arguments[i]` / `args[i]` of one.
  */
 function getCallbackTarget(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, scope: SpanScope, inner: FunctionNode, call: TSESTree.CallExpression): string | undefined {
-  const callee = getInvokedFunction(call);
+  const callee = getReflectedFunction(api, call) ?? getInvokedFunction(call);
   if (callee.type !== AST_NODE_TYPES.Identifier) return undefined;
   const variable = ASTUtils.findVariable(sourceCode.getScope(callee), callee);
   const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
@@ -127,24 +127,44 @@ function getCallbackTarget(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelA
   if (def.type === 'Parameter') return contains(scope.fn, def.node) || isTestRunnerCallback(api, def.node) ? undefined : callee.name;
   if (def.type !== 'Variable' || def.parent.kind !== 'const' || !def.node.init) return undefined;
   const init = unwrapTypeScriptExpression(def.node.init);
-  if (init.type !== AST_NODE_TYPES.MemberExpression || !init.computed) return undefined;
-  const holder = unwrapTypeScriptExpression(init.object);
+  const read = getArgumentRead(init);
+  if (!read) return undefined;
+  const holder = unwrapTypeScriptExpression(read);
   if (holder.type !== AST_NODE_TYPES.Identifier) return undefined;
   if (holder.name === 'arguments') return callee.name;
   const holderDef = ASTUtils.findVariable(sourceCode.getScope(holder), holder)?.defs[0];
   return holderDef?.type === 'Parameter' && !contains(scope.fn, holderDef.node) ? callee.name : undefined;
 }
 
-/** A statement `span.end()` of `fn` itself, before `node`. */
+/**
+ * Where a variable takes one of the arguments from: `arguments[i]`, `args[i]`, `args.at(-1)`,
+ * `args.pop()` — the holder (`arguments`, `args`); undefined for anything else.
+ */
+function getArgumentRead(init: TSESTree.Node): TSESTree.Node | undefined {
+  if (init.type === AST_NODE_TYPES.MemberExpression) return init.computed ? init.object : undefined;
+  if (init.type !== AST_NODE_TYPES.CallExpression || init.callee.type !== AST_NODE_TYPES.MemberExpression) return undefined;
+  const method = getMethodName(init);
+  return method === 'pop' || method === 'at' ? init.callee.object : undefined;
+}
+
+/** `Reflect.apply(cb, this, arguments)`: the function called, like `cb.apply(this, arguments)`. */
+function getReflectedFunction(api: OtelApi, call: TSESTree.CallExpression): TSESTree.Node | undefined {
+  const first = call.arguments[0];
+  if (!first || first.type === AST_NODE_TYPES.SpreadElement || api.resolver.pathOf(unwrapTypeScriptExpression(call.callee)) !== 'global:Reflect.apply') return undefined;
+  return unwrapTypeScriptExpression(first);
+}
+
+/** A statement `span.end()` (or `span?.end()`) of `fn` itself, before `node`. */
 function endsSpanBefore(span: TSESLint.Scope.Variable, fn: FunctionNode, node: TSESTree.Node): boolean {
   return span.references.some((reference) => {
     const member = reference.identifier.parent;
     const end = member?.parent;
+    const statement = end?.parent?.type === AST_NODE_TYPES.ChainExpression ? end.parent.parent : end?.parent;
     return (
       member?.type === AST_NODE_TYPES.MemberExpression &&
       end?.type === AST_NODE_TYPES.CallExpression &&
       getMethodName(end) === 'end' &&
-      end.parent.type === AST_NODE_TYPES.ExpressionStatement &&
+      statement?.type === AST_NODE_TYPES.ExpressionStatement &&
       end.range[1] <= node.range[0] &&
       getEnclosingFunction(end) === fn
     );
