@@ -47,7 +47,8 @@ export interface CallbackInSpan {
 
 /** A callback that runs with a span active, and that span's variable. */
 interface SpanScope {
-  fn: FunctionNode;
+  /** Undefined when the span's context runs a function written elsewhere: `context.with(ctx, original, this, ...args)`. */
+  fn: FunctionNode | undefined;
   /** The `context.with(..)` / `startActiveSpan(..)` call. */
   call: TSESTree.CallExpression;
   span: TSESLint.Scope.Variable;
@@ -71,7 +72,9 @@ export function findCallbacksInSpan(
   // The wrapper may be made inside the span's callback, or before it in the same function and
   // handed in with the arguments (`args[last] = function () { span.end(); cb.apply(..) }`).
   const outer = getEnclosingFunction(scopeCall);
-  const [start, end] = (outer ? outer.body : scope.fn.body).range;
+  const body = outer?.body ?? scope.fn?.body;
+  if (!body) return [];
+  const [start, end] = body.range;
   // the calls inside that body, in traversal order
   for (const node of nodesStartingIn(calls, start, end)) {
     if (node.type !== AST_NODE_TYPES.CallExpression || node.range[1] > end) continue;
@@ -96,9 +99,13 @@ function getSpanScope(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, c
     return span ? { fn, call, span } : undefined;
   }
   if (api.calleePath(call) !== API('context.with')) return undefined;
-  const fn = call.arguments[1] && unwrapTypeScriptExpression(call.arguments[1]);
+  const callback = call.arguments[1] && unwrapTypeScriptExpression(call.arguments[1]);
   const ctx = call.arguments[0];
-  if (!isFunctionLike(fn) || !ctx) return undefined;
+  if (!ctx || !callback) return undefined;
+  // `context.with(ctx, original, this, ...args)`: the original runs in the span with the caller's
+  // arguments (among them the wrapper made before, in the same function)
+  const fn = isFunctionLike(callback) ? callback : undefined;
+  if (!fn && !passesArguments(call)) return undefined;
   let setSpan = unwrapTypeScriptExpression(ctx);
   if (setSpan.type === AST_NODE_TYPES.Identifier) {
     const def = ASTUtils.findVariable(sourceCode.getScope(setSpan), setSpan)?.defs[0];
@@ -124,7 +131,7 @@ function getCallbackTarget(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelA
   if (!def) return undefined;
   // The test runner's `done` records the end of a test: it starts no span.
   if (contains(inner, def.name)) return undefined;
-  if (def.type === 'Parameter') return contains(scope.fn, def.node) || isTestRunnerCallback(api, def.node) ? undefined : callee.name;
+  if (def.type === 'Parameter') return (scope.fn && contains(scope.fn, def.node)) || isTestRunnerCallback(api, def.node) ? undefined : callee.name;
   if (def.type !== 'Variable' || def.parent.kind !== 'const' || !def.node.init) return undefined;
   const init = unwrapTypeScriptExpression(def.node.init);
   const read = getArgumentRead(init);
@@ -133,7 +140,15 @@ function getCallbackTarget(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelA
   if (holder.type !== AST_NODE_TYPES.Identifier) return undefined;
   if (holder.name === 'arguments') return callee.name;
   const holderDef = ASTUtils.findVariable(sourceCode.getScope(holder), holder)?.defs[0];
-  return holderDef?.type === 'Parameter' && !contains(scope.fn, holderDef.node) ? callee.name : undefined;
+  return holderDef?.type === 'Parameter' && !(scope.fn && contains(scope.fn, holderDef.node)) ? callee.name : undefined;
+}
+
+/** `context.with(ctx, fn, thisArg, ...args)` / `(.., arguments)`: the enclosing function's arguments are handed on. */
+function passesArguments(call: TSESTree.CallExpression): boolean {
+  return call.arguments.slice(2).some((argument) => {
+    const expression = argument.type === AST_NODE_TYPES.SpreadElement ? argument.argument : argument;
+    return expression.type === AST_NODE_TYPES.Identifier && (argument.type === AST_NODE_TYPES.SpreadElement || expression.name === 'arguments');
+  });
 }
 
 /**
