@@ -39,7 +39,7 @@ import { SPAN_START_DECLARATOR } from '../analysis/spans.js';
 import type { OtelApi } from '../analysis/otel-api.js';
 import { doesTracedWork, isPassThroughCallback, resolveCalledFunction, resolveFunction, scanTracedWork } from '../analysis/traced-code.js';
 import type { TracedWorkScan } from '../analysis/traced-code.js';
-import { isOpaqueWork } from './no-inactive-parent-span/opaque-work.js';
+import { getOpaqueCalleeNode, isOpaqueWork } from './no-inactive-parent-span/opaque-work.js';
 import { isInjectedOnly } from './no-inactive-parent-span/inject-only.js';
 import { isInTestCode } from '../analysis/test-runner.js';
 
@@ -122,7 +122,7 @@ export function createNoInactiveParentSpanDetector(
       if (!callee && !activatesBlock && isEndedAfterInOwner(variable, node, owner) && isOpaqueWork(api, node)) {
         onFinding({
           messageId: 'opaqueCallWithoutParent',
-          data: { span: name, callee: sourceCode.getText(node.callee) },
+          data: { span: name, callee: sourceCode.getText(getOpaqueCalleeNode(api, node)) },
           node: node.callee,
           ...(canMoveIntoArrow(node) ? fixWith(node, (names) => surround(node, `${names.context}.with(${ctxText(names)}, () => `, ')')) : {}),
         });

@@ -49,6 +49,11 @@ export function isOpaqueWork(api: OtelApi, call: TSESTree.CallExpression): boole
   return !path.includes('#new');
 }
 
+/** How a finding names the opaque work: the callee, or the function `Reflect.apply` calls. */
+export function getOpaqueCalleeNode(api: OtelApi, call: TSESTree.CallExpression): TSESTree.Node {
+  return getReflectApplyTarget(api, call) ?? call.callee;
+}
+
 /** `Reflect.apply(original, this, args)`: the function it calls (the first argument), like `original.apply(this, args)`. */
 function getReflectApplyTarget(api: OtelApi, call: TSESTree.CallExpression): TSESTree.Node | undefined {
   const first = call.arguments[0];
