@@ -230,6 +230,23 @@ export function patch(original) {
     return req;
   };
 }`);
+add('f2 span held in let, assigned later', F2, `import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('x');
+export async function run(handler) {
+  let span;
+  span = tracer.startSpan('job');
+  await handler();
+  span.end();
+}`, { gap: 'a span held in `let` may be reassigned or activated elsewhere: out of the rule\'s scope (no-inactive-parent-span header)' });
+add('f2 awaited method of a field (this.client.query)', F2, `import { trace } from '@opentelemetry/api';
+export class Repo {
+  tracer = trace.getTracer('x');
+  async reindex() {
+    const span = this.tracer.startSpan('reindex');
+    await this.client.query('x');
+    span.end();
+  }
+}`, { gap: 'methods of `this` and of local objects are out of the scope of isOpaqueWork by design (its header)' });
 // near misses family 2
 add('f2 ok: context.with around original', null, `import { context, trace } from '@opentelemetry/api';
 const tracer = trace.getTracer('x');
