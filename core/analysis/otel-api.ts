@@ -54,7 +54,7 @@ export interface OtelApi {
 export const TRACED_CODE_TRIGGERS: readonly string[] = [
   OTEL_API_MODULE, 'startSpan', 'startActiveSpan', 'AsyncLocalStorage',
   // imported span-running helpers (see isSpanHelperName)
-  'InSpan', 'inSpan', 'WithSpan', 'withSpan', 'ActiveSpan', 'traced(',
+  'InSpan', 'inSpan', 'WithSpan', 'withSpan', 'ActiveSpan', 'NewSpan', 'ChildSpan', 'traced(',
 ];
 
 // The span-start names are looked for only in a text that mentions `Span`: one scan for a short

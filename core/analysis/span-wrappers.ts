@@ -2,14 +2,15 @@
  * Span-running helpers found without configuration (issue #11, family 8): a call whose callback
  * runs inside a span although the call is neither `startActiveSpan` nor `context.with` —
  * - an imported helper whose name says so (`runInSpan`, `withSpan`, `asyncRunInSpan`, `traced`, …);
- * - a function of this file whose body passes its callback parameter to `startActiveSpan` /
- *   `context.with`, or calls it inside their inline callback (judged by its body, not its name).
+ * - a function of this file (or a method of the enclosing class, called as `this.method(..)`) whose
+ *   body passes its callback parameter to `startActiveSpan` / `context.with`, or calls it inside
+ *   their inline callback (judged by its body, not its name).
  * `settings['otel-context'].spanWrappers` names more (otel-api.ts, matchesSpanWrapper).
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
-import { getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
+import { getMethodName, isFunctionLike, resolveThisMethod, unwrapTypeScriptExpression, walk } from './ast.js';
 import { OTEL_API_MODULE } from './import-bindings.js';
 import type { OtelApi } from './otel-api.js';
 import { getSpanlessContextChange, getSpanStartKind } from './spans.js';
@@ -54,12 +55,16 @@ const spanRunnerCache = new WeakMap<FunctionNode, Map<number, boolean>>();
  */
 export function isSpanRunningFunctionOfFile(api: OtelApi, call: TSESTree.CallExpression, index: number): boolean {
   const callee = unwrapTypeScriptExpression(call.callee);
-  if (callee.type !== AST_NODE_TYPES.Identifier) return false;
-  const variable = ASTUtils.findVariable(api.sourceCode.getScope(callee), callee);
-  const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
   let helper: FunctionNode | undefined;
-  if (def?.type === 'FunctionName' && isFunctionLike(def.node)) helper = def.node;
-  else if (def?.type === 'Variable' && def.node.parent.kind === 'const' && def.node.init && isFunctionLike(def.node.init)) helper = def.node.init;
+  if (callee.type === AST_NODE_TYPES.Identifier) {
+    const variable = ASTUtils.findVariable(api.sourceCode.getScope(callee), callee);
+    const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+    if (def?.type === 'FunctionName' && isFunctionLike(def.node)) helper = def.node;
+    else if (def?.type === 'Variable' && def.node.parent.kind === 'const' && def.node.init && isFunctionLike(def.node.init)) helper = def.node.init;
+  } else if (callee.type === AST_NODE_TYPES.MemberExpression && callee.object.type === AST_NODE_TYPES.ThisExpression) {
+    // `this.runInSpan(..)`: a method of the enclosing class, judged by its body the same way
+    helper = resolveThisMethod(callee);
+  }
   if (!helper) return false;
   let byIndex = spanRunnerCache.get(helper);
   if (!byIndex) spanRunnerCache.set(helper, (byIndex = new Map()));

@@ -39,7 +39,8 @@ import { SPAN_START_DECLARATOR } from '../analysis/spans.js';
 import type { OtelApi } from '../analysis/otel-api.js';
 import { doesTracedWork, isPassThroughCallback, resolveCalledFunction, resolveFunction, scanTracedWork } from '../analysis/traced-code.js';
 import type { TracedWorkScan } from '../analysis/traced-code.js';
-import { isOpaqueWork } from './no-inactive-parent-span/opaque-work.js';
+import { getOpaqueCalleeNode, isOpaqueWork } from './no-inactive-parent-span/opaque-work.js';
+import { isInjectedOnly } from './no-inactive-parent-span/inject-only.js';
 import { isSettlementHandlerOf } from './no-inactive-parent-span/settlement.js';
 import { isInTestCode, isInTestScript } from '../analysis/test-runner.js';
 
@@ -122,7 +123,7 @@ export function createNoInactiveParentSpanDetector(
       if (!callee && !activatesBlock && isEndedAfterInOwner(sourceCode, variable, node, owner) && isOpaqueWork(api, node)) {
         onFinding({
           messageId: 'opaqueCallWithoutParent',
-          data: { span: name, callee: sourceCode.getText(node.callee).replace(/\s*\n\s*/g, '') },
+          data: { span: name, callee: sourceCode.getText(getOpaqueCalleeNode(api, node)).replace(/\s*\n\s*/g, '') },
           node: node.callee,
           ...(canMoveIntoArrow(node) ? fixWith(node, (names) => surround(node, `${names.context}.with(${ctxText(names)}, () => `, ')')) : {}),
         });
@@ -300,6 +301,8 @@ function getCoveredFunctions(api: OtelApi, variable: TSESLint.Scope.Variable, ha
     if (parent?.type !== AST_NODE_TYPES.CallExpression || api.calleePath(parent) !== API('trace.setSpan') || parent.arguments[1] !== identifier) {
       return undefined;
     }
+    // Put into a context only for `propagation.inject`: the span is still inactive here.
+    if (isInjectedOnly(api, parent)) continue;
     const user = parent.parent;
     if (user.type !== AST_NODE_TYPES.CallExpression || !user.arguments.some((a) => a === parent)) return undefined;
     if (getSpanStartKind(user)) continue;

@@ -115,6 +115,21 @@ export function refresh(load: () => Promise<string>) {
 ruleTester.run('no-floating-promise-in-span', rule, {
   valid: [
     {
+      name: 'spelling (issue #11 family 8, near miss): this.method(..) of a class method that runs its callback outside any span',
+      code: `
+async function writeAudit(id: string): Promise<void> {}
+export class Orders {
+  runInSpan<T>(name: string, fn: () => T): T {
+    return fn();
+  }
+  place(id: string) {
+    return this.runInSpan('place', async () => {
+      writeAudit(id);
+    });
+  }
+}`,
+    },
+    {
       name: 'a chain that settles what the enclosing code waits for: the resolve of an awaited new Promise, a test runner\'s done',
       code: `
 import { context, trace } from '@opentelemetry/api';
@@ -369,6 +384,105 @@ export function place(id: string) {
     },
   ],
   invalid: [
+    {
+      name: 'spelling (issue #11 family 8): a method of the class that runs its callback in startActiveSpan, called as this.runInSpan(..)',
+      code: `
+import { trace } from '@opentelemetry/api';
+async function writeAudit(id: string): Promise<void> {}
+export class Orders {
+  tracer = trace.getTracer('orders');
+  runInSpan<T>(name: string, fn: () => T): T {
+    return this.tracer.startActiveSpan(name, (span) => {
+      try {
+        return fn();
+      } finally {
+        span.end();
+      }
+    });
+  }
+  place(id: string) {
+    return this.runInSpan('place', async () => {
+      writeAudit(id);
+    });
+  }
+}`,
+      output: null,
+      errors: [{ messageId: 'floatingPromiseInSpan', data: { scope: 'the this.runInSpan callback', manager: 'async-local-storage' }, line: 17, column: 7, endColumn: 21, suggestions: [{ messageId: 'awaitPromise', output: `
+import { trace } from '@opentelemetry/api';
+async function writeAudit(id: string): Promise<void> {}
+export class Orders {
+  tracer = trace.getTracer('orders');
+  runInSpan<T>(name: string, fn: () => T): T {
+    return this.tracer.startActiveSpan(name, (span) => {
+      try {
+        return fn();
+      } finally {
+        span.end();
+      }
+    });
+  }
+  place(id: string) {
+    return this.runInSpan('place', async () => {
+      await writeAudit(id);
+    });
+  }
+}` }, { messageId: 'detachInOwnSpan', output: `
+import { trace, SpanStatusCode } from '@opentelemetry/api';
+async function writeAudit(id: string): Promise<void> {}
+export class Orders {
+  tracer = trace.getTracer('orders');
+  runInSpan<T>(name: string, fn: () => T): T {
+    return this.tracer.startActiveSpan(name, (span) => {
+      try {
+        return fn();
+      } finally {
+        span.end();
+      }
+    });
+  }
+  place(id: string) {
+    return this.runInSpan('place', async () => {
+      trace.getTracer('detached').startActiveSpan('writeAudit', (detached) => writeAudit(id).then(() => detached.end(), (error) => {
+        detached.recordException(error);
+        detached.setStatus({ code: SpanStatusCode.ERROR });
+        detached.end();
+      }));
+    });
+  }
+}` }] }],
+    },
+    {
+      name: 'spelling (issue #11 family 8): an imported helper named withNewSpan, in a file that does not import the API',
+      code: `
+import { withNewSpan } from './tracing';
+async function writeAudit(id: string): Promise<void> {}
+export function place(id: string) {
+  return withNewSpan('place', async () => {
+    writeAudit(id);
+  });
+}`,
+      output: null,
+      errors: [{ messageId: 'floatingPromiseInSpan', data: { scope: 'the withNewSpan callback', manager: 'async-local-storage' }, line: 6, column: 5, endColumn: 19, suggestions: [{ messageId: 'awaitPromise', output: `
+import { withNewSpan } from './tracing';
+async function writeAudit(id: string): Promise<void> {}
+export function place(id: string) {
+  return withNewSpan('place', async () => {
+    await writeAudit(id);
+  });
+}` }, { messageId: 'detachInOwnSpan', output: `
+import { withNewSpan } from './tracing';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+async function writeAudit(id: string): Promise<void> {}
+export function place(id: string) {
+  return withNewSpan('place', async () => {
+    trace.getTracer('detached').startActiveSpan('writeAudit', (detached) => writeAudit(id).then(() => detached.end(), (error) => {
+      detached.recordException(error);
+      detached.setStatus({ code: SpanStatusCode.ERROR });
+      detached.end();
+    }));
+  });
+}` }] }],
+    },
     {
       name: "the detach suggestion does not use the module-level tracer where a callback parameter shadows its name",
       code: `

@@ -6,6 +6,23 @@ const ruleTester = createRuleTester();
 ruleTester.run('no-inactive-parent-span', rule, {
   valid: [
     {
+      name: 'spelling (issue #11 family 2): the span injected and also run for the awaited fetch is active for it',
+      code: `
+import { context, propagation, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('client');
+export async function callInventory(url: string) {
+  const span = tracer.startSpan('inventory.get');
+  const outgoing = trace.setSpan(context.active(), span);
+  const headers: Record<string, string> = {};
+  propagation.inject(outgoing, headers);
+  try {
+    return await context.with(outgoing, () => fetch(url, { headers }));
+  } finally {
+    span.end();
+  }
+}`,
+    },
+    {
       name: "an APM agent's startSpan (the receiver also starts transactions) makes its span current itself: not OpenTelemetry's",
       code: `
 import { trace } from '@opentelemetry/api';
@@ -483,6 +500,66 @@ const child = tracer.startSpan('child', undefined, otel.trace.setSpan(otel.conte
 child.end();
 sSetAttribute.end();`,
       errors: [{ messageId: 'childSpanWithoutParent', line: 5 }],
+    },
+    {
+      name: 'spelling (issue #11 family 2): a span put into a context only for propagation.inject is still inactive for the awaited fetch',
+      code: `
+import { context, propagation, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('client');
+export async function callInventory(url: string) {
+  const span = tracer.startSpan('inventory.get');
+  const headers: Record<string, string> = {};
+  propagation.inject(trace.setSpan(context.active(), span), headers);
+  try {
+    return await fetch(url, { headers });
+  } finally {
+    span.end();
+  }
+}`,
+      errors: [{ messageId: 'opaqueCallWithoutParent', data: { span: 'span', callee: 'fetch' }, line: 9, column: 18, endColumn: 23 }],
+      output: `
+import { context, propagation, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('client');
+export async function callInventory(url: string) {
+  const span = tracer.startSpan('inventory.get');
+  const headers: Record<string, string> = {};
+  propagation.inject(trace.setSpan(context.active(), span), headers);
+  try {
+    return await context.with(trace.setSpan(context.active(), span), () => fetch(url, { headers }));
+  } finally {
+    span.end();
+  }
+}`,
+    },
+    {
+      name: 'spelling (issue #11 family 2): Reflect.apply of the wrapped original, the span injected through a const',
+      code: `
+import { context, propagation, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('http');
+export function patchRequest(original: (...args: unknown[]) => unknown) {
+  return function (this: unknown, ...args: unknown[]) {
+    const span = tracer.startSpan('GET');
+    const outgoing = trace.setSpan(context.active(), span);
+    propagation.inject(outgoing, {});
+    const result = Reflect.apply(original, this, args);
+    span.end();
+    return result;
+  };
+}`,
+      errors: [{ messageId: 'opaqueCallWithoutParent', data: { span: 'span', callee: 'original' }, line: 9, column: 20, endColumn: 33 }],
+      output: `
+import { context, propagation, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('http');
+export function patchRequest(original: (...args: unknown[]) => unknown) {
+  return function (this: unknown, ...args: unknown[]) {
+    const span = tracer.startSpan('GET');
+    const outgoing = trace.setSpan(context.active(), span);
+    propagation.inject(outgoing, {});
+    const result = context.with(trace.setSpan(context.active(), span), () => Reflect.apply(original, this, args));
+    span.end();
+    return result;
+  };
+}`,
     },
     {
       name: 'near miss of the activated block: activated for a single call (the shape of this rule\'s own fix), a span started after it is still reported',

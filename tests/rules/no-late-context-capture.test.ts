@@ -6,6 +6,25 @@ const ruleTester = createRuleTester();
 ruleTester.run('no-late-context-capture', rule, {
   valid: [
     {
+      name: 'spelling (issue #11 family 3, near miss): context.with(spanCtx, original, this, ...args) whose wrapper calls the callback while the span is open',
+      code: `
+const api = require('@opentelemetry/api');
+const tracer = api.trace.getTracer('db');
+function patchQuery(original) {
+  return function (...args) {
+    const span = tracer.startSpan('db.query');
+    const callback = args.at(-1);
+    args[args.length - 1] = function (err, rows) {
+      const result = callback.call(this, err, rows);
+      span.end();
+      return result;
+    };
+    return api.context.with(api.trace.setSpan(api.context.active(), span), original, this, ...args);
+  };
+}
+module.exports = { patchQuery };`,
+    },
+    {
       name: 'async-local-storage: an await inside the arguments of startActiveSpan keeps the context (only stack and zone lose it)',
       code: `
 import { trace } from '@opentelemetry/api';
@@ -248,6 +267,76 @@ describe('suite', () => {
     },
   ],
   invalid: [
+    {
+      name: 'spelling (issue #11 family 3): the callback taken with args.pop(), the span ended with span?.end(), the callback called through Reflect.apply',
+      code: `
+import { context, trace } from '@opentelemetry/api';
+type Callback = (err: Error | null, rows?: unknown) => void;
+const tracer = trace.getTracer('db');
+export function patchQuery(original: (...args: unknown[]) => unknown) {
+  return function (this: unknown, ...args: unknown[]) {
+    const callback = args.pop() as Callback;
+    const span = tracer.startSpan('db.query');
+    return context.with(trace.setSpan(context.active(), span), () =>
+      original.call(this, ...args, function (this: unknown, err: Error | null, rows?: unknown) {
+        span?.end();
+        return Reflect.apply(callback, this, [err, rows]);
+      }));
+  };
+}`,
+      errors: [{ messageId: 'callbackInEndedSpan', data: { callback: 'callback', span: 'span' }, line: 12, column: 16, endColumn: 29 }],
+      output: `
+import { context, trace } from '@opentelemetry/api';
+type Callback = (err: Error | null, rows?: unknown) => void;
+const tracer = trace.getTracer('db');
+export function patchQuery(original: (...args: unknown[]) => unknown) {
+  return function (this: unknown, ...args: unknown[]) {
+    const callback = args.pop() as Callback;
+    const span = tracer.startSpan('db.query');
+    const parentContext = context.active();
+    return context.with(trace.setSpan(context.active(), span), () =>
+      original.call(this, ...args, function (this: unknown, err: Error | null, rows?: unknown) {
+        span?.end();
+        return context.with(parentContext, () => Reflect.apply(callback, this, [err, rows]));
+      }));
+  };
+}`,
+    },
+    {
+      name: 'spelling (issue #11 family 3): CommonJS namespace, callback from args.at(-1) replaced by a wrapper, the original run as context.with(spanCtx, original, this, ...args)',
+      code: `
+const api = require('@opentelemetry/api');
+const tracer = api.trace.getTracer('db');
+function patchQuery(original) {
+  return function (...args) {
+    const span = tracer.startSpan('db.query');
+    const callback = args.at(-1);
+    args[args.length - 1] = function (err, rows) {
+      span.end();
+      return callback.call(this, err, rows);
+    };
+    return api.context.with(api.trace.setSpan(api.context.active(), span), original, this, ...args);
+  };
+}
+module.exports = { patchQuery };`,
+      errors: [{ messageId: 'callbackInEndedSpan', data: { callback: 'callback', span: 'span' }, line: 10, column: 14, endColumn: 27 }],
+      output: `
+const api = require('@opentelemetry/api');
+const tracer = api.trace.getTracer('db');
+function patchQuery(original) {
+  return function (...args) {
+    const span = tracer.startSpan('db.query');
+    const callback = args.at(-1);
+    args[args.length - 1] = function (err, rows) {
+      span.end();
+      return api.context.with(parentContext, () => callback.call(this, err, rows));
+    };
+    const parentContext = api.context.active();
+    return api.context.with(api.trace.setSpan(api.context.active(), span), original, this, ...args);
+  };
+}
+module.exports = { patchQuery };`,
+    },
 
     // Issue #11 family 3: the caller's callback runs inside the instrumentation's span after it ended.
     {

@@ -28,14 +28,15 @@ const CONTEXT_FREE_MODULE_PREFIXES = [
  */
 export function isOpaqueWork(api: OtelApi, call: TSESTree.CallExpression): boolean {
   const callee = unwrapTypeScriptExpression(call.callee);
-  const target = getInvokedFunction(call);
+  const reflected = getReflectApplyTarget(api, call);
+  const target = reflected ?? getInvokedFunction(call);
   if (target.type === AST_NODE_TYPES.Identifier) {
     const variable = ASTUtils.findVariable(api.sourceCode.getScope(target), target);
     const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
     if (def?.type === 'Parameter') return !isTestRunnerCallback(api, def.node);
     // The saved original of a patched method, called on the wrapper's receiver:
     // `const original = Client.prototype.query; .. original.apply(this, args)`.
-    const receiver = target !== callee ? call.arguments[0] : undefined;
+    const receiver = reflected ? call.arguments[1] : target !== callee ? call.arguments[0] : undefined;
     if (receiver?.type === AST_NODE_TYPES.ThisExpression && def?.type === 'Variable') return true;
     // A handler read off an object by the enclosing code and called by the wrapper with the
     // wrapper's own arguments: `const oldHandler = route.handler; .. async (req, h) => { .. await oldHandler(req, h) }`.
@@ -46,6 +47,18 @@ export function isOpaqueWork(api: OtelApi, call: TSESTree.CallExpression): boole
   if (path === undefined || CONTEXT_FREE_MODULE_PREFIXES.some((prefix) => path.startsWith(prefix))) return false;
   if (path.startsWith('global:')) return path === 'global:fetch';
   return !path.includes('#new');
+}
+
+/** How a finding names the opaque work: the callee, or the function `Reflect.apply` calls. */
+export function getOpaqueCalleeNode(api: OtelApi, call: TSESTree.CallExpression): TSESTree.Node {
+  return getReflectApplyTarget(api, call) ?? call.callee;
+}
+
+/** `Reflect.apply(original, this, args)`: the function it calls (the first argument), like `original.apply(this, args)`. */
+function getReflectApplyTarget(api: OtelApi, call: TSESTree.CallExpression): TSESTree.Node | undefined {
+  const first = call.arguments[0];
+  if (!first || first.type === AST_NODE_TYPES.SpreadElement || api.resolver.pathOf(unwrapTypeScriptExpression(call.callee)) !== 'global:Reflect.apply') return undefined;
+  return unwrapTypeScriptExpression(first);
 }
 
 /**

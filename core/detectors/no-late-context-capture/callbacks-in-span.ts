@@ -47,7 +47,8 @@ export interface CallbackInSpan {
 
 /** A callback that runs with a span active, and that span's variable. */
 interface SpanScope {
-  fn: FunctionNode;
+  /** Undefined when the span's context runs a function written elsewhere: `context.with(ctx, original, this, ...args)`. */
+  fn: FunctionNode | undefined;
   /** The `context.with(..)` / `startActiveSpan(..)` call. */
   call: TSESTree.CallExpression;
   span: TSESLint.Scope.Variable;
@@ -71,7 +72,9 @@ export function findCallbacksInSpan(
   // The wrapper may be made inside the span's callback, or before it in the same function and
   // handed in with the arguments (`args[last] = function () { span.end(); cb.apply(..) }`).
   const outer = getEnclosingFunction(scopeCall);
-  const [start, end] = (outer ? outer.body : scope.fn.body).range;
+  const body = outer?.body ?? scope.fn?.body;
+  if (!body) return [];
+  const [start, end] = body.range;
   // the calls inside that body, in traversal order
   for (const node of nodesStartingIn(calls, start, end)) {
     if (node.type !== AST_NODE_TYPES.CallExpression || node.range[1] > end) continue;
@@ -96,9 +99,13 @@ function getSpanScope(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, c
     return span ? { fn, call, span } : undefined;
   }
   if (api.calleePath(call) !== API('context.with')) return undefined;
-  const fn = call.arguments[1] && unwrapTypeScriptExpression(call.arguments[1]);
+  const callback = call.arguments[1] && unwrapTypeScriptExpression(call.arguments[1]);
   const ctx = call.arguments[0];
-  if (!isFunctionLike(fn) || !ctx) return undefined;
+  if (!ctx || !callback) return undefined;
+  // `context.with(ctx, original, this, ...args)`: the original runs in the span with the caller's
+  // arguments (among them the wrapper made before, in the same function)
+  const fn = isFunctionLike(callback) ? callback : undefined;
+  if (!fn && !passesArguments(call)) return undefined;
   let setSpan = unwrapTypeScriptExpression(ctx);
   if (setSpan.type === AST_NODE_TYPES.Identifier) {
     const def = ASTUtils.findVariable(sourceCode.getScope(setSpan), setSpan)?.defs[0];
@@ -117,34 +124,62 @@ function getSpanScope(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, c
  * parameter of an enclosing function, or a variable read from `arguments[i]` / `args[i]` of one.
  */
 function getCallbackTarget(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, scope: SpanScope, inner: FunctionNode, call: TSESTree.CallExpression): string | undefined {
-  const callee = getInvokedFunction(call);
+  const callee = getReflectedFunction(api, call) ?? getInvokedFunction(call);
   if (callee.type !== AST_NODE_TYPES.Identifier) return undefined;
   const variable = ASTUtils.findVariable(sourceCode.getScope(callee), callee);
   const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
   if (!def) return undefined;
   // The test runner's `done` records the end of a test: it starts no span.
   if (contains(inner, def.name)) return undefined;
-  if (def.type === 'Parameter') return contains(scope.fn, def.node) || isTestRunnerCallback(api, def.node) ? undefined : callee.name;
+  if (def.type === 'Parameter') return (scope.fn && contains(scope.fn, def.node)) || isTestRunnerCallback(api, def.node) ? undefined : callee.name;
   if (def.type !== 'Variable' || def.parent.kind !== 'const' || !def.node.init) return undefined;
   const init = unwrapTypeScriptExpression(def.node.init);
-  if (init.type !== AST_NODE_TYPES.MemberExpression || !init.computed) return undefined;
-  const holder = unwrapTypeScriptExpression(init.object);
+  const read = getArgumentRead(init);
+  if (!read) return undefined;
+  const holder = unwrapTypeScriptExpression(read);
   if (holder.type !== AST_NODE_TYPES.Identifier) return undefined;
   if (holder.name === 'arguments') return callee.name;
   const holderDef = ASTUtils.findVariable(sourceCode.getScope(holder), holder)?.defs[0];
-  return holderDef?.type === 'Parameter' && !contains(scope.fn, holderDef.node) ? callee.name : undefined;
+  return holderDef?.type === 'Parameter' && !(scope.fn && contains(scope.fn, holderDef.node)) ? callee.name : undefined;
 }
 
-/** A statement `span.end()` of `fn` itself, before `node`. */
+/** `context.with(ctx, fn, thisArg, ...args)` / `(.., arguments)`: the enclosing function's arguments are handed on. */
+function passesArguments(call: TSESTree.CallExpression): boolean {
+  return call.arguments.slice(2).some((argument) => {
+    const expression = argument.type === AST_NODE_TYPES.SpreadElement ? argument.argument : argument;
+    return expression.type === AST_NODE_TYPES.Identifier && (argument.type === AST_NODE_TYPES.SpreadElement || expression.name === 'arguments');
+  });
+}
+
+/**
+ * Where a variable takes one of the arguments from: `arguments[i]`, `args[i]`, `args.at(-1)`,
+ * `args.pop()` — the holder (`arguments`, `args`); undefined for anything else.
+ */
+function getArgumentRead(init: TSESTree.Node): TSESTree.Node | undefined {
+  if (init.type === AST_NODE_TYPES.MemberExpression) return init.computed ? init.object : undefined;
+  if (init.type !== AST_NODE_TYPES.CallExpression || init.callee.type !== AST_NODE_TYPES.MemberExpression) return undefined;
+  const method = getMethodName(init);
+  return method === 'pop' || method === 'at' ? init.callee.object : undefined;
+}
+
+/** `Reflect.apply(cb, this, arguments)`: the function called, like `cb.apply(this, arguments)`. */
+function getReflectedFunction(api: OtelApi, call: TSESTree.CallExpression): TSESTree.Node | undefined {
+  const first = call.arguments[0];
+  if (!first || first.type === AST_NODE_TYPES.SpreadElement || api.resolver.pathOf(unwrapTypeScriptExpression(call.callee)) !== 'global:Reflect.apply') return undefined;
+  return unwrapTypeScriptExpression(first);
+}
+
+/** A statement `span.end()` (or `span?.end()`) of `fn` itself, before `node`. */
 function endsSpanBefore(span: TSESLint.Scope.Variable, fn: FunctionNode, node: TSESTree.Node): boolean {
   return span.references.some((reference) => {
     const member = reference.identifier.parent;
     const end = member?.parent;
+    const statement = end?.parent?.type === AST_NODE_TYPES.ChainExpression ? end.parent.parent : end?.parent;
     return (
       member?.type === AST_NODE_TYPES.MemberExpression &&
       end?.type === AST_NODE_TYPES.CallExpression &&
       getMethodName(end) === 'end' &&
-      end.parent.type === AST_NODE_TYPES.ExpressionStatement &&
+      statement?.type === AST_NODE_TYPES.ExpressionStatement &&
       end.range[1] <= node.range[0] &&
       getEnclosingFunction(end) === fn
     );
