@@ -57,7 +57,6 @@ interface QueueModel {
 
 const modelCache = new WeakMap<object, QueueModel>();
 
-
 /** A reference to a collection: `queue` (a variable) or `this.queue` (a class member). */
 function getCollectionRef(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): CollectionRef | undefined {
   const expression = unwrapTypeScriptExpression(node);
@@ -297,7 +296,6 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
     }
     return false;
   }
-
 
   /** The function of this file a call runs: `helper(..)` (a declaration) or `this.method(..)` (a method of the enclosing class). */
   function resolveHelper(call: TSESTree.CallExpression): FunctionNode | undefined {

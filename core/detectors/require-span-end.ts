@@ -28,6 +28,7 @@ import { fileMayContainFinding } from '../triggers.js';
 import type { OtelApi } from '../analysis/otel-api.js';
 import { createPairingTracker, findUnprotectedThrowingNodes } from './require-span-end/pairing.js';
 import { suggestFinally } from './require-span-end/suggest-finally.js';
+import { isHandedOver, SPAN_METHODS } from './require-span-end/hand-over.js';
 import type { ThrowingNode } from './require-span-end/pairing.js';
 import { getTimerCall } from '../analysis/timers.js';
 import { isInTestCode, isInTestScript } from '../analysis/test-runner.js';
@@ -58,12 +59,6 @@ type Variable = TSESLint.Scope.Variable;
 
 /** Calls through which code reaches the active span without holding it. */
 const ACTIVE_SPAN_READS = new Set(['getActiveSpan', 'getSpan', 'active']);
-
-/** Span methods that neither end nor hand the span over. */
-const SPAN_METHODS = new Set([
-  'setAttribute', 'setAttributes', 'addEvent', 'addLink', 'addLinks', 'setStatus', 'updateName',
-  'recordException', 'isRecording', 'spanContext', 'end',
-]);
 
 interface Acquired {
   variable: Variable;
@@ -291,76 +286,6 @@ export function createRequireSpanEndDetector(
 const ACTIVE_SPAN_CALLBACK = `CallExpression:matches(${methodCallAttributes('', ['startActiveSpan'])}) > :matches(ArrowFunctionExpression, FunctionExpression)`;
 const END_CALL = `CallExpression:matches(${methodCallAttributes('', ['end'])})`;
 const SPAN_START_STATEMENT = `ExpressionStatement:matches(${methodCallAttributes('expression', ['startSpan'])}, [expression.type=/^TS/])`;
-
-/** Returned, stored, passed to a function (other than `trace.setSpan`), bound into a function: someone else ends it. */
-function isHandedOver(api: OtelApi, variable: Variable, except?: TSESTree.CallExpression): boolean {
-  const endsItself = endsInOwnBody(variable);
-  return variable.references.some((reference) => {
-    if (reference.init) return false;
-    const identifier = reference.identifier;
-    const parent = identifier.parent;
-    if (parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === identifier) {
-      return !(parent.property.type === AST_NODE_TYPES.Identifier && SPAN_METHODS.has(parent.property.name));
-    }
-    if (parent?.type === AST_NODE_TYPES.CallExpression && parent.arguments.some((a) => a === identifier)) {
-      if (parent === except) return false;
-      // a function that ends the span itself passes it to helpers to record on it
-      // (`recordSpanException(span, error); span.end();`), not to end it for it
-      if (api.calleePath(parent) !== API('trace.setSpan')) return !endsItself || ENDING_HELPER.test(calleeName(parent) ?? '');
-      return isContextHandedOver(api, parent, variable.scope.variableScope.block);
-    }
-    return true;
-  });
-}
-
-/** A helper whose name says it ends what it is given: `finish(span)`, `endSpan(span, err)`. */
-const ENDING_HELPER = /end|finish|close|stop|complete|done/i;
-
-function calleeName(call: TSESTree.CallExpression): string | undefined {
-  const callee = unwrapTypeScriptExpression(call.callee);
-  return callee.type === AST_NODE_TYPES.Identifier ? callee.name : getMethodName(call);
-}
-
-/** `span.end()` written in the function that owns the span (not in a callback inside it). */
-function endsInOwnBody(variable: Variable): boolean {
-  const owner = variable.scope.variableScope.block;
-  return variable.references.some((reference) => {
-    const member = reference.identifier.parent;
-    if (member?.type !== AST_NODE_TYPES.MemberExpression || member.object !== reference.identifier) return false;
-    const call = member.parent;
-    return (
-      call?.type === AST_NODE_TYPES.CallExpression && call.callee === member &&
-      member.property.type === AST_NODE_TYPES.Identifier && member.property.name === 'end' &&
-      getEnclosingFunction(call) === owner
-    );
-  });
-}
-
-/**
- * A context made from the span (`trace.setSpan(.., span)`) that outlives the function owning the
- * span, so whoever runs the code it goes with may end the span (`trace.getActiveSpan().end()`):
- * `context.bind(<it>, fn)`, or a function the owner returns that uses it (or the `const` holding
- * it) — a request wrapper returning the handler it will run (elysia's root span).
- */
-function isContextHandedOver(api: OtelApi, setSpan: TSESTree.CallExpression, owner: TSESTree.Node): boolean {
-  const bind = setSpan.parent;
-  if (bind?.type === AST_NODE_TYPES.CallExpression && bind.arguments[0] === setSpan && api.calleePath(bind) === API('context.bind')) return true;
-  if (isInReturnedFunction(setSpan, owner)) return true;
-  const declarator = setSpan.parent;
-  if (declarator?.type !== AST_NODE_TYPES.VariableDeclarator || declarator.init !== setSpan || declarator.parent.kind !== 'const') return false;
-  const holder = api.sourceCode.getDeclaredVariables(declarator)[0];
-  return holder?.references.some((reference) => !reference.init && isInReturnedFunction(reference.identifier, owner)) ?? false;
-}
-
-/** `node` is inside a function that `owner` returns (`return (...args) => ..`, an arrow body). */
-function isInReturnedFunction(node: TSESTree.Node, owner: TSESTree.Node): boolean {
-  for (let fn = getEnclosingFunction(node); fn && fn !== owner; fn = getEnclosingFunction(fn)) {
-    const parent = fn.parent;
-    const returned = parent?.type === AST_NODE_TYPES.ReturnStatement || (parent?.type === AST_NODE_TYPES.ArrowFunctionExpression && parent.body === fn);
-    if (returned && getEnclosingFunction(fn) === owner) return true;
-  }
-  return false;
-}
 
 function isSuspension(node: ThrowingNode): node is TSESTree.AwaitExpression | TSESTree.YieldExpression {
   return node.type === AST_NODE_TYPES.AwaitExpression || node.type === AST_NODE_TYPES.YieldExpression;
