@@ -51,6 +51,9 @@ export function mayHoldUntracedQueue(source: string, contextManager: ContextMana
   if (contextManager !== undefined && contextManager !== 'async-local-storage' && contextManager !== 'async-hooks') return false;
   return (
     (textMentionsAny(source, QUEUE_DRAINS) && textMentionsAny(source, QUEUE_STORES)) ||
+    // a FIFO written the other way round (`unshift` in, `pop` out); `push`/`pop` alone is a stack,
+    // mostly of cleanups, and stays out of the gate (see above)
+    (source.includes('.unshift(') && source.includes('.pop(')) ||
     mayHoldHandlerObject(source) ||
     mayHoldPartialBinding(source) ||
     // a well-known library queue (family 9), whose drain is in the library
