@@ -97,3 +97,73 @@ export function isHandedOnIndirectly(sourceCode: Readonly<TSESLint.SourceCode>, 
   if (parent?.type === AST_NODE_TYPES.AssignmentExpression || parent?.type === AST_NODE_TYPES.ReturnStatement) return false;
   return isHandedOnValue(sourceCode, wrapper);
 }
+
+/**
+ * The call of the original that receives `wrapper`: the call it is an argument of (or an element of
+ * its argument array), or the later call that gets the list or object it was stored into
+ * (`args[args.length - 1] = wrapper; .. original.apply(this, args)`). Where that call runs inside an
+ * active span (`context.with(spanCtx, () => original.apply(this, args))`), the caller's callback runs
+ * inside the instrumentation's span: family 3's defect and fix, not this one's.
+ */
+export function getOriginalCallOf(sourceCode: Readonly<TSESLint.SourceCode>, wrapper: FunctionNode): TSESTree.Node | undefined {
+  const parent = wrapper.parent;
+  const values: TSESTree.Node[] = [wrapper];
+  if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.init === wrapper) {
+    for (const reference of sourceCode.getDeclaredVariables(parent)[0]?.references ?? []) if (!reference.init && reference.isRead()) values.push(reference.identifier);
+  }
+  for (const value of values) {
+    const holder = value.parent;
+    if (!holder) continue;
+    if (holder.type === AST_NODE_TYPES.CallExpression && isOriginalCall(holder)) return holder;
+    if (holder.type === AST_NODE_TYPES.ArrayExpression && isOriginalCall(holder.parent)) return holder.parent;
+    let list: TSESTree.Node | undefined;
+    if (holder.type === AST_NODE_TYPES.AssignmentExpression && holder.right === value) {
+      list = unwrapTypeScriptExpression(holder.left);
+      while (list.type === AST_NODE_TYPES.MemberExpression) list = unwrapTypeScriptExpression(list.object);
+    } else if (holder.type === AST_NODE_TYPES.CallExpression && holder.callee.type === AST_NODE_TYPES.MemberExpression && LIST_STORES.has(getPropertyName(holder.callee) ?? '')) {
+      list = unwrapTypeScriptExpression(holder.callee.object);
+    }
+    if (list?.type !== AST_NODE_TYPES.Identifier) continue;
+    const call = findLaterOriginalCall(sourceCode, list, holder);
+    if (call) return call;
+  }
+  return undefined;
+}
+
+/** The first call of the original after `after` that gets `list` (or `...list`) as an argument. */
+function findLaterOriginalCall(sourceCode: Readonly<TSESLint.SourceCode>, list: TSESTree.Identifier, after: TSESTree.Node): TSESTree.Node | undefined {
+  const fn = getEnclosingFunction(after);
+  if (!fn) return undefined;
+  const variable = list.name === 'arguments' ? undefined : ASTUtils.findVariable(sourceCode.getScope(list), list);
+  let found: TSESTree.Node | undefined;
+  walk(fn.body, (node) => {
+    if (found) return false;
+    if (node !== fn.body && isFunctionLike(node) && list.name === 'arguments') return false;
+    if (node.range[0] > after.range[1] && node.type === AST_NODE_TYPES.CallExpression && isOriginalCall(node)) {
+      const gets = node.arguments.some((a) => {
+        const arg = a.type === AST_NODE_TYPES.SpreadElement ? a.argument : a;
+        if (arg.type !== AST_NODE_TYPES.Identifier || arg.name !== list.name) return false;
+        return variable === undefined || ASTUtils.findVariable(sourceCode.getScope(arg), arg) === variable;
+      });
+      if (gets) found = node;
+    }
+    return !found;
+  });
+  return found;
+}
+
+/**
+ * `function handle(span, call, callback, original) { const patched = (..) => {..; callback(..)};
+ * original.call({}, call, patched) }`: the "original" is a parameter of the function that calls
+ * it, so that function is a helper handed a handler (opentelemetry-js's grpc server utilities),
+ * not a patched library method that closes over the method it replaced; whether the wrapper runs
+ * later in a library's context is decided by its callers, in other files.
+ */
+export function isParameterOriginal(sourceCode: Readonly<TSESLint.SourceCode>, call: TSESTree.Node): boolean {
+  if (call.type !== AST_NODE_TYPES.CallExpression) return false;
+  let callee = unwrapTypeScriptExpression(call.callee);
+  if (callee.type === AST_NODE_TYPES.MemberExpression && INVOKE_METHODS.has(getPropertyName(callee) ?? '')) callee = unwrapTypeScriptExpression(callee.object);
+  if (callee.type !== AST_NODE_TYPES.Identifier) return false;
+  const def = ASTUtils.findVariable(sourceCode.getScope(callee), callee)?.defs[0];
+  return def?.type === 'Parameter' && def.node === getEnclosingFunction(call);
+}
