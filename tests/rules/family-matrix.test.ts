@@ -61,6 +61,35 @@ export function watch(emitter, cb) {
   const onDone = function (err, res) { span.end(); cb(err, res); };
   emitter.once('done', onDone);
 }` },
+    { name: 'f4-ok-original-in-active-span', filename: at('f4-ok-original-in-active-span.js'), code: `import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('x');
+export function patch(original) {
+  return function batch(...args) {
+    const span = tracer.startSpan('batch');
+    const spanContext = trace.setSpan(context.active(), span);
+    const originalCallback = args[args.length - 1];
+    const patchedCallback = function (err, res) { span.end(); return originalCallback.apply(this, arguments); };
+    args[args.length - 1] = patchedCallback;
+    return context.with(spanContext, () => original.apply(this, args));
+  };
+}` },
+    { name: 'f4-ok-original-parameter', filename: at('f4-ok-original-parameter.ts'), code: `import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('x');
+export function handleUnary(span: { end(): void }, call: unknown, callback: (err: Error | null, v?: unknown) => void, original: Function): void {
+  const patchedCallback = (err: Error | null, value?: unknown) => {
+    span.end();
+    return callback(err, value);
+  };
+  return original.call({}, call, patchedCallback);
+}` },
+    { name: 'f4-ok-original-parameter-direct', filename: at('f4-ok-original-parameter-direct.ts'), code: `import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('x');
+export function handleUnary(span: { end(): void }, call: unknown, callback: (err: Error | null, v?: unknown) => void, original: Function): void {
+  return original.call({}, call, (err: Error | null, value?: unknown) => {
+    span.end();
+    return callback(err, value);
+  });
+}` },
     { name: 'f5-ok-promise-resolve', filename: at('f5-ok-promise-resolve.js'), code: `const waiters = [];
 let locked = false;
 export function acquire() {
@@ -710,6 +739,31 @@ export function handler(req, cb) {
       errors: [{ messageId: 'queuedCallbackLosesContext', line: 7, column: 16 }],
     },
     {
+      name: 'f9t-async-subpath-esm',
+      filename: at('f9t-async-subpath-esm.js'),
+      code: `import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('x');
+import queue from 'async/queue';
+const q = queue((t, done) => done(), 1);
+export function handler(req, cb) {
+  return tracer.startActiveSpan('h', (span) => {
+    q.push({}, (err) => cb(err));
+    span.end();
+  });
+}`,
+      output: `import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('x');
+import queue from 'async/queue';
+const q = queue((t, done) => done(), 1);
+export function handler(req, cb) {
+  return tracer.startActiveSpan('h', (span) => {
+    q.push({}, context.bind(context.active(), (err) => cb(err)));
+    span.end();
+  });
+}`,
+      errors: [{ messageId: 'queuedCallbackLosesContext', line: 7, column: 16 }],
+    },
+    {
       name: 'f9t-plimit-cjs',
       filename: at('f9t-plimit-cjs.js'),
       code: `import { context, trace } from '@opentelemetry/api';
@@ -823,6 +877,22 @@ export function getThing(id, cb) {
   q.push({}, (err) => cb(err));
 }`,
       output: `import { queue } from 'async';
+import { AsyncResource } from 'node:async_hooks';
+const q = queue((t, done) => done(), 1);
+export function getThing(id, cb) {
+  q.push({}, AsyncResource.bind((err) => cb(err)));
+}`,
+      errors: [{ messageId: 'queuedCallbackLosesCaller', line: 4, column: 14 }],
+    },
+    {
+      name: 'f9u-async-subpath-cjs',
+      filename: at('f9u-async-subpath-cjs.js'),
+      code: `const queue = require('async/queue');
+const q = queue((t, done) => done(), 1);
+export function getThing(id, cb) {
+  q.push({}, (err) => cb(err));
+}`,
+      output: `const queue = require('async/queue');
 import { AsyncResource } from 'node:async_hooks';
 const q = queue((t, done) => done(), 1);
 export function getThing(id, cb) {
