@@ -120,6 +120,20 @@ export function runHooks(value) {
   for (const t of tasks) queue.push(t);
   while (queue.length) queue.shift()();
 }` },
+    { name: 'f5-ok-set-registry-no-clear', filename: at('f5-ok-set-registry-no-clear.js'), code: `const hooks = new Set();
+export function onChange(fn) { hooks.add(fn); return () => hooks.delete(fn); }
+export function emitChange(v) { for (const fn of hooks) fn(v); }` },
+    { name: 'f5-ok-map-consumers-registry', filename: at('f5-ok-map-consumers-registry.js'), code: `export class Channel {
+  constructor() { this.consumers = new Map(); }
+  consume(tag, callback) { this.consumers.set(tag, callback); }
+  cancel(tag) { this.consumers.delete(tag); }
+  dispatch(tag, msg) { const fn = this.consumers.get(tag); if (fn) fn(msg); }
+}` },
+    { name: 'f5-disposers-set-cleared', filename: at('f5-disposers-set-cleared.js'), code: `export class Scope {
+  constructor() { this._disposers = new Set(); }
+  onDispose(fn) { this._disposers.add(fn); }
+  dispose() { for (const d of this._disposers) d(); this._disposers.clear(); }
+}` },
     { name: 'f9-ok-gp3-createpool', filename: at('f9-ok-gp3-createpool.js'), code: `const genericPool = require('generic-pool');
 const pool = genericPool.createPool({ create() {}, destroy() {} });
 export function getThing(id, cb) {
@@ -662,6 +676,76 @@ export class Client {
   }
 }`,
       errors: [{ messageId: 'queuedCallbackLosesCaller', line: 10, column: 27 }],
+    },
+    {
+      name: 'f5-map-of-waiters-plain',
+      filename: at('f5-map-of-waiters-plain.js'),
+      code: `export class Client {
+  constructor(socket) {
+    this._pending = new Map();
+    this._id = 0;
+    socket.on('data', (msg) => this.handleReply(JSON.parse(msg)));
+    this._socket = socket;
+  }
+  call(method, cb) {
+    const id = ++this._id;
+    this._pending.set(id, cb);
+    this._socket.write(JSON.stringify({ id, method }));
+  }
+  handleReply(reply) {
+    const cb = this._pending.get(reply.id);
+    this._pending.delete(reply.id);
+    if (cb) cb(null, reply.result);
+  }
+}`,
+      output: `import { AsyncResource } from 'node:async_hooks';
+export class Client {
+  constructor(socket) {
+    this._pending = new Map();
+    this._id = 0;
+    socket.on('data', (msg) => this.handleReply(JSON.parse(msg)));
+    this._socket = socket;
+  }
+  call(method, cb) {
+    const id = ++this._id;
+    this._pending.set(id, AsyncResource.bind(cb));
+    this._socket.write(JSON.stringify({ id, method }));
+  }
+  handleReply(reply) {
+    const cb = this._pending.get(reply.id);
+    this._pending.delete(reply.id);
+    if (cb) cb(null, reply.result);
+  }
+}`,
+      errors: [{ messageId: 'queuedCallbackLosesCaller', line: 10, column: 27 }],
+    },
+    {
+      name: 'f5-set-of-waiters',
+      filename: at('f5-set-of-waiters.js'),
+      code: `const waiters = new Set();
+let ready = false;
+export function whenReady(cb) {
+  if (ready) return cb();
+  waiters.add(cb);
+}
+export function markReady() {
+  ready = true;
+  for (const cb of waiters) cb();
+  waiters.clear();
+}`,
+      output: `import { AsyncResource } from 'node:async_hooks';
+const waiters = new Set();
+let ready = false;
+export function whenReady(cb) {
+  if (ready) return cb();
+  waiters.add(AsyncResource.bind(cb));
+}
+export function markReady() {
+  ready = true;
+  for (const cb of waiters) cb();
+  waiters.clear();
+}`,
+      errors: [{ messageId: 'queuedCallbackLosesCaller', line: 5, column: 15 }],
     },
     {
       name: 'f9t-mysql2-cjs-destr',
