@@ -2,10 +2,10 @@
 // matrix: ESM and CommonJS, JS and TS, the and FAMILIES.md's shapes and their near misses).
 // Each case is named for its family and variant; the near misses are valid.
 import { join } from 'node:path';
-import noUnboundQueuedCallback from '../../rules/no-unbound-queued-callback.js';
-import noUnpairedContextAttach from '../../rules/no-unpaired-context-attach.js';
-import noUnboundListener from '../../rules/no-unbound-listener.js';
-import { createRuleTester, FIXTURES_DIR } from '../rule-tester.js';
+import noUnboundQueuedCallback from '../rules/no-unbound-queued-callback.js';
+import noUnpairedContextAttach from '../rules/no-unpaired-context-attach.js';
+import noUnboundListener from '../rules/no-unbound-listener.js';
+import { createRuleTester, FIXTURES_DIR } from './rule-tester.js';
 
 const ruleTester = createRuleTester({ contextManager: 'async-local-storage' });
 // under the repository, so that the installed versions of the listed libraries are the ones read
