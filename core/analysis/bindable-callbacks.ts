@@ -20,6 +20,7 @@ import type { FileAnalysis } from './file-analysis.js';
 import { getEmitterLifetime, getListenerRegistration, getRequestStateUsed, isBoundEmitter, isOneShotRegistration } from './listeners.js';
 import type { EmitterLifetime, ListenerRegistration } from './listeners.js';
 import { indexCalls, isUnboundCallbackWrapper } from './callback-wrappers.js';
+import { getOriginalCallOf, isParameterOriginal } from './wrapper-hand-over.js';
 import { carriesCallerCallback } from './caller-callbacks.js';
 import { getLibraryQueueCallback, loadsLibraryQueue } from './library-queues.js';
 import { findHandlerObjectCallbacks } from './handler-objects.js';
@@ -204,6 +205,11 @@ function findBindableCallbacks(analysis: FileAnalysis): BindableCallback[] {
       if (seenQueued.has(fn) || !isUnboundCallbackWrapper(sourceCode, api, fn, index)) continue;
       const scope = regions.getTraceScope(fn);
       if (scope !== undefined && scope.kind !== 'inactive-span') continue;
+      // handed to an original that runs inside an active span: family 3's (wrapper-hand-over.ts)
+      const original = getOriginalCallOf(sourceCode, fn);
+      const originalScope = original && regions.getTraceScope(original);
+      if (originalScope !== undefined && originalScope.kind !== 'inactive-span') continue;
+      if (original && isParameterOriginal(sourceCode, original)) continue;
       seenQueued.add(fn);
       records.push({ owner: 'no-unbound-queued-callback', callback: fn, boundary: fn, queue: 'a library', wrapper: true });
     }

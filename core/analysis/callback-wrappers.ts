@@ -33,6 +33,7 @@ import { isContextBound } from './callbacks.js';
 import { API } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
 import { isTestRunnerCallback } from './test-runner.js';
+import { isHandedOnIndirectly, takenFromList } from './wrapper-hand-over.js';
 
 const INVOKE_METHODS = new Set(['call', 'apply']);
 /**
@@ -62,7 +63,8 @@ function isCallerCallback(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelAp
   // a test runner's `done` records the end of the test: it starts no span and reads no context
   if (def.type === 'Parameter') return !isTestRunnerCallback(api, def.node);
   if (def.type !== 'Variable' || !def.node.init || def.node.id !== def.name) return false;
-  const root = getRoot(def.node.init);
+  // `const cb = args.pop()`: an element of the argument list
+  const root = getRoot(takenFromList(def.node.init));
   if (!root || root === def.node.init) return false;
   if (root.name === 'arguments') return true;
   const rootVariable = ASTUtils.findVariable(sourceCode.getScope(root), root);
@@ -266,7 +268,7 @@ function getHolder(node: TSESTree.Node): TSESTree.Node | undefined {
 
 /** Whether `fn` is a callback wrapper that will run its caller's callback in a library's context (see the module comment). */
 export function isUnboundCallbackWrapper(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, fn: FunctionNode, index: CallIndex): boolean {
-  if (fn.type === AST_NODE_TYPES.FunctionDeclaration || !isHandedOn(fn)) return false;
+  if (fn.type === AST_NODE_TYPES.FunctionDeclaration || !(isHandedOn(fn) || isHandedOnIndirectly(sourceCode, fn))) return false;
   const parent = fn.parent;
   if (parent?.type === AST_NODE_TYPES.CallExpression && isContextBound(sourceCode, api, parent)) return false;
   if (!callsCallerCallback(sourceCode, api, fn, index)) return false;

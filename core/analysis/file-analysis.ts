@@ -118,7 +118,7 @@ export function useFileAnalysis(context: Readonly<TSESLint.RuleContext<string, r
         if (STORE_METHODS.has(method) && node.arguments.some(mayBeCallback)) queueNames.stored.add(name);
       },
       // (a superset of the parents tested below)
-      ':matches(ReturnStatement, ArrowFunctionExpression, AssignmentExpression, CallExpression) > :matches(FunctionExpression, ArrowFunctionExpression)'(
+      ':matches(ReturnStatement, ArrowFunctionExpression, AssignmentExpression, CallExpression, VariableDeclarator, ArrayExpression) > :matches(FunctionExpression, ArrowFunctionExpression)'(
         node: TSESTree.FunctionExpression | TSESTree.ArrowFunctionExpression,
       ) {
         const parent = node.parent;
@@ -126,7 +126,10 @@ export function useFileAnalysis(context: Readonly<TSESLint.RuleContext<string, r
           parent.type === AST_NODE_TYPES.ReturnStatement ||
           (parent.type === AST_NODE_TYPES.ArrowFunctionExpression && parent.body === node) ||
           (parent.type === AST_NODE_TYPES.AssignmentExpression && parent.right === node) ||
-          (parent.type === AST_NODE_TYPES.CallExpression && parent.callee !== node)
+          (parent.type === AST_NODE_TYPES.CallExpression && parent.callee !== node) ||
+          // held first, or an element of `original.apply(this, [..])` (wrapper-hand-over.ts)
+          (parent.type === AST_NODE_TYPES.VariableDeclarator && parent.init === node) ||
+          (parent.type === AST_NODE_TYPES.ArrayExpression && parent.parent.type === AST_NODE_TYPES.CallExpression)
         ) {
           handedOnFunctions.push(node);
         }

@@ -60,6 +60,13 @@ export const LIBRARY_QUEUES: readonly LibraryQueue[] = [
     evidence: 'fixtures/no-unbound-queued-callback/async-queue-push (async 3.2.6: a push callback runs in the context of the worker that drained it)',
   },
   {
+    // the same queue loaded from its subpath: `require('async/queue')`, `import queue from 'async/queue'`
+    module: 'async/queue',
+    calls: ['().push', '().unshift', 'default().push', 'default().unshift'],
+    callback: 'last-function',
+    evidence: 'fixtures/no-unbound-queued-callback/async-subpath-queue (async 3.2.6, require(\'async/queue\'): a push callback runs in the context of the caller whose task started the worker)',
+  },
+  {
     module: 'mysql',
     calls: ['createPool().getConnection', 'createPoolCluster().getConnection'],
     callback: 'last-function',
