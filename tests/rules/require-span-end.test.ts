@@ -234,6 +234,26 @@ export async function resolve(): Promise<string> {
 }`,
     },
     {
+      name: 'near miss of the own-span rule: the work the span is handed to (fn(span), which ends it when endWhenDone is off) takes it over, though the catch records on it and ends it (vercel/ai recordSpan)',
+      code: `
+import { trace, type Span } from '@opentelemetry/api';
+declare function recordErrorOnSpan(span: Span, error: unknown): void;
+const tracer = trace.getTracer('ai');
+export function recordSpan<T>(name: string, fn: (span: Span) => Promise<T>, endWhenDone = true): Promise<T> {
+  return tracer.startActiveSpan(name, async (span) => {
+    try {
+      const result = await fn(span);
+      if (endWhenDone) span.end();
+      return result;
+    } catch (error) {
+      recordErrorOnSpan(span, error);
+      span.end();
+      throw error;
+    }
+  });
+}`,
+    },
+    {
       name: 'async startActiveSpan callback ending the span in finally',
       code: `
 import { trace } from '@opentelemetry/api';

@@ -6,7 +6,7 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { getEnclosingFunction, getMethodName, unwrapTypeScriptExpression } from '../../analysis/ast.js';
+import { getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression } from '../../analysis/ast.js';
 import { API } from '../../analysis/otel-api.js';
 import type { OtelApi } from '../../analysis/otel-api.js';
 
@@ -32,7 +32,7 @@ export function isHandedOver(api: OtelApi, variable: Variable, except?: TSESTree
       if (parent === except) return false;
       // a function that ends the span itself passes it to helpers to record on it
       // (`recordSpanException(span, error); span.end();`), not to end it for it
-      if (api.calleePath(parent) !== API('trace.setSpan')) return !endsItself || ENDING_HELPER.test(calleeName(parent) ?? '');
+      if (api.calleePath(parent) !== API('trace.setSpan')) return !endsItself || !isRecordingCall(parent);
       return isContextHandedOver(api, parent, variable.scope.variableScope.block);
     }
     return true;
@@ -41,6 +41,24 @@ export function isHandedOver(api: OtelApi, variable: Variable, except?: TSESTree
 
 /** A helper whose name says it ends what it is given: `finish(span)`, `endSpan(span, err)`. */
 const ENDING_HELPER = /end|finish|close|stop|complete|done/i;
+/** A helper whose name says it records on what it is given: `recordSpanException(span, e)`, `setSpanError(span, e)`. */
+const RECORDING_HELPER = /^_*(?:record|set|add|log|capture|mark|annotate|report|tag)/i;
+
+/**
+ * A call that records on the span rather than takes it over: a helper named so, or any helper
+ * called from a `catch` clause (`recordErrorOnSpan(span, error)` before the span is ended). The
+ * work a function hands the span to (`fn(span)`, which may end it when `endWhenDone` is off) is a
+ * hand-over.
+ */
+function isRecordingCall(call: TSESTree.CallExpression): boolean {
+  const name = calleeName(call) ?? '';
+  if (ENDING_HELPER.test(name)) return false;
+  if (RECORDING_HELPER.test(name)) return true;
+  for (let node: TSESTree.Node | undefined = call.parent; node && !isFunctionLike(node); node = node.parent) {
+    if (node.type === AST_NODE_TYPES.CatchClause) return true;
+  }
+  return false;
+}
 
 function calleeName(call: TSESTree.CallExpression): string | undefined {
   const callee = unwrapTypeScriptExpression(call.callee);
