@@ -254,6 +254,21 @@ export function recordSpan<T>(name: string, fn: (span: Span) => Promise<T>, endW
 }`,
     },
     {
+      name: 'near miss of the own-span rule: a span handed to a timer callback as its extra argument is handed over, though the function ends it on another path',
+      code: `
+import { trace, type Span } from '@opentelemetry/api';
+const tracer = trace.getTracer('jobs');
+declare function flush(span: Span): void;
+export function schedule(urgent: boolean) {
+  const span = tracer.startSpan('job');
+  if (urgent) {
+    span.end();
+    return;
+  }
+  setTimeout(flush, 10, span);
+}`,
+    },
+    {
       name: 'async startActiveSpan callback ending the span in finally',
       code: `
 import { trace } from '@opentelemetry/api';

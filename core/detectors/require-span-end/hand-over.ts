@@ -42,7 +42,9 @@ export function isHandedOver(api: OtelApi, variable: Variable, except?: TSESTree
 /** A helper whose name says it ends what it is given: `finish(span)`, `endSpan(span, err)`. */
 const ENDING_HELPER = /end|finish|close|stop|complete|done/i;
 /** A helper whose name says it records on what it is given: `recordSpanException(span, e)`, `setSpanError(span, e)`. */
-const RECORDING_HELPER = /^_*(?:record|set|add|log|capture|mark|annotate|report|tag)/i;
+const RECORDING_HELPER = /^_*(?:record|set|add|log|capture|mark|annotate|report|tag)(?![a-z])/;
+/** Timers hand their extra arguments to their callback, which runs later: a hand-over. */
+const TIMERS = new Set(['setTimeout', 'setInterval', 'setImmediate']);
 
 /**
  * A call that records on the span rather than takes it over: a helper named so, or any helper
@@ -52,7 +54,7 @@ const RECORDING_HELPER = /^_*(?:record|set|add|log|capture|mark|annotate|report|
  */
 function isRecordingCall(call: TSESTree.CallExpression): boolean {
   const name = calleeName(call) ?? '';
-  if (ENDING_HELPER.test(name)) return false;
+  if (ENDING_HELPER.test(name) || TIMERS.has(name)) return false;
   if (RECORDING_HELPER.test(name)) return true;
   for (let node: TSESTree.Node | undefined = call.parent; node && !isFunctionLike(node); node = node.parent) {
     if (node.type === AST_NODE_TYPES.CatchClause) return true;
