@@ -55,6 +55,29 @@ export function getMethodName(call: TSESTree.CallExpression): string | undefined
   return callee.type === AST_NODE_TYPES.MemberExpression ? getPropertyName(callee) : undefined;
 }
 
+/** The name a call is made by: `fn(..)` → 'fn', `obj.name(..)` → 'name'. */
+export function getCalleeName(call: TSESTree.CallExpression): string | undefined {
+  const callee = unwrapTypeScriptExpression(call.callee);
+  return callee.type === AST_NODE_TYPES.Identifier ? callee.name : getMethodName(call);
+}
+
+/** The methods that register promise callbacks. */
+export const PROMISE_METHODS: ReadonlySet<string> = new Set(['then', 'catch', 'finally']);
+
+/**
+ * The name a function is declared under: `function f`, `const f = () =>`, a method or property
+ * `f() {}` (not computed, not private).
+ */
+export function getFunctionName(fn: FunctionNode): string | undefined {
+  if (fn.type !== AST_NODE_TYPES.ArrowFunctionExpression && fn.id) return fn.id.name;
+  const parent = fn.parent;
+  if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier) return parent.id.name;
+  if ((parent?.type === AST_NODE_TYPES.MethodDefinition || parent?.type === AST_NODE_TYPES.Property || parent?.type === AST_NODE_TYPES.PropertyDefinition) && !parent.computed) {
+    return parent.key.type === AST_NODE_TYPES.Identifier ? parent.key.name : undefined;
+  }
+  return undefined;
+}
+
 /** The function a call runs: `fn` for `fn(..)`, `fn.call(..)` and `fn.apply(..)`. */
 export function getInvokedFunction(call: TSESTree.CallExpression): TSESTree.Node {
   const callee = unwrapTypeScriptExpression(call.callee);

@@ -28,7 +28,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
-import { contains, getEnclosingFunction, getMethodName, getPropertyName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
+import { contains, getEnclosingFunction, getFunctionName, getMethodName, getPropertyName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
 import { isContextBound } from './callbacks.js';
 import { API } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
@@ -203,20 +203,9 @@ function isHandedOn(wrapper: FunctionNode): boolean {
   return name !== undefined && /^orig/i.test(name);
 }
 
-/** The name a factory is called by: `function patch(..)`, `const patch = (..) =>`, a method `patch(..) {}`. */
-function getFactoryName(factory: FunctionNode): string | undefined {
-  if (factory.type !== AST_NODE_TYPES.ArrowFunctionExpression && factory.id) return factory.id.name;
-  const parent = factory.parent;
-  if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier) return parent.id.name;
-  if ((parent?.type === AST_NODE_TYPES.MethodDefinition || parent?.type === AST_NODE_TYPES.Property || parent?.type === AST_NODE_TYPES.PropertyDefinition) && !parent.computed) {
-    return parent.key.type === AST_NODE_TYPES.Identifier ? parent.key.name : undefined;
-  }
-  return undefined;
-}
-
 /** Some call of the factory (by name) in the file hands its result to another call, directly or through a `const`. */
 function isFactoryResultPassedOn(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, factory: FunctionNode, index: CallIndex): boolean {
-  const name = getFactoryName(factory);
+  const name = getFunctionName(factory);
   if (name === undefined) return false;
   let found = false;
   // every call of the file (the order does not matter: any one that hands the result on)

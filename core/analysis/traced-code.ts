@@ -11,7 +11,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
-import { contains, getCallOfArgument, getEnclosingFunction, getMethodName, isFunctionLike, resolveThisMethod, unwrapTypeScriptExpression, walk } from './ast.js';
+import { PROMISE_METHODS, contains, getCallOfArgument, getEnclosingFunction, getMethodName, isFunctionLike, resolveThisMethod, unwrapTypeScriptExpression, walk } from './ast.js';
 import { getTimerCall } from './timers.js';
 import { API, calleeMayResolveTo, getSpanlessContextChange, getSpanStartKind, getTracedCallback, hasExplicitParentContext, isActiveContextRead } from './otel-api.js';
 import { SPAN_START_DECLARATOR } from './spans.js';
@@ -32,7 +32,6 @@ const SYNC_CALLBACK_METHODS = new Set([
   'forEach', 'map', 'filter', 'reduce', 'reduceRight', 'some', 'every', 'find', 'findIndex', 'findLast',
   'findLastIndex', 'flatMap', 'sort', 'toSorted',
 ]);
-const PROMISE_CALLBACK_METHODS = new Set(['then', 'catch', 'finally']);
 
 /** Span methods that use a span without making it active. Any other use might activate it. */
 const PASSIVE_SPAN_METHODS = new Set([
@@ -60,7 +59,7 @@ export function isPassThroughCallback(api: OtelApi, fn: FunctionNode): boolean {
     return ctx !== undefined && getSpanlessContextChange(api, ctx) === 'baggage';
   }
   const method = getMethodName(call);
-  if (method !== undefined && (SYNC_CALLBACK_METHODS.has(method) || PROMISE_CALLBACK_METHODS.has(method))) return true;
+  if (method !== undefined && (SYNC_CALLBACK_METHODS.has(method) || PROMISE_METHODS.has(method))) return true;
   const timer = getTimerCall(api.resolver, call);
   return timer !== undefined && timer.kind === 'callback' && site.index === 0;
 }

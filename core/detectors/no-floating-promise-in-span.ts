@@ -24,7 +24,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from '../analysis/ast.js';
-import { getCallOfArgument, getEnclosingFunction, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk } from '../analysis/ast.js';
+import { PROMISE_METHODS, getCallOfArgument, getEnclosingFunction, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk } from '../analysis/ast.js';
 import { getTimerCall } from '../analysis/timers.js';
 import { ensureApiMembers } from '../edits/api-imports.js';
 import { indentBefore } from '../edits/indent.js';
@@ -53,7 +53,6 @@ export interface NoFloatingPromiseInSpanOptions {
   checkVoid: boolean;
 }
 
-const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
 /** The statements `check` looks at without type information (a superset: TypeScript wrappers and every unary operator). */
 const WORK_STATEMENT =
   'ExpressionStatement:matches([expression.type="CallExpression"], [expression.type="NewExpression"], [expression.type="UnaryExpression"], [expression.type=/^TS/])';

@@ -32,7 +32,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import type { FunctionNode } from '../analysis/ast.js';
-import { contains, getCallOfArgument, getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from '../analysis/ast.js';
+import { PROMISE_METHODS, contains, getCallOfArgument, getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from '../analysis/ast.js';
 import { getTimerCall } from '../analysis/timers.js';
 import { getCallbackOwner } from '../analysis/bindable-callbacks.js';
 import { useFileAnalysis, mergeListeners } from '../analysis/file-analysis.js';
@@ -106,7 +106,6 @@ interface LateRead {
   outer: Boundary;
 }
 
-const PROMISE_METHODS = new Set(['then', 'catch', 'finally']);
 const LOOPS = new Set<string>([
   AST_NODE_TYPES.ForStatement, AST_NODE_TYPES.ForInStatement, AST_NODE_TYPES.ForOfStatement,
   AST_NODE_TYPES.WhileStatement, AST_NODE_TYPES.DoWhileStatement,

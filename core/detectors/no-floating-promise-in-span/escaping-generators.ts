@@ -24,7 +24,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from '../../analysis/ast.js';
-import { getCallOfArgument, getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from '../../analysis/ast.js';
+import { getCalleeName, getCallOfArgument, getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from '../../analysis/ast.js';
 import { getSpanStartKind, getTracedCallback, getTracedCallKind, isAsyncLocalStorageReceiver } from '../../analysis/otel-api.js';
 import type { OtelApi } from '../../analysis/otel-api.js';
 import { resolveCalledFunction } from '../../analysis/traced-code.js';
@@ -46,11 +46,6 @@ const REBINDS_ITERATION = /context|bind|scope|trace|span/i;
 /** `function*`, `async *name(`, `*[Symbol.asyncIterator](`, `isAsyncGenerator(`: a file without any has nothing to report. */
 const GENERATOR_TEXT = /function\s*\*|\*\s*(?:\[|[\w$]+\s*\()|\bis(?:Async)?(?:Generator|Iterable|Iterator)/;
 
-/** `.. Context(fn)` helpers and the name a message gives a helper call. */
-function calleeName(call: TSESTree.CallExpression): string | undefined {
-  const callee = unwrapTypeScriptExpression(call.callee);
-  return callee.type === AST_NODE_TYPES.Identifier ? callee.name : getMethodName(call);
-}
 
 export function createEscapingGeneratorListeners(
   sourceCode: Readonly<TSESLint.SourceCode>,
@@ -91,7 +86,7 @@ export function createEscapingGeneratorListeners(
     }
     if (expression.type === AST_NODE_TYPES.CallExpression) {
       // `inContext(ctx, steps())`, `bindAsyncGenerator(ctx, ..)`: a generator that runs the iteration in a context again
-      if (REBINDS_ITERATION.test(calleeName(expression) ?? '')) return undefined;
+      if (REBINDS_ITERATION.test(getCalleeName(expression) ?? '')) return undefined;
       const fn = resolveCalledFunction(sourceCode, expression.callee);
       return isWorkingGenerator(fn) ? fn : undefined;
     }
@@ -112,13 +107,13 @@ export function createEscapingGeneratorListeners(
       return { call: traced.call, name };
     }
     const site = getCallOfArgument(fn);
-    if (site?.call.type !== AST_NODE_TYPES.CallExpression || !CONTEXT_HELPER_NAME.test(calleeName(site.call) ?? '')) return undefined;
+    if (site?.call.type !== AST_NODE_TYPES.CallExpression || !CONTEXT_HELPER_NAME.test(getCalleeName(site.call) ?? '')) return undefined;
     return { call: site.call, name: sourceCode.getText(site.call.callee) };
   }
 
   /** Whether `call` runs a function argument in a context of its own (the consumer-side test). */
   function runsCallbackInContext(call: TSESTree.CallExpression): boolean {
-    const name = calleeName(call);
+    const name = getCalleeName(call);
     const fnIndex = call.arguments.findIndex((argument) => resolveCalledFunction(sourceCode, argument) !== undefined || isFunctionLike(argument));
     if (fnIndex === -1) return false;
     if (name !== undefined && CONTEXT_HELPER_NAME.test(name)) return true;
@@ -150,7 +145,7 @@ export function createEscapingGeneratorListeners(
   }
 
   function checkGeneratorTest(test: TSESTree.CallExpression): void {
-    const name = calleeName(test);
+    const name = getCalleeName(test);
     const tested = test.arguments[0] && unwrapTypeScriptExpression(test.arguments[0]);
     if (name === undefined || !GENERATOR_TEST_NAME.test(name) || tested?.type !== AST_NODE_TYPES.Identifier) return;
     const variable = ASTUtils.findVariable(sourceCode.getScope(tested), tested);
@@ -161,7 +156,7 @@ export function createEscapingGeneratorListeners(
     // handed to something that runs the iteration in a context again
     const rebound = variable.references.some((reference) => {
       const parent = reference.identifier.parent;
-      return parent?.type === AST_NODE_TYPES.CallExpression && parent.arguments.includes(reference.identifier as TSESTree.CallExpressionArgument) && REBINDS_ITERATION.test(calleeName(parent) ?? '');
+      return parent?.type === AST_NODE_TYPES.CallExpression && parent.arguments.includes(reference.identifier as TSESTree.CallExpressionArgument) && REBINDS_ITERATION.test(getCalleeName(parent) ?? '');
     });
     if (rebound) return;
     reported.add(scopeCall);

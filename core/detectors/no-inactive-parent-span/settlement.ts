@@ -9,21 +9,19 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { getCallOfArgument, getMethodName, getMethodReceiver, unwrapTypeScriptExpression } from '../../analysis/ast.js';
+import { PROMISE_METHODS, getCallOfArgument, getMethodName, getMethodReceiver, unwrapTypeScriptExpression } from '../../analysis/ast.js';
 import type { FunctionNode } from '../../analysis/ast.js';
-
-const SETTLEMENT_METHODS = new Set(['then', 'catch', 'finally']);
 
 /** `fn` is a promise handler on the chain that starts at `work` (directly, or through a `const` holding it). */
 export function isSettlementHandlerOf(sourceCode: Readonly<TSESLint.SourceCode>, fn: FunctionNode, work: TSESTree.CallExpression): boolean {
   const site = getCallOfArgument(fn);
-  if (!site || site.call.type !== AST_NODE_TYPES.CallExpression || !SETTLEMENT_METHODS.has(getMethodName(site.call) ?? '')) return false;
+  if (!site || site.call.type !== AST_NODE_TYPES.CallExpression || !PROMISE_METHODS.has(getMethodName(site.call) ?? '')) return false;
   let receiver = getMethodReceiver(site.call);
   for (let depth = 0; receiver && depth < 8; depth++) {
     const expression = unwrapTypeScriptExpression(receiver);
     if (expression === work) return true;
     if (expression.type === AST_NODE_TYPES.Identifier) return holds(sourceCode, expression, work);
-    if (expression.type !== AST_NODE_TYPES.CallExpression || !SETTLEMENT_METHODS.has(getMethodName(expression) ?? '')) return false;
+    if (expression.type !== AST_NODE_TYPES.CallExpression || !PROMISE_METHODS.has(getMethodName(expression) ?? '')) return false;
     receiver = getMethodReceiver(expression);
   }
   return false;

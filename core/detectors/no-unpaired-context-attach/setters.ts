@@ -14,7 +14,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { getEnclosingFunction, getMemberKeyName, getPropertyName } from '../../analysis/ast.js';
+import { getEnclosingFunction, getFunctionName, getMemberKeyName, getPropertyName } from '../../analysis/ast.js';
 import type { FunctionNode } from '../../analysis/ast.js';
 
 /** `set…`, `supersede…`, `remove…`, `clear…`, `reset…` followed by a word boundary in camelCase. (Not `enter…`: a helper `enter(storage, store)` is the shape of issue #11 family 6, reported.) */
@@ -28,21 +28,15 @@ export function isInContextSetter(call: TSESTree.CallExpression): boolean {
   return name !== undefined && SETTER_NAME.test(name);
 }
 
-/** The name a function is declared or assigned under: `function f`, `f() {}` in a class or object, `const f = () =>`, `X.prototype.f = function`. */
+/**
+ * The name a setter is declared under (getFunctionName), or assigned to (`X.prototype.f = function`,
+ * `exports.f = ..`), or a private method's `#f`.
+ */
 function functionName(fn: FunctionNode): string | undefined {
-  if (fn.type !== AST_NODE_TYPES.ArrowFunctionExpression && fn.id) return fn.id.name;
   const parent = fn.parent;
-  switch (parent?.type) {
-    case AST_NODE_TYPES.MethodDefinition:
-    case AST_NODE_TYPES.PropertyDefinition:
-      return getMemberKeyName(parent);
-    case AST_NODE_TYPES.Property:
-      return !parent.computed && parent.key.type === AST_NODE_TYPES.Identifier ? parent.key.name : undefined;
-    case AST_NODE_TYPES.VariableDeclarator:
-      return parent.id.type === AST_NODE_TYPES.Identifier ? parent.id.name : undefined;
-    case AST_NODE_TYPES.AssignmentExpression:
-      return parent.left.type === AST_NODE_TYPES.MemberExpression ? getPropertyName(parent.left) : parent.left.type === AST_NODE_TYPES.Identifier ? parent.left.name : undefined;
-    default:
-      return undefined;
+  if (parent?.type === AST_NODE_TYPES.MethodDefinition || parent?.type === AST_NODE_TYPES.PropertyDefinition) return getMemberKeyName(parent);
+  if (parent?.type === AST_NODE_TYPES.AssignmentExpression) {
+    return parent.left.type === AST_NODE_TYPES.MemberExpression ? getPropertyName(parent.left) : parent.left.type === AST_NODE_TYPES.Identifier ? parent.left.name : undefined;
   }
+  return getFunctionName(fn);
 }

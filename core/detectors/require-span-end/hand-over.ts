@@ -6,7 +6,7 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression } from '../../analysis/ast.js';
+import { getCalleeName, getEnclosingFunction, isFunctionLike } from '../../analysis/ast.js';
 import { API } from '../../analysis/otel-api.js';
 import type { OtelApi } from '../../analysis/otel-api.js';
 
@@ -53,7 +53,7 @@ const TIMERS = new Set(['setTimeout', 'setInterval', 'setImmediate']);
  * hand-over.
  */
 function isRecordingCall(call: TSESTree.CallExpression): boolean {
-  const name = calleeName(call) ?? '';
+  const name = getCalleeName(call) ?? '';
   if (ENDING_HELPER.test(name) || TIMERS.has(name)) return false;
   if (RECORDING_HELPER.test(name)) return true;
   for (let node: TSESTree.Node | undefined = call.parent; node && !isFunctionLike(node); node = node.parent) {
@@ -62,10 +62,6 @@ function isRecordingCall(call: TSESTree.CallExpression): boolean {
   return false;
 }
 
-function calleeName(call: TSESTree.CallExpression): string | undefined {
-  const callee = unwrapTypeScriptExpression(call.callee);
-  return callee.type === AST_NODE_TYPES.Identifier ? callee.name : getMethodName(call);
-}
 
 /** `span.end()` written in the function that owns the span (not in a callback inside it). */
 function endsInOwnBody(variable: Variable): boolean {
