@@ -928,6 +928,30 @@ exports.wrap = function wrap(original) {
       errors: [{ messageId: 'extractedContextIgnored', data: { extracted: 'parentContext', span: 'span' }, line: 8, column: 46, endLine: 8, endColumn: 66 }],
     },
     {
+      name: "extracted context ignored: the span comes from the file's own helper handed the extracted context (aspecto kafkajs shape)",
+      code: `
+import { context, propagation, ROOT_CONTEXT, trace, type Context, type Span } from '@opentelemetry/api';
+declare function startConsumerSpan(topic: string, parent: Context): Span;
+export function patchEachMessage(original: (payload: { topic: string; headers: Record<string, string> }) => Promise<void>) {
+  return function (this: unknown, payload: { topic: string; headers: Record<string, string> }): Promise<void> {
+    const propagatedContext: Context = propagation.extract(ROOT_CONTEXT, payload.headers);
+    const span = startConsumerSpan(payload.topic, propagatedContext);
+    return context.with(trace.setSpan(context.active(), span), () => original.call(this, payload)).finally(() => span.end());
+  };
+}`,
+      output: `
+import { context, propagation, ROOT_CONTEXT, trace, type Context, type Span } from '@opentelemetry/api';
+declare function startConsumerSpan(topic: string, parent: Context): Span;
+export function patchEachMessage(original: (payload: { topic: string; headers: Record<string, string> }) => Promise<void>) {
+  return function (this: unknown, payload: { topic: string; headers: Record<string, string> }): Promise<void> {
+    const propagatedContext: Context = propagation.extract(ROOT_CONTEXT, payload.headers);
+    const span = startConsumerSpan(payload.topic, propagatedContext);
+    return context.with(trace.setSpan(propagatedContext, span), () => original.call(this, payload)).finally(() => span.end());
+  };
+}`,
+      errors: [{ messageId: 'extractedContextIgnored', data: { extracted: 'propagatedContext', span: 'span' }, line: 8, column: 39, endLine: 8, endColumn: 55 }],
+    },
+    {
       name: 'extracted context ignored: extracted inline as the parent (reported, no fix: nothing holds the extracted context)',
       code: `
 import { context, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';

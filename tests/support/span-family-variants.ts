@@ -373,6 +373,26 @@ export function onMessage(msg, handler) {
 }`);
 add('f1 extract(context.active(),..) consumer kind', F1, f1({ extractBase: 'context.active()' }).code);
 add('f1 extract(api.context.active(),..) consumer kind ns', F1, f1({ api: 'esm-ns', extractBase: 'api.context.active()' }).code);
+add('f1 span from the file\'s own helper handed the extracted context', F1, `import { context, trace, propagation, ROOT_CONTEXT, SpanKind } from '@opentelemetry/api';
+const tracer = trace.getTracer('x');
+function startConsumerSpan(topic, parent) {
+  return tracer.startSpan(topic, { kind: SpanKind.CONSUMER }, parent);
+}
+export function onMessage(msg, handler) {
+  const propagated = propagation.extract(ROOT_CONTEXT, msg.headers);
+  const span = startConsumerSpan(msg.topic, propagated);
+  return context.with(trace.setSpan(context.active(), span), () => handler(msg));
+}`);
+add('f1 span from this._startSpan(.., extract(..)) inline', F1, `import { context, trace, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+export class Consumer {
+  wrap(original) {
+    const self = this;
+    return function (payload) {
+      const span = self._startConsumerSpan(payload.topic, propagation.extract(ROOT_CONTEXT, payload.message.headers));
+      return context.with(trace.setSpan(context.active(), span), () => original.apply(this, arguments));
+    };
+  }
+}`);
 // near misses family 1
 add('f1 ok: setSpan(extracted, span)', null, f1({ setSpanBase: 'parentContext' }).code);
 add('f1 ok: ns setSpan(extracted, span)', null, f1({ api: 'esm-ns', setSpanBase: 'parentContext' }).code);
@@ -384,6 +404,12 @@ export function onMessage(msg, handler) {
     const span = tracer.startSpan('consume');
     return context.with(trace.setSpan(context.active(), span), () => handler(msg));
   });
+}`);
+add('f1 ok: helper not handed the extracted context, which is run in', null, `import { context, trace, propagation, ROOT_CONTEXT } from '@opentelemetry/api';
+export function onMessage(msg, handler, startConsumerSpan) {
+  const propagated = propagation.extract(ROOT_CONTEXT, msg.headers);
+  const span = startConsumerSpan(msg.topic);
+  return context.with(propagated, () => context.with(trace.setSpan(context.active(), span), () => handler(msg)));
 }`);
 add('f1 ok: HTTP server extract(active)', null, `import { context, trace, propagation, SpanKind } from '@opentelemetry/api';
 const tracer = trace.getTracer('x');

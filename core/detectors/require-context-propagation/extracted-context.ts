@@ -17,6 +17,10 @@
  * `context.with(extracted, ..)`, where the active context is the extracted one; extract and
  * `setSpan` in different functions (a batch span in the ambient context, each message extracted in
  * a nested callback).
+ *
+ * The span may also come from a helper handed the extracted context instead of `startSpan`
+ * (`self._startConsumerSpan(topic, message, op, extracted)`, aspecto-io/opentelemetry-ext-js
+ * ceeb658): whatever a call returns that becomes the handler's span was made from its arguments.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
@@ -64,6 +68,20 @@ export function createExtractedContextCheck(
     return out;
   }
 
+  /**
+   * The argument of a span helper call that holds an extracted context: an inline
+   * `propagation.extract(..)`, or a variable whose only value is one. A helper handed the
+   * extracted context returns a span made from it; its result passed to `trace.setSpan` is the span.
+   */
+  function helperParent(start: TSESTree.CallExpression): TSESTree.Node | undefined {
+    for (const argument of start.arguments) {
+      const expression = unwrapTypeScriptExpression(argument);
+      if (isExtractCall(expression)) return expression;
+      if (expression.type === AST_NODE_TYPES.Identifier && extractedVariable(expression)) return expression;
+    }
+    return undefined;
+  }
+
   function checkOne(call: TSESTree.CallExpression): void {
     const active = call.arguments[0];
     const spanArgument = call.arguments[1];
@@ -72,11 +90,15 @@ export function createExtractedContextCheck(
     const spanDef = spanVariable?.defs.length === 1 ? spanVariable.defs[0] : undefined;
     if (spanDef?.type !== 'Variable' || !spanDef.node.init) return;
     const start = unwrapTypeScriptExpression(spanDef.node.init);
-    if (start.type !== AST_NODE_TYPES.CallExpression || getSpanStartKind(start) !== 'startSpan') return;
+    if (start.type !== AST_NODE_TYPES.CallExpression) return;
+    const isStartSpan = getSpanStartKind(start) === 'startSpan';
     const owner = getEnclosingFunction(spanDef.node);
     if (owner === undefined || !contains(owner, call)) return;
     const span = spanArgument.name;
-    const parentArgument = start.arguments[2];
+    // `tracer.startSpan(name, options, parent)`, or the file's own span helper handed the extracted
+    // context (`self._startConsumerSpan(topic, message, op, extracted)`): the span is made from it
+    const parentArgument = isStartSpan ? start.arguments[2] : helperParent(start);
+    if (!isStartSpan && parentArgument === undefined) return;
     const parent = parentArgument && unwrapTypeScriptExpression(parentArgument);
     if (parent?.type === AST_NODE_TYPES.CallExpression && isExtractCall(parent)) {
       onFinding({ messageId: 'extractedContextIgnored', data: { span, extracted: 'propagation.extract(..)' }, node: active });
