@@ -41,6 +41,7 @@ import { resolveFunction } from '../analysis/traced-code.js';
 import { isInTestCode } from '../analysis/test-runner.js';
 import { findThrownAwayBind, isLocalNonStore, isScopePrimitive, isTransparent } from './no-unpaired-context-attach/binds.js';
 import { isRestoredEnterWith, isStoreReset } from './no-unpaired-context-attach/restores.js';
+import { isSplitEnterRestorePair } from './no-unpaired-context-attach/split-restores.js';
 import { isInContextSetter } from './no-unpaired-context-attach/setters.js';
 import { getBinding, getDisposeCall } from './no-unpaired-context-attach/tokens.js';
 import type { Binding } from './no-unpaired-context-attach/tokens.js';
@@ -365,7 +366,12 @@ function getCallKind(api: OtelApi, call: TSESTree.CallExpression): AttachKind | 
   if (!receiver) return undefined;
   if (method === 'enterWith') {
     const paired =
-      isLocalNonStore(api, receiver) || isScopePrimitive(call) || isStoreReset(call) || isRestoredEnterWith(api.sourceCode, call) || isInContextSetter(call);
+      isLocalNonStore(api, receiver) ||
+      isScopePrimitive(call) ||
+      isStoreReset(call) ||
+      isRestoredEnterWith(api.sourceCode, call) ||
+      isInContextSetter(call) ||
+      isSplitEnterRestorePair(api.sourceCode, call);
     return paired ? undefined : 'als.enterWith';
   }
   return isAsyncLocalStorageInstance(api, receiver) ? 'als.withScope' : undefined;

@@ -39,6 +39,46 @@ export class Plugin {
 }`,
     },
     {
+      name: "an enter on a channel's start event and the restore of the saved store on its end and error events, in other methods (dd-trace's plugins): one pair split across handlers",
+      filename: 'file.js',
+      code: `const { storage } = require('./storage');
+const requests = new WeakMap();
+class UndiciPlugin {
+  onCreate({ request }) {
+    const store = storage('legacy').getStore();
+    const span = this.startSpan('undici.request', { childOf: store?.span });
+    requests.set(request, { span, store });
+    storage('legacy').enterWith({ ...store, span });
+  }
+  onBodySent({ request }) {
+    const { span, store } = requests.get(request);
+    span.finish();
+    if (store) storage('legacy').enterWith(store);
+  }
+  onError({ request, error }) {
+    const ctx = requests.get(request);
+    ctx.span.setTag('error', error);
+    storage('legacy').enterWith(ctx.store);
+  }
+}
+module.exports = UndiciPlugin;`,
+    },
+    {
+      name: 'an enter paired with a restore of the store named as the earlier one in another method (llmobs plugins)',
+      code: `import { llmobsStorage } from './storage';
+export class LLMObsPlugin {
+  start(ctx: { llmobs: { parent?: unknown }; span: unknown }) {
+    const parentStore = llmobsStorage.getStore();
+    llmobsStorage.enterWith({ ...(parentStore as object), span: ctx.span });
+    ctx.llmobs.parent = parentStore;
+  }
+  asyncEnd(ctx: { llmobs: { parent?: unknown } }) {
+    const parentStore = ctx.llmobs.parent;
+    llmobsStorage.enterWith(parentStore);
+  }
+}`,
+    },
+    {
       name: 'enterWith in the body of a test, a hook or a suite is test scaffolding: not reported without checkTests (vitest, mocha globals, node:test)',
       code: `import { it, beforeEach, describe } from 'vitest';
 import { test } from 'node:test';
@@ -339,6 +379,29 @@ export class Plugin {
         { messageId: 'enterWithLeak', line: 3 },
         { messageId: 'enterWithLeak', line: 5 },
         { messageId: 'enterWithLeak', line: 6 },
+      ],
+    },
+    {
+      name: 'near misses of the split enter/restore pair: a file that never restores the store; a restore of another store; a restore in the function of the enter itself (no finally)',
+      code: `import { storage, other } from './storage';
+export class Plugin {
+  skip() { storage.enterWith({ noop: true }); }
+  start(span: unknown) { const store = other.getStore(); storage.enterWith({ ...(store as object), span }); }
+  end(store: unknown) { other.enterWith(store); }
+}
+export class Inline {
+  run(span: unknown, work: () => void) {
+    const store = storage.getStore();
+    storage.enterWith({ span });
+    work();
+    storage.enterWith(store);
+  }
+}`,
+      output: null,
+      errors: [
+        { messageId: 'enterWithLeak', line: 3 },
+        { messageId: 'enterWithLeak', line: 4 },
+        { messageId: 'enterWithLeak', line: 10 },
       ],
     },
     {

@@ -33,6 +33,11 @@ export function isStoreReset(call: TSESTree.CallExpression): boolean {
 /** A name for the store that was active before an enter: `parentStore`, `ctx.llmobs.parent`, `previousStore`, `sqlParentStore`. */
 const EARLIER_STORE = /(?:^(?:parent|prev|previous|prior|saved|outer|original)|(?:Parent|Prev|Previous|Prior|Saved|Outer|Original))(?![a-z])/;
 
+/** Whether `name` names the store that was active before an enter (EARLIER_STORE). */
+export function namesEarlierStore(name: string): boolean {
+  return EARLIER_STORE.test(name);
+}
+
 /**
  * `store.enterWith(parentStore)` in a function that enters nothing else into the same store: the
  * store named as the one active before an enter made elsewhere (dd-trace's plugins enter on a
