@@ -23,6 +23,8 @@ export default createRule<Options, MessageId>({
         "This span start ({{ read }}) runs {{ boundary }}, where the {{ manager }} context manager no longer has the caller's context: it becomes a new root.",
       callbackInEndedSpan:
         "The caller's callback '{{ callback }}' runs inside '{{ span }}' after it ended, so its spans hang from a finished span.",
+      continuationInStaleContext:
+        "'{{ callback }}' runs in '{{ captured }}', the context captured before this layer ran, so what the layer put into the active context (baggage, store values) is lost for the rest of the chain.",
     },
   },
   create(context) {

@@ -46,15 +46,18 @@ import { API, getOtelApi, getSpanStartKind, hasExplicitParentContext, fileMayCon
 import { isPassThroughCallback } from '../analysis/traced-code.js';
 import type { OtelApi } from '../analysis/otel-api.js';
 import { findCallbacksInSpan } from './no-late-context-capture/callbacks-in-span.js';
+import { findStaleContinuation } from './no-late-context-capture/stale-continuations.js';
 import { isTestRunnerCall } from '../analysis/test-runner.js';
 import { getListenerRegistration } from '../analysis/listeners.js';
 import { reschedulesItself } from '../analysis/recurring-timers.js';
 
-export type NoLateContextCaptureMessageId = 'lateContextRead' | 'lateImplicitParent' | 'callbackInEndedSpan';
+export type NoLateContextCaptureMessageId = 'lateContextRead' | 'lateImplicitParent' | 'callbackInEndedSpan' | 'continuationInStaleContext';
 
 /**
  * Issue #11 family 3, every manager: a caller's callback that a wrapper made inside a span's
- * callback calls after ending the span (detectors/no-late-context-capture/callbacks-in-span.ts).
+ * callback calls after ending the span (detectors/no-late-context-capture/callbacks-in-span.ts);
+ * and a middleware continuation run in the context captured before its layer ran
+ * (no-late-context-capture/stale-continuations.ts).
  */
 function createCallbackInSpanListeners(
   sourceCode: Readonly<TSESLint.SourceCode>,
@@ -69,6 +72,15 @@ function createCallbackInSpanListeners(
       const reported = new Set<TSESTree.Node>();
       for (const scope of analysis.callsAndAssignments) {
         if (scope.type !== AST_NODE_TYPES.CallExpression) continue;
+        const stale = findStaleContinuation(sourceCode, api, scope);
+        if (stale) {
+          onFinding({
+            messageId: 'continuationInStaleContext',
+            data: { callback: stale.callback, captured: stale.node.name },
+            node: stale.node,
+            ...(stale.fix ? { fix: stale.fix } : {}),
+          });
+        }
         if (getSpanStartKind(scope) !== 'startActiveSpan' && !api.isApiCall(scope, 'context.with')) continue;
         for (const found of findCallbacksInSpan(sourceCode, api, scope, analysis.callsAndAssignments)) {
           if (reported.has(found.call)) continue;

@@ -265,8 +265,128 @@ describe('suite', () => {
   it.only('then', () => Promise.resolve().then(() => trace.getActiveSpan()?.end()));
 });`,
     },
+    {
+      name: 'continuations (not reported): a database callback re-entering the caller\'s captured context (its fix), a continuation run in a context built at the call, and one captured in the function that runs it',
+      code: `
+import { context, trace, type Span } from '@opentelemetry/api';
+export function patchQuery(original: (sql: string, cb: (err: Error | null) => void) => void) {
+  return function (this: unknown, sql: string, callback: (err: Error | null) => void) {
+    const parentContext = context.active();
+    return original.call(this, sql, (err) => context.with(parentContext, () => callback(err)));
+  };
+}
+export function layer(parentSpan: Span | undefined, next: (err?: unknown) => void) {
+  return (err?: unknown) => {
+    context.with(parentSpan ? trace.setSpan(context.active(), parentSpan) : context.active(), next, undefined, err);
+  };
+}
+export function same(next: () => void) {
+  const here = context.active();
+  return context.with(here, next);
+}`,
+    },
   ],
   invalid: [
+    {
+      name: "a router layer runs next in the context captured before the layer (contrib 74bb8cab): the layer's baggage is lost; fix: restore only the parent span",
+      code: `
+import * as api from '@opentelemetry/api';
+type Next = (err?: unknown) => void;
+export function startLayerSpan(name: string, next: Next) {
+  const parent = api.context.active();
+  const span = api.trace.getTracer('router').startSpan(name, {}, parent);
+  const wrappedNext: Next = (err) => {
+    span.end();
+    return api.context.with(parent, next, undefined, err);
+  };
+  return { context: api.trace.setSpan(parent, span), wrappedNext };
+}`,
+      errors: [{ messageId: 'continuationInStaleContext', data: { callback: 'next', captured: 'parent' }, line: 9, column: 29, endColumn: 35 }],
+      output: `
+import * as api from '@opentelemetry/api';
+type Next = (err?: unknown) => void;
+export function startLayerSpan(name: string, next: Next) {
+  const parent = api.context.active();
+  const span = api.trace.getTracer('router').startSpan(name, {}, parent);
+  const wrappedNext: Next = (err) => {
+    span.end();
+    const parentSpan = api.trace.getSpan(parent);
+    return api.context.with(parentSpan ? api.trace.setSpan(api.context.active(), parentSpan) : api.trace.deleteSpan(api.context.active()), next, undefined, err);
+  };
+  return { context: api.trace.setSpan(parent, span), wrappedNext };
+}`,
+    },
+    {
+      name: 'an express layer binds the callback read from its (req, res) arguments to the captured context and calls it (contrib 92313a73)',
+      filename: 'file.js',
+      code: `
+const { context, trace } = require('@opentelemetry/api');
+exports.patch = (original) => function (req, res) {
+  const parentContext = context.active();
+  const span = trace.getTracer('express').startSpan('middleware');
+  const args = Array.from(arguments);
+  const callbackIdx = args.findIndex((arg) => typeof arg === 'function');
+  if (callbackIdx >= 0) {
+    arguments[callbackIdx] = function () {
+      span.end();
+      const callback = args[callbackIdx];
+      return context.bind(parentContext, callback).apply(this, arguments);
+    };
+  }
+  return context.bind(trace.setSpan(parentContext, span), original).apply(this, arguments);
+};`,
+      errors: [{ messageId: 'continuationInStaleContext', data: { callback: 'callback', captured: 'parentContext' }, line: 12, column: 27 }],
+      output: `
+const { context, trace } = require('@opentelemetry/api');
+exports.patch = (original) => function (req, res) {
+  const parentContext = context.active();
+  const span = trace.getTracer('express').startSpan('middleware');
+  const args = Array.from(arguments);
+  const callbackIdx = args.findIndex((arg) => typeof arg === 'function');
+  if (callbackIdx >= 0) {
+    arguments[callbackIdx] = function () {
+      span.end();
+      const callback = args[callbackIdx];
+      const parentSpan = trace.getSpan(parentContext);
+      return context.bind(parentSpan ? trace.setSpan(context.active(), parentSpan) : trace.deleteSpan(context.active()), callback).apply(this, arguments);
+    };
+  }
+  return context.bind(trace.setSpan(parentContext, span), original).apply(this, arguments);
+};`,
+    },
+    {
+      name: "family 3 with a continuation: the handler's next runs inside the ended layer span; the fix keeps the layer's context and puts back only the parent span",
+      code: `
+import { context, trace } from '@opentelemetry/api';
+type Handler = (req: unknown, res: unknown, next: (err?: unknown) => void) => void;
+const tracer = trace.getTracer('restify');
+export function wrapHandler(handler: Handler): Handler {
+  return (req, res, next) => {
+    const span = tracer.startSpan('middleware');
+    const patchedNext = (err?: unknown) => {
+      span.end();
+      next(err);
+    };
+    return context.with(trace.setSpan(context.active(), span), () => handler(req, res, patchedNext));
+  };
+}`,
+      errors: [{ messageId: 'callbackInEndedSpan', data: { callback: 'next', span: 'span' }, line: 10, column: 7 }],
+      output: `
+import { context, trace } from '@opentelemetry/api';
+type Handler = (req: unknown, res: unknown, next: (err?: unknown) => void) => void;
+const tracer = trace.getTracer('restify');
+export function wrapHandler(handler: Handler): Handler {
+  return (req, res, next) => {
+    const span = tracer.startSpan('middleware');
+    const patchedNext = (err?: unknown) => {
+      span.end();
+      context.with(parentSpan ? trace.setSpan(context.active(), parentSpan) : trace.deleteSpan(context.active()), () => next(err));
+    };
+    const parentSpan = trace.getSpan(context.active());
+    return context.with(trace.setSpan(context.active(), span), () => handler(req, res, patchedNext));
+  };
+}`,
+    },
     {
       name: 'spelling (issue #11 family 3): the callback taken with args.pop(), the span ended with span?.end(), the callback called through Reflect.apply',
       code: `

@@ -34,6 +34,7 @@ import { canMoveIntoArrow, surround } from '../../edits/wrap.js';
 import { isTestRunnerCallback } from '../../analysis/test-runner.js';
 import { nodesStartingIn } from '../../analysis/file-analysis.js';
 import type { Edit } from '../../findings.js';
+import { isContinuation, spanRestoringContext } from './continuations.js';
 
 export interface CallbackInSpan {
   /** The call of the caller's callback (`callback(err, rows)`, `cb.apply(this, arguments)`). */
@@ -55,6 +56,7 @@ interface SpanScope {
 }
 
 const CAPTURE_NAME = 'parentContext';
+const CAPTURE_SPAN_NAME = 'parentSpan';
 
 /**
  * `calls`: the file's calls in traversal order (the file analysis' `callsAndAssignments`), read
@@ -82,7 +84,9 @@ export function findCallbacksInSpan(
     if (!inner || inner === scope.fn || inner === outer || !endsSpanBefore(scope.span, inner, node)) continue;
     const target = getCallbackTarget(sourceCode, api, scope, inner, node);
     if (!target) continue;
-    found.push({ call: node, callback: target, span: scope.span.name, fix: buildFix(sourceCode, api, scope, node) });
+    const callee = getReflectedFunction(api, node) ?? getInvokedFunction(node);
+    const continuation = callee.type === AST_NODE_TYPES.Identifier && isContinuation(sourceCode, callee);
+    found.push({ call: node, callback: target, span: scope.span.name, fix: buildFix(sourceCode, api, scope, node, continuation) });
   }
   return found;
 }
@@ -190,8 +194,13 @@ function endsSpanBefore(span: TSESLint.Scope.Variable, fn: FunctionNode, node: T
  * `const parentContext = context.active();` before the statement that holds the span's scope (or
  * the one already there), and the callback call run in it. Undefined when that statement is not
  * in a statement list, or the call cannot move into an arrow (it awaits or yields).
+ *
+ * A middleware continuation (`next`, continuations.ts) runs in the layer's own context: it keeps
+ * that context and gets only its span put back, `const parentSpan = trace.getSpan(context.active());`
+ * before the statement and `context.with(parentSpan ? trace.setSpan(context.active(), parentSpan) :
+ * trace.deleteSpan(context.active()), () => next(err))`.
  */
-function buildFix(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, scope: SpanScope, call: TSESTree.CallExpression): Edit[] | undefined {
+function buildFix(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, scope: SpanScope, call: TSESTree.CallExpression, continuation: boolean): Edit[] | undefined {
   let statement: TSESTree.Node = scope.call;
   while (statement.parent && statement.parent.type !== AST_NODE_TYPES.BlockStatement && statement.parent.type !== AST_NODE_TYPES.Program) {
     if (isFunctionLike(statement.parent)) return undefined;
@@ -200,25 +209,41 @@ function buildFix(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, scope
   const list = statement.parent;
   if (!list || (list.type !== AST_NODE_TYPES.BlockStatement && list.type !== AST_NODE_TYPES.Program)) return undefined;
   if (!canMoveIntoArrow(call)) return undefined;
-  const refs = ensureApiMembers(sourceCode, api, ['context']);
+  const refs = ensureApiMembers(sourceCode, api, continuation ? ['context', 'trace'] : ['context']);
+  const { context, trace } = refs.names;
   const edits: Edit[] = [...refs.edits];
   const index = (list.body as TSESTree.Node[]).indexOf(statement);
-  const existing = index > 0 ? getCapturedContextName(api, list.body[index - 1]) : undefined;
-  let name = existing;
+  const previous = index > 0 ? list.body[index - 1] : undefined;
+  let name = continuation ? getCapturedSpanName(api, previous) : getCapturedContextName(api, previous);
   if (name === undefined) {
-    name = getFreeNameAt(sourceCode, statement, CAPTURE_NAME);
+    name = getFreeNameAt(sourceCode, statement, continuation ? CAPTURE_SPAN_NAME : CAPTURE_NAME);
     const line = sourceCode.lines[statement.loc.start.line - 1] ?? '';
     const indent = /^\s*/.exec(line)?.[0] ?? '';
-    edits.push({ range: [statement.range[0], statement.range[0]], text: `const ${name} = ${refs.names.context}.active();\n${indent}` });
+    const captured = continuation ? `${trace}.getSpan(${context}.active())` : `${context}.active()`;
+    edits.push({ range: [statement.range[0], statement.range[0]], text: `const ${name} = ${captured};\n${indent}` });
   }
-  edits.push(...surround(call, `${refs.names.context}.with(${name}, () => `, ')'));
+  const runIn = continuation ? spanRestoringContext(refs.names, name) : name;
+  edits.push(...surround(call, `${context}.with(${runIn}, () => `, ')'));
   return edits;
+}
+
+/** `const x = trace.getSpan(context.active());`: the name `x`. */
+function getCapturedSpanName(api: OtelApi, statement: TSESTree.Node | undefined): string | undefined {
+  const declarator = getConstDeclarator(statement);
+  const init = declarator?.init && unwrapTypeScriptExpression(declarator.init);
+  if (declarator?.id.type !== AST_NODE_TYPES.Identifier || init?.type !== AST_NODE_TYPES.CallExpression || api.calleePath(init) !== API('trace.getSpan')) return undefined;
+  const ctx = init.arguments[0] && unwrapTypeScriptExpression(init.arguments[0]);
+  return ctx?.type === AST_NODE_TYPES.CallExpression && api.calleePath(ctx) === API('context.active') ? declarator.id.name : undefined;
+}
+
+function getConstDeclarator(statement: TSESTree.Node | undefined): TSESTree.VariableDeclarator | undefined {
+  if (statement?.type !== AST_NODE_TYPES.VariableDeclaration || statement.kind !== 'const' || statement.declarations.length !== 1) return undefined;
+  return statement.declarations[0];
 }
 
 /** `const x = context.active();`: the name `x`. */
 function getCapturedContextName(api: OtelApi, statement: TSESTree.Node | undefined): string | undefined {
-  if (statement?.type !== AST_NODE_TYPES.VariableDeclaration || statement.kind !== 'const' || statement.declarations.length !== 1) return undefined;
-  const declarator = statement.declarations[0];
+  const declarator = getConstDeclarator(statement);
   const init = declarator?.init && unwrapTypeScriptExpression(declarator.init);
   if (declarator?.id.type !== AST_NODE_TYPES.Identifier || init?.type !== AST_NODE_TYPES.CallExpression) return undefined;
   return api.calleePath(init) === API('context.active') ? declarator.id.name : undefined;
