@@ -29,6 +29,7 @@ import type { OtelApi } from '../analysis/otel-api.js';
 import { createPairingTracker, findUnprotectedThrowingNodes } from './require-span-end/pairing.js';
 import { suggestFinally } from './require-span-end/suggest-finally.js';
 import { isHandedOver, SPAN_METHODS } from './require-span-end/hand-over.js';
+import { findFulfilOnlyPromise } from './require-span-end/fulfil-only.js';
 import type { ThrowingNode } from './require-span-end/pairing.js';
 import { getTimerCall } from '../analysis/timers.js';
 import { isInTestCode, isInTestScript } from '../analysis/test-runner.js';
@@ -91,7 +92,7 @@ export function createRequireSpanEndDetector(
       const info = acquired.get(result.key);
       if (!info) return;
       if (result.releasesElsewhere.length > 0) {
-        if (result.releases.length === 0) checkEndedInAsyncCallback(info, result.releasesElsewhere);
+        if (result.releases.length === 0 && !checkEndedOnFulfilOnly(info, result.releasesElsewhere)) checkEndedInAsyncCallback(info, result.releasesElsewhere);
         return;
       }
       if (isHandedOver(api, info.variable)) return;
@@ -135,6 +136,20 @@ export function createRequireSpanEndDetector(
       }
     },
   });
+
+  /** A span ended only in `.then` fulfilment handlers of its function (require-span-end/fulfil-only.ts): a rejection leaves it open. */
+  function checkEndedOnFulfilOnly(info: Acquired, releases: readonly TSESTree.Node[]): boolean {
+    const promise = findFulfilOnlyPromise(info.fn, releases);
+    if (!promise || isHandedOver(api, info.variable) || named.has(promise)) return false;
+    if (!options.checkTests && inTests(info.reportNode)) return false;
+    named.add(promise);
+    onFinding({
+      messageId: 'spanNotEndedOnException',
+      data: { span: info.variable.name, call: shorten(sourceCode.getText(promise)), how: 'rejects' },
+      node: info.reportNode,
+    });
+    return true;
+  }
 
   /**
    * A span ended (only) inside one async callback written in its function, after an `await` that

@@ -487,13 +487,11 @@ export function f(tracer: { startSpan(o: object): void }) {
     },
 
     {
-      name: 'a span ended in a .then callback or an async callback with no await before the end is handed over',
+      name: 'a span ended in an async callback with no await before the end is handed over (a .then fulfilment handler is not: see invalid)',
       code: `
 import { trace } from '@opentelemetry/api';
 const tracer = trace.getTracer('a');
 export function f(load: () => Promise<void>, on: (cb: () => Promise<void>) => void) {
-  const span = tracer.startSpan('then');
-  load().then(() => span.end());
   const other = tracer.startSpan('listener');
   on(async () => {
     other.end();
@@ -501,8 +499,65 @@ export function f(load: () => Promise<void>, on: (cb: () => Promise<void>) => vo
   });
 }`,
     },
+    {
+      name: 'ended in a fulfilment handler, and on rejection too: a two-handler then, a finally, a catch on the same promise, a helper handed the span, a then after a catch',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('db');
+declare function endSpan(span: unknown, error?: unknown): void;
+export function both(run: () => Promise<unknown>) {
+  const span = tracer.startSpan('a');
+  return run().then((r) => { span.end(); return r; }, (e) => { span.end(); throw e; });
+}
+export function settled(run: () => Promise<unknown>) {
+  const span = tracer.startSpan('b');
+  return run().finally(() => span.end());
+}
+export function split(run: () => Promise<unknown>) {
+  const span = tracer.startSpan('c');
+  const p = run();
+  p.then(() => span.end());
+  p.catch(() => span.end());
+  return p;
+}
+export function helper(run: () => Promise<unknown>) {
+  const span = tracer.startSpan('d');
+  return run().then(() => span.end()).catch((e) => endSpan(span, e));
+}
+export function recovered(run: () => Promise<unknown>) {
+  const span = tracer.startSpan('e');
+  return run().catch(() => undefined).then(() => span.end());
+}`,
+    },
   ],
   invalid: [
+    {
+      name: 'ended only in a fulfilment handler: a rejection of the wrapped call leaves the span open (recommended, like an await without finally)',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('db');
+export function patch(original: (...args: unknown[]) => Promise<unknown>) {
+  return function (this: unknown, ...args: unknown[]) {
+    const span = tracer.startSpan('db.query');
+    return original.apply(this, args).then((result) => {
+      span.end();
+      return result;
+    });
+  };
+}`,
+      errors: [{ messageId: 'spanNotEndedOnException', data: { span: 'span', call: 'original.apply(this, args)', how: 'rejects' }, line: 6, column: 18 }],
+    },
+    {
+      name: 'ended only in the fulfilment handler of a promise nobody awaits: a rejection leaves it open (it was a hand-over before session 11)',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('a');
+export function f(load: () => Promise<void>) {
+  const span = tracer.startSpan('then');
+  load().then(() => span.end());
+}`,
+      errors: [{ messageId: 'spanNotEndedOnException', data: { span: 'span', call: 'load()', how: 'rejects' }, line: 5, column: 16 }],
+    },
     {
       name: 'a span passed to a recording helper by a function that ends it itself is still its own: ended only in the catch, a return leaves it open (trigger.dev cli)',
       code: `
