@@ -21,7 +21,6 @@ import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import { getInvokedFunction, getMemberKeyName, getThisMemberName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
 import { carriesCallerCallback } from './caller-callbacks.js';
 import { extendsAsyncResource, getScopedFields } from './partial-binding.js';
-import { textIncludes } from './text-search.js';
 
 /** A callback a constructor stored: the stored parameter, the field's text, the storing assignment. */
 export interface HandlerObjectCallback {
@@ -33,29 +32,9 @@ export interface HandlerObjectCallback {
 /** The methods a dispatcher calls on a handler object: `onX` / `_onX`. */
 const EVENT_METHOD = /^_?on[A-Z]/;
 
-/** An event method's name and its call or definition, from `on` (see hasEventMethodText). */
-const EVENT_METHOD_CALL = /on[A-Z]\w*\s*\(/g;
-const WORD_CHARACTER = /\w/;
-
 /** Cheap text test (no parse): can the file hold a handler object? */
 export function mayHoldHandlerObject(text: string): boolean {
-  return textIncludes(text, 'constructor') && hasEventMethodText(text);
-}
-
-/**
- * Exactly `/\b_?on[A-Z]\w*\s*\(/.test(text)`: that pattern starts with a word boundary, so the
- * regex engine tries it at every offset; this one starts with the literal `on`, and the boundary
- * (before `on`, or before a `_` in front of it) is checked at each match.
- */
-function hasEventMethodText(text: string): boolean {
-  EVENT_METHOD_CALL.lastIndex = 0;
-  for (let match = EVENT_METHOD_CALL.exec(text); match; match = EVENT_METHOD_CALL.exec(text)) {
-    const at = match.index;
-    if (at === 0 || !WORD_CHARACTER.test(text.charAt(at - 1))) return true;
-    if (text.charAt(at - 1) === '_' && (at === 1 || !WORD_CHARACTER.test(text.charAt(at - 2)))) return true;
-    EVENT_METHOD_CALL.lastIndex = at + 1;
-  }
-  return false;
+  return text.includes('constructor') && /\b_?on[A-Z]\w*\s*\(/.test(text);
 }
 
 /** The fields of `this` that `method` calls: `this.f(..)`, `this.f.call(..)`, or a copy `const { f } = this` / `const f = this.f` called. */

@@ -29,7 +29,6 @@ import { getSpanStartKind, getTracedCallback, getTracedCallKind, isAsyncLocalSto
 import type { OtelApi } from '../../analysis/otel-api.js';
 import { resolveCalledFunction } from '../../analysis/traced-code.js';
 import type { Finding } from '../../findings.js';
-import { textIncludes } from '../../analysis/text-search.js';
 
 export type EscapingGeneratorMessageId = 'generatorOutlivesScope' | 'generatorIteratedOutsideScope';
 
@@ -44,24 +43,8 @@ const GENERATOR_TEST_NAME = /^is(?:Async)?(?:Generator|Iterable|Iterator)(?:Obje
  */
 const REBINDS_ITERATION = /context|bind|scope|trace|span/i;
 
-/**
- * `function*`, `async *name(`, `*[Symbol.asyncIterator](`, `isAsyncGenerator(`: a file without any
- * has nothing to report. The alternatives are tested one by one (each starts with a literal the
- * regex engine can scan for; one alternation of them is tried at every offset), the last only in
- * a text that holds one of its three words: the same answer as the one regex
- * `function\s*\*|\*\s*(?:\[|[\w$]+\s*\()|\bis(?:Async)?(?:Generator|Iterable|Iterator)`.
- */
-const GENERATOR_FUNCTION_TEXT = /function\s*\*/;
-const GENERATOR_METHOD_TEXT = /\*\s*(?:\[|[\w$]+\s*\()/;
-const GENERATOR_TEST_TEXT = /\bis(?:Async)?(?:Generator|Iterable|Iterator)/;
-
-function mayHoldGenerator(text: string): boolean {
-  return (
-    GENERATOR_FUNCTION_TEXT.test(text) ||
-    GENERATOR_METHOD_TEXT.test(text) ||
-    ((textIncludes(text, 'Generator') || textIncludes(text, 'Iterable') || textIncludes(text, 'Iterator')) && GENERATOR_TEST_TEXT.test(text))
-  );
-}
+/** `function*`, `async *name(`, `*[Symbol.asyncIterator](`, `isAsyncGenerator(`: a file without any has nothing to report. */
+const GENERATOR_TEXT = /function\s*\*|\*\s*(?:\[|[\w$]+\s*\()|\bis(?:Async)?(?:Generator|Iterable|Iterator)/;
 
 
 export function createEscapingGeneratorListeners(
@@ -70,7 +53,7 @@ export function createEscapingGeneratorListeners(
   onFinding: (finding: Finding<EscapingGeneratorMessageId>) => void,
 ): TSESLint.RuleListener {
   // no generator function and no generator test in the file: nothing to escape
-  if (!mayHoldGenerator(sourceCode.text)) return {};
+  if (!GENERATOR_TEXT.test(sourceCode.text)) return {};
   const bodyCache = new Map<FunctionNode, boolean>();
   // one defect, one finding: a scope whose returned generator is reported is not reported again at
   // the caller's test of the result, nor for a second test of the same result
