@@ -14,6 +14,7 @@ import { mayHoldLibraryQueue } from './analysis/library-queues.js';
 import { getSettings } from './settings.js';
 import type { ContextManagerName, OtelContextSettings } from './settings.js';
 import { TRANSPORT_TRIGGERS } from './transports/records.js';
+import { textIncludes } from './analysis/text-search.js';
 
 /** "Traced code" (core/analysis/traced-code.ts): the API (`context.with`, …), span starts, ALS-only code. */
 const TRACED_CODE = TRACED_CODE_TRIGGERS;
@@ -54,14 +55,14 @@ export function mayHoldUntracedQueue(source: string, contextManager: ContextMana
     (textMentionsAny(source, QUEUE_DRAINS) && textMentionsAny(source, QUEUE_STORES)) ||
     // a FIFO written the other way round (`unshift` in, `pop` out); `push`/`pop` alone is a stack,
     // mostly of cleanups, and stays out of the gate (see above)
-    (source.includes('.unshift(') && source.includes('.pop(')) ||
+    (textIncludes(source, '.unshift(') && textIncludes(source, '.pop(')) ||
     // waiters kept in a Set (run and cleared) or in a Map by request id (taken and deleted): the
     // queue model's own shapes (queues.ts); measured (session 10) to admit 117 more of
     // node_modules' 11,726 files (362 pass the push/shift pair) with no new finding there, and one
     // on the four whole checkouts measured: dd-trace's debugger keeps remote-config `ack`
     // callbacks in a Map by ack id and runs them from a MessagePort listener (true by mechanism)
-    (source.includes('.add(') && source.includes('.clear()')) ||
-    (source.includes('.set(') && source.includes('.delete(')) ||
+    (textIncludes(source, '.add(') && textIncludes(source, '.clear()')) ||
+    (textIncludes(source, '.set(') && textIncludes(source, '.delete(')) ||
     mayHoldHandlerObject(source) ||
     mayHoldPartialBinding(source) ||
     // a well-known library queue (family 9), whose drain is in the library
@@ -105,9 +106,9 @@ export function mayContainFinding(source: string, rules: readonly string[], sett
   return rules.some((rule) => {
     const triggers = TRIGGERS_BY_NAME[rule];
     if (triggers === undefined) return true;
-    if (STANDALONE_TRIGGERS[rule]?.some((trigger) => source.includes(trigger))) return true;
+    if (STANDALONE_TRIGGERS[rule]?.some((trigger) => textIncludes(source, trigger))) return true;
     if (!tracedCode) return rule === UNTRACED_QUEUE_RULE && mayHoldUntracedQueue(source, settings.contextManager);
-    return triggers === TRACED_CODE || triggers.some((trigger) => source.includes(trigger));
+    return triggers === TRACED_CODE || triggers.some((trigger) => textIncludes(source, trigger));
   });
 }
 

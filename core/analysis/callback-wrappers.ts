@@ -257,6 +257,9 @@ function getHolder(node: TSESTree.Node): TSESTree.Node | undefined {
 
 /** Whether `fn` is a callback wrapper that will run its caller's callback in a library's context (see the module comment). */
 export function isUnboundCallbackWrapper(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, fn: FunctionNode, index: CallIndex): boolean {
+  // cheapest first: a function that calls nothing named like a callback cannot call its caller's
+  // (callsCallerCallback's own first test; the tests before it are pure, so the answer is the same)
+  if (!index.callbackCalls.has(fn)) return false;
   if (fn.type === AST_NODE_TYPES.FunctionDeclaration || !(isHandedOn(fn) || isHandedOnIndirectly(sourceCode, fn))) return false;
   const parent = fn.parent;
   if (parent?.type === AST_NODE_TYPES.CallExpression && isContextBound(sourceCode, api, parent)) return false;

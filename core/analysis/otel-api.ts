@@ -3,11 +3,12 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { escapeRegExp, getCallbackArgument, getMethodName, getPropertyName, getRequireSource, importedName, isFunctionLike, unwrapTypeScriptExpression, getDottedName } from './ast.js';
+import { getCallbackArgument, getMethodName, getPropertyName, getRequireSource, importedName, isFunctionLike, unwrapTypeScriptExpression, getDottedName } from './ast.js';
 import type { FunctionNode } from './ast.js';
 import { createBindingResolver, OTEL_API_MODULE } from './import-bindings.js';
 import type { BindingResolver } from './import-bindings.js';
 import { getSettings } from '../settings.js';
+import { textIncludes, textIncludesAny } from './text-search.js';
 import { isImportedSpanHelper, isSpanRunningFunctionOfFile } from './span-wrappers.js';
 import { getSpanlessContextChange, getSpanStartKind, rememberProgramText } from './spans.js';
 import type { OtelContextSettings } from '../settings.js';
@@ -65,10 +66,10 @@ const OTHER_TRIGGERS = TRACED_CODE_TRIGGERS.filter((trigger) => !trigger.include
 /** Cheap text test: can this file contain traced code at all? */
 export function mayContainTracedCode(text: string, settings: Pick<OtelContextSettings, 'apiModules' | 'spanWrappers'>): boolean {
   return (
-    OTHER_TRIGGERS.some((trigger) => text.includes(trigger)) ||
-    (text.includes('Span') && SPAN_TRIGGERS.some((trigger) => text.includes(trigger))) ||
-    settings.apiModules.some((name) => name.length > 0 && text.includes(name)) ||
-    settings.spanWrappers.some((name) => name.length > 0 && text.includes(name.split('.').at(-1) ?? name))
+    textIncludesAny(text, OTHER_TRIGGERS) ||
+    (textIncludes(text, 'Span') && textIncludesAny(text, SPAN_TRIGGERS)) ||
+    settings.apiModules.some((name) => name.length > 0 && textIncludes(text, name)) ||
+    settings.spanWrappers.some((name) => name.length > 0 && textIncludes(text, name.split('.').at(-1) ?? name))
   );
 }
 
@@ -96,7 +97,7 @@ export function fileMentions(sourceCode: Readonly<TSESLint.SourceCode>, needle: 
   }
   let found = known.get(needle);
   if (found === undefined) {
-    found = sourceCode.text.includes(needle);
+    found = textIncludes(sourceCode.text, needle);
     known.set(needle, found);
   }
   return found;
@@ -107,22 +108,14 @@ export function fileMentionsAny(context: Readonly<TSESLint.RuleContext<string, r
   return triggers.some((trigger) => fileMentions(context.sourceCode, trigger));
 }
 
-const anyOfPatterns = new WeakMap<readonly string[], RegExp>();
-
 /**
- * Whether `text` contains one of `needles`: the same answer as `needles.some((n) => text.includes(n))`
- * in one pass over the text (one regex alternation of the escaped needles, compiled once per list)
- * instead of one pass per absent needle. For a rule's own list that no other rule shares; shared
- * needles go through fileMentions, which remembers each needle per file.
+ * Whether `text` contains one of `needles`: the same answer as `needles.some((n) => text.includes(n))`,
+ * each needle searched through its rarest characters (core/analysis/text-search.ts). For a rule's
+ * own list that no other rule shares; shared needles go through fileMentions, which remembers each
+ * needle per file.
  */
 export function textMentionsAny(text: string, needles: readonly string[]): boolean {
-  if (needles.length === 0) return false;
-  let pattern = anyOfPatterns.get(needles);
-  if (!pattern) {
-    pattern = new RegExp(needles.map(escapeRegExp).join('|'));
-    anyOfPatterns.set(needles, pattern);
-  }
-  return pattern.test(text);
+  return textIncludesAny(text, needles);
 }
 
 const cache = new WeakMap<object, OtelApi>();

@@ -4,6 +4,7 @@
  * `node:timers` / `node:timers/promises` / `node:process` — a local function called
  * `setTimeout` is not a timer.
  */
+import { textIncludes } from './text-search.js';
 import type { TSESTree } from '@typescript-eslint/utils';
 import type { BindingResolver } from './import-bindings.js';
 
@@ -76,5 +77,5 @@ export function getTimerCall(resolver: BindingResolver, call: TSESTree.CallExpre
 
 /** Whether the file imports timers under names of its own (cheap text check, once per file). */
 export function mayAliasTimers(text: string): boolean {
-  return text.includes('timers');
+  return textIncludes(text, 'timers');
 }

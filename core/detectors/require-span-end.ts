@@ -97,10 +97,11 @@ export function createRequireSpanEndDetector(
       }
       if (isHandedOver(api, info.variable)) return;
       const name = info.variable.name;
-      const suggestions = suggestFinally(sourceCode, info, result.releases);
+      // built only for a finding (most spans are ended on every path): the same suggestion, computed where it is reported
+      const suggestions = (): ReturnType<typeof suggestFinally> => suggestFinally(sourceCode, info, result.releases);
       if (result.releases.length === 0) {
         if (!options.checkTests && inTests(info.reportNode)) return;
-        onFinding({ messageId: 'spanNeverEnded', data: { span: name }, node: info.reportNode, suggestions });
+        onFinding({ messageId: 'spanNeverEnded', data: { span: name }, node: info.reportNode, suggestions: suggestions() });
         return;
       }
       const throwing = findUnprotectedThrowingNodes(
@@ -118,7 +119,7 @@ export function createRequireSpanEndDetector(
           messageId: 'spanNotEndedOnEveryPath',
           data: { span: name, exit: result.leaksOnReturn ? 'a return' : 'a throw' },
           node: info.reportNode,
-          suggestions,
+          suggestions: suggestions(),
         });
         return;
       }
@@ -130,9 +131,9 @@ export function createRequireSpanEndDetector(
       const call = shorten(sourceCode.getText(culprit));
       if (culprit.type === AST_NODE_TYPES.AwaitExpression || culprit.type === AST_NODE_TYPES.YieldExpression) {
         const how = culprit.type === AST_NODE_TYPES.AwaitExpression ? 'rejects' : 'is where the consumer stops';
-        onFinding({ messageId: 'spanNotEndedOnException', data: { span: name, call, how }, node: info.reportNode, suggestions });
+        onFinding({ messageId: 'spanNotEndedOnException', data: { span: name, call, how }, node: info.reportNode, suggestions: suggestions() });
       } else {
-        onFinding({ messageId: 'spanNotEndedOnThrow', data: { span: name, call }, node: info.reportNode, suggestions });
+        onFinding({ messageId: 'spanNotEndedOnThrow', data: { span: name, call }, node: info.reportNode, suggestions: suggestions() });
       }
     },
   });

@@ -86,13 +86,12 @@ export function createPairingTracker<Key>(options: PairingTrackerOptions<Key>): 
   const finished: RecordedCodePath[] = [];
   /** The explicit exits marked with `exit`. */
   const exits = new Map<TSESTree.Node, 'return' | 'throw'>();
+  /** The code paths an acquire was recorded in: only those have results (analyse reports per acquire). */
+  const acquiring = new Set<CodePath>();
 
   const recorder = useSegmentRecorder(options.context, (recorded) => {
-    for (const nodes of recorded.nodesBySegment.values()) {
-      if (nodes.length === 0) continue;
-      finished.push(recorded); // something to analyse in this code path
-      break;
-    }
+    // something to analyse in this code path: a code path with exits and releases only has no result
+    if (acquiring.has(recorded.codePath)) finished.push(recorded);
     if (recorded.node.type !== AST_NODE_TYPES.Program) return;
     for (const done of finished) analyse(done);
     finished.length = 0;
@@ -101,6 +100,7 @@ export function createPairingTracker<Key>(options: PairingTrackerOptions<Key>): 
   function record(kind: EventKind, key: Key, node: TSESTree.Node): void {
     const currentCodePath = recorder.currentCodePath();
     if (!currentCodePath) return;
+    if (kind === 'acquire') acquiring.add(currentCodePath);
     const list = events.get(node);
     if (list) list.push({ kind, key });
     else {
