@@ -201,7 +201,8 @@ function findBindableCallbacks(analysis: FileAnalysis): BindableCallback[] {
   // Families 4/5 in code with no tracing: a caller's callback a per-call object stores and another method runs (stored-callbacks.ts).
   if (analysis.untraced) {
     for (const entry of findStoredCallbacks(sourceCode, analysis.callsAndAssignments)) {
-      if (seenQueued.has(entry.node) || isContextBound(sourceCode, api, entry.node)) continue;
+      // already reported where it is handed in (a queued command object: queued-commands.ts)
+      if (seenQueued.has(entry.node) || entry.handedIn.some((node) => seenQueued.has(node)) || isContextBound(sourceCode, api, entry.node)) continue;
       seenQueued.add(entry.node);
       records.push({ owner: 'no-unbound-queued-callback', callback: entry.node, boundary: entry.assignment, queue: entry.queue });
     }

@@ -37,6 +37,8 @@ export interface StoredCallback {
   node: TSESTree.Identifier;
   queue: string;
   assignment: TSESTree.AssignmentExpression;
+  /** The callbacks handed to the constructions (`cb` in `new X(.., cb)`): one defect with the store. */
+  handedIn: TSESTree.Node[];
 }
 
 const STORE = /\bthis(?:\.([\w$]+)|\[([\w$]+)\])\s*=\s*[\w$]+\s*[;,)\n}]/g;
@@ -273,7 +275,9 @@ export function findStoredCallbacks(sourceCode: Readonly<TSESLint.SourceCode>, n
       for (const name of next) if (!synchronous.has(name)) (synchronous.add(name), pending.push(name));
     }
     const later = [...unit.methods].some(([name, method]) => !synchronous.has(name) && invokedFields(sourceCode, method).has(store.key));
-    if (later) found.push({ node: store.node, queue: store.key.startsWith('[') ? `this${store.key}` : `this.${store.key}`, assignment: store.assignment });
+    if (!later) continue;
+    const handedIn = perCall.map((site) => site.arguments[store.index] as TSESTree.Node);
+    found.push({ node: store.node, queue: store.key.startsWith('[') ? `this${store.key}` : `this.${store.key}`, assignment: store.assignment, handedIn });
   }
   return found;
 }
