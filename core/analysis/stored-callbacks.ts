@@ -204,21 +204,44 @@ function handedBack(sourceCode: Readonly<TSESLint.SourceCode>, site: TSESTree.Ne
   return (variable?.references ?? []).some((reference) => reference.identifier.parent?.type === AST_NODE_TYPES.ReturnStatement);
 }
 
-/** The methods the constructing code calls on the new object: `new X(..).m(..)`, `x.m(..)` on a local holding it. */
-function methodsCalledOnSite(sourceCode: Readonly<TSESLint.SourceCode>, site: TSESTree.NewExpression, into: Set<string>): void {
-  const parent = site.parent;
-  const add = (member: TSESTree.Node | undefined): void => {
-    if (member?.type !== AST_NODE_TYPES.MemberExpression || member.parent.type !== AST_NODE_TYPES.CallExpression || member.parent.callee !== member) return;
-    const key = getPropertyName(member);
-    if (key !== undefined) into.add(key);
+const COLLECTION_STORES = new Set(['push', 'unshift', 'set', 'add', 'enqueue']);
+
+/**
+ * What the constructing code does with the new object (`new X(..)` itself, or a local holding it):
+ * the methods of the unit it calls on it go into `into` (`new X(..).m(..)`, `x.m(..)`); 'opaque' when
+ * it calls, for its effect, a method the unit does not define (inherited: `visitor.visit(ast)` may
+ * run any method), 'collected' when it keeps it in a collection (a registry, or a queue the queue
+ * model owns: `this.tasks.set(name, task)`, `this.waiting.push(query)`).
+ */
+function useOfSite(sourceCode: Readonly<TSESLint.SourceCode>, site: TSESTree.NewExpression, methods: ReadonlyMap<string, FunctionNode>, into: Set<string>): 'opaque' | 'collected' | undefined {
+  let verdict: 'opaque' | 'collected' | undefined;
+  const use = (expression: TSESTree.Node): void => {
+    const parent = expression.parent;
+    if (parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === expression && parent.parent.type === AST_NODE_TYPES.CallExpression && parent.parent.callee === parent) {
+      const key = getPropertyName(parent);
+      if (key === undefined) return;
+      if (methods.has(key)) into.add(key);
+      else if (parent.parent.parent.type === AST_NODE_TYPES.ExpressionStatement || parent.parent.parent.type === AST_NODE_TYPES.AwaitExpression) verdict ??= 'opaque';
+      return;
+    }
+    if (parent?.type === AST_NODE_TYPES.CallExpression && parent.arguments.includes(expression as TSESTree.CallExpressionArgument)) {
+      const callee = unwrapTypeScriptExpression(parent.callee);
+      const method = callee.type === AST_NODE_TYPES.MemberExpression ? getPropertyName(callee) : undefined;
+      if (method !== undefined && COLLECTION_STORES.has(method)) verdict = 'collected';
+      return;
+    }
+    if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.right === expression && parent.left.type === AST_NODE_TYPES.MemberExpression && parent.left.computed) verdict = 'collected';
   };
-  if (parent?.type === AST_NODE_TYPES.MemberExpression && parent.object === site) add(parent);
+  use(site);
+  const parent = site.parent;
   let holder: TSESTree.Identifier | undefined;
   if (parent?.type === AST_NODE_TYPES.VariableDeclarator && parent.id.type === AST_NODE_TYPES.Identifier) holder = parent.id;
   if (parent?.type === AST_NODE_TYPES.AssignmentExpression && parent.left.type === AST_NODE_TYPES.Identifier) holder = parent.left;
-  if (!holder) return;
-  const variable = ASTUtils.findVariable(sourceCode.getScope(holder), holder);
-  for (const reference of variable?.references ?? []) add(reference.identifier.parent);
+  if (holder) {
+    const variable = ASTUtils.findVariable(sourceCode.getScope(holder), holder);
+    for (const reference of variable?.references ?? []) if (reference.identifier !== holder) use(reference.identifier);
+  }
+  return verdict;
 }
 
 /**
@@ -266,7 +289,7 @@ export function findStoredCallbacks(sourceCode: Readonly<TSESLint.SourceCode>, n
     // run synchronously by the code that built the object: from the constructor, on the new object, and what those call
     const synchronous = new Set<string>();
     calledMethods(unit.ctor, synchronous);
-    for (const site of sites) methodsCalledOnSite(sourceCode, site, synchronous);
+    if (sites.some((site) => useOfSite(sourceCode, site, unit.methods, synchronous) !== undefined)) continue;
     for (const pending = [...synchronous]; pending.length > 0; ) {
       const method = unit.methods.get(pending.pop() as string);
       if (!method) continue;

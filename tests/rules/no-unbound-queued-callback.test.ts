@@ -710,6 +710,32 @@ const tracer = trace.getTracer('db');
 class Pending { constructor(cb) { this.cb = cb; } settle(line) { tracer.startSpan('settle').end(); this.cb(null, line); } }
 export function query(client, sql, cb) { client.send(sql, new Pending(cb)); }`,
     },
+    {
+      name: 'stored callback, near miss: the constructing code runs an inherited method on the new object (a visitor base class may dispatch to any method)',
+      code: `
+class PatternVisitor extends BaseVisitor {
+  constructor(options, callback) { super(options); this.callback = callback; }
+  Identifier(pattern) { this.callback(pattern); }
+}
+exports.traverse = function (options, pattern, callback) {
+  const visitor = new PatternVisitor(options, callback);
+  visitor.visit(pattern);
+};`,
+    },
+    {
+      name: 'stored callback, near miss: the new object is kept in a collection (a registry run later by its owner, or a queue the queue model owns)',
+      code: `
+class Task {
+  constructor(bench, name, fn) { this.bench = bench; this.name = name; this.fn = fn; }
+  async loop() { await this.fn.call(this); }
+}
+class Bench {
+  constructor() { this.tasks = new Map(); }
+  add(name, fn) { const task = new Task(this, name, fn); this.tasks.set(name, task); return this; }
+  async run() { for (const task of this.tasks.values()) await task.loop(); }
+}
+module.exports = Bench;`,
+    },
   ],
   invalid: [
     {
