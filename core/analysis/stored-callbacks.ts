@@ -295,7 +295,11 @@ export function findStoredCallbacks(sourceCode: Readonly<TSESLint.SourceCode>, n
       if (!method) continue;
       const next = new Set<string>();
       calledMethods(method, next);
-      for (const name of next) if (!synchronous.has(name)) (synchronous.add(name), pending.push(name));
+      for (const name of next) {
+        if (synchronous.has(name)) continue;
+        synchronous.add(name);
+        pending.push(name);
+      }
     }
     const later = [...unit.methods].some(([name, method]) => !synchronous.has(name) && invokedFields(sourceCode, method).has(store.key));
     if (!later) continue;
