@@ -11,6 +11,7 @@ import { fileMayContainTracedCode, fileMentionsAny, mayContainTracedCode, textMe
 import { mayHoldHandlerObject } from './analysis/handler-objects.js';
 import { mayHoldPartialBinding } from './analysis/partial-binding.js';
 import { mayHoldLibraryQueue } from './analysis/library-queues.js';
+import { mayHoldStoredCallback } from './analysis/stored-callbacks.js';
 import { getSettings } from './settings.js';
 import type { ContextManagerName, OtelContextSettings } from './settings.js';
 import { TRANSPORT_TRIGGERS } from './transports/records.js';
@@ -65,6 +66,8 @@ export function mayHoldUntracedQueue(source: string, contextManager: ContextMana
     (textIncludes(source, '.set(') && textIncludes(source, '.delete(')) ||
     mayHoldHandlerObject(source) ||
     mayHoldPartialBinding(source) ||
+    // a caller's callback a per-call object stores and calls from another method
+    mayHoldStoredCallback(source) ||
     // a well-known library queue (family 9), whose drain is in the library
     mayHoldLibraryQueue(source)
   );

@@ -24,6 +24,7 @@ import { getOriginalCallOf, isParameterOriginal } from './wrapper-hand-over.js';
 import { carriesCallerCallback } from './caller-callbacks.js';
 import { getLibraryQueueCallback, loadsLibraryQueue } from './library-queues.js';
 import { findHandlerObjectCallbacks } from './handler-objects.js';
+import { findStoredCallbacks } from './stored-callbacks.js';
 import { findQueuedCallbacks, getQueueFunctionCallback } from './queues.js';
 import { findQueuedCommandCallbacks } from './queued-commands.js';
 import { isRescheduleInsideItself, reschedulesItself } from './recurring-timers.js';
@@ -196,6 +197,15 @@ function findBindableCallbacks(analysis: FileAnalysis): BindableCallback[] {
     if (isOwnedByInactiveParentSpan(sourceCode, api, regions.getTraceScope(entry.node), entry.node)) continue;
     seenQueued.add(entry.node);
     records.push({ owner: 'no-unbound-queued-callback', callback: entry.node, boundary: entry.assignment, queue: entry.queue });
+  }
+  // Families 4/5 in code with no tracing: a caller's callback a per-call object stores and another method runs (stored-callbacks.ts).
+  if (analysis.untraced) {
+    for (const entry of findStoredCallbacks(sourceCode, analysis.callsAndAssignments)) {
+      // already reported where it is handed in (a queued command object: queued-commands.ts)
+      if (seenQueued.has(entry.node) || entry.handedIn.some((node) => seenQueued.has(node)) || isContextBound(sourceCode, api, entry.node)) continue;
+      seenQueued.add(entry.node);
+      records.push({ owner: 'no-unbound-queued-callback', callback: entry.node, boundary: entry.assignment, queue: entry.queue });
+    }
   }
   // Family 4: callback wrappers handed to a library, made where no span is active (made inside an
   // active span, binding would run the caller's callback inside it: family 3's business).

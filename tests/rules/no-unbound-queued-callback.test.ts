@@ -631,8 +631,203 @@ export async function handle() {
   client.release();
 }`,
     },
+    // Stored callbacks (core/analysis/stored-callbacks.ts): near misses of the per-call object.
+    {
+      name: 'stored callback, near miss: the constructing code runs the calling method itself, on the new object or a local holding it (a visitor)',
+      code: `
+class Walker {
+  constructor(visitor) { this.visitor = visitor; }
+  walk(node) { this.visit(node); }
+  visit(node) { this.visitor(node); for (const child of node.children) this.visit(child); }
+}
+exports.walk = function (ast, visitor) { new Walker(visitor).walk(ast); };
+exports.walkAll = function (asts, visitor) { const walker = new Walker(visitor); for (const ast of asts) walker.walk(ast); };`,
+    },
+    {
+      name: 'stored callback, near miss: the constructor starts what calls it (a timer the object starts in its caller\'s context)',
+      code: `
+class Job {
+  constructor(fn) { this.fn = fn; this.start(); }
+  start() { setTimeout(() => this.finish(), 1); }
+  finish() { this.fn(); }
+}
+exports.run = function (fn) { new Job(fn); };`,
+    },
+    {
+      name: 'stored callback, near miss: the object itself goes back to the caller, who keeps and drives it (a server\'s request listener)',
+      code: `
+function Server(listener) { this.listener = listener; }
+Server.prototype.dispatch = function (req, res) { this.listener(req, res); };
+exports.createServer = function (listener) { return new Server(listener); };`,
+    },
+    {
+      name: 'stored callback, near miss: a setter replaces the field (a listener slot, not a continuation)',
+      code: `
+class Slot {
+  constructor(fn) { this.fn = fn; }
+  setHandler(fn) { this.fn = fn; }
+  fire() { this.fn(); }
+}
+exports.make = function (registry, fn) { registry.add(new Slot(fn)); };`,
+    },
+    {
+      name: 'stored callback, near miss: an option bag stored whole, its members read later (not a stored function)',
+      code: `
+class Client {
+  constructor(options) { this.options = options; }
+  settle() { this.options.callback(); }
+}
+exports.make = function (pool, options) { pool.add(new Client(options)); };`,
+    },
+    {
+      name: 'stored callback, near miss: the class already runs it in its own async scope (AsyncResource)',
+      code: `
+const { AsyncResource } = require('node:async_hooks');
+class Pending extends AsyncResource {
+  constructor(cb) { super('Pending'); this.cb = cb; }
+  settle(line) { this.runInAsyncScope(this.cb, null, null, line); }
+}
+exports.query = function (client, sql, cb) { client.send(sql, new Pending(cb)); };`,
+    },
+    {
+      name: 'stored callback, near miss: constructed only with a function of the file (no caller\'s callback)',
+      code: `
+class Pending { constructor(cb) { this.cb = cb; } settle(line) { this.cb(null, line); } }
+exports.ping = function (client) { client.send('PING', new Pending(() => console.log('pong'))); };`,
+    },
+    {
+      name: 'stored callback, under zone: AsyncResource carries no zone, nothing is reported in code with no tracing',
+      code: `
+class Pending { constructor(cb) { this.cb = cb; } settle(line) { this.cb(null, line); } }
+exports.query = function (client, sql, cb) { client.send(sql, new Pending(cb)); };`,
+      settings: under('zone'),
+    },
+    {
+      name: 'stored callback, near miss: traced code is the other binding rules\' (this shape is looked at in files with no tracing)',
+      code: `
+import { trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('db');
+class Pending { constructor(cb) { this.cb = cb; } settle(line) { tracer.startSpan('settle').end(); this.cb(null, line); } }
+export function query(client, sql, cb) { client.send(sql, new Pending(cb)); }`,
+    },
+    {
+      name: 'stored callback, near miss: the constructing code runs an inherited method on the new object (a visitor base class may dispatch to any method)',
+      code: `
+class PatternVisitor extends BaseVisitor {
+  constructor(options, callback) { super(options); this.callback = callback; }
+  Identifier(pattern) { this.callback(pattern); }
+}
+exports.traverse = function (options, pattern, callback) {
+  const visitor = new PatternVisitor(options, callback);
+  visitor.visit(pattern);
+};`,
+    },
+    {
+      name: 'stored callback, near miss: the new object is kept in a collection (a registry run later by its owner, or a queue the queue model owns)',
+      code: `
+class Task {
+  constructor(bench, name, fn) { this.bench = bench; this.name = name; this.fn = fn; }
+  async loop() { await this.fn.call(this); }
+}
+class Bench {
+  constructor() { this.tasks = new Map(); }
+  add(name, fn) { const task = new Task(this, name, fn); this.tasks.set(name, task); return this; }
+  async run() { for (const task of this.tasks.values()) await task.loop(); }
+}
+module.exports = Bench;`,
+    },
   ],
   invalid: [
+    {
+      name: 'no tracing: a stored callback (bluebird map shape): a constructor function keeps the caller\'s mapper, a prototype method run as each input settles calls it through a wrapper',
+      code: `
+'use strict';
+var util = require('./util');
+var tryCatch = util.tryCatch;
+function MappingArray(values, fn, limit) {
+  this.constructor$(values);
+  this._callback = fn;
+  this._limit = limit;
+}
+util.inherits(MappingArray, PromiseArray);
+MappingArray.prototype._promiseFulfilled = function (value, index) {
+  var callback = this._callback;
+  var ret = tryCatch(callback).call(this._promise._boundValue(), value, index, this.length());
+  this._values[index] = ret;
+};
+function map(values, fn, options) {
+  return new MappingArray(values, fn, options.concurrency).promise();
+}
+module.exports = map;`,
+      output: `
+'use strict';
+var util = require('./util');
+const { AsyncResource } = require('node:async_hooks');
+var tryCatch = util.tryCatch;
+function MappingArray(values, fn, limit) {
+  this.constructor$(values);
+  this._callback = AsyncResource.bind(fn);
+  this._limit = limit;
+}
+util.inherits(MappingArray, PromiseArray);
+MappingArray.prototype._promiseFulfilled = function (value, index) {
+  var callback = this._callback;
+  var ret = tryCatch(callback).call(this._promise._boundValue(), value, index, this.length());
+  this._values[index] = ret;
+};
+function map(values, fn, options) {
+  return new MappingArray(values, fn, options.concurrency).promise();
+}
+module.exports = map;`,
+      errors: [{ messageId: CALLER, data: { queue: 'this._callback' }, line: 7, column: 20, endLine: 7, endColumn: 22 }],
+    },
+    {
+      name: 'no tracing: a stored callback under a symbol key, called from a method the connection runs (not an onX name)',
+      code: `
+const kHandler = Symbol('handler');
+class Pending {
+  constructor(sql, handler) {
+    this.sql = sql;
+    this[kHandler] = handler;
+  }
+  settle(line) {
+    this[kHandler](null, line);
+  }
+}
+exports.query = function (client, sql, handler) {
+  const pending = new Pending(sql, handler);
+  client.send(sql, pending);
+};`,
+      output: `
+const { AsyncResource } = require('node:async_hooks');
+const kHandler = Symbol('handler');
+class Pending {
+  constructor(sql, handler) {
+    this.sql = sql;
+    this[kHandler] = AsyncResource.bind(handler);
+  }
+  settle(line) {
+    this[kHandler](null, line);
+  }
+}
+exports.query = function (client, sql, handler) {
+  const pending = new Pending(sql, handler);
+  client.send(sql, pending);
+};`,
+      errors: [{ messageId: CALLER, data: { queue: 'this[kHandler]' }, line: 6, column: 22, endLine: 6, endColumn: 29 }],
+    },
+    {
+      name: 'no tracing: a stored callback whose object is also queued in the file is reported once, where the queue model reports it',
+      code: `
+class Pending { constructor(cb) { this.cb = cb; } settle(line) { this.cb(null, line); } }
+class Client {
+  constructor() { this.waiting = []; }
+  query(sql, cb) { this.waiting.push(new Pending(cb)); }
+  read(line) { this.waiting.shift().settle(line); }
+}
+module.exports = Client;`,
+      errors: [{ messageId: CALLER, line: 5, column: 50 }],
+    },
     {
       name: 'near miss of the waiter: an entry holding work next to its resolvers ({ fn, fulfil, reject }, sveltekit\'s postbuild queue) is a queued task',
       code: `
