@@ -628,7 +628,9 @@ export class Observer {
       kind: 'outlived-parent',
       site: where,
       rule: 'no-floating-promise-in-span',
-      alsoRules: [],
+      // started after the parent ended: a callback run later inside the ended span's context (a
+      // wrapper that ends its span, then calls the caller's callback or a middleware's next)
+      alsoRules: rec.afterParentEnd ? ['no-late-context-capture'] : [],
       functions: names(rec.stack),
       why: `'${rec.name}' ended after its parent '${parent.name}' (${rec.afterParentEnd ? 'it even started after the parent ended' : 'it started inside it'}): work started in this span was not awaited, so the span closed before it and an error there is recorded on no span.`,
       span: rec.name,

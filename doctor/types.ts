@@ -11,7 +11,7 @@ export function isFindingKind(value: string): value is FindingKind {
 export const KIND_RULES: Record<FindingKind, readonly string[]> = {
   'never-ended': ['require-span-end'],
   'kept-too-long': ['no-unbound-timer', 'no-unbound-listener', 'no-unpaired-context-attach'],
-  'outlived-parent': ['no-floating-promise-in-span'],
+  'outlived-parent': ['no-floating-promise-in-span', 'no-late-context-capture'],
   'lost-parent': ['no-inactive-parent-span', 'no-unbound-queued-callback', 'no-unbound-timer', 'no-unbound-listener'],
   'new-trace': ['require-context-propagation'],
 };
