@@ -34,8 +34,6 @@ const KNOWN_MISSES: Record<string, string> = {
     "a hand-off inside a library: request B's acquire callback waits in generic-pool's own queue and runs from release(), called from a timer request A's callback started; nothing the doctor patches (timers, emitters, workers, the API) shows that the callback was B's, so B's span is an ordinary-looking child of A's request and the doctor reports nothing",
   'no-unbound-queued-callback/async-subpath-queue':
     "the same hand-off inside a library as generic-pool-2-acquire: request B's push callback waits in async's queue and runs when the worker finishes request A's task (a timer A's task started); nothing the doctor patches shows that the callback was B's",
-  'no-late-context-capture/next-reenters-layer-context':
-    "not a span relation: every span has the right parent; only the baggage the layer put into the context is lost when next re-enters the captured one, and the doctor does not look at baggage (as extracted-context-ignored)",
   'no-unbound-queued-callback/als-only-deferred-jobs':
     "the late span is started with an explicit ROOT_CONTEXT when the app's own store is empty: a deliberate-looking root, nothing ties it to the request",
 };

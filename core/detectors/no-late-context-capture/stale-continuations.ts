@@ -7,7 +7,7 @@
  *
  * The layer calls `next` from its own flow, after it may have put baggage or a store value into
  * the active context; re-entering `parentContext` drops all of it for every later layer and the
- * route handler (measured: fixture `next-reenters-layer-context`; opentelemetry-js-contrib
+ * route handler (measured: fixture `middleware-next-context`; opentelemetry-js-contrib
  * 92313a73, express, and 74bb8cab, router). Reported at the captured context. Fix: keep the active
  * context and put back only the parent span,
  * `const parentSpan = trace.getSpan(parentContext);` and
