@@ -214,6 +214,29 @@ export function getThisMemberName(node: TSESTree.Node): string | undefined {
 }
 
 /**
+ * The field of `this` an expression reads, named by `keyOf` (getThisMemberName by default): the
+ * member itself (`this.f`), or a local copy of it (`const g = this.f`, `const { f } = this`,
+ * `const { f: g } = this`).
+ */
+export function getThisFieldRead(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  node: TSESTree.Node,
+  keyOf: (node: TSESTree.Node) => string | undefined = getThisMemberName,
+): string | undefined {
+  const expression = unwrapTypeScriptExpression(node);
+  const direct = keyOf(expression);
+  if (direct !== undefined || expression.type !== AST_NODE_TYPES.Identifier) return direct;
+  const variable = ASTUtils.findVariable(sourceCode.getScope(expression), expression);
+  const def = variable?.defs[0];
+  if (variable?.defs.length !== 1 || def?.type !== 'Variable' || !def.node.init) return undefined;
+  const init = unwrapTypeScriptExpression(def.node.init);
+  if (def.node.id === def.name) return keyOf(init);
+  if (init.type !== AST_NODE_TYPES.ThisExpression) return undefined;
+  const property = def.name.parent;
+  return property?.type === AST_NODE_TYPES.Property && property.value === def.name && !property.computed && property.key.type === AST_NODE_TYPES.Identifier ? property.key.name : undefined;
+}
+
+/**
  * The method (or arrow-function field) `name` of a class body: `this.name(..)` runs it.
  */
 export function getClassMethod(classBody: TSESTree.ClassBody, name: string): FunctionNode | undefined {

@@ -20,7 +20,7 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
-import { getDottedName, getEnclosingFunction, getInvokedFunction, getMethodName, getMethodReceiver, getReturnedValues, getThisMemberName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
+import { getDottedName, getEnclosingFunction, getInvokedFunction, getMethodName, getMethodReceiver, getReturnedValues, getThisFieldRead, getThisMemberName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
 import type { FunctionNode } from './ast.js';
 import { textIncludes } from './text-search.js';
 
@@ -46,21 +46,6 @@ export function extendsAsyncResource(node: ClassNode): boolean {
   return name !== undefined && RESOURCE_CLASS.test(name);
 }
 
-/** The field of `this` an expression reads: `this.f`, or a copy `const { f } = this` / `const f = this.f`. */
-function thisField(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): string | undefined {
-  const expression = unwrapTypeScriptExpression(node);
-  const direct = getThisMemberName(expression);
-  if (direct !== undefined || expression.type !== AST_NODE_TYPES.Identifier) return direct;
-  const variable = ASTUtils.findVariable(sourceCode.getScope(expression), expression);
-  const def = variable?.defs[0];
-  if (variable?.defs.length !== 1 || def?.type !== 'Variable' || !def.node.init) return undefined;
-  const init = unwrapTypeScriptExpression(def.node.init);
-  if (def.node.id === def.name) return getThisMemberName(init);
-  if (init.type !== AST_NODE_TYPES.ThisExpression) return undefined;
-  const property = def.name.parent;
-  return property?.type === AST_NODE_TYPES.Property && property.value === def.name && !property.computed && property.key.type === AST_NODE_TYPES.Identifier ? property.key.name : undefined;
-}
-
 const isRunInScope = (call: TSESTree.CallExpression): boolean => getThisMemberName(unwrapTypeScriptExpression(call.callee)) === 'runInAsyncScope';
 
 /** The instance methods' bodies, walked where `this` is the instance (arrows included, nested `function`s not). */
@@ -81,7 +66,7 @@ export function getScopedFields(sourceCode: Readonly<TSESLint.SourceCode>, node:
   const fields = new Set<string>();
   walkMethods(node, (call) => {
     const first = call.arguments[0];
-    const field = first && isRunInScope(call) ? thisField(sourceCode, first) : undefined;
+    const field = first && isRunInScope(call) ? getThisFieldRead(sourceCode, first) : undefined;
     if (field !== undefined) fields.add(field);
   });
   return fields;
@@ -129,7 +114,7 @@ export function findUnscopedResourceCalls(sourceCode: Readonly<TSESLint.SourceCo
     if (scoped.size === 0) continue;
     walkMethods(node, (call, method) => {
       if (method.kind === 'constructor' || isRunInScope(call)) return;
-      const field = thisField(sourceCode, getInvokedFunction(call));
+      const field = getThisFieldRead(sourceCode, getInvokedFunction(call));
       if (field === undefined || !scoped.has(field) || insideScopedFunction(call)) return;
       const fix = unscopedFix(sourceCode, call);
       found.push({ call, field, ...(fix ? { fix } : {}) });

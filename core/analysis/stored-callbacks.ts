@@ -27,7 +27,7 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
-import { getEnclosingFunction, getInvokedFunction, getMemberKeyName, getPropertyName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
+import { getEnclosingFunction, getInvokedFunction, getMemberKeyName, getPropertyName, getThisFieldRead, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
 import type { FunctionNode } from './ast.js';
 import { carriesCallerCallback } from './caller-callbacks.js';
 import { extendsAsyncResource } from './partial-binding.js';
@@ -158,27 +158,15 @@ function calledMethods(fn: FunctionNode, into: Set<string>): void {
   });
 }
 
-/** A local copy of the field: `const g = this.f`, `const { f } = this`, `const { f: g } = this`. */
-function copiedField(sourceCode: Readonly<TSESLint.SourceCode>, identifier: TSESTree.Identifier): string | undefined {
-  const variable = ASTUtils.findVariable(sourceCode.getScope(identifier), identifier);
-  const def = variable?.defs[0];
-  if (variable?.defs.length !== 1 || def?.type !== 'Variable' || !def.node.init) return undefined;
-  const init = unwrapTypeScriptExpression(def.node.init);
-  if (def.node.id === def.name) return thisKey(init);
-  if (init.type !== AST_NODE_TYPES.ThisExpression) return undefined;
-  const property = def.name.parent;
-  return property?.type === AST_NODE_TYPES.Property && property.value === def.name && !property.computed && property.key.type === AST_NODE_TYPES.Identifier ? property.key.name : undefined;
-}
-
 /** The field an invoked expression runs: `this.f`, a copy of it, or either wrapped (`tryCatch(f)`). */
 function invokedField(sourceCode: Readonly<TSESLint.SourceCode>, callee: TSESTree.Node): string | undefined {
   const expression = unwrapTypeScriptExpression(callee);
-  const direct = thisKey(expression) ?? (expression.type === AST_NODE_TYPES.Identifier ? copiedField(sourceCode, expression) : undefined);
+  const direct = getThisFieldRead(sourceCode, expression, thisKey);
   if (direct !== undefined || expression.type !== AST_NODE_TYPES.CallExpression || expression.arguments.length !== 1) return direct;
   const [only] = expression.arguments;
   const inner = only && unwrapTypeScriptExpression(only);
   if (!inner) return undefined;
-  return thisKey(inner) ?? (inner.type === AST_NODE_TYPES.Identifier ? copiedField(sourceCode, inner) : undefined);
+  return getThisFieldRead(sourceCode, inner, thisKey);
 }
 
 /** The fields `fn` runs (see invokedField). */

@@ -30,6 +30,7 @@ import { API, getSpanStartKind } from '../../analysis/otel-api.js';
 import type { OtelApi } from '../../analysis/otel-api.js';
 import { ensureApiMembers } from '../../edits/api-imports.js';
 import { getFreeNameAt } from '../../edits/names.js';
+import { lineIndent } from '../../edits/indent.js';
 import { canMoveIntoArrow, surround } from '../../edits/wrap.js';
 import { isTestRunnerCallback } from '../../analysis/test-runner.js';
 import { nodesStartingIn } from '../../analysis/file-analysis.js';
@@ -217,8 +218,7 @@ function buildFix(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, scope
   let name = continuation ? getCapturedSpanName(api, previous) : getCapturedContextName(api, previous);
   if (name === undefined) {
     name = getFreeNameAt(sourceCode, statement, continuation ? CAPTURE_SPAN_NAME : CAPTURE_NAME);
-    const line = sourceCode.lines[statement.loc.start.line - 1] ?? '';
-    const indent = /^\s*/.exec(line)?.[0] ?? '';
+    const indent = lineIndent(sourceCode, statement);
     const captured = continuation ? `${trace}.getSpan(${context}.active())` : `${context}.active()`;
     edits.push({ range: [statement.range[0], statement.range[0]], text: `const ${name} = ${captured};\n${indent}` });
   }

@@ -33,10 +33,14 @@ function paramName(param: TSESTree.Parameter | undefined): string | undefined {
   return target?.type === AST_NODE_TYPES.Identifier ? target.name : undefined;
 }
 
+/** The parameters that take arguments: TypeScript's `this` parameter is not one. */
+function argumentParams(fn: FunctionNode): TSESTree.Parameter[] {
+  return paramName(fn.params[0]) === 'this' ? fn.params.slice(1) : fn.params;
+}
+
 /** A handler `(req, res, ..)`: its first two parameters are named as a request and a response. */
 function isRequestHandler(fn: FunctionNode): boolean {
-  // TypeScript's `this` parameter is not an argument
-  const params = paramName(fn.params[0]) === 'this' ? fn.params.slice(1) : fn.params;
+  const params = argumentParams(fn);
   const [request, response] = [paramName(params[0]), paramName(params[1])];
   return request !== undefined && response !== undefined && REQUEST_NAME.test(request) && RESPONSE_NAME.test(response);
 }
@@ -68,9 +72,7 @@ export function isContinuation(sourceCode: Readonly<TSESLint.SourceCode>, callee
   if (declared !== undefined && NEXT_TYPE.test(declared)) return true;
   if (def.type === 'Parameter') {
     const fn = def.node;
-    if (!isFunctionLike(fn) || !isRequestHandler(fn)) return false;
-    const params = paramName(fn.params[0]) === 'this' ? fn.params.slice(1) : fn.params;
-    return params.indexOf(def.name as TSESTree.Parameter) >= 2;
+    return isFunctionLike(fn) && isRequestHandler(fn) && argumentParams(fn).indexOf(def.name as TSESTree.Parameter) >= 2;
   }
   // `const callback = args[i]` / `arguments[i]` inside `function (req, res)`
   if (def.type !== 'Variable' || !def.node.init) return false;

@@ -27,6 +27,7 @@ import { API } from '../../analysis/otel-api.js';
 import type { OtelApi } from '../../analysis/otel-api.js';
 import { ensureApiMembers } from '../../edits/api-imports.js';
 import { getFreeNameAt } from '../../edits/names.js';
+import { lineIndent } from '../../edits/indent.js';
 import type { Edit } from '../../findings.js';
 import { isContinuation, spanRestoringContext } from './continuations.js';
 
@@ -85,8 +86,7 @@ function buildFix(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, call:
   if (!statement.parent) return undefined;
   const refs = ensureApiMembers(sourceCode, api, ['context', 'trace']);
   const name = getFreeNameAt(sourceCode, statement, 'parentSpan');
-  const line = sourceCode.lines[statement.loc.start.line - 1] ?? '';
-  const indent = /^\s*/.exec(line)?.[0] ?? '';
+  const indent = lineIndent(sourceCode, statement);
   return [
     ...refs.edits,
     { range: [statement.range[0], statement.range[0]], text: `const ${name} = ${refs.names.trace}.getSpan(${ctx.name});\n${indent}` },

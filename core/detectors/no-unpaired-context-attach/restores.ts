@@ -9,16 +9,15 @@
  *   call itself, in a `finally` or not, leaves nothing behind either.
  * Both calls must name the same store (the same text) and the saved value must be read from it
  * before the enter.
- * - a restore, in another function than any enter of the same store, of a store named as the
- *   earlier one (`enterWith(parentStore)`).
+ * A restore in another function than its enter, of a store named as the earlier one
+ * (`enterWith(parentStore)`) or as one saved from the store, is split-restores.ts's.
  * The save and the restore may also be spelled through the prototype's methods, as a subclass of
  * AsyncLocalStorage that overrides them does (`const prior = superGetStore.call(this)`, then
  * `superEnterWith.call(this, prior)` in the `finally`).
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
-import { contains, getEnclosingFunction, getMethodName, getMethodReceiver, unwrapTypeScriptExpression, walk } from '../../analysis/ast.js';
-import { lastName } from '../../analysis/queue-shapes.js';
+import { contains, getMethodName, getMethodReceiver, unwrapTypeScriptExpression } from '../../analysis/ast.js';
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
 
@@ -38,36 +37,12 @@ export function namesEarlierStore(name: string): boolean {
   return EARLIER_STORE.test(name);
 }
 
-/**
- * `store.enterWith(parentStore)` in a function that enters nothing else into the same store: the
- * store named as the one active before an enter made elsewhere (dd-trace's plugins enter on a
- * channel's start event and restore on its end event, in another method). It puts back what was
- * there, so it leaves nothing behind; an enter that is never undone is reported at the enter. In
- * the function of the enter itself, only a value saved from the store counts (isRestoreCall).
- */
-function isParentStoreRestore(sourceCode: SourceCode, call: TSESTree.CallExpression, store: string): boolean {
-  const first = call.arguments[0];
-  if (!first || first.type === AST_NODE_TYPES.SpreadElement) return false;
-  const name = lastName(first);
-  if (name === undefined || !EARLIER_STORE.test(name)) return false;
-  let entersToo = false;
-  walk(getEnclosingFunction(call) ?? sourceCode.ast, (node) => {
-    if (entersToo) return false;
-    if (node !== call && node.type === AST_NODE_TYPES.CallExpression && getMethodName(node) === 'enterWith') {
-      const receiver = getMethodReceiver(node);
-      entersToo = receiver !== undefined && sourceCode.getText(receiver) === store;
-    }
-    return !entersToo;
-  });
-  return !entersToo;
-}
-
 /** The enter is undone by a restore in a `finally` that it cannot skip, or is itself that restore. */
 export function isRestoredEnterWith(sourceCode: SourceCode, call: TSESTree.CallExpression): boolean {
   const receiver = getMethodReceiver(call);
   if (!receiver) return false;
   const store = sourceCode.getText(receiver);
-  if (isRestoreCall(sourceCode, call, store, false) || isParentStoreRestore(sourceCode, call, store)) return true;
+  if (isRestoreCall(sourceCode, call, store, false)) return true;
   let statement: TSESTree.Node = call.parent;
   if (statement.type !== AST_NODE_TYPES.ExpressionStatement) return false;
   // `if (enabled) store.enterWith(next);` counts as the enter statement

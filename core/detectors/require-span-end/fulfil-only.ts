@@ -14,7 +14,7 @@
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { getEnclosingFunction, getMethodName, getMethodReceiver, unwrapTypeScriptExpression } from '../../analysis/ast.js';
+import { getCallOfArgument, getEnclosingFunction, getMethodName, getMethodReceiver, unwrapTypeScriptExpression } from '../../analysis/ast.js';
 import type { FunctionNode } from '../../analysis/ast.js';
 
 type Role = 'fulfil' | 'reject' | 'other';
@@ -22,11 +22,12 @@ type Role = 'fulfil' | 'reject' | 'other';
 /** How the function holding `release` is attached: `.then(f)` → fulfil; `.then(_, f)`, `.catch(f)`, `.finally(f)` → reject; anything else → other. */
 function roleOf(release: TSESTree.Node, owner: FunctionNode | TSESTree.Program): { role: Role; call?: TSESTree.CallExpression } {
   const fn = getEnclosingFunction(release);
-  const call = fn?.parent;
-  if (!fn || call?.type !== AST_NODE_TYPES.CallExpression || !call.arguments.includes(fn as TSESTree.CallExpressionArgument)) return { role: 'other' };
+  const site = fn && getCallOfArgument(fn);
+  const call = site?.call;
+  if (call?.type !== AST_NODE_TYPES.CallExpression) return { role: 'other' };
   if (getEnclosingFunction(call) !== (owner.type === AST_NODE_TYPES.Program ? undefined : owner)) return { role: 'other' };
   const method = getMethodName(call);
-  if (method === 'then') return call.arguments[0] === fn && call.arguments.length === 1 ? { role: 'fulfil', call } : { role: 'reject', call };
+  if (method === 'then') return site?.index === 0 && call.arguments.length === 1 ? { role: 'fulfil', call } : { role: 'reject', call };
   if (method === 'catch' || method === 'finally') return { role: 'reject', call };
   return { role: 'other' };
 }
