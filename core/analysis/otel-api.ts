@@ -10,7 +10,7 @@ import type { BindingResolver } from './import-bindings.js';
 import { getSettings } from '../settings.js';
 import { textIncludes, textIncludesAny } from './text-search.js';
 import { isImportedSpanHelper, isSpanRunningFunctionOfFile } from './span-wrappers.js';
-import { getSpanlessContextChange, getSpanStartKind, rememberProgramText } from './spans.js';
+import { getSpanlessContextChange, getSpanStartKind, getUsageSpanCallback, rememberProgramText } from './spans.js';
 import type { OtelContextSettings } from '../settings.js';
 
 /** A member of `@opentelemetry/api` that generated code may need. */
@@ -54,6 +54,8 @@ export interface OtelApi {
  */
 export const TRACED_CODE_TRIGGERS: readonly string[] = [
   OTEL_API_MODULE, 'startSpan', 'startActiveSpan', 'AsyncLocalStorage',
+  // a span used as one where a helper no rule knows hands it over (spans.ts, getUsageSpanCallback)
+  'pan.end(', 'pan?.end(', 'pan.setAttribute',
   // imported span-running helpers (see isSpanHelperName)
   'InSpan', 'inSpan', 'WithSpan', 'withSpan', 'ActiveSpan', 'NewSpan', 'ChildSpan', 'traced(',
 ];
@@ -243,7 +245,7 @@ function hasTopLevelRequire(program: TSESTree.Program): boolean {
 /* Spans (core/analysis/spans.ts, re-exported here for the detectors)                         */
 /* ------------------------------------------------------------------------------------------ */
 
-export { getSpanlessContextChange, getSpanStartKind, hasExplicitParentContext } from './spans.js';
+export { getSpanlessContextChange, getSpanStartKind, getUsageSpanCallback, hasExplicitParentContext, usageSpanCallbackEnds } from './spans.js';
 export { isSpanHelperName } from './span-wrappers.js';
 
 
@@ -288,6 +290,11 @@ const tracedCallbackCache = new WeakMap<FunctionNode, TracedCallback | null>();
 
 function findTracedCallback(api: OtelApi, fn: FunctionNode): TracedCallback | undefined {
   const parent = fn.parent;
+  // `recordSpan({ name, fn: async (span) => .. })`: a span helper recognised by how the callback uses its span
+  if (parent?.type === AST_NODE_TYPES.Property && parent.value === fn && parent.parent.type === AST_NODE_TYPES.ObjectExpression) {
+    const call = parent.parent.parent;
+    return call?.type === AST_NODE_TYPES.CallExpression && getUsageSpanCallback(call) === fn ? { kind: 'startActiveSpan', fn, call } : undefined;
+  }
   if (parent?.type !== AST_NODE_TYPES.CallExpression) return undefined;
   const index = parent.arguments.indexOf(fn as TSESTree.CallExpressionArgument);
   if (index === -1) return undefined;
@@ -302,7 +309,10 @@ function findTracedCallback(api: OtelApi, fn: FunctionNode): TracedCallback | un
  */
 export function getTracedCallKind(api: OtelApi, call: TSESTree.CallExpression, index: number): TracedCallbackKind | undefined {
   const isLast = index === call.arguments.length - 1;
-  if (getSpanStartKind(call) === 'startActiveSpan' && isLast && index > 0) return 'startActiveSpan';
+  const usage = getUsageSpanCallback(call);
+  if (usage) {
+    if (call.arguments[index] === usage) return 'startActiveSpan';
+  } else if (getSpanStartKind(call) === 'startActiveSpan' && isLast && index > 0) return 'startActiveSpan';
   // resolved only when the callee can be `context.with` / `context.bind` (calleeMayResolveTo)
   const path = index === 1 && (calleeMayResolveTo(call, API('context.with')) || calleeMayResolveTo(call, API('context.bind'))) ? api.calleePath(call) : undefined;
   if (path === API('context.with') && index === 1) {

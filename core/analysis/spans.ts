@@ -4,7 +4,8 @@
  */
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
-import { getMethodName, unwrapTypeScriptExpression } from './ast.js';
+import type { FunctionNode } from './ast.js';
+import { getMethodName, isFunctionLike, unwrapTypeScriptExpression } from './ast.js';
 import { OTEL_API_MODULE } from './import-bindings.js';
 import type { OtelApi } from './otel-api.js';
 
@@ -46,7 +47,7 @@ export const SPAN_START_DECLARATOR = `VariableDeclarator:matches(${methodCallAtt
  */
 export function getSpanStartKind(call: TSESTree.CallExpression): 'startSpan' | 'startActiveSpan' | undefined {
   const name = getMethodName(call);
-  if (name !== 'startSpan' && name !== 'startActiveSpan') return undefined;
+  if (name !== 'startSpan' && name !== 'startActiveSpan') return getUsageSpanCallback(call) ? 'startActiveSpan' : undefined;
   const first = call.arguments[0];
   if (first === undefined || !mayBeSpanName(first) || !mayBeOtelSpanArguments(call, name)) return undefined;
   const callee = unwrapTypeScriptExpression(call.callee);
@@ -118,11 +119,9 @@ const TRACER_MEMBER = /^(?:(?:startSpan|startActiveSpan|withSpan|getCurrentSpan|
 function isOtherThanTracer(call: TSESTree.CallExpression, receiver: TSESTree.Expression): boolean {
   const object = unwrapTypeScriptExpression(receiver);
   if (object.type !== AST_NODE_TYPES.Identifier && object.type !== AST_NODE_TYPES.MemberExpression) return false;
-  let program: TSESTree.Node = call;
-  while (program.parent) program = program.parent;
-  if (program.type !== AST_NODE_TYPES.Program) return false;
-  const text = programTexts.get(program);
-  if (text === undefined) return false;
+  const program = programOf(call);
+  const text = program && programTexts.get(program);
+  if (!program || text === undefined) return false;
   const written = text.slice(object.range[0], object.range[1]);
   if (!/^[\w$]+(?:\s*\??\.\s*[\w$]+)*$/.test(written)) return false;
   const key = written.replace(/[\s?]/g, '');
@@ -204,10 +203,117 @@ function isOwnOrInheritedMethod(receiver: TSESTree.ThisExpression | TSESTree.Sup
 
 /** Whether a span start passes a context explicitly (`startSpan(name, opts, ctx)`). */
 export function hasExplicitParentContext(call: TSESTree.CallExpression): boolean {
+  if (getUsageSpanCallback(call)) return passesContextArgument(call);
   const kind = getSpanStartKind(call);
   if (kind === 'startSpan') return call.arguments.length >= 3;
   if (kind === 'startActiveSpan') return call.arguments.length >= 4;
   return false;
+}
+
+/**
+ * The methods of OpenTelemetry's `Span`: a callback parameter used with one of them (`span.end()`,
+ * `span.setAttribute(..)`, `span.recordException(..)`) is a span.
+ */
+const SPAN_METHODS = ['end', 'setAttribute', 'setAttributes', 'setStatus', 'recordException', 'addEvent', 'addLink', 'spanContext', 'updateName', 'isRecording'];
+/** A callee named for spans or traces: `startTrace`, `recordSpan`, `startSpanManual`, `traceAsync`, `withActiveSpan`. */
+const SPAN_CALLEE_NAME = /span|trace/i;
+const usageSpanCallbacks = new WeakMap<TSESTree.CallExpression, FunctionNode | null>();
+
+/**
+ * Span starts recognised by how the file uses the span (issue #11: spans started by helpers no rule
+ * knew, as Sentry's `startSpanManual`, Spanner's `startTrace(name, config, span => ..)` and
+ * vercel/ai's `recordSpan({ name, fn: async (span) => .. })`): a call other than
+ * `startSpan`/`startActiveSpan`, named for spans or traces, that hands a callback a span — the
+ * callback's first parameter is used as one (`.end()` or another `Span` method, in the callback's
+ * own text). Such helpers run the callback with the span active (they wrap `startActiveSpan`), so
+ * the call counts as a `startActiveSpan`; whether the callback owns the span's end is
+ * `usageSpanCallbackEnds`. The callback is an argument (positional, or a function property of an
+ * object argument: `{ fn: (span) => .. }`). Undefined for every other call.
+ */
+export function getUsageSpanCallback(call: TSESTree.CallExpression): FunctionNode | undefined {
+  let cached = usageSpanCallbacks.get(call);
+  if (cached === undefined) {
+    cached = findUsageSpanCallback(call) ?? null;
+    usageSpanCallbacks.set(call, cached);
+  }
+  return cached ?? undefined;
+}
+
+function findUsageSpanCallback(call: TSESTree.CallExpression): FunctionNode | undefined {
+  if (call.arguments.length === 0) return undefined;
+  const callee = unwrapTypeScriptExpression(call.callee);
+  const name = callee.type === AST_NODE_TYPES.Identifier ? callee.name : getMethodName(call);
+  if (name === undefined || name === 'startSpan' || name === 'startActiveSpan' || !SPAN_CALLEE_NAME.test(name)) return undefined;
+  const text = programTextOf(call);
+  if (text === undefined) return undefined;
+  for (const argument of call.arguments) {
+    const expression = argument.type === AST_NODE_TYPES.SpreadElement ? argument : unwrapTypeScriptExpression(argument);
+    if (isFunctionLike(expression) && usesFirstParameterAsSpan(text, expression)) return expression;
+    if (expression.type !== AST_NODE_TYPES.ObjectExpression) continue;
+    for (const property of expression.properties) {
+      if (property.type !== AST_NODE_TYPES.Property || property.computed) continue;
+      const value = property.value;
+      if (isFunctionLike(value) && usesFirstParameterAsSpan(text, value)) return value;
+    }
+  }
+  return undefined;
+}
+
+/** `(span) => { .. span.end() .. }`: the first parameter, an identifier, is typed `Span` or has a `Span` method called on it in the function's text. */
+function usesFirstParameterAsSpan(text: string, fn: FunctionNode, methods: readonly string[] = SPAN_METHODS): boolean {
+  const param = fn.params[0];
+  if (param?.type !== AST_NODE_TYPES.Identifier) return false;
+  // `(span: Span) => ..`: declared as one
+  const type = param.typeAnnotation?.typeAnnotation;
+  if (methods === SPAN_METHODS && type?.type === AST_NODE_TYPES.TSTypeReference && (type.typeName.type === AST_NODE_TYPES.Identifier ? type.typeName.name : type.typeName.type === AST_NODE_TYPES.TSQualifiedName ? type.typeName.right.name : '') === 'Span') return true;
+  const body = text.slice(fn.body.range[0], fn.body.range[1]);
+  const name = param.name;
+  for (let at = body.indexOf(name); at !== -1; at = body.indexOf(name, at + name.length)) {
+    if (at > 0 && /[\w$.]/.test(body.charAt(at - 1))) continue;
+    const rest = body.slice(at + name.length, at + name.length + 20);
+    const member = /^\s*\??\.\s*([A-Za-z]+)\s*\(/.exec(rest);
+    if (member && methods.includes(member[1] ?? '')) return true;
+  }
+  return false;
+}
+
+/** Whether the span callback of a span start recognised by usage ends the span itself (`span.end()`): the helper leaves the end to it. */
+export function usageSpanCallbackEnds(call: TSESTree.CallExpression): boolean {
+  const fn = getUsageSpanCallback(call);
+  const text = programTextOf(call);
+  return fn !== undefined && text !== undefined && usesFirstParameterAsSpan(text, fn, ['end']);
+}
+
+/** A context handed to a helper recognised by usage: an argument or option named as one (`ctx`, `parentContext`, `{ context }`). */
+function passesContextArgument(call: TSESTree.CallExpression): boolean {
+  const named = (node: TSESTree.Node): boolean => {
+    const expression = unwrapTypeScriptExpression(node);
+    if (expression.type === AST_NODE_TYPES.Identifier) return /^ctx$|context$/i.test(expression.name);
+    if (expression.type === AST_NODE_TYPES.MemberExpression && !expression.computed && expression.property.type === AST_NODE_TYPES.Identifier) return /^ctx$|context$/i.test(expression.property.name);
+    return false;
+  };
+  return call.arguments.some((argument) => {
+    const expression = argument.type === AST_NODE_TYPES.SpreadElement ? argument.argument : unwrapTypeScriptExpression(argument);
+    if (expression.type !== AST_NODE_TYPES.ObjectExpression) return named(expression);
+    return expression.properties.some(
+      (property) =>
+        property.type === AST_NODE_TYPES.Property &&
+        !property.computed &&
+        property.key.type === AST_NODE_TYPES.Identifier &&
+        /^(?:ctx|context|parentContext|parent)$/i.test(property.key.name),
+    );
+  });
+}
+
+function programOf(node: TSESTree.Node): TSESTree.Program | undefined {
+  let program: TSESTree.Node = node;
+  while (program.parent) program = program.parent;
+  return program.type === AST_NODE_TYPES.Program ? program : undefined;
+}
+
+function programTextOf(node: TSESTree.Node): string | undefined {
+  const program = programOf(node);
+  return program && programTexts.get(program);
 }
 
 const BAGGAGE_CHANGES = new Set([API('propagation.setBaggage'), API('propagation.deleteBaggage')]);

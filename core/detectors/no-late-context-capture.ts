@@ -42,7 +42,7 @@ import { indentBefore } from '../edits/indent.js';
 import { getFreeLocalName } from '../edits/names.js';
 import type { Edit } from '../findings.js';
 import type { Finding } from '../findings.js';
-import { API, getOtelApi, getSpanStartKind, hasExplicitParentContext, fileMayContainTracedCode } from '../analysis/otel-api.js';
+import { API, getOtelApi, getSpanStartKind, getUsageSpanCallback, hasExplicitParentContext, fileMayContainTracedCode } from '../analysis/otel-api.js';
 import { isPassThroughCallback } from '../analysis/traced-code.js';
 import type { OtelApi } from '../analysis/otel-api.js';
 import { findCallbacksInSpan } from './no-late-context-capture/callbacks-in-span.js';
@@ -277,7 +277,8 @@ export function createNoLateContextCaptureDetector(
       return [{ range: call.range, text: `${object}.getSpan(${ctx})` }];
     }
     const args = call.arguments;
-    if (args.some((a) => a.type === AST_NODE_TYPES.SpreadElement)) return undefined;
+    // a span helper recognised by usage: where it takes a parent context is its own business
+    if (getUsageSpanCallback(call) || args.some((a) => a.type === AST_NODE_TYPES.SpreadElement)) return undefined;
     const [first, second, third] = args;
     if (getSpanStartKind(call) === 'startSpan') {
       if (args.length === 1 && first) return [{ range: [first.range[1], first.range[1]], text: `, undefined, ${ctx}` }];

@@ -22,7 +22,7 @@ import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from '../analysis/ast.js';
 import { getEnclosingFunction, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk } from '../analysis/ast.js';
 import type { Finding } from '../findings.js';
-import { API, getOtelApi, getSpanStartKind } from '../analysis/otel-api.js';
+import { API, getOtelApi, getSpanStartKind, getUsageSpanCallback, usageSpanCallbackEnds } from '../analysis/otel-api.js';
 import { methodCallAttributes, SPAN_START_DECLARATOR } from '../analysis/spans.js';
 import { fileMayContainFinding } from '../triggers.js';
 import type { OtelApi } from '../analysis/otel-api.js';
@@ -247,6 +247,8 @@ export function createRequireSpanEndDetector(
     const parent = fn.parent;
     if (parent?.type !== AST_NODE_TYPES.CallExpression || getSpanStartKind(parent) !== 'startActiveSpan') return;
     if (parent.arguments.at(-1) !== fn || parent.arguments.length < 2) return;
+    // a helper recognised by how its callback uses the span owns the end unless the callback ends it
+    if (getUsageSpanCallback(parent) && !usageSpanCallbackEnds(parent)) return;
     const param = fn.params[0];
     if (param === undefined && !mayReachActiveSpan(fn)) {
       onFinding({ messageId: 'activeSpanUnreachable', data: {}, node: parent.callee });
@@ -299,7 +301,10 @@ export function createRequireSpanEndDetector(
   };
 }
 
-const ACTIVE_SPAN_CALLBACK = `CallExpression:matches(${methodCallAttributes('', ['startActiveSpan'])}) > :matches(ArrowFunctionExpression, FunctionExpression)`;
+// also the callback of a helper named for spans or traces (`startTrace(name, config, span => ..)`),
+// which onFunction keeps when the callback uses its parameter as a span (spans.ts, getUsageSpanCallback)
+const SPAN_HELPER_NAME = '/[Ss]pan|SPAN|[Tt]race|TRACE/';
+const ACTIVE_SPAN_CALLBACK = `CallExpression:matches(${methodCallAttributes('', ['startActiveSpan'])}, [callee.name=${SPAN_HELPER_NAME}], [callee.property.name=${SPAN_HELPER_NAME}]) > :matches(ArrowFunctionExpression, FunctionExpression)`;
 const END_CALL = `CallExpression:matches(${methodCallAttributes('', ['end'])})`;
 const SPAN_START_STATEMENT = `ExpressionStatement:matches(${methodCallAttributes('expression', ['startSpan'])}, [expression.type=/^TS/])`;
 

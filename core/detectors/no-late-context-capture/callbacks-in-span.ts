@@ -26,7 +26,7 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from '../../analysis/ast.js';
 import { contains, getEnclosingFunction, getInvokedFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression } from '../../analysis/ast.js';
-import { API, getSpanStartKind } from '../../analysis/otel-api.js';
+import { API, getSpanStartKind, getUsageSpanCallback } from '../../analysis/otel-api.js';
 import type { OtelApi } from '../../analysis/otel-api.js';
 import { ensureApiMembers } from '../../edits/api-imports.js';
 import { getFreeNameAt } from '../../edits/names.js';
@@ -94,7 +94,7 @@ export function findCallbacksInSpan(
 
 /** `context.with(trace.setSpan(.., span), fn)` (or a `const` holding that context), `startActiveSpan(.., (span) => ..)`. */
 function getSpanScope(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, call: TSESTree.CallExpression): SpanScope | undefined {
-  const last = call.arguments.at(-1);
+  const last = getUsageSpanCallback(call) ?? call.arguments.at(-1);
   if (getSpanStartKind(call) === 'startActiveSpan') {
     const fn = last && unwrapTypeScriptExpression(last);
     if (!isFunctionLike(fn) || call.arguments.length < 2) return undefined;
@@ -139,6 +139,18 @@ function getCallbackTarget(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelA
   if (def.type === 'Parameter') return (scope.fn && contains(scope.fn, def.node)) || isTestRunnerCallback(api, def.node) ? undefined : callee.name;
   if (def.type !== 'Variable' || def.parent.kind !== 'const' || !def.node.init) return undefined;
   const init = unwrapTypeScriptExpression(def.node.init);
+  // `const callback = typeof optionsOrCallback === 'function' ? optionsOrCallback : cb`: the
+  // optional-argument idiom of callback APIs picks one of the caller's arguments
+  if (init.type === AST_NODE_TYPES.ConditionalExpression || init.type === AST_NODE_TYPES.LogicalExpression) {
+    const branches = init.type === AST_NODE_TYPES.ConditionalExpression ? [init.consequent, init.alternate] : [init.left, init.right];
+    const isOuterParameter = (node: TSESTree.Node): boolean => {
+      const expression = unwrapTypeScriptExpression(node);
+      if (expression.type !== AST_NODE_TYPES.Identifier) return false;
+      const branchDef = ASTUtils.findVariable(sourceCode.getScope(expression), expression)?.defs[0];
+      return branchDef?.type === 'Parameter' && !(scope.fn && contains(scope.fn, branchDef.node)) && !isTestRunnerCallback(api, branchDef.node);
+    };
+    return branches.some(isOuterParameter) && branches.every((branch) => isOuterParameter(branch) || isNothing(branch)) ? callee.name : undefined;
+  }
   const read = getArgumentRead(init);
   if (!read) return undefined;
   const holder = unwrapTypeScriptExpression(read);
@@ -146,6 +158,14 @@ function getCallbackTarget(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelA
   if (holder.name === 'arguments') return callee.name;
   const holderDef = ASTUtils.findVariable(sourceCode.getScope(holder), holder)?.defs[0];
   return holderDef?.type === 'Parameter' && !(scope.fn && contains(scope.fn, holderDef.node)) ? callee.name : undefined;
+}
+
+/** `undefined`, `null`, `noop`-like empty functions: what an optional callback falls back to. */
+function isNothing(node: TSESTree.Node): boolean {
+  const expression = unwrapTypeScriptExpression(node);
+  if (expression.type === AST_NODE_TYPES.Identifier) return expression.name === 'undefined';
+  if (expression.type === AST_NODE_TYPES.Literal) return expression.value === null;
+  return isFunctionLike(expression) && expression.body.type === AST_NODE_TYPES.BlockStatement && expression.body.body.length === 0;
 }
 
 /** `context.with(ctx, fn, thisArg, ...args)` / `(.., arguments)`: the enclosing function's arguments are handed on. */
@@ -210,6 +230,9 @@ function buildFix(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, scope
   const list = statement.parent;
   if (!list || (list.type !== AST_NODE_TYPES.BlockStatement && list.type !== AST_NODE_TYPES.Program)) return undefined;
   if (!canMoveIntoArrow(call)) return undefined;
+  // a span helper recognised by usage in a file that does not import the API: adding the import
+  // is not this fix's call (the package may not depend on it)
+  if (!api.hasApiImport && getUsageSpanCallback(scope.call)) return undefined;
   const refs = ensureApiMembers(sourceCode, api, continuation ? ['context', 'trace'] : ['context']);
   const { context, trace } = refs.names;
   const edits: Edit[] = [...refs.edits];
