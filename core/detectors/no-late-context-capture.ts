@@ -42,7 +42,7 @@ import { indentBefore } from '../edits/indent.js';
 import { getFreeLocalName } from '../edits/names.js';
 import type { Edit } from '../findings.js';
 import type { Finding } from '../findings.js';
-import { API, getOtelApi, getSpanStartKind, getUsageSpanCallback, hasExplicitParentContext, fileMayContainTracedCode } from '../analysis/otel-api.js';
+import { API, getOtelApi, getSpanStartKind, getTracedCallback, getUsageSpanCallback, hasExplicitParentContext, fileMayContainTracedCode } from '../analysis/otel-api.js';
 import { isPassThroughCallback } from '../analysis/traced-code.js';
 import type { OtelApi } from '../analysis/otel-api.js';
 import { findCallbacksInSpan } from './no-late-context-capture/callbacks-in-span.js';
@@ -117,6 +117,9 @@ interface LateRead {
   inner: Boundary;
   outer: Boundary;
 }
+
+/** Methods that run a callback in a context of their own (zone.js' `run`, `runGuarded`, `wrap`; `bind`, `with`). */
+const CONTEXT_RUNNERS = new Set(['run', 'runGuarded', 'runTask', 'wrap', 'bind', 'with']);
 
 const LOOPS = new Set<string>([
   AST_NODE_TYPES.ForStatement, AST_NODE_TYPES.ForInStatement, AST_NODE_TYPES.ForOfStatement,
@@ -235,6 +238,14 @@ export function createNoLateContextCaptureDetector(
       if (manager === 'zone' && call && getListenerRegistration(sourceCode, call)?.listener === fn) continue;
       // A test runner calls its callbacks from the root context: there is no caller's context to keep.
       if (call && isTestRunnerCall(api, call)) return undefined;
+      // `await load(); await retry(() => tracer.startSpan(..))`: a callback handed to a call made
+      // after an await runs after it, whenever the callee runs it — unless the call gives it a
+      // context of its own (`context.with`, a span helper, a zone's `run`)
+      const outerFn = getEnclosingFunction(fn);
+      if (awaitsLoseContext && call && outerFn && !getTracedCallback(api, fn) && !CONTEXT_RUNNERS.has(getMethodName(call) ?? '') && isAfterAwait(outerFn, call)) {
+        const first = awaitsOf(outerFn)[0];
+        found({ text: 'after an await', anchor: first && getAnchor(first, fn) });
+      }
       break;
     }
     return inner && outer ? { inner, outer } : undefined;

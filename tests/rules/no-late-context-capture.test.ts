@@ -6,6 +6,22 @@ const ruleTester = createRuleTester();
 ruleTester.run('no-late-context-capture', rule, {
   valid: [
     {
+      name: 'stack (near miss): after an await, a callback run by context.with in a context captured before it keeps its parent',
+      settings: under('stack'),
+      code: `
+import { context, trace } from '@opentelemetry/api';
+const tracer = trace.getTracer('ai');
+export async function embed(load: () => Promise<number>) {
+  const ctx = context.active();
+  const limit = await load();
+  return context.with(ctx, () => {
+    const span = tracer.startSpan('embed.call');
+    span.end();
+    return limit;
+  });
+}`,
+    },
+    {
       name: 'spelling (issue #11 family 3, near miss): context.with(spanCtx, original, this, ...args) whose wrapper calls the callback while the span is open',
       code: `
 const api = require('@opentelemetry/api');
@@ -1270,6 +1286,36 @@ export async function refresh() {
       errors: [
         { messageId: 'lateContextRead', data: { read: 'otelTrace.getActiveSpan()', boundary: 'after an await', manager: 'stack' }, line: 6, column: 3, endLine: 6, endColumn: 28 },
       ],
+    },
+    {
+      name: 'stack: a span started in the callback of an unknown call made after an await (await retry(() => ..)) runs after the await, whenever retry calls it',
+      settings: under('stack'),
+      code: `
+import { trace } from '@opentelemetry/api';
+declare function retry<T>(fn: () => Promise<T>): Promise<T>;
+const tracer = trace.getTracer('ai');
+export async function embed(load: () => Promise<number>) {
+  const limit = await load();
+  return retry(async () => {
+    const span = tracer.startSpan('embed.call');
+    span.end();
+    return limit;
+  });
+}`,
+      output: `
+import { trace, context } from '@opentelemetry/api';
+declare function retry<T>(fn: () => Promise<T>): Promise<T>;
+const tracer = trace.getTracer('ai');
+export async function embed(load: () => Promise<number>) {
+  const ctx = context.active();
+  const limit = await load();
+  return retry(async () => {
+    const span = tracer.startSpan('embed.call', undefined, ctx);
+    span.end();
+    return limit;
+  });
+}`,
+      errors: [{ messageId: 'lateImplicitParent', data: { read: 'tracer.startSpan(..)', boundary: 'after an await', manager: 'stack' }, line: 8, column: 18 }],
     },
   ],
 });
