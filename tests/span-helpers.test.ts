@@ -135,6 +135,22 @@ export function embed(load: () => Promise<number>) {
 }`,
       errors: [{ messageId: 'lateImplicitParent', data: { read: 'recordSpan(..)', boundary: 'after an await', manager: 'stack' }, line: 9, column: 14 }],
     },
+    {
+      name: 'stack: a span helper whose callback only names its parameter as a span (async (doStreamSpan) => ({ doStreamSpan })), called through retry after the step\'s awaits (vercel/ai stream steps)',
+      settings: under('stack'),
+      code: `
+import type { Span } from '@opentelemetry/api';
+declare function recordSpan<T>(options: { name: string; fn: (span: Span) => Promise<T> }): Promise<T>;
+declare function retry<T>(fn: () => Promise<T>): Promise<T>;
+export async function streamStep(prepare: () => Promise<string>) {
+  const prompt = await prepare();
+  const { doStreamSpan } = await retry(() =>
+    recordSpan({ name: 'ai.streamText.doStream', fn: async (doStreamSpan) => ({ doStreamSpan, prompt }) }),
+  );
+  return doStreamSpan;
+}`,
+      errors: [{ messageId: 'lateImplicitParent', data: { read: 'recordSpan(..)', boundary: 'after an await', manager: 'stack' }, line: 8, column: 5 }],
+    },
   ],
 });
 

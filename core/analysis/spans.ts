@@ -215,6 +215,8 @@ export function hasExplicitParentContext(call: TSESTree.CallExpression): boolean
  * `span.setAttribute(..)`, `span.recordException(..)`) is a span.
  */
 const SPAN_METHODS = ['end', 'setAttribute', 'setAttributes', 'setStatus', 'recordException', 'addEvent', 'addLink', 'spanContext', 'updateName', 'isRecording'];
+/** A parameter named as a span: `span`, `rootSpan`, `doStreamSpan`, `spanArg` (not `spans`). */
+const SPAN_PARAMETER_NAME = /^span(?:Arg)?$|^[a-z][A-Za-z0-9]*Span(?:Arg)?$/;
 /** A callee named for spans or traces: `startTrace`, `recordSpan`, `startSpanManual`, `traceAsync`, `withActiveSpan`. */
 const SPAN_CALLEE_NAME = /span|trace/i;
 const usageSpanCallbacks = new WeakMap<TSESTree.CallExpression, FunctionNode | null>();
@@ -259,11 +261,12 @@ function findUsageSpanCallback(call: TSESTree.CallExpression): FunctionNode | un
   return undefined;
 }
 
-/** `(span) => { .. span.end() .. }`: the first parameter, an identifier, is typed `Span` or has a `Span` method called on it in the function's text. */
+/** `(span) => { .. span.end() .. }`: the first parameter, an identifier, is named or typed as a span, or has a `Span` method called on it in the function's text. */
 function usesFirstParameterAsSpan(text: string, fn: FunctionNode, methods: readonly string[] = SPAN_METHODS): boolean {
   const param = fn.params[0];
   if (param?.type !== AST_NODE_TYPES.Identifier) return false;
-  // `(span: Span) => ..`: declared as one
+  // `(span: Span) => ..`, `async (doStreamSpan) => ..`: declared or named as one
+  if (methods === SPAN_METHODS && SPAN_PARAMETER_NAME.test(param.name)) return true;
   const type = param.typeAnnotation?.typeAnnotation;
   if (methods === SPAN_METHODS && type?.type === AST_NODE_TYPES.TSTypeReference && (type.typeName.type === AST_NODE_TYPES.Identifier ? type.typeName.name : type.typeName.type === AST_NODE_TYPES.TSQualifiedName ? type.typeName.right.name : '') === 'Span') return true;
   const body = text.slice(fn.body.range[0], fn.body.range[1]);
