@@ -54,6 +54,25 @@ export function embed(load: () => Promise<number>) {
 }`,
     },
     {
+      name: 'near miss: span.end() only in a sibling branch that returns: on the success path the callback runs while the span is still open',
+      code: `
+declare function startTrace(name: string, config: object, fn: (span: { end(): void }) => void): void;
+declare const pool: { getSession(cb: (err: Error | null, session?: object) => void): void };
+declare function releaseOnEnd(session: object, span: { end(): void }): void;
+export function getSnapshot(callback: (err: Error | null, session?: object) => void) {
+  startTrace('Database.getSnapshot', {}, (span) => {
+    pool.getSession((err, session) => {
+      if (err) {
+        span.end();
+        return;
+      }
+      releaseOnEnd(session!, span);
+      callback(null, session);
+    });
+  });
+}`,
+    },
+    {
       name: 'near miss: the caller\'s callback runs while the helper\'s span is still open (meant to be its child)',
       code: `
 declare function startTrace(name: string, config: object, fn: (span: { end(): void; addEvent(n: string): void }) => void): void;

@@ -194,7 +194,12 @@ function getReflectedFunction(api: OtelApi, call: TSESTree.CallExpression): TSES
   return unwrapTypeScriptExpression(first);
 }
 
-/** A statement `span.end()` (or `span?.end()`) of `fn` itself, before `node`. */
+/**
+ * A statement `span.end()` (or `span?.end()`) of `fn` itself, before `node` on its path: in the
+ * statement list that holds `node` (or one around it). An `end()` in a sibling branch that
+ * returns (`if (err) { span.end(); return cb(err); }`) does not end the span for a later call:
+ * there the callback runs while the span is still open, as its child.
+ */
 function endsSpanBefore(span: TSESLint.Scope.Variable, fn: FunctionNode, node: TSESTree.Node): boolean {
   return span.references.some((reference) => {
     const member = reference.identifier.parent;
@@ -206,7 +211,9 @@ function endsSpanBefore(span: TSESLint.Scope.Variable, fn: FunctionNode, node: T
       getMethodName(end) === 'end' &&
       statement?.type === AST_NODE_TYPES.ExpressionStatement &&
       end.range[1] <= node.range[0] &&
-      getEnclosingFunction(end) === fn
+      getEnclosingFunction(end) === fn &&
+      statement.parent !== undefined &&
+      contains(statement.parent, node)
     );
   });
 }
