@@ -99,6 +99,18 @@ export const STANDALONE_TRIGGERS: Readonly<Record<string, readonly string[] | un
 };
 
 /**
+ * no-unpaired-context-attach's field form (core/detectors/no-unpaired-context-attach/field-swaps.ts):
+ * a hand-rolled "current context" field (`currentCtx`, `currentContext`, `_scope`) saved and put
+ * back around the work, in tracers' and libraries' own code with no other trigger. Only that
+ * check runs on a file this admits alone.
+ */
+export const FIELD_SWAP_TRIGGERS: readonly string[] = ['ontext', 'Ctx', 'ctx', 'cope'];
+
+export function mayHoldFieldSwap(source: string): boolean {
+  return textMentionsAny(source, FIELD_SWAP_TRIGGERS);
+}
+
+/**
  * Whether `source` may contain a finding of one of `rules` (cheap text test, no parse): the same
  * test as the detectors' per-file gates — traced code (TRACED_CODE_TRIGGERS or a configured
  * `apiModules`/`spanWrappers` name) and, for a rule with a narrower list, one of its own triggers.
@@ -111,6 +123,7 @@ export function mayContainFinding(source: string, rules: readonly string[], sett
     const triggers = TRIGGERS_BY_NAME[rule];
     if (triggers === undefined) return true;
     if (STANDALONE_TRIGGERS[rule]?.some((trigger) => textIncludes(source, trigger))) return true;
+    if (rule === 'no-unpaired-context-attach' && mayHoldFieldSwap(source)) return true;
     if (!tracedCode) return rule === UNTRACED_QUEUE_RULE && mayHoldUntracedQueue(source, settings.contextManager);
     return triggers === TRACED_CODE || triggers.some((trigger) => textIncludes(source, trigger));
   });

@@ -54,6 +54,8 @@ export default createRule<Options, MessageId>({
         "'{{ bound }}' is never used while '{{ target }}' is passed on unbound, so the binding has no effect.",
       assignBound: 'Keep the bound function: {{ target }} = ...',
       passBound: "Pass '{{ bound }}' instead of '{{ target }}'.",
+      fieldRestoreSkippedOnThrow:
+        "'{{ field }}' is put back only when {{ call }} returns: if it throws, the context set for it stays current for everything that runs next.",
       useContextWith: 'Run the code that follows inside {{ head }} instead of attaching.',
       useAlsRun: 'Run the code that follows inside {{ head }} instead.',
     },

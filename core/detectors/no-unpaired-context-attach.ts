@@ -34,7 +34,7 @@ import { buildRunInsteadOfEnterWith, buildTryFinally, buildWrapInCallback } from
 import type { Finding, FindingSuggestion } from '../findings.js';
 import { API, fileMentions, getOtelApi, isAsyncLocalStorageInstance } from '../analysis/otel-api.js';
 import { methodCallAttributes } from '../analysis/spans.js';
-import { fileMayContainFinding } from '../triggers.js';
+import { fileMayContainFinding, mayHoldFieldSwap } from '../triggers.js';
 import { getFreeNameAt } from '../edits/names.js';
 import type { OtelApi } from '../analysis/otel-api.js';
 import { resolveFunction } from '../analysis/traced-code.js';
@@ -43,6 +43,7 @@ import { findThrownAwayBind, isLocalNonStore, isScopePrimitive, isTransparent } 
 import { isRestoredEnterWith, isStoreReset } from './no-unpaired-context-attach/restores.js';
 import { isSplitEnterRestorePair } from './no-unpaired-context-attach/split-restores.js';
 import { isInContextSetter } from './no-unpaired-context-attach/setters.js';
+import { FIELD_RESTORE, findFieldSwap } from './no-unpaired-context-attach/field-swaps.js';
 import { getBinding, getDisposeCall } from './no-unpaired-context-attach/tokens.js';
 import type { Binding } from './no-unpaired-context-attach/tokens.js';
 
@@ -59,6 +60,7 @@ export type NoUnpairedContextAttachMessageId =
   | 'unusedBind'
   | 'useContextWith'
   | 'useAlsRun'
+  | 'fieldRestoreSkippedOnThrow'
   | 'assignBound'
   | 'passBound';
 
@@ -89,7 +91,10 @@ export function createNoUnpairedContextAttachDetector(
   options: NoUnpairedContextAttachOptions,
   onFinding: (finding: Finding<NoUnpairedContextAttachMessageId>) => void,
 ): TSESLint.RuleListener {
-  if (!fileMayContainFinding(context, 'no-unpaired-context-attach')) return {};
+  // a hand-rolled context field saved and put back around the work (field-swaps.ts) lives in
+  // tracers' and libraries' own code, with no trigger of the other checks
+  const fieldSwaps = mayHoldFieldSwap(context.sourceCode.text) ? fieldSwapListeners(context.sourceCode, onFinding) : {};
+  if (!fileMayContainFinding(context, 'no-unpaired-context-attach')) return fieldSwaps;
   const sourceCode = context.sourceCode;
   const api = getOtelApi(context);
   const manager = api.settings.contextManager;
@@ -340,10 +345,23 @@ export function createNoUnpairedContextAttachDetector(
     recorder?.record(node);
   };
   // Without a recording only the calls getCallKind and findThrownAwayBind look at matter.
-  if (!recorder) return { [`CallExpression:matches(${methodCallAttributes('', CALL_METHODS)}):exit`]: onCallExit };
+  if (!recorder) return { ...fieldSwaps, [`CallExpression:matches(${methodCallAttributes('', CALL_METHODS)}):exit`]: onCallExit };
   const record = (node: TSESTree.Node): void => recorder.record(node);
   const recorded = ['NewExpression:exit', 'AwaitExpression:exit', 'YieldExpression:exit', 'ThrowStatement', 'ForOfStatement[await=true]'];
-  return { ...recorder.listeners, 'CallExpression:exit': onCallExit, ...Object.fromEntries(recorded.map((selector) => [selector, record])) };
+  return { ...fieldSwaps, ...recorder.listeners, 'CallExpression:exit': onCallExit, ...Object.fromEntries(recorded.map((selector) => [selector, record])) };
+}
+
+function fieldSwapListeners(
+  sourceCode: Readonly<TSESLint.SourceCode>,
+  onFinding: (finding: Finding<NoUnpairedContextAttachMessageId>) => void,
+): TSESLint.RuleListener {
+  return {
+    [FIELD_RESTORE](node: TSESTree.AssignmentExpression) {
+      const swap = findFieldSwap(sourceCode, node);
+      if (!swap) return;
+      onFinding({ messageId: 'fieldRestoreSkippedOnThrow', data: { field: swap.field, call: swap.call }, node: swap.restore, ...(swap.fix ? { fix: swap.fix } : {}) });
+    },
+  };
 }
 
 /** Methods whose calls make a token to pair (getCallKind), and every method getCallKind and getBindKind (binds.ts) look at. */

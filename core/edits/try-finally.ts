@@ -82,7 +82,7 @@ function isPlainReturn(statement: TSESTree.Statement | undefined): statement is 
   return !runsCode;
 }
 
-function statementOf(call: TSESTree.CallExpression): TSESTree.Node | undefined {
+function statementOf(call: TSESTree.CallExpression | TSESTree.AssignmentExpression): TSESTree.Node | undefined {
   const parent = call.parent.type === AST_NODE_TYPES.ChainExpression ? call.parent.parent : call.parent;
   return parent.type === AST_NODE_TYPES.ExpressionStatement ? parent : undefined;
 }
@@ -101,7 +101,7 @@ interface Region {
  * `token.dispose();`; a plain `return` after that dispose moves in too when it needs a
  * declaration of the moved statements.
  */
-function getRegion(sourceCode: SourceCode, layout: Layout, disposeCalls: readonly TSESTree.CallExpression[]): Region | undefined {
+function getRegion(sourceCode: SourceCode, layout: Layout, disposeCalls: readonly (TSESTree.CallExpression | TSESTree.AssignmentExpression)[]): Region | undefined {
   const { block, index } = layout;
   if (disposeCalls.length > 1) return undefined;
   const first = disposeCalls[0];
@@ -139,14 +139,15 @@ function movedText(sourceCode: SourceCode, region: Region, indent: string): stri
 
 /**
  * `const token = attach(ctx); a(); b(); [token.dispose();]` →
- * `const token = attach(ctx); try { a(); b(); } finally { token.dispose(); }`.
+ * `const token = attach(ctx); try { a(); b(); } finally { token.dispose(); }` (the statement put
+ * back may also be an assignment: `this.currentCtx = prevCtx;`).
  * With `declareName`, the discarded `attach(ctx);` becomes `const <name> = attach(ctx);`.
  */
 export function buildTryFinally(
   sourceCode: SourceCode,
   statement: TSESTree.Statement,
   disposeText: string,
-  disposeCalls: readonly TSESTree.CallExpression[],
+  disposeCalls: readonly (TSESTree.CallExpression | TSESTree.AssignmentExpression)[],
   declareName: string | undefined,
 ): Edit[] | undefined {
   const layout = getLayout(sourceCode, statement);

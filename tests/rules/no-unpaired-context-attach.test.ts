@@ -11,6 +11,49 @@ const als = new AsyncLocalStorage<string>();
 ruleTester.run('no-unpaired-context-attach', rule, {
   valid: [
     {
+      name: 'field form (near miss): a context field put back in a finally',
+      code: `
+export class ExplicitContext {
+  currentCtx: unknown = null;
+  letContext<T>(ctx: unknown, callable: () => T): T {
+    const prevCtx = this.currentCtx;
+    this.currentCtx = ctx;
+    try {
+      return callable();
+    } finally {
+      this.currentCtx = prevCtx;
+    }
+  }
+}`,
+    },
+    {
+      name: 'field form (near miss): a field that is not a context (an indentation level) saved and put back around a callback',
+      code: `
+export class Printer {
+  indent = 0;
+  nested(print: () => void) {
+    const previous = this.indent;
+    this.indent += 2;
+    print();
+    this.indent = previous;
+  }
+}`,
+    },
+    {
+      name: 'field form (near miss): a context field put back around work that is not the caller\'s function',
+      code: `
+declare function render(): void;
+export class Renderer {
+  currentContext: unknown = null;
+  draw(ctx: unknown) {
+    const previous = this.currentContext;
+    this.currentContext = ctx;
+    render();
+    this.currentContext = previous;
+  }
+}`,
+    },
+    {
       name: 'an exception thrown or raised in a catch still runs the finally that disposes the token (a rethrow in a retry loop)',
       code: `import { context } from '@opentelemetry/api';
 export function run(items: string[], ctx: any) {
@@ -311,6 +354,70 @@ export class Storage extends AsyncLocalStorage<object> {
     },
   ],
   invalid: [
+    {
+      name: 'field form (issue #11 family 6): a hand-rolled context manager saves its current-context field, runs the callable and puts the field back with no finally (Zipkin ExplicitContext#scoped)',
+      code: `
+module.exports = class ExplicitContext {
+  constructor() {
+    this.currentCtx = null;
+  }
+  scoped(callable) {
+    const prevCtx = this.currentCtx;
+    const result = callable();
+    this.currentCtx = prevCtx;
+    return result;
+  }
+};`,
+      output: `
+module.exports = class ExplicitContext {
+  constructor() {
+    this.currentCtx = null;
+  }
+  scoped(callable) {
+    const prevCtx = this.currentCtx;
+    try {
+      const result = callable();
+      return result;
+    } finally {
+      this.currentCtx = prevCtx;
+    }
+  }
+};`,
+      errors: [{ messageId: 'fieldRestoreSkippedOnThrow', data: { field: 'this.currentCtx', call: 'callable(..)' }, line: 9, column: 5 }],
+    },
+    {
+      name: 'field form: a bound wrapper that sets the captured context on a const holder and calls the outer function\'s fn through apply (Cloud Trace CLS)',
+      code: `
+type Holder = { value: unknown };
+export function bindWithCurrentContext<T>(currentContext: Holder, fn: (...args: unknown[]) => T): (...args: unknown[]) => T {
+  const current = currentContext;
+  const boundContext = current.value;
+  return function (this: unknown, ...args: unknown[]) {
+    const oldContext = current.value;
+    current.value = boundContext;
+    const res = fn.apply(this, args);
+    current.value = oldContext;
+    return res;
+  };
+}`,
+      output: `
+type Holder = { value: unknown };
+export function bindWithCurrentContext<T>(currentContext: Holder, fn: (...args: unknown[]) => T): (...args: unknown[]) => T {
+  const current = currentContext;
+  const boundContext = current.value;
+  return function (this: unknown, ...args: unknown[]) {
+    const oldContext = current.value;
+    try {
+      current.value = boundContext;
+      const res = fn.apply(this, args);
+      return res;
+    } finally {
+      current.value = oldContext;
+    }
+  };
+}`,
+      errors: [{ messageId: 'fieldRestoreSkippedOnThrow', data: { field: 'current.value', call: 'fn.apply(..)' }, line: 10, column: 5 }],
+    },
     {
       name: 'near miss: a catch whose finally does not dispose the token, disposed after the try',
       code: `import { context } from '@opentelemetry/api';

@@ -1,0 +1,110 @@
+/**
+ * `no-unpaired-context-attach`, the field form of an unpaired attach (issue #11 family 6, seen in
+ * the context managers tracers write for themselves: Zipkin's `ExplicitContext#scoped`, Cloud
+ * Trace's async-hooks CLS): a function saves a "current context" field, runs the function it was
+ * handed, and puts the field back as a plain statement —
+ *
+ *   const prevCtx = this.currentCtx;
+ *   this.currentCtx = ctx;
+ *   const result = callable();
+ *   this.currentCtx = prevCtx;
+ *
+ * When `callable` throws, the restore never runs, and the context it ran in stays current for
+ * everything the caller does next (the enterWith leak, on a field). Fixed like an attach, with
+ * the restore in a `finally`.
+ *
+ * Only that shape: the saved value is a `const` read of the same member chain the statement writes
+ * back (`this.currentCtx`, `this.currentContext.value`, a `const` alias of its holder), the chain
+ * names a context (`ctx`, `context`, `scope` in one of its names), a call of a function parameter
+ * (of this function or an enclosing one: the work the context was set for) runs between the two,
+ * and the restore is not in a `finally`. A field saved and restored around anything else (an
+ * indentation level, a flag) is not a context.
+ */
+import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
+import { getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from '../../analysis/ast.js';
+import { buildTryFinally } from '../../edits/try-finally.js';
+import type { Edit } from '../../findings.js';
+
+const CONTEXT_NAME = /ctx|context|scope/i;
+
+export interface FieldSwap {
+  /** The restore statement's assignment. */
+  restore: TSESTree.AssignmentExpression;
+  /** The member chain as written (`this.currentCtx`). */
+  field: string;
+  /** The parameter call that may throw before the restore (`callable()`). */
+  call: string;
+  fix: Edit[] | undefined;
+}
+
+/** The listener selector: a statement `<member> = <identifier>`. */
+export const FIELD_RESTORE = 'ExpressionStatement > AssignmentExpression[operator="="][left.type="MemberExpression"][right.type="Identifier"]';
+
+export function findFieldSwap(sourceCode: Readonly<TSESLint.SourceCode>, restore: TSESTree.AssignmentExpression): FieldSwap | undefined {
+  const left = restore.left;
+  const saved = restore.right;
+  if (left.type !== AST_NODE_TYPES.MemberExpression || saved.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const field = chainText(sourceCode, left);
+  if (field === undefined) return undefined;
+  const variable = ASTUtils.findVariable(sourceCode.getScope(saved), saved);
+  const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+  if (def?.type !== 'Variable' || def.parent.kind !== 'const' || !def.node.init) return undefined;
+  const init = unwrapTypeScriptExpression(def.node.init);
+  if (init.type !== AST_NODE_TYPES.MemberExpression || chainText(sourceCode, init) !== field) return undefined;
+  if (!namesContext(sourceCode, left)) return undefined;
+  const fn = getEnclosingFunction(restore);
+  const declaration = def.parent;
+  const statement = restore.parent;
+  if (!fn || getEnclosingFunction(declaration) !== fn || statement.parent !== declaration.parent || isInFinally(statement, fn)) return undefined;
+  const between: [number, number] = [declaration.range[1], statement.range[0]];
+  const call = findParameterCall(sourceCode, fn, between);
+  if (!call) return undefined;
+  const fix = buildTryFinally(sourceCode, declaration, sourceCode.getText(restore), [restore], undefined);
+  return { restore, field, call: `${sourceCode.getText(call.callee)}(..)`, fix };
+}
+
+/** `this.currentCtx`, `current.value`: a chain of plain names (no calls, no computed members), without spaces. */
+function chainText(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.MemberExpression): string | undefined {
+  for (let current: TSESTree.Node = node; ; ) {
+    if (current.type === AST_NODE_TYPES.ThisExpression || current.type === AST_NODE_TYPES.Identifier) break;
+    if (current.type !== AST_NODE_TYPES.MemberExpression || current.computed) return undefined;
+    current = current.object;
+  }
+  return sourceCode.getText(node).replace(/\s+/g, '');
+}
+
+/** A name in the chain (or in the chain a `const` holder was read from) speaks of a context. */
+function namesContext(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.MemberExpression): boolean {
+  if (CONTEXT_NAME.test(sourceCode.getText(node))) return true;
+  let base: TSESTree.Node = node;
+  while (base.type === AST_NODE_TYPES.MemberExpression) base = base.object;
+  if (base.type !== AST_NODE_TYPES.Identifier) return false;
+  const def = ASTUtils.findVariable(sourceCode.getScope(base), base)?.defs[0];
+  const init = def?.type === 'Variable' && def.parent.kind === 'const' ? def.node.init : undefined;
+  return (init?.type === AST_NODE_TYPES.MemberExpression || init?.type === AST_NODE_TYPES.Identifier) && CONTEXT_NAME.test(sourceCode.getText(init));
+}
+
+function isInFinally(statement: TSESTree.Node, fn: TSESTree.Node): boolean {
+  for (let current: TSESTree.Node | undefined = statement; current && current !== fn; current = current.parent) {
+    const parent: TSESTree.Node | undefined = current.parent;
+    if (parent?.type === AST_NODE_TYPES.TryStatement && parent.finalizer === current) return true;
+  }
+  return false;
+}
+
+/** A call of a function parameter (`callable()`, `fn.apply(this, arguments)`, `fn.call(..)`) of `fn` or an enclosing function, within `range` and not inside a nested function. */
+function findParameterCall(sourceCode: Readonly<TSESLint.SourceCode>, fn: TSESTree.Node, range: readonly [number, number]): TSESTree.CallExpression | undefined {
+  let found: TSESTree.CallExpression | undefined;
+  const body = isFunctionLike(fn) ? fn.body : fn;
+  walk(body, (node) => {
+    if (found || node.range[1] <= range[0] || node.range[0] >= range[1]) return false;
+    if (node !== body && isFunctionLike(node)) return false;
+    if (node.type !== AST_NODE_TYPES.CallExpression) return true;
+    let target = unwrapTypeScriptExpression(node.callee);
+    if (target.type === AST_NODE_TYPES.MemberExpression && ['apply', 'call'].includes(getMethodName(node) ?? '')) target = unwrapTypeScriptExpression(target.object);
+    if (target.type === AST_NODE_TYPES.Identifier && ASTUtils.findVariable(sourceCode.getScope(target), target)?.defs[0]?.type === 'Parameter') found = node;
+    return !found;
+  });
+  return found;
+}
