@@ -16,7 +16,14 @@ import type { OtelContextSettings } from '../settings.js';
 /** A member of `@opentelemetry/api` that generated code may need. */
 export type ApiMember = 'context' | 'trace' | 'propagation' | 'ROOT_CONTEXT' | 'SpanStatusCode';
 
-export const API = (member: string): string => `${OTEL_API_MODULE}:${member}`;
+const apiPaths = new Map<string, string>();
+
+/** `<api module>:<member>`, one string per member (asked per call of the file: no concatenation, its hash kept). */
+export const API = (member: string): string => {
+  let path = apiPaths.get(member);
+  if (path === undefined) apiPaths.set(member, (path = `${OTEL_API_MODULE}:${member}`));
+  return path;
+};
 
 export interface ApiImports {
   /** ESM `import { .. } from '<api module>'` declarations (value imports only). */

@@ -13,15 +13,19 @@
  * rarest character (by the character frequencies of JavaScript and TypeScript sources, RARE_FIRST);
  * every occurrence of the anchor is checked for the whole needle around it. The answer is exactly
  * `text.includes(needle)`: every occurrence of the needle contains the anchor at the same offset.
- * A needle made only of common characters is looked for with `includes` itself.
+ * A needle with a character outside RARE_FIRST only (a tab, a non-ASCII letter) is looked for with
+ * `includes` itself.
  */
 
 /**
  * Printable characters from the rarest to the most common in JavaScript/TypeScript sources
- * (measured over opentelemetry-js-contrib's packages, 3.6 M characters). Characters not listed
- * (the lower-case letters and punctuation after `E`, space) are too common to anchor on.
+ * (measured over opentelemetry-js-contrib's packages, 3.6 M characters), space last. The common
+ * tail (`,;')(m.dulpcioarsnte`) anchors the needles made only of common characters, where
+ * `includes` would stop at every occurrence of their first: `timers` on `m`, `traced(` and
+ * `.splice(` on `(` (session 12, over contrib's 272 instrumentation sources: 0.6 → 0.3 ms and
+ * 0.7/0.46 → 0.21 ms per pass; no needle of the gates got slower).
  */
-const RARE_FIRST = '~%^#Z\\J+&7<!$6958|"XQz3Y4WKj?@`H2VBF1G0U>-LDq][*kMwPOvCIN/x}{:byR=Af_SThgE';
+const RARE_FIRST = '~%^#Z\\J+&7<!$6958|"XQz3Y4WKj?@`H2VBF1G0U>-LDq][*kMwPOvCIN/x}{:byR=Af_SThgE,;\')(m.dulpcioarsnte ';
 
 interface Anchor {
   offset: number;
