@@ -195,6 +195,9 @@ export function calleeAt(lines: readonly string[], line: number, column: number)
   return before && row.slice(column - 1).startsWith('(') ? before[1] : undefined;
 }
 
+/** The rule whose findings leave a context current for later runs (an attach, an enterWith, a context field never put back). */
+const LEAK_RULE = 'no-unpaired-context-attach';
+
 /**
  * Picks the lint finding that covers a runtime finding, or says why there is none.
  * `receivers`: the functions the site's own code was handed to (`pool.acquire(fn)`), from the site's
@@ -245,19 +248,22 @@ export function linkFinding(finding: DoctorFinding, lint: FileLint | string, cwd
   //   3. on a call of a function that was running at the site (a floating call, a call into a
   //      span-starting function), or on a bare reference to one (the queued callback);
   //   4. on a bare reference to what a call at the site or a caller calls (the kept callback);
-  //   5. inside a function the site's code was handed to (the queue that kept it).
-  const strategies: ((m: Linter.LintMessage) => boolean)[] = [
+  //   5. inside a function the site's code was handed to (the queue that kept it);
+  //   6. for a leak (no-unpaired-context-attach), anywhere in the file: a context left current by
+  //      an earlier run has no site on the stack that finds it later, only the module it leaked in.
+  const strategies: ((m: Linter.LintMessage, rule: string) => boolean)[] = [
     (m) => enclosing !== undefined && contains(enclosing, m.line, m.column),
     (m) => called.some((re) => re.test(text(m))) || named.has(text(m).trim()),
     (m) => callees.has(text(m).trim()),
     inReceiver,
+    (_m, rule) => rule === LEAK_RULE,
   ];
   let chosen = candidates.find((c) => covers(c.message));
   for (const rule of rules) {
     if (chosen) break;
     const ofRule = candidates.filter((c) => c.rule === rule);
     for (const strategy of strategies) {
-      chosen = ofRule.find((c) => strategy(c.message));
+      chosen = ofRule.find((c) => strategy(c.message, rule));
       if (chosen) break;
     }
   }

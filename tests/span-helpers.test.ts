@@ -176,6 +176,17 @@ export async function streamStep(prepare: () => Promise<string>) {
 ruleTester.run('require-span-end (span helpers recognised by usage)', spanEnd, {
   valid: [
     {
+      name: 'near miss: the script code of a test suite under a *-tests directory (browser-integration-tests/) is test scaffolding, as under tests/',
+      filename: 'dev-packages/browser-integration-tests/suites/tracing/ignore/init.ts',
+      code: `
+declare function startSpanManual(options: object, fn: (span: { end(): void }) => Promise<void>): Promise<void>;
+declare function waitFor(ms: number): Promise<void>;
+startSpanManual({ name: 'parent' }, async (span) => {
+  await waitFor(500);
+  span.end();
+});`,
+    },
+    {
       name: 'near miss: a helper that ends its own span (the callback never calls end) is not claimed',
       code: `
 declare function startTrace<T>(name: string, fn: (span: { setAttribute(k: string, v: unknown): void }) => T): T;

@@ -47,8 +47,8 @@ export function isInTestCode(api: OtelApi, node: TSESTree.Node): boolean {
   return false;
 }
 
-/** A directory of tests or of the scripts they run, or a test file's own name. */
-const TEST_PATH = /(?:^|[\\/])(?:tests?|__tests?__|specs?|e2e|__fixtures__)[\\/]|\.(?:test|spec)\.[cm]?[jt]sx?$/;
+/** A directory of tests or of the scripts they run (also `e2e-tests/`, `browser-integration-tests/`), or a test file's own name. */
+const TEST_PATH = /(?:^|[\\/])(?:[\w.]+-)*(?:tests?|__tests?__|specs?|e2e|__fixtures__)[\\/]|\.(?:test|spec)\.[cm]?[jt]sx?$/;
 
 /**
  * `node` is script code of a test file or of a fixture script a test runs
