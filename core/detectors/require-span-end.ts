@@ -367,6 +367,8 @@ function isSafe(api: OtelApi, variable: Variable, node: ThrowingNode): boolean {
   if (receiver?.type === AST_NODE_TYPES.Identifier && receiver.name === variable.name) return true;
   if (getSpanStartKind(node)) return true;
   const path = api.calleePath(node);
+  // `safeExecuteInTheMiddle(fn, onDone, true)` (@opentelemetry/instrumentation) catches what fn throws
+  if (path === '@opentelemetry/instrumentation:safeExecuteInTheMiddle' && node.arguments[2]?.type === AST_NODE_TYPES.Literal && node.arguments[2].value === true) return true;
   return path !== undefined && (path.startsWith(API('')) || path.startsWith('global:console.'));
 }
 

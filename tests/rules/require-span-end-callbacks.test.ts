@@ -356,6 +356,26 @@ export function send(promise: Promise<unknown>) {
       errors: [{ messageId: 'spanNotEndedOnThrow', data: { span: 'span', call: 'Object.prototype.hasOwnProperty.call(...' }, line: 5 }],
     },
     {
+      name: "strict: safeExecuteInTheMiddle(.., true) catches what its callback throws, so the wrapped call in context.with is the one named (aspecto's sequelize)",
+      options: STRICT,
+      code: `
+import { context, trace } from '@opentelemetry/api';
+import { safeExecuteInTheMiddle } from '@opentelemetry/instrumentation';
+const tracer = trace.getTracer('sequelize');
+declare const hook: (span: unknown) => void;
+export function patch(original: (...args: unknown[]) => Promise<unknown>) {
+  return function (this: unknown, ...args: unknown[]) {
+    const span = tracer.startSpan('query');
+    safeExecuteInTheMiddle(() => hook(span), () => {}, true);
+    return context
+      .with(trace.setSpan(context.active(), span), () => original.apply(this, args))
+      .catch((err: Error) => { span.recordException(err); throw err; })
+      .finally(() => span.end());
+  };
+}`,
+      errors: [{ messageId: 'spanNotEndedOnThrow', data: { span: 'span', call: 'original.apply(this, args)' }, line: 8 }],
+    },
+    {
       name: 'strict: a call inside a context.with callback before the end() is a synchronous call that may throw',
       options: STRICT,
       code: `
