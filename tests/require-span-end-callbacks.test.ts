@@ -5,8 +5,8 @@
  * listener on a resource the caller holds), contrib's dataloader and kafkajs (strict: a throw before
  * the handlers are attached, or inside the handler before its end()).
  */
-import rule from '../../rules/require-span-end.js';
-import { createRuleTester } from '../rule-tester.js';
+import rule from '../rules/require-span-end.js';
+import { createRuleTester } from './rule-tester.js';
 
 const ruleTester = createRuleTester();
 const STRICT = [{ checkSyncCalls: true }] as const;
