@@ -48,6 +48,10 @@ export default createRule<Options, MessageId>({
         'The span started here is thrown away, so nothing can end it and it is never exported.',
       activeSpanUnreachable:
         'This startActiveSpan callback never reads its span, so nothing ends the span and it is never exported.',
+      spanEndedOnlyInContinuation:
+        "Span '{{ span }}' is ended only in the '{{ slot }}' handed to the caller's middleware: a middleware that throws, rejects or answers without calling '{{ slot }}' leaves it open, so it is never exported. End it also when the middleware settles (try/finally around the call).",
+      spanHeldByResource:
+        "Span '{{ span }}' is ended here only when '{{ resource }}' emits '{{ event }}', and '{{ resource }}' goes to {{ to }}: the span stays open for as long as the caller holds it, and everything done with it nests under it. End it before handing '{{ resource }}' over, as the other paths do.",
       endSpanInFinally: "Wrap the rest of the block in try { .. } finally { {{ span }}.end(); }.",
     },
   },

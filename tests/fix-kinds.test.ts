@@ -38,6 +38,10 @@ const NEVER_REWRITTEN: Record<string, Record<string, string>> = {
   'require-span-end': {
     spanDiscarded: 'the span object is dropped at the call: there is nothing to end',
     activeSpanUnreachable: 'the callback cannot reach its span: the author must pick where it ends',
+    spanEndedOnlyInContinuation:
+      "where the span should also end (the middleware's settling, an early answer) depends on the wrapper's contract with the middleware: reported only",
+    spanHeldByResource:
+      'ending the span before handing the resource over changes what the span measures (the resource is no longer inside it): the author decides, reported only',
   },
   'no-floating-promise-in-span': {
     generatorOutlivesScope:

@@ -31,6 +31,9 @@ import { suggestFinally } from './require-span-end/suggest-finally.js';
 import { isHandedOver, SPAN_METHODS } from './require-span-end/hand-over.js';
 import { findFulfilOnlyPromise } from './require-span-end/fulfil-only.js';
 import type { ThrowingNode } from './require-span-end/pairing.js';
+import { collectEndSites } from './require-span-end/end-sites.js';
+import { findContinuationOnlyEnd, findHeldByResource } from './require-span-end/callback-ends.js';
+import { createRunsAtOnce, findSettledChainThrow } from './require-span-end/settled-chain.js';
 import { getTimerCall } from '../analysis/timers.js';
 import { isInTestCode, isInTestScript } from '../analysis/test-runner.js';
 import { resolveFunction } from '../analysis/traced-code.js';
@@ -54,6 +57,8 @@ export type RequireSpanEndMessageId =
   | 'spanNotEndedOnThrow'
   | 'spanDiscarded'
   | 'activeSpanUnreachable'
+  | 'spanEndedOnlyInContinuation'
+  | 'spanHeldByResource'
   | 'endSpanInFinally';
 
 type Variable = TSESLint.Scope.Variable;
@@ -85,14 +90,18 @@ export function createRequireSpanEndDetector(
   const acquired = new Map<Variable, Acquired>();
   /** One statement, one finding: an `await` that leaves two nested spans open is named once. */
   const named = new Set<TSESTree.Node>();
+  const runsAtOnce = createRunsAtOnce(api);
 
   const pairing = createPairingTracker<Variable>({
     context,
     onComplete(result) {
       const info = acquired.get(result.key);
       if (!info) return;
+      if (checkEndedInCallbacks(info, result.releases.length > 0)) return;
       if (result.releasesElsewhere.length > 0) {
-        if (result.releases.length === 0 && !checkEndedOnFulfilOnly(info, result.releasesElsewhere)) checkEndedInAsyncCallback(info, result.releasesElsewhere);
+        if (result.releases.length === 0 && !checkEndedOnFulfilOnly(info, result.releasesElsewhere) && !checkEndedInAsyncCallback(info, result.releasesElsewhere)) {
+          checkSettledChain(info, result.releasesElsewhere);
+        }
         return;
       }
       if (isHandedOver(api, info.variable)) return;
@@ -109,6 +118,7 @@ export function createRequireSpanEndDetector(
         info.from,
         result.releases,
         (node) => isSafe(api, info.variable, node) || isOtherSpanMethodCall(node),
+        options.checkSyncCalls ? runsAtOnce : undefined,
       );
       // `await` / `yield` first (the real bug: async work rejects, a consumer stops iterating); a
       // synchronous call only with checkSyncCalls. ESLint's code paths count a `yield` as a possible
@@ -140,7 +150,7 @@ export function createRequireSpanEndDetector(
 
   /** A span ended only in `.then` fulfilment handlers of its function (require-span-end/fulfil-only.ts): a rejection leaves it open. */
   function checkEndedOnFulfilOnly(info: Acquired, releases: readonly TSESTree.Node[]): boolean {
-    const promise = findFulfilOnlyPromise(info.fn, releases);
+    const promise = findFulfilOnlyPromise(info.fn, releases, runsAtOnce);
     if (!promise || isHandedOver(api, info.variable) || named.has(promise)) return false;
     if (!options.checkTests && inTests(info.reportNode)) return false;
     named.add(promise);
@@ -160,21 +170,21 @@ export function createRequireSpanEndDetector(
    * wrapper before f8d86869). Callbacks that end it without awaiting first (`.then(() => span.end())`,
    * a `finish` listener) are a hand-over, as before.
    */
-  function checkEndedInAsyncCallback(info: Acquired, releases: readonly TSESTree.Node[]): void {
+  function checkEndedInAsyncCallback(info: Acquired, releases: readonly TSESTree.Node[]): boolean {
     const callback = releases.length === 1 && releases[0] ? getEnclosingFunction(releases[0]) : undefined;
-    if (!callback?.async || callback.body.type !== AST_NODE_TYPES.BlockStatement || getEnclosingFunction(callback) !== info.fn) return;
+    if (!callback?.async || callback.body.type !== AST_NODE_TYPES.BlockStatement || getEnclosingFunction(callback) !== info.fn) return false;
     // `withSpan(span, callback)`: the span handed to the call that runs the callback is still this function's
     const site = callback.parent?.type === AST_NODE_TYPES.CallExpression ? callback.parent : undefined;
-    if (!site || isHandedOver(api, info.variable, site)) return;
+    if (!site || isHandedOver(api, info.variable, site)) return false;
     // the wrapper shape only: the call's result is what the function returns (tests that run an
     // awaited request in `context.with(.., async () => { await get(); root.end(); })` are left alone)
     const returned = site.parent?.type === AST_NODE_TYPES.ReturnStatement || (site.parent?.type === AST_NODE_TYPES.ArrowFunctionExpression && site.parent.body === site);
-    if (!returned) return;
+    if (!returned) return false;
     const start = { range: [callback.body.range[0], callback.body.range[0] + 1] } as TSESTree.Node;
     const throwing = findUnprotectedThrowingNodes(callback, start, releases, (node) => isSafe(api, info.variable, node) || isOtherSpanMethodCall(node));
     const culprit = throwing.find((node) => node.type === AST_NODE_TYPES.AwaitExpression && !cannotReject(node));
-    if (!culprit || named.has(culprit)) return;
-    if (!options.checkTests && inTests(info.reportNode)) return;
+    if (!culprit || named.has(culprit)) return false;
+    if (!options.checkTests && inTests(info.reportNode)) return false;
     named.add(culprit);
     const suggestions = suggestFinally(sourceCode, { ...info, rest: callback.body.body }, releases);
     onFinding({
@@ -184,6 +194,36 @@ export function createRequireSpanEndDetector(
       node: culprit,
       suggestions,
     });
+    return true;
+  }
+
+  /**
+   * An `end()` in a callback ends the span only where the callback is sure to run
+   * (require-span-end/callback-ends.ts): a continuation proxy handed to the caller's middleware,
+   * or a listener on a resource the caller then holds while sibling paths end the span.
+   */
+  function checkEndedInCallbacks(info: Acquired, endsInOwnBody: boolean): boolean {
+    if (!options.checkTests && inTests(info.reportNode)) return false;
+    const found = collectEndSites(sourceCode, info.variable);
+    const held = findHeldByResource(sourceCode, found);
+    if (held && !named.has(held.node)) {
+      named.add(held.node);
+      onFinding({ messageId: 'spanHeldByResource', data: { span: info.variable.name, resource: held.resource, event: held.event, to: held.to }, node: held.node });
+      return true;
+    }
+    const continuation = endsInOwnBody ? undefined : findContinuationOnlyEnd(sourceCode, info.fn, found);
+    if (!continuation) return false;
+    onFinding({ messageId: 'spanEndedOnlyInContinuation', data: { span: info.variable.name, slot: continuation.slot }, node: info.reportNode });
+    return true;
+  }
+
+  /** `strict`: a span ended only in the handlers of one promise chain, and a call that may throw before they are attached or before their `end()`. */
+  function checkSettledChain(info: Acquired, releases: readonly TSESTree.Node[]): void {
+    if (!options.checkSyncCalls) return;
+    const culprit = findSettledChainThrow(info.fn, info.from, releases, (node) => isSafe(api, info.variable, node) || isOtherSpanMethodCall(node) || returnsPromise(node), runsAtOnce);
+    if (!culprit || named.has(culprit) || (!options.checkTests && inTests(info.reportNode))) return;
+    named.add(culprit);
+    onFinding({ messageId: 'spanNotEndedOnThrow', data: { span: info.variable.name, call: shorten(sourceCode.getText(culprit)) }, node: info.reportNode });
   }
 
   /**
@@ -332,6 +372,8 @@ function isSafe(api: OtelApi, variable: Variable, node: ThrowingNode): boolean {
   if (receiver?.type === AST_NODE_TYPES.Identifier && receiver.name === variable.name) return true;
   if (getSpanStartKind(node)) return true;
   const path = api.calleePath(node);
+  // `safeExecuteInTheMiddle(fn, onDone, true)` (@opentelemetry/instrumentation) catches what fn throws
+  if (path === '@opentelemetry/instrumentation:safeExecuteInTheMiddle' && node.arguments[2]?.type === AST_NODE_TYPES.Literal && node.arguments[2].value === true) return true;
   return path !== undefined && (path.startsWith(API('')) || path.startsWith('global:console.'));
 }
 

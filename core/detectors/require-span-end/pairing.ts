@@ -202,7 +202,7 @@ export type ThrowingNode = TSESTree.CallExpression | TSESTree.NewExpression | TS
 
 /**
  * Nodes that may throw (or, for `await` / `yield`, not resume) between `from` (exclusive) and the last of `until` (inclusive), inside
- * `fn`'s own body (nested functions are not entered), that no `try` protects: a `try` protects
+ * `fn`'s own body (nested functions are not entered, unless `enters` says so), that no `try` protects: a `try` protects
  * its `block` when its `finally` (or its `catch`) contains one of `until`. `isSafe` excludes nodes
  * known not to throw (calls on the resource itself, the OpenTelemetry API).
  */
@@ -211,13 +211,15 @@ export function findUnprotectedThrowingNodes(
   from: TSESTree.Node,
   until: readonly TSESTree.Node[],
   isSafe: (node: ThrowingNode) => boolean,
+  /** Nested functions to walk into: callbacks that run at once (`context.with(ctx, fn)`, `startActiveSpan`; strict). */
+  enters?: (nested: FunctionNode) => boolean,
 ): ThrowingNode[] {
   const end = Math.max(...until.map((n) => n.range[1]));
   const protectors: TSESTree.Node[] = [];
   const found: ThrowingNode[] = [];
   const body = fn.type === AST_NODE_TYPES.Program ? fn : fn.body;
   walk(body, (node) => {
-    if (node !== body && isFunctionLike(node)) return false;
+    if (node !== body && isFunctionLike(node) && !enters?.(node)) return false;
     if (node.range[1] <= from.range[1] || node.range[0] >= end) return node.range[0] < end && node.range[1] > from.range[1];
     if (node.type === AST_NODE_TYPES.TryStatement) {
       const releasing = [node.finalizer, node.handler].some((part) => part && until.some((u) => contains(part, u)));
