@@ -302,24 +302,6 @@ export function cursor(sql: string) {
       errors: [{ messageId: 'spanHeldByResource', data: { span: 'span', resource: 'result', event: 'close', to: 'the caller' }, line: 13 }],
     },
     {
-      name: 'ended only in a fulfilment handler attached inside context.with: a rejection leaves it open (contrib dataloader loadMany before 708fd617)',
-      code: `
-import { context, trace } from '@opentelemetry/api';
-const tracer = trace.getTracer('dataloader');
-export function patch(original: (...args: unknown[]) => Promise<unknown[]>) {
-  return function (this: unknown, ...args: unknown[]) {
-    const span = tracer.startSpan('loadMany');
-    return context.with(trace.setSpan(context.active(), span), () => {
-      return original.call(this, ...args).then((value) => {
-        span.end();
-        return value;
-      });
-    });
-  };
-}`,
-      errors: [{ messageId: 'spanNotEndedOnException', data: { span: 'span', call: 'original.call(this, ...args)', how: 'rejects' }, line: 6 }],
-    },
-    {
       name: 'strict: the wrapped function runs before the handlers are attached, inside context.with (contrib dataloader before 708fd617)',
       options: STRICT,
       code: `

@@ -150,7 +150,7 @@ export function createRequireSpanEndDetector(
 
   /** A span ended only in `.then` fulfilment handlers of its function (require-span-end/fulfil-only.ts): a rejection leaves it open. */
   function checkEndedOnFulfilOnly(info: Acquired, releases: readonly TSESTree.Node[]): boolean {
-    const promise = findFulfilOnlyPromise(info.fn, releases, runsAtOnce);
+    const promise = findFulfilOnlyPromise(info.fn, releases);
     if (!promise || isHandedOver(api, info.variable) || named.has(promise)) return false;
     if (!options.checkTests && inTests(info.reportNode)) return false;
     named.add(promise);

@@ -8,8 +8,7 @@
  *   return original.apply(this, args).then((result) => { span.end(); return result; });
  *
  * A `recommended` finding, like the `await`: the promise's rejection is the path that skips the
- * end. Attached in a `context.with` / `startActiveSpan` callback of the span's function counts as
- * attached there (it runs at once). Not reported: a handler attached in another function (handed over), an end
+ * end. Not reported: a handler attached in another function than the span's (handed over), an end
  * in any rejection or settlement handler, or a `.then` attached after a `.catch` or a two-handler
  * `.then` (the rejection may have been recovered before it).
  */
@@ -21,16 +20,12 @@ import type { FunctionNode } from '../../analysis/ast.js';
 type Role = 'fulfil' | 'reject' | 'other';
 
 /** How the function holding `release` is attached: `.then(f)` → fulfil; `.then(_, f)`, `.catch(f)`, `.finally(f)` → reject; anything else → other. */
-function roleOf(release: TSESTree.Node, owner: FunctionNode | TSESTree.Program, runsAtOnce: (fn: FunctionNode) => boolean): { role: Role; call?: TSESTree.CallExpression } {
+function roleOf(release: TSESTree.Node, owner: FunctionNode | TSESTree.Program): { role: Role; call?: TSESTree.CallExpression } {
   const fn = getEnclosingFunction(release);
   const site = fn && getCallOfArgument(fn);
   const call = site?.call;
   if (call?.type !== AST_NODE_TYPES.CallExpression) return { role: 'other' };
-  // attached in the span's function, or in a callback that runs at once there (`context.with(ctx, () => p.then(..))`)
-  const ownerFn = owner.type === AST_NODE_TYPES.Program ? undefined : owner;
-  for (let at = getEnclosingFunction(call); at !== ownerFn; at = at && getEnclosingFunction(at)) {
-    if (!at || !runsAtOnce(at)) return { role: 'other' };
-  }
+  if (getEnclosingFunction(call) !== (owner.type === AST_NODE_TYPES.Program ? undefined : owner)) return { role: 'other' };
   const method = getMethodName(call);
   if (method === 'then') return site?.index === 0 && call.arguments.length === 1 ? { role: 'fulfil', call } : { role: 'reject', call };
   if (method === 'catch' || method === 'finally') return { role: 'reject', call };
@@ -41,14 +36,10 @@ function roleOf(release: TSESTree.Node, owner: FunctionNode | TSESTree.Program, 
  * The promise whose rejection skips every `end()` of the span, when all of them are in `.then`
  * fulfilment handlers attached in the span's own function; undefined otherwise.
  */
-export function findFulfilOnlyPromise(
-  owner: FunctionNode | TSESTree.Program,
-  releases: readonly TSESTree.Node[],
-  runsAtOnce: (fn: FunctionNode) => boolean,
-): TSESTree.Node | undefined {
+export function findFulfilOnlyPromise(owner: FunctionNode | TSESTree.Program, releases: readonly TSESTree.Node[]): TSESTree.Node | undefined {
   let promise: TSESTree.Node | undefined;
   for (const release of releases) {
-    const { role, call } = roleOf(release, owner, runsAtOnce);
+    const { role, call } = roleOf(release, owner);
     if (role !== 'fulfil' || !call) return undefined;
     const receiver = getMethodReceiver(call);
     if (!receiver) return undefined;
