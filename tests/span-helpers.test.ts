@@ -258,5 +258,28 @@ export function load(id: string, done: (n: number) => void) {
         },
       ],
     },
+    {
+      name: 'a helper\'s span handed to a function of the file that ends it (a next proxy) is the callback\'s own: ended only in the next the caller\'s middleware may never call (Sentry tanstack middleware)',
+      code: `
+import type { Span } from '@opentelemetry/api';
+declare function startSpanManual<T>(options: { name: string }, fn: (span: Span) => T): T;
+function getNextProxy<T extends (...args: unknown[]) => unknown>(next: T, span: Span): T {
+  return new Proxy(next, {
+    apply: (target, thisArg, args) => {
+      span.end();
+      return Reflect.apply(target, thisArg, args);
+    },
+  });
+}
+export function wrapMiddleware(server: (args: { next: () => unknown }) => unknown) {
+  return (args: { next: () => unknown }) =>
+    startSpanManual({ name: 'middleware' }, (span: Span) => {
+      args.next = getNextProxy(args.next, span);
+      return server(args);
+    });
+}`,
+      output: null,
+      errors: [{ messageId: 'spanEndedOnlyInContinuation', line: 14 }],
+    },
   ],
 });

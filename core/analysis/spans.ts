@@ -5,7 +5,7 @@
 import type { TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
-import { getMethodName, isFunctionLike, unwrapTypeScriptExpression } from './ast.js';
+import { getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from './ast.js';
 import { OTEL_API_MODULE } from './import-bindings.js';
 import type { OtelApi } from './otel-api.js';
 
@@ -23,6 +23,12 @@ export function methodCallAttributes(path: string, names: readonly string[]): st
   const name = names.length === 1 ? `"${names[0]}"` : `/^(${names.join('|')})$/`;
   return `[${at('callee.property.name')}=${name}], [${at('callee.computed')}=true], [${at('callee.type')}=/^TS/]`;
 }
+
+/**
+ * Functions written as the last argument of `startActiveSpan` or of a helper named for spans or
+ * traces (`startTrace(name, config, span => ..)`): a superset; getSpanStartKind decides.
+ */
+export const ACTIVE_SPAN_CALLBACK = `CallExpression:matches(${methodCallAttributes('', ['startActiveSpan'])}, [callee.name=/[Ss]pan|SPAN|[Tt]race|TRACE/], [callee.property.name=/[Ss]pan|SPAN|[Tt]race|TRACE/]) > :matches(ArrowFunctionExpression, FunctionExpression)`;
 
 /** `const span = x.startSpan(..)` candidates (a superset; getSpanStartKind decides): the declarators span regions and span pairing look at. */
 export const SPAN_START_DECLARATOR = `VariableDeclarator:matches(${methodCallAttributes('init', ['startSpan'])}, [init.type=/^TS/])`;
@@ -269,8 +275,12 @@ function usesFirstParameterAsSpan(text: string, fn: FunctionNode, methods: reado
   if (methods === SPAN_METHODS && SPAN_PARAMETER_NAME.test(param.name)) return true;
   const type = param.typeAnnotation?.typeAnnotation;
   if (methods === SPAN_METHODS && type?.type === AST_NODE_TYPES.TSTypeReference && (type.typeName.type === AST_NODE_TYPES.Identifier ? type.typeName.name : type.typeName.type === AST_NODE_TYPES.TSQualifiedName ? type.typeName.right.name : '') === 'Span') return true;
+  return usesParameterAsSpan(text, fn, param.name, methods);
+}
+
+/** `name.<method>(` for one of `methods`, in the text of `fn`'s body (nested functions included). */
+function usesParameterAsSpan(text: string, fn: FunctionNode, name: string, methods: readonly string[]): boolean {
   const body = text.slice(fn.body.range[0], fn.body.range[1]);
-  const name = param.name;
   for (let at = body.indexOf(name); at !== -1; at = body.indexOf(name, at + name.length)) {
     if (at > 0 && /[\w$.]/.test(body.charAt(at - 1))) continue;
     const rest = body.slice(at + name.length, at + name.length + 20);
@@ -283,8 +293,37 @@ function usesFirstParameterAsSpan(text: string, fn: FunctionNode, methods: reado
 /** Whether the span callback of a span start recognised by usage ends the span itself (`span.end()`): the helper leaves the end to it. */
 export function usageSpanCallbackEnds(call: TSESTree.CallExpression): boolean {
   const fn = getUsageSpanCallback(call);
-  const text = programTextOf(call);
-  return fn !== undefined && text !== undefined && usesFirstParameterAsSpan(text, fn, ['end']);
+  const program = programOf(call);
+  const text = program && programTexts.get(program);
+  if (!fn || !program || text === undefined) return false;
+  if (usesFirstParameterAsSpan(text, fn, ['end'])) return true;
+  // `getNextProxy(next, span, prevSpan)`: handed to a function of the file that ends it
+  const param = fn.params[0];
+  if (param?.type !== AST_NODE_TYPES.Identifier) return false;
+  let ends = false;
+  walk(fn.body, (node) => {
+    if (ends) return false;
+    if (node.type !== AST_NODE_TYPES.CallExpression || node.callee.type !== AST_NODE_TYPES.Identifier) return true;
+    const index = node.arguments.findIndex((argument) => argument.type === AST_NODE_TYPES.Identifier && argument.name === param.name);
+    const helper = index === -1 ? undefined : findTopLevelFunction(program, node.callee.name);
+    const helperParam = helper?.params[index];
+    if (helper && helperParam?.type === AST_NODE_TYPES.Identifier) ends = usesParameterAsSpan(text, helper, helperParam.name, ['end']);
+    return !ends;
+  });
+  return ends;
+}
+
+/** A function declared at the top level of the file (`function f`, `const f = (..) =>`). */
+function findTopLevelFunction(program: TSESTree.Program, name: string): FunctionNode | undefined {
+  for (const statement of program.body) {
+    const declaration = statement.type === AST_NODE_TYPES.ExportNamedDeclaration ? statement.declaration : statement;
+    if (declaration?.type === AST_NODE_TYPES.FunctionDeclaration && declaration.id?.name === name) return declaration;
+    if (declaration?.type !== AST_NODE_TYPES.VariableDeclaration) continue;
+    for (const declarator of declaration.declarations) {
+      if (declarator.id.type === AST_NODE_TYPES.Identifier && declarator.id.name === name && declarator.init && isFunctionLike(declarator.init)) return declarator.init;
+    }
+  }
+  return undefined;
 }
 
 /** A context handed to a helper recognised by usage: an argument or option named as one (`ctx`, `parentContext`, `{ context }`). */

@@ -23,7 +23,7 @@ import type { FunctionNode } from '../analysis/ast.js';
 import { getEnclosingFunction, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk } from '../analysis/ast.js';
 import type { Finding } from '../findings.js';
 import { API, getOtelApi, getSpanStartKind, getUsageSpanCallback, usageSpanCallbackEnds } from '../analysis/otel-api.js';
-import { methodCallAttributes, SPAN_START_DECLARATOR } from '../analysis/spans.js';
+import { ACTIVE_SPAN_CALLBACK, methodCallAttributes, SPAN_START_DECLARATOR } from '../analysis/spans.js';
 import { fileMayContainFinding } from '../triggers.js';
 import type { OtelApi } from '../analysis/otel-api.js';
 import { createPairingTracker, findUnprotectedThrowingNodes } from './require-span-end/pairing.js';
@@ -341,10 +341,6 @@ export function createRequireSpanEndDetector(
   };
 }
 
-// also the callback of a helper named for spans or traces (`startTrace(name, config, span => ..)`),
-// which onFunction keeps when the callback uses its parameter as a span (spans.ts, getUsageSpanCallback)
-const SPAN_HELPER_NAME = '/[Ss]pan|SPAN|[Tt]race|TRACE/';
-const ACTIVE_SPAN_CALLBACK = `CallExpression:matches(${methodCallAttributes('', ['startActiveSpan'])}, [callee.name=${SPAN_HELPER_NAME}], [callee.property.name=${SPAN_HELPER_NAME}]) > :matches(ArrowFunctionExpression, FunctionExpression)`;
 const END_CALL = `CallExpression:matches(${methodCallAttributes('', ['end'])})`;
 const SPAN_START_STATEMENT = `ExpressionStatement:matches(${methodCallAttributes('expression', ['startSpan'])}, [expression.type=/^TS/])`;
 
