@@ -193,6 +193,14 @@ describe('sweep: every rule, every manager, the whole corpus', () => {
       // read and judged), under the two Node managers only.
       'no-unbound-queued-callback async-local-storage': 1,
       'no-unbound-queued-callback async-hooks': 1,
+      // bullmq/dist/{cjs,esm}/classes/{job-scheduler,job,worker,flow-producer}.js: BullMQ's own
+      // span helper, `this.trace(SpanKind.PRODUCER, 'add', name, async (span, ..) => ..)` (recognised
+      // by how its callback uses the span, session 12), called after an await: its tracer starts the
+      // span from the active context, which zone.js and the stack manager have lost by then, so the
+      // span is a new root. True by mechanism under those two managers (read and judged); nobody
+      // runs BullMQ under them, and under the Node managers nothing is reported.
+      'no-late-context-capture zone': 8,
+      'no-late-context-capture stack': 8,
     };
     const over = RULES.flatMap((rule) =>
       CONTEXT_MANAGERS.filter((manager) => (counts[rule]?.[manager] ?? 0) > (EXPECTED_FINDINGS[`${rule} ${manager}`] ?? 0)).map(

@@ -118,9 +118,6 @@ interface LateRead {
   outer: Boundary;
 }
 
-/** Methods that run a callback in a context of their own (zone.js' `run`, `runGuarded`, `wrap`; `bind`, `with`). */
-const CONTEXT_RUNNERS = new Set(['run', 'runGuarded', 'runTask', 'wrap', 'bind', 'with']);
-
 const LOOPS = new Set<string>([
   AST_NODE_TYPES.ForStatement, AST_NODE_TYPES.ForInStatement, AST_NODE_TYPES.ForOfStatement,
   AST_NODE_TYPES.WhileStatement, AST_NODE_TYPES.DoWhileStatement,
@@ -242,7 +239,7 @@ export function createNoLateContextCaptureDetector(
       // after an await runs after it, whenever the callee runs it — unless the call gives it a
       // context of its own (`context.with`, a span helper, a zone's `run`)
       const outerFn = getEnclosingFunction(fn);
-      if (awaitsLoseContext && call && outerFn && !getTracedCallback(api, fn) && !CONTEXT_RUNNERS.has(getMethodName(call) ?? '') && isAfterAwait(outerFn, call)) {
+      if (awaitsLoseContext && call && outerFn && !getTracedCallback(api, fn) && !/^(?:run|runGuarded|runTask|wrap|bind|with)$/.test(getMethodName(call) ?? '') && isAfterAwait(outerFn, call)) {
         const first = awaitsOf(outerFn)[0];
         found({ text: 'after an await', anchor: first && getAnchor(first, fn) });
       }

@@ -25,7 +25,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from '../../analysis/ast.js';
-import { contains, getEnclosingFunction, getInvokedFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression } from '../../analysis/ast.js';
+import { contains, getEnclosingFunction, getInvokedFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from '../../analysis/ast.js';
 import { API, getSpanStartKind, getUsageSpanCallback } from '../../analysis/otel-api.js';
 import type { OtelApi } from '../../analysis/otel-api.js';
 import { ensureApiMembers } from '../../edits/api-imports.js';
@@ -212,10 +212,33 @@ function endsSpanBefore(span: TSESLint.Scope.Variable, fn: FunctionNode, node: T
       statement?.type === AST_NODE_TYPES.ExpressionStatement &&
       end.range[1] <= node.range[0] &&
       getEnclosingFunction(end) === fn &&
-      statement.parent !== undefined &&
-      contains(statement.parent, node)
+      contains(fallThroughStatement(statement).parent ?? statement, node)
     );
   });
+}
+
+/** `if (span) span.end();` (a guard whose branch falls through): the `if` is the statement on the path. */
+function fallThroughStatement(statement: TSESTree.Node): TSESTree.Node {
+  let current = statement;
+  for (;;) {
+    const parent: TSESTree.Node | undefined = current.parent;
+    const guard = parent?.type === AST_NODE_TYPES.BlockStatement ? parent.parent : parent;
+    if (guard?.type !== AST_NODE_TYPES.IfStatement || guard.test === current) return current;
+    const branch = guard.consequent === current || guard.consequent === parent ? guard.consequent : guard.alternate;
+    if (!branch || exits(branch)) return current;
+    current = guard;
+  }
+}
+
+/** A `return` or `throw` written in `branch` (outside nested functions). */
+function exits(branch: TSESTree.Node): boolean {
+  let found = false;
+  walk(branch, (node) => {
+    if (found || isFunctionLike(node)) return false;
+    if (node.type === AST_NODE_TYPES.ReturnStatement || node.type === AST_NODE_TYPES.ThrowStatement) found = true;
+    return !found;
+  });
+  return found;
 }
 
 /**
