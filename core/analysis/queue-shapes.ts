@@ -80,7 +80,7 @@ export function isNumberLiteral(node: TSESTree.Node): boolean {
 }
 
 /** Names of a function that tests a value (a waiter's condition), not work to run. */
-const PREDICATE_NAME = /^(?:predicate|filter|match(?:es|er)?|test|check|condition|accepts?|(?:is|has|should)[A-Z]\w*)$/;
+const PREDICATE_NAME = /^(?:predicate|pred|filter|match(?:es|er)?|test|check|condition|accepts?|(?:is|has|should)[A-Z]\w*)$/;
 
 /**
  * A waiter, `{ predicate, resolve }`: a promise's resolver with, at most, conditions on the

@@ -509,6 +509,22 @@ export function waitFor(predicate: (e: string) => boolean): Promise<string> {
 }`,
     },
     {
+      name: 'a waiter parked as { pred, resolve } (the abbreviation; vercel/ai harness bridge test): a predicate, not work to run',
+      code: `
+import { trace } from '@opentelemetry/api';
+const waiters: { pred: (e: string) => boolean; resolve: (e: string) => void }[] = [];
+export function onFrame(frame: string) {
+  for (let i = waiters.length - 1; i >= 0; i--) {
+    const w = waiters[i]!;
+    if (w.pred(frame)) { waiters.splice(i, 1); w.resolve(frame); }
+  }
+}
+export function waitFor(pred: (e: string) => boolean): Promise<string> {
+  trace.getActiveSpan()?.addEvent('wait');
+  return new Promise<string>((resolve) => { waiters.push({ pred, resolve }); });
+}`,
+    },
+    {
       name: 'already bound callback',
       code: `
 import { context } from '@opentelemetry/api';
