@@ -61,6 +61,9 @@ export function getCalleeName(call: TSESTree.CallExpression): string | undefined
   return callee.type === AST_NODE_TYPES.Identifier ? callee.name : getMethodName(call);
 }
 
+/** A middleware continuation's name: `next`, `patchedNext`, `callNext`. */
+export const CONTINUATION_NAME = /^(?:next|\w*Next)$/;
+
 /** The methods that register promise callbacks. */
 export const PROMISE_METHODS: ReadonlySet<string> = new Set(['then', 'catch', 'finally']);
 

@@ -20,10 +20,9 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
-import { getEnclosingFunction, isFunctionLike, unwrapTypeScriptExpression } from '../../analysis/ast.js';
+import { CONTINUATION_NAME, getEnclosingFunction, isFunctionLike, unwrapTypeScriptExpression } from '../../analysis/ast.js';
 import type { FunctionNode } from '../../analysis/ast.js';
 
-const NEXT_NAME = /^(?:next|\w*Next)$/;
 const NEXT_TYPE = /^\w*Next(?:Function)?$/;
 const REQUEST_NAME = /^(?:req|request)$/i;
 const RESPONSE_NAME = /^(?:res|response|reply)$/i;
@@ -64,7 +63,7 @@ function declaredTypeName(def: TSESLint.Scope.Definition): string | undefined {
 
 /** Whether the function `callee` names is a middleware continuation (see the file comment). */
 export function isContinuation(sourceCode: Readonly<TSESLint.SourceCode>, callee: TSESTree.Identifier): boolean {
-  if (NEXT_NAME.test(callee.name)) return true;
+  if (CONTINUATION_NAME.test(callee.name)) return true;
   const variable = ASTUtils.findVariable(sourceCode.getScope(callee), callee);
   const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
   if (!def) return false;

@@ -22,7 +22,7 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
-import { getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from '../../analysis/ast.js';
+import { getDottedName, getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from '../../analysis/ast.js';
 import { buildTryFinally } from '../../edits/try-finally.js';
 import type { Edit } from '../../findings.js';
 
@@ -45,13 +45,13 @@ export function findFieldSwap(sourceCode: Readonly<TSESLint.SourceCode>, restore
   const left = restore.left;
   const saved = restore.right;
   if (left.type !== AST_NODE_TYPES.MemberExpression || saved.type !== AST_NODE_TYPES.Identifier) return undefined;
-  const field = chainText(sourceCode, left);
+  const field = getDottedName(left);
   if (field === undefined) return undefined;
   const variable = ASTUtils.findVariable(sourceCode.getScope(saved), saved);
   const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
   if (def?.type !== 'Variable' || def.parent.kind !== 'const' || !def.node.init) return undefined;
   const init = unwrapTypeScriptExpression(def.node.init);
-  if (init.type !== AST_NODE_TYPES.MemberExpression || chainText(sourceCode, init) !== field) return undefined;
+  if (init.type !== AST_NODE_TYPES.MemberExpression || getDottedName(init) !== field) return undefined;
   if (!namesContext(sourceCode, left)) return undefined;
   const fn = getEnclosingFunction(restore);
   const declaration = def.parent;
@@ -64,19 +64,9 @@ export function findFieldSwap(sourceCode: Readonly<TSESLint.SourceCode>, restore
   return { restore, field, call: `${sourceCode.getText(call.callee)}(..)`, fix };
 }
 
-/** `this.currentCtx`, `current.value`: a chain of plain names (no calls, no computed members), without spaces. */
-function chainText(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.MemberExpression): string | undefined {
-  for (let current: TSESTree.Node = node; ; ) {
-    if (current.type === AST_NODE_TYPES.ThisExpression || current.type === AST_NODE_TYPES.Identifier) break;
-    if (current.type !== AST_NODE_TYPES.MemberExpression || current.computed) return undefined;
-    current = current.object;
-  }
-  return sourceCode.getText(node).replace(/\s+/g, '');
-}
-
 /** A name in the chain (or in the chain a `const` holder was read from) speaks of a context. */
 function namesContext(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.MemberExpression): boolean {
-  if (CONTEXT_NAME.test(sourceCode.getText(node))) return true;
+  if (CONTEXT_NAME.test(getDottedName(node) ?? '')) return true;
   let base: TSESTree.Node = node;
   while (base.type === AST_NODE_TYPES.MemberExpression) base = base.object;
   if (base.type !== AST_NODE_TYPES.Identifier) return false;

@@ -21,15 +21,14 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
-import { contains, getEnclosingFunction, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk } from '../../analysis/ast.js';
+import { CONTINUATION_NAME, contains, getEnclosingFunction, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk } from '../../analysis/ast.js';
+import { LISTENER_METHODS } from '../../analysis/listeners.js';
 import type { FunctionNode } from '../../analysis/ast.js';
 import type { EndSite, EndSites } from './end-sites.js';
 import { isCallerProvided, parameterVariable } from './end-sites.js';
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
 
-const NEXT_NAME = /^(?:next|\w*Next)$/;
-const LISTEN = new Set(['on', 'once', 'addListener', 'prependListener', 'prependOnceListener']);
 const ERROR_NAME = /^(?:e|err|error|\w*Error)$/i;
 
 /** The continuation every `end()` of the span is in, when all are proxies of a `next` handed to the caller's code. */
@@ -60,7 +59,7 @@ function continuationHandOver(sourceCode: SourceCode, fn: FunctionNode, site: En
       node = parent.parent;
     } else if (parent.type === AST_NODE_TYPES.NewExpression && parent.arguments[1] === node && parent.callee.type === AST_NODE_TYPES.Identifier && parent.callee.name === 'Proxy') {
       const target = parent.arguments[0] && unwrapTypeScriptExpression(parent.arguments[0]);
-      wrapsNext ||= target !== undefined && NEXT_NAME.test(lastName(target) ?? '');
+      wrapsNext ||= target !== undefined && CONTINUATION_NAME.test(lastName(target) ?? '');
       node = parent;
     } else if (!leftHelper && site.via && isReturnedBy(node, site.via.helper)) {
       leftHelper = true;
@@ -72,7 +71,7 @@ function continuationHandOver(sourceCode: SourceCode, fn: FunctionNode, site: En
   // `args.next = proxy`, `arguments[i] = proxy` on what the caller handed in
   if (parent.type === AST_NODE_TYPES.AssignmentExpression && parent.right === node && parent.left.type === AST_NODE_TYPES.MemberExpression) {
     const name = lastName(parent.left);
-    const slot = name !== undefined && NEXT_NAME.test(name) ? name : wrapsNext ? 'next' : undefined;
+    const slot = name !== undefined && CONTINUATION_NAME.test(name) ? name : wrapsNext ? 'next' : undefined;
     return slot !== undefined && isCallerProvided(sourceCode, parent.left.object) ? slot : undefined;
   }
   // `middleware(req, res, proxy)`, `handler.call(this, ctx, proxy)`
@@ -98,7 +97,7 @@ function callsNext(fn: FunctionNode): boolean {
     if (node.type === AST_NODE_TYPES.CallExpression) {
       const method = getMethodName(node);
       const callee = method === 'apply' || method === 'call' ? getMethodReceiver(node) : node.callee;
-      if (callee && NEXT_NAME.test(lastName(callee) ?? '')) found = true;
+      if (callee && CONTINUATION_NAME.test(lastName(callee) ?? '')) found = true;
     }
     return !found;
   });
@@ -126,7 +125,7 @@ export function findHeldByResource(sourceCode: SourceCode, found: EndSites): Hel
   for (const site of found.sites) {
     const listener = getEnclosingFunction(site.end);
     const registration = listener?.parent;
-    if (registration?.type !== AST_NODE_TYPES.CallExpression || registration.arguments[1] !== listener || !LISTEN.has(getMethodName(registration) ?? '')) continue;
+    if (registration?.type !== AST_NODE_TYPES.CallExpression || registration.arguments[1] !== listener || !LISTENER_METHODS.has(getMethodName(registration) ?? '')) continue;
     const event = registration.arguments[0];
     const receiver = getMethodReceiver(registration);
     if (event?.type !== AST_NODE_TYPES.Literal || typeof event.value !== 'string' || receiver?.type !== AST_NODE_TYPES.Identifier) continue;
