@@ -52,6 +52,10 @@ export default createRule<Options, MessageId>({
         "Span '{{ span }}' is ended only in the '{{ slot }}' handed to the caller's middleware: a middleware that throws, rejects or answers without calling '{{ slot }}' leaves it open, so it is never exported. End it also when the middleware settles (try/finally around the call).",
       spanHeldByResource:
         "Span '{{ span }}' is ended here only when '{{ resource }}' emits '{{ event }}', and '{{ resource }}' goes to {{ to }}: the span stays open for as long as the caller holds it, and everything done with it nests under it. End it before handing '{{ resource }}' over, as the other paths do.",
+      spanEndedOnlyInUnusedFunction:
+        "Span '{{ span }}' is ended only in a function kept in '{{ holder }}', which never leaves this function: nothing runs it, so the span is never ended nor exported. Return or register '{{ holder }}', or end the span on this path.",
+      spanEndedOnlyInCallbackOnSomePaths:
+        "Span '{{ span }}' is ended only in a callback this function makes on some paths: on a path that makes none, {{ exit }} leaves it open, so it is never exported (a call without a callback, such as the promise form). End it on that path too, for example when the returned promise settles.",
       endSpanInFinally: "Wrap the rest of the block in try { .. } finally { {{ span }}.end(); }.",
     },
   },

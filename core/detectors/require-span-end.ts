@@ -33,6 +33,7 @@ import { findFulfilOnlyPromise } from './require-span-end/fulfil-only.js';
 import type { ThrowingNode } from './require-span-end/pairing.js';
 import { collectEndSites } from './require-span-end/end-sites.js';
 import { findContinuationOnlyEnd, findHeldByResource } from './require-span-end/callback-ends.js';
+import { findPathWithoutEndingCallback } from './require-span-end/made-callbacks.js';
 import { createRunsAtOnce, findSettledChainThrow } from './require-span-end/settled-chain.js';
 import { getTimerCall } from '../analysis/timers.js';
 import { isInTestCode, isInTestScript } from '../analysis/test-runner.js';
@@ -59,6 +60,8 @@ export type RequireSpanEndMessageId =
   | 'activeSpanUnreachable'
   | 'spanEndedOnlyInContinuation'
   | 'spanHeldByResource'
+  | 'spanEndedOnlyInUnusedFunction'
+  | 'spanEndedOnlyInCallbackOnSomePaths'
   | 'endSpanInFinally';
 
 type Variable = TSESLint.Scope.Variable;
@@ -212,8 +215,21 @@ export function createRequireSpanEndDetector(
       return true;
     }
     const continuation = endsInOwnBody ? undefined : findContinuationOnlyEnd(sourceCode, info.fn, found);
-    if (!continuation) return false;
+    if (!continuation) return endsInOwnBody ? false : checkEndingCallbackMade(info, found);
     onFinding({ messageId: 'spanEndedOnlyInContinuation', data: { span: info.variable.name, slot: continuation.slot }, node: info.reportNode });
+    return true;
+  }
+
+  /** Every `end()` is in a callback that is made only on some paths, or kept where nothing runs it (require-span-end/made-callbacks.ts). */
+  function checkEndingCallbackMade(info: Acquired, found: ReturnType<typeof collectEndSites>): boolean {
+    const miss = findPathWithoutEndingCallback(sourceCode, info.fn, info.from, found);
+    if (!miss || isHandedOver(api, info.variable, new Set(found.sites.flatMap((site) => (site.via ? [site.via.call] : []))))) return false;
+    if (miss.kind === 'unused') {
+      onFinding({ messageId: 'spanEndedOnlyInUnusedFunction', data: { span: info.variable.name, holder: miss.holder }, node: info.reportNode });
+    } else {
+      const exit = miss.exit ? `the return on line ${miss.exit.loc.start.line}` : 'the end of the function';
+      onFinding({ messageId: 'spanEndedOnlyInCallbackOnSomePaths', data: { span: info.variable.name, exit }, node: info.reportNode });
+    }
     return true;
   }
 

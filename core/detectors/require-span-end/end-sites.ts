@@ -27,11 +27,13 @@ export interface EndSites {
   sites: EndSite[];
   /** The span also goes somewhere this file cannot follow (returned, stored, an unknown function). */
   opaque: boolean;
+  /** The same, not counting `setSpan(ctx, span)` (a context made from the span, which `isHandedOver` judges). */
+  opaqueOutsideContext: boolean;
 }
 
 /** The `.end()` calls on `variable`, in its helpers too; `opaque` when some use cannot be followed. */
 export function collectEndSites(sourceCode: SourceCode, variable: Variable, depth = 2): EndSites {
-  const result: EndSites = { sites: [], opaque: false };
+  const result: EndSites = { sites: [], opaque: false, opaqueOutsideContext: false };
   collect(sourceCode, variable, depth, undefined, result);
   return result;
 }
@@ -45,7 +47,7 @@ function collect(sourceCode: SourceCode, variable: Variable, depth: number, via:
       const name = parent.property.type === AST_NODE_TYPES.Identifier ? parent.property.name : undefined;
       if (name === 'end' && parent.parent?.type === AST_NODE_TYPES.CallExpression && parent.parent.callee === parent) {
         into.sites.push({ end: parent.parent, variable, via });
-      } else if (name === undefined || !SPAN_METHODS.has(name)) into.opaque = true;
+      } else if (name === undefined || !SPAN_METHODS.has(name)) into.opaque = into.opaqueOutsideContext = true;
       continue;
     }
     if (parent?.type === AST_NODE_TYPES.CallExpression && parent.callee !== identifier) {
@@ -53,11 +55,22 @@ function collect(sourceCode: SourceCode, variable: Variable, depth: number, via:
       const helper = depth > 0 ? resolveCalledFunction(sourceCode, parent.callee) : undefined;
       const param = helper ? parameterVariable(sourceCode, helper, index) : undefined;
       if (helper && param) collect(sourceCode, param, depth - 1, via ?? { call: parent, helper, index }, into);
-      else into.opaque = true;
+      else {
+        into.opaque = true;
+        if (!isSetSpan(parent.callee)) into.opaqueOutsideContext = true;
+      }
       continue;
     }
     into.opaque = true;
+    into.opaqueOutsideContext = true;
   }
+}
+
+/** `trace.setSpan` / `setSpan` (by name: the pairing's `isHandedOver` checks the API). */
+function isSetSpan(callee: TSESTree.Node): boolean {
+  const expression = unwrapTypeScriptExpression(callee);
+  if (expression.type === AST_NODE_TYPES.Identifier) return expression.name === 'setSpan';
+  return expression.type === AST_NODE_TYPES.MemberExpression && !expression.computed && expression.property.type === AST_NODE_TYPES.Identifier && expression.property.name === 'setSpan';
 }
 
 /** The variable of `fn`'s `index`-th parameter, when it is a plain identifier. */

@@ -19,7 +19,7 @@ export const SPAN_METHODS = new Set([
 ]);
 
 /** Returned, stored, passed to a function (other than `trace.setSpan`), bound into a function: someone else ends it. */
-export function isHandedOver(api: OtelApi, variable: Variable, except?: TSESTree.CallExpression): boolean {
+export function isHandedOver(api: OtelApi, variable: Variable, except?: TSESTree.CallExpression | ReadonlySet<TSESTree.Node>): boolean {
   const endsItself = endsInOwnBody(variable);
   return variable.references.some((reference) => {
     if (reference.init) return false;
@@ -29,7 +29,7 @@ export function isHandedOver(api: OtelApi, variable: Variable, except?: TSESTree
       return !(parent.property.type === AST_NODE_TYPES.Identifier && SPAN_METHODS.has(parent.property.name));
     }
     if (parent?.type === AST_NODE_TYPES.CallExpression && parent.arguments.some((a) => a === identifier)) {
-      if (parent === except) return false;
+      if (parent === except || (except instanceof Set && except.has(parent))) return false;
       // a function that ends the span itself passes it to helpers to record on it
       // (`recordSpanException(span, error); span.end();`), not to end it for it
       if (api.calleePath(parent) !== API('trace.setSpan')) return !endsItself || !isRecordingCall(parent);
