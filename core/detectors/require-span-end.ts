@@ -20,7 +20,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from '../analysis/ast.js';
-import { getEnclosingFunction, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk } from '../analysis/ast.js';
+import { getEnclosingFunction, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression } from '../analysis/ast.js';
 import type { Finding } from '../findings.js';
 import { API, getOtelApi, getSpanStartKind, getUsageSpanCallback, usageSpanCallbackEnds } from '../analysis/otel-api.js';
 import { ACTIVE_SPAN_CALLBACK, methodCallAttributes, SPAN_START_DECLARATOR } from '../analysis/spans.js';
@@ -31,9 +31,9 @@ import { suggestFinally } from './require-span-end/suggest-finally.js';
 import { isHandedOver, SPAN_METHODS } from './require-span-end/hand-over.js';
 import { findFulfilOnlyPromise } from './require-span-end/fulfil-only.js';
 import type { ThrowingNode } from './require-span-end/pairing.js';
-import { collectEndSites } from './require-span-end/end-sites.js';
+import { collectEndSites, mayReachActiveSpan } from './require-span-end/end-sites.js';
 import { findContinuationOnlyEnd, findHeldByResource } from './require-span-end/callback-ends.js';
-import { findPathWithoutEndingCallback } from './require-span-end/made-callbacks.js';
+import { findEndingCallbackMiss } from './require-span-end/made-callbacks.js';
 import { createRunsAtOnce, findSettledChainThrow } from './require-span-end/settled-chain.js';
 import { getTimerCall } from '../analysis/timers.js';
 import { isInTestCode, isInTestScript } from '../analysis/test-runner.js';
@@ -65,9 +65,6 @@ export type RequireSpanEndMessageId =
   | 'endSpanInFinally';
 
 type Variable = TSESLint.Scope.Variable;
-
-/** Calls through which code reaches the active span without holding it. */
-const ACTIVE_SPAN_READS = new Set(['getActiveSpan', 'getSpan', 'active']);
 
 interface Acquired {
   variable: Variable;
@@ -220,17 +217,11 @@ export function createRequireSpanEndDetector(
     return true;
   }
 
-  /** Every `end()` is in a callback that is made only on some paths, or kept where nothing runs it (require-span-end/made-callbacks.ts). */
+  /** Every `end()` is in a callback made only on some paths, or kept where nothing runs it (require-span-end/made-callbacks.ts). */
   function checkEndingCallbackMade(info: Acquired, found: ReturnType<typeof collectEndSites>): boolean {
-    const miss = findPathWithoutEndingCallback(sourceCode, info.fn, info.from, found);
-    if (!miss || isHandedOver(api, info.variable, new Set(found.sites.flatMap((site) => (site.via ? [site.via.call] : []))))) return false;
-    if (miss.kind === 'unused') {
-      onFinding({ messageId: 'spanEndedOnlyInUnusedFunction', data: { span: info.variable.name, holder: miss.holder }, node: info.reportNode });
-    } else {
-      const exit = miss.exit ? `the return on line ${miss.exit.loc.start.line}` : 'the end of the function';
-      onFinding({ messageId: 'spanEndedOnlyInCallbackOnSomePaths', data: { span: info.variable.name, exit }, node: info.reportNode });
-    }
-    return true;
+    const miss = findEndingCallbackMiss(api, info.variable, info.fn, info.from, found);
+    if (miss) onFinding({ ...miss, node: info.reportNode });
+    return miss !== undefined;
   }
 
   /** `strict`: a span ended only in the handlers of one promise chain, and a call that may throw before they are attached or before their `end()`. */
@@ -392,24 +383,4 @@ function isSafe(api: OtelApi, variable: Variable, node: ThrowingNode): boolean {
 function shorten(text: string): string {
   const oneLine = text.replace(/\s+/g, ' ');
   return oneLine.length > 40 ? `${oneLine.slice(0, 37)}...` : oneLine;
-}
-
-/**
- * Whether a `startActiveSpan` callback without parameters can still get at its span: through the
- * active context (`trace.getActiveSpan()`, `trace.getSpan(context.active())`, in it or in a
- * function it defines) or `arguments`.
- */
-function mayReachActiveSpan(fn: FunctionNode): boolean {
-  let found = false;
-  walk(fn.body, (node) => {
-    if (found) return false;
-    if (node.type === AST_NODE_TYPES.Identifier && node.name === 'arguments') found = true;
-    if (node.type === AST_NODE_TYPES.CallExpression) {
-      const callee = unwrapTypeScriptExpression(node.callee);
-      const name = callee.type === AST_NODE_TYPES.Identifier ? callee.name : getMethodName(node);
-      if (name !== undefined && ACTIVE_SPAN_READS.has(name)) found = true;
-    }
-    return !found;
-  });
-  return found;
 }

@@ -6,7 +6,7 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
-import { getEnclosingFunction, isFunctionLike, unwrapTypeScriptExpression } from '../../analysis/ast.js';
+import { getEnclosingFunction, getMethodName, isFunctionLike, unwrapTypeScriptExpression, walk } from '../../analysis/ast.js';
 import type { FunctionNode } from '../../analysis/ast.js';
 import { resolveCalledFunction } from '../../analysis/traced-code.js';
 import { SPAN_METHODS } from './hand-over.js';
@@ -110,4 +110,27 @@ export function isCallerProvided(sourceCode: SourceCode, node: TSESTree.Node, de
 /** The function of the end site (innermost), and whether that is the span's own function. */
 export function siteFunction(site: EndSite): FunctionNode | undefined {
   return getEnclosingFunction(site.end);
+}
+
+/** Calls through which code reaches the active span without holding it. */
+const ACTIVE_SPAN_READS = new Set(['getActiveSpan', 'getSpan', 'active']);
+
+/**
+ * Whether a `startActiveSpan` callback without parameters can still get at its span: through the
+ * active context (`trace.getActiveSpan()`, `trace.getSpan(context.active())`, in it or in a
+ * function it defines) or `arguments`.
+ */
+export function mayReachActiveSpan(fn: FunctionNode): boolean {
+  let found = false;
+  walk(fn.body, (node) => {
+    if (found) return false;
+    if (node.type === AST_NODE_TYPES.Identifier && node.name === 'arguments') found = true;
+    if (node.type === AST_NODE_TYPES.CallExpression) {
+      const callee = unwrapTypeScriptExpression(node.callee);
+      const name = callee.type === AST_NODE_TYPES.Identifier ? callee.name : getMethodName(node);
+      if (name !== undefined && ACTIVE_SPAN_READS.has(name)) found = true;
+    }
+    return !found;
+  });
+  return found;
 }

@@ -22,9 +22,30 @@ import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES } from '@typescript-eslint/utils';
 import { contains, isFunctionLike, walk } from '../../analysis/ast.js';
 import type { FunctionNode } from '../../analysis/ast.js';
+import type { OtelApi } from '../../analysis/otel-api.js';
 import type { EndSites } from './end-sites.js';
+import { isHandedOver } from './hand-over.js';
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
+
+/** The finding for a span of `owner` (acquired at `from`) whose ending callbacks are missed on some path, if any. */
+export function findEndingCallbackMiss(
+  api: OtelApi,
+  variable: TSESLint.Scope.Variable,
+  owner: FunctionNode | TSESTree.Program,
+  from: TSESTree.Node,
+  found: EndSites,
+):
+  | { messageId: 'spanEndedOnlyInUnusedFunction'; data: { span: string; holder: string } }
+  | { messageId: 'spanEndedOnlyInCallbackOnSomePaths'; data: { span: string; exit: string } }
+  | undefined {
+  const miss = findPathWithoutEndingCallback(api.sourceCode, owner, from, found);
+  // the file's helpers that end it are not a hand-over; anything else is
+  if (!miss || isHandedOver(api, variable, new Set(found.sites.flatMap((site) => (site.via ? [site.via.call] : []))))) return undefined;
+  if (miss.kind === 'unused') return { messageId: 'spanEndedOnlyInUnusedFunction', data: { span: variable.name, holder: miss.holder } };
+  const exit = miss.exit ? `the return on line ${miss.exit.loc.start.line}` : 'the end of the function';
+  return { messageId: 'spanEndedOnlyInCallbackOnSomePaths', data: { span: variable.name, exit } };
+}
 
 export type MadeCallbackMiss =
   /** Every ending function is held by `holder`, which never leaves the span's function. */
@@ -33,7 +54,7 @@ export type MadeCallbackMiss =
   | { kind: 'some-paths'; exit: TSESTree.ReturnStatement | undefined };
 
 /** A path of the span's function that leaves it with no ending callback made (see the file comment). */
-export function findPathWithoutEndingCallback(sourceCode: SourceCode, owner: FunctionNode | TSESTree.Program, from: TSESTree.Node, found: EndSites): MadeCallbackMiss | undefined {
+function findPathWithoutEndingCallback(sourceCode: SourceCode, owner: FunctionNode | TSESTree.Program, from: TSESTree.Node, found: EndSites): MadeCallbackMiss | undefined {
   if (owner.type === AST_NODE_TYPES.Program || found.opaqueOutsideContext || found.sites.length === 0) return undefined;
   const made: TSESTree.Node[] = [];
   let unusedHolder: string | undefined;
