@@ -45,6 +45,8 @@ export default createRule<Options, MessageId>({
         "'void' lets this promise outlive {{ scope }}, so its rejection is recorded on no span.",
       voidedPromiseOrphaned:
         "'void' lets this promise outlive {{ scope }}, and under the {{ manager }} context manager its work after its first await becomes a new root.",
+      spanEndsBeforeCallbackResult:
+        "Span '{{ span }}' ends as soon as '{{ callback }}' returns, but '{{ result }}' goes back to the caller: when the callback is async, its work after the first await runs under an ended span and its rejection is recorded on no span. End the span when the result settles (for a promise, in its finally).",
       awaitPromise: 'Await the promise, so that the span ends after it and its rejection reaches the caller.',
       detachInOwnSpan: 'Detach it explicitly: run it in a span of its own that records its rejection and ends when it settles.',
       generatorOutlivesScope:

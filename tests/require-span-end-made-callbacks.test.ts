@@ -116,6 +116,18 @@ export function start() {
   return { span, done };
 }`,
     },
+    {
+      name: 'a span started in a loop, ended in the then of the work run in its context (not followed: the declaration is not in the function body)',
+      code: `${HEADER}
+export const onClick = (getData: () => Promise<unknown>) => {
+  for (let i = 0; i < 5; i += 1) {
+    const span = tracer.startSpan(\`files-series-info-\${i}\`);
+    context.with(trace.setSpan(context.active(), span), () => {
+      getData().then(() => { span.end(); });
+    });
+  }
+};`,
+    },
   ],
   invalid: [
     {

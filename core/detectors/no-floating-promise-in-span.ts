@@ -38,6 +38,8 @@ import { mergeListeners, useFileAnalysis } from '../analysis/file-analysis.js';
 import type { TraceScope } from '../analysis/traced-code.js';
 import { createEscapingGeneratorListeners } from './no-floating-promise-in-span/escaping-generators.js';
 import type { EscapingGeneratorMessageId } from './no-floating-promise-in-span/escaping-generators.js';
+import { createEndsBeforeResultListeners } from './no-floating-promise-in-span/ends-before-result.js';
+import type { EndsBeforeResultMessageId } from './no-floating-promise-in-span/ends-before-result.js';
 
 export type NoFloatingPromiseInSpanMessageId =
   | 'floatingPromiseInSpan'
@@ -46,7 +48,8 @@ export type NoFloatingPromiseInSpanMessageId =
   | 'voidedPromiseOrphaned'
   | 'awaitPromise'
   | 'detachInOwnSpan'
-  | EscapingGeneratorMessageId;
+  | EscapingGeneratorMessageId
+  | EndsBeforeResultMessageId;
 
 export interface NoFloatingPromiseInSpanOptions {
   checkTypes: boolean;
@@ -273,7 +276,9 @@ export function createNoFloatingPromiseInSpanDetector(
   // Without type information only a call, `new` or `void` statement can start work: check sees only those.
   // generators created in traced code and iterated after it returned (escaping-generators.ts)
   const generators = createEscapingGeneratorListeners(sourceCode, api, onFinding);
-  return mergeListeners(analysisListeners, { [types ? 'ExpressionStatement' : WORK_STATEMENT]: check }, generators);
+  // a span helper that ends the span as soon as the caller's callback returns its (maybe promised) result (ends-before-result.ts)
+  const helpers = createEndsBeforeResultListeners(sourceCode, onFinding);
+  return mergeListeners(analysisListeners, { [types ? 'ExpressionStatement' : WORK_STATEMENT]: check }, generators, helpers);
 }
 
 /** Array methods, a `new Promise` executor and `context.with` run their callback before the call returns. */

@@ -122,7 +122,8 @@ function followingStatements(owner: FunctionNode, from: TSESTree.Node): readonly
   const body = owner.body;
   if (body.type !== AST_NODE_TYPES.BlockStatement) return undefined;
   if (owner.params.includes(from as TSESTree.Parameter)) return body.body;
-  const index = body.body.findIndex((statement) => contains(statement, from));
+  // the span's declaration directly in the function's body (one in a loop or a branch: not followed)
+  const index = body.body.findIndex((statement) => statement === from.parent);
   return index >= 0 ? body.body.slice(index + 1) : undefined;
 }
 
