@@ -43,7 +43,7 @@ import { findThrownAwayBind, isLocalNonStore, isScopePrimitive, isTransparent } 
 import { isRestoredEnterWith, isStoreReset } from './no-unpaired-context-attach/restores.js';
 import { isSplitEnterRestorePair } from './no-unpaired-context-attach/split-restores.js';
 import { isInContextSetter } from './no-unpaired-context-attach/setters.js';
-import { FIELD_RESTORE, findFieldSwap } from './no-unpaired-context-attach/field-swaps.js';
+import { FIELD_RESTORE, findFieldSwap, findHolderSwap, HOLDER_RESTORE } from './no-unpaired-context-attach/field-swaps.js';
 import { getBinding, getDisposeCall } from './no-unpaired-context-attach/tokens.js';
 import type { Binding } from './no-unpaired-context-attach/tokens.js';
 
@@ -355,12 +355,13 @@ function fieldSwapListeners(
   sourceCode: Readonly<TSESLint.SourceCode>,
   onFinding: (finding: Finding<NoUnpairedContextAttachMessageId>) => void,
 ): TSESLint.RuleListener {
+  const report = (swap: ReturnType<typeof findFieldSwap>): void => {
+    if (swap) onFinding({ messageId: 'fieldRestoreSkippedOnThrow', data: { field: swap.field, call: swap.call }, node: swap.restore, ...(swap.fix ? { fix: swap.fix } : {}) });
+  };
   return {
-    [FIELD_RESTORE](node: TSESTree.AssignmentExpression) {
-      const swap = findFieldSwap(sourceCode, node);
-      if (!swap) return;
-      onFinding({ messageId: 'fieldRestoreSkippedOnThrow', data: { field: swap.field, call: swap.call }, node: swap.restore, ...(swap.fix ? { fix: swap.fix } : {}) });
-    },
+    [FIELD_RESTORE]: (node: TSESTree.AssignmentExpression) => report(findFieldSwap(sourceCode, node)),
+    // the same with a closure or module variable as the holder
+    [HOLDER_RESTORE]: (node: TSESTree.AssignmentExpression) => report(findHolderSwap(sourceCode, node)),
   };
 }
 

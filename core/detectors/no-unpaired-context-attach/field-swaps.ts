@@ -19,6 +19,12 @@
  * (of this function or an enclosing one: the work the context was set for) runs between the two,
  * and the restore is not in a `finally`. A field saved and restored around anything else (an
  * indentation level, a flag) is not a context.
+ *
+ * The same with a variable of an enclosing scope as the holder (unctx's `call(instance, cb)` before
+ * its fix: `currentInstance = instance; const res = cb(); currentInstance = null`): a `let` of a
+ * closure or the module, named for a current context (`ctx`, `context`, `scope`, `current`,
+ * `active`), set in the function, a parameter function called, and the holder put back (to a saved
+ * `const`, or cleared to `null`/`undefined`) as a plain statement. Found with {@link findHolderSwap}.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
@@ -36,6 +42,48 @@ export interface FieldSwap {
   /** The parameter call that may throw before the restore (`callable()`). */
   call: string;
   fix: Edit[] | undefined;
+}
+
+/** A `let` holder named for a current context. */
+const HOLDER_NAME = /ctx|context|scope|current|active/i;
+
+/** The listener selector of the holder form: a statement `<identifier> = <identifier | literal>`. */
+export const HOLDER_RESTORE = 'ExpressionStatement > AssignmentExpression[operator="="][left.type="Identifier"]:matches([right.type="Identifier"], [right.type="Literal"])';
+
+/** The holder form (see the file comment): the restore of a closure or module `let` around a parameter call. */
+export function findHolderSwap(sourceCode: Readonly<TSESLint.SourceCode>, restore: TSESTree.AssignmentExpression): FieldSwap | undefined {
+  const holder = restore.left;
+  const value = restore.right;
+  if (holder.type !== AST_NODE_TYPES.Identifier || !HOLDER_NAME.test(holder.name)) return undefined;
+  const cleared = (value.type === AST_NODE_TYPES.Literal && value.value === null) || (value.type === AST_NODE_TYPES.Identifier && value.name === 'undefined');
+  if (!cleared && value.type !== AST_NODE_TYPES.Identifier) return undefined;
+  const fn = getEnclosingFunction(restore);
+  const statement = restore.parent;
+  const block = statement.parent;
+  if (!fn || block?.type !== AST_NODE_TYPES.BlockStatement || isInFinally(statement, fn)) return undefined;
+  const variable = ASTUtils.findVariable(sourceCode.getScope(holder), holder);
+  const def = variable?.defs.length === 1 ? variable.defs[0] : undefined;
+  // a `let` of the module or of an enclosing function: shared by every call of `fn`
+  if (!variable || def?.type !== 'Variable' || def.parent.kind === 'const' || getEnclosingFunction(def.node) === fn) return undefined;
+  const index = block.body.indexOf(statement as TSESTree.Statement);
+  // the set: `holder = <anything but the restored value>` earlier in the same block
+  const set = block.body.slice(0, index).findLast((s): s is TSESTree.ExpressionStatement & { expression: TSESTree.AssignmentExpression } =>
+    s.type === AST_NODE_TYPES.ExpressionStatement && s.expression.type === AST_NODE_TYPES.AssignmentExpression &&
+    s.expression.operator === '=' && s.expression.left.type === AST_NODE_TYPES.Identifier && s.expression.left.name === holder.name);
+  if (!set || sourceCode.getText(set.expression.right) === sourceCode.getText(value)) return undefined;
+  if (!cleared && !isSavedCopy(sourceCode, value as TSESTree.Identifier, holder.name, fn)) return undefined;
+  const call = findParameterCall(sourceCode, fn, [set.range[1], statement.range[0]]);
+  if (!call) return undefined;
+  const fix = buildTryFinally(sourceCode, set, sourceCode.getText(restore), [restore], undefined);
+  return { restore, field: holder.name, call: `${sourceCode.getText(call.callee)}(..)`, fix };
+}
+
+/** `saved` is a `const` of `fn` initialised from the holder: `const prev = currentContext`. */
+function isSavedCopy(sourceCode: Readonly<TSESLint.SourceCode>, saved: TSESTree.Identifier, holder: string, fn: TSESTree.Node): boolean {
+  const def = ASTUtils.findVariable(sourceCode.getScope(saved), saved)?.defs[0];
+  if (def?.type !== 'Variable' || def.parent.kind !== 'const' || !def.node.init || getEnclosingFunction(def.node) !== fn) return false;
+  const init = unwrapTypeScriptExpression(def.node.init);
+  return init.type === AST_NODE_TYPES.Identifier && init.name === holder;
 }
 
 /** The listener selector: a statement `<member> = <identifier>`. */
