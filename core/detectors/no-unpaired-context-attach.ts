@@ -43,7 +43,7 @@ import { findThrownAwayBind, isLocalNonStore, isScopePrimitive, isTransparent } 
 import { isRestoredEnterWith, isStoreReset } from './no-unpaired-context-attach/restores.js';
 import { isSplitEnterRestorePair } from './no-unpaired-context-attach/split-restores.js';
 import { isInContextSetter } from './no-unpaired-context-attach/setters.js';
-import { FIELD_RESTORE, findFieldSwap, findHolderSwap, HOLDER_RESTORE } from './no-unpaired-context-attach/field-swaps.js';
+import { FIELD_RESTORE, findFieldSwap, findHolderSwap, findStackSwap, HOLDER_RESTORE, STACK_POP } from './no-unpaired-context-attach/field-swaps.js';
 import { getBinding, getDisposeCall } from './no-unpaired-context-attach/tokens.js';
 import type { Binding } from './no-unpaired-context-attach/tokens.js';
 
@@ -362,6 +362,7 @@ function fieldSwapListeners(
     [FIELD_RESTORE]: (node: TSESTree.AssignmentExpression) => report(findFieldSwap(sourceCode, node)),
     // the same with a closure or module variable as the holder
     [HOLDER_RESTORE]: (node: TSESTree.AssignmentExpression) => report(findHolderSwap(sourceCode, node)),
+    [STACK_POP]: (node: TSESTree.CallExpression) => report(findStackSwap(sourceCode, node)),
   };
 }
 

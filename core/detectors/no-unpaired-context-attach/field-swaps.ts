@@ -25,6 +25,9 @@
  * closure or the module, named for a current context (`ctx`, `context`, `scope`, `current`,
  * `active`), set in the function, a parameter function called, and the holder put back (to a saved
  * `const`, or cleared to `null`/`undefined`) as a plain statement. Found with {@link findHolderSwap}.
+ * And with a stack as the holder (a stack context manager written by hand:
+ * `this.contextStack.push(ctx); const result = fn(); this.contextStack.pop();`), named for a
+ * context (`ctx`, `context`, `scope`), not a local of the function: {@link findStackSwap}.
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
@@ -35,8 +38,8 @@ import type { Edit } from '../../findings.js';
 const CONTEXT_NAME = /ctx|context|scope/i;
 
 export interface FieldSwap {
-  /** The restore statement's assignment. */
-  restore: TSESTree.AssignmentExpression;
+  /** The restore: the statement's assignment, or the stack's `pop()`. */
+  restore: TSESTree.AssignmentExpression | TSESTree.CallExpression;
   /** The member chain as written (`this.currentCtx`). */
   field: string;
   /** The parameter call that may throw before the restore (`callable()`). */
@@ -76,6 +79,37 @@ export function findHolderSwap(sourceCode: Readonly<TSESLint.SourceCode>, restor
   if (!call) return undefined;
   const fix = buildTryFinally(sourceCode, set, sourceCode.getText(restore), [restore], undefined);
   return { restore, field: holder.name, call: `${sourceCode.getText(call.callee)}(..)`, fix };
+}
+
+/** The listener selector of the stack form: a statement `<stack>.pop()`. */
+export const STACK_POP = 'ExpressionStatement > CallExpression[arguments.length=0][callee.type="MemberExpression"][callee.property.name="pop"]';
+
+/** The stack form (see the file comment): `<stack>.push(..)`, a parameter call, `<stack>.pop()` outside `finally`. */
+export function findStackSwap(sourceCode: Readonly<TSESLint.SourceCode>, pop: TSESTree.CallExpression): FieldSwap | undefined {
+  const stack = pop.callee.type === AST_NODE_TYPES.MemberExpression ? pop.callee.object : undefined;
+  const name = stack && getDottedName(stack);
+  if (!stack || name === undefined || !CONTEXT_NAME.test(name)) return undefined;
+  const fn = getEnclosingFunction(pop);
+  const statement = pop.parent;
+  const block = statement.parent;
+  if (!fn || block?.type !== AST_NODE_TYPES.BlockStatement || isInFinally(statement, fn)) return undefined;
+  // a stack shared by every call: a member chain, or a variable of an enclosing scope
+  let base: TSESTree.Node = stack;
+  while (base.type === AST_NODE_TYPES.MemberExpression) base = base.object;
+  if (base.type === AST_NODE_TYPES.Identifier) {
+    const def = ASTUtils.findVariable(sourceCode.getScope(base), base)?.defs[0];
+    if (!def || ((def.type === 'Variable' || def.type === 'Parameter') && getEnclosingFunction(def.name) === fn)) return undefined;
+  }
+  const index = block.body.indexOf(statement as TSESTree.Statement);
+  const push = block.body.slice(0, index).findLast((s) => {
+    const call = s.type === AST_NODE_TYPES.ExpressionStatement ? s.expression : undefined;
+    return call?.type === AST_NODE_TYPES.CallExpression && getMethodName(call) === 'push' && call.callee.type === AST_NODE_TYPES.MemberExpression && getDottedName(call.callee.object) === name;
+  });
+  if (!push) return undefined;
+  const call = findParameterCall(sourceCode, fn, [push.range[1], statement.range[0]]);
+  if (!call) return undefined;
+  const fix = buildTryFinally(sourceCode, push, sourceCode.getText(pop), [pop], undefined);
+  return { restore: pop, field: name, call: `${sourceCode.getText(call.callee)}(..)`, fix };
 }
 
 /** `saved` is a `const` of `fn` initialised from the holder: `const prev = currentContext`. */
