@@ -629,8 +629,9 @@ export class Observer {
       site: where,
       rule: 'no-floating-promise-in-span',
       // started after the parent ended: a callback run later inside the ended span's context (a
-      // wrapper that ends its span, then calls the caller's callback or a middleware's next)
-      alsoRules: rec.afterParentEnd ? ['no-late-context-capture'] : [],
+      // wrapper that ends its span, then calls the caller's callback or a middleware's next), or a
+      // context left current by an earlier run (a holder or field put back only when no throw came)
+      alsoRules: rec.afterParentEnd ? ['no-late-context-capture', 'no-unpaired-context-attach'] : [],
       functions: names(rec.stack),
       why: `'${rec.name}' ended after its parent '${parent.name}' (${rec.afterParentEnd ? 'it even started after the parent ended' : 'it started inside it'}): work started in this span was not awaited, so the span closed before it and an error there is recorded on no span.`,
       span: rec.name,
