@@ -59,7 +59,7 @@ export default createRule<Options, MessageId>({
       ambientWriteLeak:
         'Calling {{ call }} makes a context current in place and nothing puts the previous one back with {{ undo }}: it stays current for the rest of this run and all it schedules, the caller\'s next work too.',
       ambientRestoreSkippedOnThrow:
-        '{{ undo }} runs only when the code after {{ call }} returns: if that code throws, the context {{ call }} made current stays current for everything that runs next.',
+        'The call {{ undo }} runs only when the code after {{ call }} returns: if that code throws, the context {{ call }} made current stays current for everything that runs next.',
       useContextWith: 'Run the code that follows inside {{ head }} instead of attaching.',
       useAlsRun: 'Run the code that follows inside {{ head }} instead.',
     },
