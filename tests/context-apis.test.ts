@@ -192,6 +192,15 @@ const recordStart = (tracer, name) => {
 module.exports = { recordStart };` },
     // setId on a tracer-named receiver in a file that is not Zipkin's
     { name: 'f6v-ok-setid-not-zipkin', filename: at('f6v-ok-setid-not-zipkin.js'), code: `class Entity { save() { this.tracer.setId(4); } }` },
+    // a context class entering its base context once, in its constructor (zipkin-js CLSContext.js)
+    { name: 'f6v-ok-constructor-base-context', filename: at('f6v-ok-constructor-base-context.js'), code: `const clsHooked = require('cls-hooked');
+module.exports = class CLSContext {
+  constructor(namespace = 'zipkin') {
+    this._session = clsHooked.getNamespace(namespace) || clsHooked.createNamespace(namespace);
+    const defaultContext = this._session.createContext();
+    this._session.enter(defaultContext);
+  }
+};` },
     // nestjs-cls's opt-in enter() (documented, not reported)
     { name: 'f6v-ok-nestjs-cls-enter', filename: at('f6v-ok-nestjs-cls-enter.ts'), code: `import { ClsService } from 'nestjs-cls';
 export function use(cls: ClsService, next: () => void) { cls.enter(); next(); }` },
@@ -222,6 +231,18 @@ function middleware(req, res, next) {
   session.enter(session.createContext());
   next();
 }`,
+      errors: [{ messageId: 'ambientWriteLeak', line: 4 }],
+    },
+    // the same class's enter outside its constructor
+    {
+      name: 'f6v-cls-session-enter-in-method',
+      filename: at('f6v-cls-session-enter-in-method.js'),
+      code: `const clsHooked = require('cls-hooked');
+module.exports = class CLSContext {
+  begin(ctx) {
+    this._session.enter(ctx);
+  }
+};`,
       errors: [{ messageId: 'ambientWriteLeak', line: 4 }],
     },
     // cls-hooked: exit not in finally (a throw skips it); fixed with try/finally

@@ -51,8 +51,8 @@ export interface ContextApi {
 }
 
 const CLS_MODULES = ['cls-hooked', 'continuation-local-storage', '@ehsc/cls-hooked', '@farmersdog/cls-hooked'];
-/** A cls-hooked namespace: `ns`, `namespace`, `session`, `this._cls`, `clsNamespace`, `requestNs`. */
-const CLS_NAMESPACE = /^(?:_?ns|_?namespace|_?cls|session|\w*(?:Namespace|Ns))$/i;
+/** A cls-hooked namespace: `ns`, `namespace`, `this._session`, `this._cls`, `clsNamespace`, `requestNs`. */
+const CLS_NAMESPACE = /^(?:_?ns|_?namespace|_?cls|_?session|\w*(?:Namespace|Ns))$/i;
 const TRACER = /^_?(?:tracer|\w*Tracer)$/i;
 
 export const CONTEXT_APIS: readonly ContextApi[] = [

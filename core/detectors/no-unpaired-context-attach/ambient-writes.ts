@@ -7,7 +7,8 @@
  * not reported when the write is undone in a `finally` it cannot skip (`isUndoneInFinally`, with
  * the entry's own undo: `ns.exit(ctx)` of the same context, `tracer.setId(saved)` of a value read
  * from `tracer.id` before), is itself such an undo, is the body of a scope primitive
- * (`Namespace#run`'s own `enter`) or of a context setter, or runs inside a scope runner's callback
+ * (`Namespace#run`'s own `enter`), of a context setter or of a constructor (the base context a
+ * context class enters once: zipkin-js CLSContext.js), or runs inside a scope runner's callback
  * (`tracer.scoped(() => { tracer.setId(..) })`, `ns.run(..)`: the runner puts the caller's
  * context back), is one half of a write and undo split across the file's functions (as
  * split-restores.ts for `enterWith`), or writes through a receiver the function was handed as a
@@ -22,6 +23,7 @@ import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import { getEnclosingFunction, getMethodName, getMethodReceiver, isFunctionLike, walk } from '../../analysis/ast.js';
 import { isContextApiScopeRunner, matchContextApi } from '../../analysis/context-apis.js';
 import type { ContextApi } from '../../analysis/context-apis.js';
+import { isInConstructor } from '../../analysis/queue-shapes.js';
 import { buildTryFinally } from '../../edits/try-finally.js';
 import type { Finding } from '../../findings.js';
 import type { NoUnpairedContextAttachMessageId } from '../no-unpaired-context-attach.js';
@@ -36,7 +38,8 @@ export function findUnpairedAmbientWrite(sourceCode: SourceCode, call: TSESTree.
   const undo = entry?.undo;
   const receiver = getMethodReceiver(call);
   if (!entry || !undo || !receiver) return undefined;
-  if (isScopePrimitive(call) || isInContextSetter(call) || isInScopeRunner(sourceCode, call)) return undefined;
+  // a constructor entering the base context the object's later scopes fork from (zipkin-js CLSContext.js)
+  if (isScopePrimitive(call) || isInContextSetter(call) || isInConstructor(call) || isInScopeRunner(sourceCode, call)) return undefined;
   const store = sourceCode.getText(receiver);
   const owner = getEnclosingFunction(call);
   const isUndo = (candidate: TSESTree.CallExpression): boolean => undoes(sourceCode, entry, call, candidate, store);
