@@ -16,6 +16,7 @@ import { getSettings } from './settings.js';
 import type { ContextManagerName, OtelContextSettings } from './settings.js';
 import { TRANSPORT_TRIGGERS } from './transports/records.js';
 import { textIncludes } from './analysis/text-search.js';
+import { CONTEXT_API_TRIGGERS } from './analysis/context-apis.js';
 
 /** "Traced code" (core/analysis/traced-code.ts): the API (`context.with`, …), span starts, ALS-only code. */
 const TRACED_CODE = TRACED_CODE_TRIGGERS;
@@ -92,10 +93,10 @@ const TRIGGERS_BY_NAME: Readonly<Record<string, readonly string[] | undefined>> 
 /**
  * Per rule: substrings that let a file hold a finding even without traced code. `enterWith` is
  * AsyncLocalStorage's own method name, called on stores imported from elsewhere; `AsyncResource`
- * binds live in libraries with no tracing at all.
+ * binds live in libraries with no tracing at all, and so do tracers' own context APIs (CONTEXT_API_TRIGGERS).
  */
 export const STANDALONE_TRIGGERS: Readonly<Record<string, readonly string[] | undefined>> = {
-  'no-unpaired-context-attach': ['enterWith', 'AsyncResource'],
+  'no-unpaired-context-attach': ['enterWith', 'AsyncResource', ...CONTEXT_API_TRIGGERS],
 };
 
 /**

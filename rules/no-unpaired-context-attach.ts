@@ -56,6 +56,10 @@ export default createRule<Options, MessageId>({
       passBound: "Pass '{{ bound }}' instead of '{{ target }}'.",
       fieldRestoreSkippedOnThrow:
         "'{{ field }}' is put back only when {{ call }} returns: if it throws, the context set for it stays current for everything that runs next.",
+      ambientWriteLeak:
+        'Calling {{ call }} makes a context current in place and nothing puts the previous one back with {{ undo }}: it stays current for the rest of this run and all it schedules, the caller\'s next work too.',
+      ambientRestoreSkippedOnThrow:
+        'The call {{ undo }} runs only when the code after {{ call }} returns: if that code throws, the context {{ call }} made current stays current for everything that runs next.',
       useContextWith: 'Run the code that follows inside {{ head }} instead of attaching.',
       useAlsRun: 'Run the code that follows inside {{ head }} instead.',
     },

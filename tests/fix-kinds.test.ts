@@ -31,6 +31,7 @@ const NEVER_REWRITTEN: Record<string, Record<string, string>> = {
     tokenDisposedTwice: 'which dispose is the wrong one depends on intent: reported only',
     escapingToken: 'the token leaves the function (returned, stored): no local rewrite can pair it',
     nonDisposableToken: "the API version's attach returns no disposable: the fix is an upgrade, not an edit",
+    ambientWriteLeak: "a vendor's in-place write (Zipkin's setId, cls-hooked's enter) with no undo anywhere: where the scope should end is the author's choice (Zipkin's own fix moved to letId): reported only",
   },
   'require-context-propagation': {
     batchHandlerWithoutContext: 'a batch has many parents: span links are a design choice, not a mechanical edit',

@@ -45,6 +45,8 @@ import { isSplitEnterRestorePair } from './no-unpaired-context-attach/split-rest
 import { isInContextSetter } from './no-unpaired-context-attach/setters.js';
 import { FIELD_RESTORE, findFieldSwap, findHolderSwap, findStackSwap, HOLDER_RESTORE, STACK_POP } from './no-unpaired-context-attach/field-swaps.js';
 import { getBinding, getDisposeCall } from './no-unpaired-context-attach/tokens.js';
+import { findUnpairedAmbientWrite } from './no-unpaired-context-attach/ambient-writes.js';
+import { contextApiMethods } from '../analysis/context-apis.js';
 import type { Binding } from './no-unpaired-context-attach/tokens.js';
 
 export type NoUnpairedContextAttachMessageId =
@@ -56,13 +58,10 @@ export type NoUnpairedContextAttachMessageId =
   | 'escapingToken'
   | 'nonDisposableToken'
   | 'enterWithLeak'
-  | 'discardedBind'
-  | 'unusedBind'
-  | 'useContextWith'
-  | 'useAlsRun'
+  | 'discardedBind' | 'unusedBind' | 'assignBound' | 'passBound'
+  | 'useContextWith' | 'useAlsRun'
   | 'fieldRestoreSkippedOnThrow'
-  | 'assignBound'
-  | 'passBound';
+  | 'ambientWriteLeak' | 'ambientRestoreSkippedOnThrow';
 
 type AttachKind = 'context.attach' | 'als.withScope';
 
@@ -335,8 +334,9 @@ export function createNoUnpairedContextAttachDetector(
 
   const onCallExit = (node: TSESTree.CallExpression): void => {
     const kind = getCallKind(api, node);
-    const bind = kind ? undefined : findThrownAwayBind(sourceCode, api, node);
-    if (bind) onFinding(bind);
+    // a bind whose result is thrown away; a tracer's or library's in-place write (ambient-writes.ts)
+    const other = kind ? undefined : findThrownAwayBind(sourceCode, api, node) ?? (options.checkTests || !isInTestCode(api, node) ? findUnpairedAmbientWrite(sourceCode, node) : undefined);
+    if (other) onFinding(other);
     // test scaffolding (a test or hook entering the store its code under test reads) unless asked
     if (kind === 'als.enterWith') {
       if (options.checkTests || !isInTestCode(api, node)) reportEnterWith(node);
@@ -368,7 +368,7 @@ function fieldSwapListeners(
 
 /** Methods whose calls make a token to pair (getCallKind), and every method getCallKind and getBindKind (binds.ts) look at. */
 const PAIRED_METHODS = ['attach', 'withScope'];
-const CALL_METHODS = ['attach', 'enterWith', 'withScope', 'bind'];
+const CALL_METHODS = [...new Set(['attach', 'enterWith', 'withScope', 'bind', ...contextApiMethods(['binder', 'ambient-write'])])];
 
 function isSuspension(node: TSESTree.Node): boolean {
   return (

@@ -11,6 +11,8 @@ import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import { getEnclosingFunction, getMethodName, getMethodReceiver, getPropertyName, isFunctionLike, unwrapTypeScriptExpression } from '../../analysis/ast.js';
 import { API } from '../../analysis/otel-api.js';
 import type { OtelApi } from '../../analysis/otel-api.js';
+import { matchContextApi } from '../../analysis/context-apis.js';
+import type { ContextApi } from '../../analysis/context-apis.js';
 import { resolveFunction } from '../../analysis/traced-code.js';
 import type { Finding } from '../../findings.js';
 import type { NoUnpairedContextAttachMessageId } from '../no-unpaired-context-attach.js';
@@ -124,8 +126,14 @@ interface BindKind {
 const ASYNC_RESOURCE = 'node:async_hooks:AsyncResource';
 const RESOURCE_NAME = /(^|[a-z_])resource$/i;
 
-/** `context.bind(ctx, fn)`, `AsyncResource.bind(fn)`, `AsyncLocalStorage.bind(fn)`, `resource.bind(fn)`. */
+/**
+ * `context.bind(ctx, fn)`, `AsyncResource.bind(fn)`, `AsyncLocalStorage.bind(fn)`, `resource.bind(fn)`,
+ * and a tracer's or library's own binder (core/analysis/context-apis.ts: Cloud Trace's `api.wrap(fn)`,
+ * `ns.bind(fn)`, `ins.bindFunction(fn)`, ..), whose target must look like a function.
+ */
 function getBindKind(api: OtelApi, call: TSESTree.CallExpression): BindKind | undefined {
+  const vendor = matchContextApi(api.sourceCode, call, 'binder');
+  if (vendor && vendor.inPlace !== 'always' && getMethodName(call) !== 'bind') return vendorBind(vendor, call);
   if (getMethodName(call) !== 'bind') return undefined;
   const path = api.calleePath(call);
   if (path === API('context.bind')) return { target: call.arguments[1], mayPatchInPlace: true };
@@ -136,7 +144,14 @@ function getBindKind(api: OtelApi, call: TSESTree.CallExpression): BindKind | un
   const receiver = getMethodReceiver(call);
   const name = receiver?.type === AST_NODE_TYPES.Identifier ? receiver.name : receiver?.type === AST_NODE_TYPES.MemberExpression ? getPropertyName(receiver) : undefined;
   if (name !== undefined && RESOURCE_NAME.test(name) && api.sourceCode.text.includes('AsyncResource')) return { target: call.arguments[0], mayPatchInPlace: false };
-  return undefined;
+  return vendor && vendor.inPlace !== 'always' ? vendorBind(vendor, call) : undefined;
+}
+
+/** A vendor binder's target; `bindSegment(nodule, 'property')` patches in place and is left alone. */
+function vendorBind(vendor: ContextApi, call: TSESTree.CallExpression): BindKind | undefined {
+  const second = call.arguments[1];
+  if (vendor.inPlace === 'property' && second && (second.type === AST_NODE_TYPES.TemplateLiteral || (second.type === AST_NODE_TYPES.Literal && typeof second.value === 'string'))) return undefined;
+  return { target: call.arguments[vendor.fn ?? 0], mayPatchInPlace: true };
 }
 
 const CALLBACK_NAME = /^(cb|callback|fn|func|handler|listener|done|next|task|job|resolve|reject|hook)$|(Callback|Handler|Listener|Fn|Cb)$/;

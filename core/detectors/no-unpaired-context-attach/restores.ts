@@ -17,7 +17,7 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
-import { contains, getMethodName, getMethodReceiver, unwrapTypeScriptExpression } from '../../analysis/ast.js';
+import { contains, getMethodName, getMethodReceiver, getPropertyName, unwrapTypeScriptExpression } from '../../analysis/ast.js';
 
 type SourceCode = Readonly<TSESLint.SourceCode>;
 
@@ -42,7 +42,17 @@ export function isRestoredEnterWith(sourceCode: SourceCode, call: TSESTree.CallE
   const receiver = getMethodReceiver(call);
   if (!receiver) return false;
   const store = sourceCode.getText(receiver);
-  if (isRestoreCall(sourceCode, call, store, false)) return true;
+  return isUndoneInFinally(call, (candidate) => isSavedValueRestore(sourceCode, candidate, store, 'enterWith', 'getStore'));
+}
+
+/**
+ * The structure shared by every in-place write (an `enterWith`, a tracer's `setId`, a cls-hooked
+ * `enter`, context-apis.ts): `call` is itself an undo, or the statement holding it (an `if` around
+ * it counts) is followed in its block by a `try` whose `finally` undoes it, or it sits in the block
+ * of such a `try`. `isUndo` says which calls undo this write.
+ */
+export function isUndoneInFinally(call: TSESTree.CallExpression, isUndo: (candidate: TSESTree.CallExpression) => boolean): boolean {
+  if (isUndo(call)) return true;
   let statement: TSESTree.Node = call.parent;
   if (statement.type !== AST_NODE_TYPES.ExpressionStatement) return false;
   // `if (enabled) store.enterWith(next);` counts as the enter statement
@@ -54,54 +64,43 @@ export function isRestoredEnterWith(sourceCode: SourceCode, call: TSESTree.CallE
   if (block?.type === AST_NODE_TYPES.BlockStatement || block?.type === AST_NODE_TYPES.Program) {
     const body = block.body as TSESTree.Node[];
     const later = body.slice(body.indexOf(statement) + 1);
-    if (later.some((next) => next.type === AST_NODE_TYPES.TryStatement && finallyRestores(sourceCode, next, store))) return true;
+    if (later.some((next) => next.type === AST_NODE_TYPES.TryStatement && finallyUndoes(next, isUndo))) return true;
   }
   // `try { enter; .. } finally { restore }`
   for (let node: TSESTree.Node = call.parent; node.parent; node = node.parent) {
     const parent: TSESTree.Node = node.parent;
-    if (parent.type === AST_NODE_TYPES.TryStatement && parent.block === node) return finallyRestores(sourceCode, parent, store);
+    if (parent.type === AST_NODE_TYPES.TryStatement && parent.block === node) return finallyUndoes(parent, isUndo);
     if (node.type !== AST_NODE_TYPES.BlockStatement && node.type !== AST_NODE_TYPES.ExpressionStatement) return false;
   }
   return false;
 }
 
-function finallyRestores(sourceCode: SourceCode, tryStatement: TSESTree.TryStatement, store: string): boolean {
+function finallyUndoes(tryStatement: TSESTree.TryStatement, isUndo: (candidate: TSESTree.CallExpression) => boolean): boolean {
   const finalizer = tryStatement.finalizer;
   if (!finalizer) return false;
   return finalizer.body.some((statement) => {
     // `store.enterWith(previous)`, or `if (enabled) store.enterWith(previous)`
     const restore = statement.type === AST_NODE_TYPES.IfStatement && !statement.alternate ? statement.consequent : statement;
-    return (
-      restore.type === AST_NODE_TYPES.ExpressionStatement &&
-      restore.expression.type === AST_NODE_TYPES.CallExpression &&
-      isRestoreCall(sourceCode, restore.expression, store, true)
-    );
+    return restore.type === AST_NODE_TYPES.ExpressionStatement && restore.expression.type === AST_NODE_TYPES.CallExpression && isUndo(restore.expression);
   });
 }
 
 /**
- * `store.enterWith(previous)`, where `previous` is a `const` read from `store.getStore()`: it puts
- * back what was there, so it leaves nothing behind itself; it undoes an enter only from a `finally`.
+ * `store.<write>(previous)`, where `previous` is a `const` read from the store before
+ * (`store.getStore()`, `tracer.id`): it puts back what was there, so it leaves nothing behind itself.
  */
-function isRestoreCall(sourceCode: SourceCode, call: TSESTree.CallExpression, store: string, inFinallyOnly: boolean): boolean {
-  const parts = storeCall(call, 'enterWith');
+export function isSavedValueRestore(sourceCode: SourceCode, call: TSESTree.CallExpression, store: string, write: string, read: string): boolean {
+  const parts = storeCall(call, write);
   if (!parts || parts.args.length !== 1 || sourceCode.getText(parts.store) !== store) return false;
   const argument = unwrapTypeScriptExpression(parts.args[0] as TSESTree.Expression);
   if (argument.type !== AST_NODE_TYPES.Identifier) return false;
-  let inFinally = false;
-  for (let node: TSESTree.Node = call; node.parent && inFinallyOnly; node = node.parent) {
-    if (node.parent.type === AST_NODE_TYPES.TryStatement && node.parent.finalizer === node) {
-      inFinally = true;
-      break;
-    }
-  }
-  if (inFinallyOnly && !inFinally) return false;
   const variable = ASTUtils.findVariable(sourceCode.getScope(argument), argument);
   const definition = variable?.defs.length === 1 ? variable.defs[0] : undefined;
   if (definition?.type !== 'Variable' || definition.parent.kind !== 'const') return false;
   const init = definition.node.init ? unwrapTypeScriptExpression(definition.node.init) : undefined;
+  if (init?.type === AST_NODE_TYPES.MemberExpression && read !== 'getStore') return getPropertyName(init) === read && sourceCode.getText(init.object) === store;
   if (init?.type !== AST_NODE_TYPES.CallExpression) return false;
-  const source = storeCall(init, 'getStore');
+  const source = storeCall(init, read);
   return source !== undefined && source.args.length === 0 && sourceCode.getText(source.store) === store && !contains(init, call);
 }
 
@@ -109,7 +108,7 @@ function isRestoreCall(sourceCode: SourceCode, call: TSESTree.CallExpression, st
  * `store.<method>(..args)`, or the prototype's method called on the store:
  * `superEnterWith.call(store, ..args)` (a local whose name ends with the method's, any case).
  */
-function storeCall(call: TSESTree.CallExpression, method: 'enterWith' | 'getStore'): { store: TSESTree.Node; args: TSESTree.CallExpressionArgument[] } | undefined {
+function storeCall(call: TSESTree.CallExpression, method: string): { store: TSESTree.Node; args: TSESTree.CallExpressionArgument[] } | undefined {
   const name = getMethodName(call);
   const receiver = getMethodReceiver(call);
   if (!receiver) return undefined;
