@@ -43,8 +43,14 @@ const NEVER_REWRITTEN: Record<string, Record<string, string>> = {
       "where the span should also end (the middleware's settling, an early answer) depends on the wrapper's contract with the middleware: reported only",
     spanHeldByResource:
       'ending the span before handing the resource over changes what the span measures (the resource is no longer inside it): the author decides, reported only',
+    spanEndedOnlyInUnusedFunction:
+      'whether the hooks object was meant to be returned, registered or dropped is the author\'s intent: reported only',
+    spanEndedOnlyInCallbackOnSomePaths:
+      'how the path without a callback should end the span (the returned promise settling, an emitter event, right away) depends on what that path returns: reported only',
   },
   'no-floating-promise-in-span': {
+    spanEndsBeforeCallbackResult:
+      'ending on a promised result needs a thenable test and a finally the helper may not want (a sync result must still end at once, and a lazy thenable must not be started): reported only',
     generatorOutlivesScope:
       'consuming the generator inside changes what the function returns, and binding each next() needs an iterator wrapper the caller may not expect (an isAsyncGenerator test fails on it): reported only',
     generatorIteratedOutsideScope:
