@@ -8,6 +8,7 @@
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
+import { lastName } from './queue-shapes.js';
 import { getDottedName, getEnclosingClassBody, getMethodName, getMethodReceiver, getPrototypeClassName, getThisAlias, getThisMemberName, unwrapTypeScriptExpression } from './ast.js';
 
 export interface CollectionRef {
@@ -35,6 +36,12 @@ function getFieldAliasInit(variable: ReturnType<typeof ASTUtils.findVariable>): 
   if (variable.references.some((reference) => reference.isWrite() && !reference.init)) return undefined;
   const init = unwrapTypeScriptExpression(def.node.init);
   return init.type === AST_NODE_TYPES.MemberExpression ? init : undefined;
+}
+
+/** The field a local holds (`var q = this._queue` → '_queue'), for the file analysis' name pre-filter. */
+export function getFieldAliasName(sourceCode: Readonly<TSESLint.SourceCode>, identifier: TSESTree.Identifier): string | undefined {
+  const init = getFieldAliasInit(ASTUtils.findVariable(sourceCode.getScope(identifier), identifier));
+  return init === undefined ? undefined : lastName(init);
 }
 
 /** A reference to a collection: `queue` (a variable), `this.queue` (a class member), or a local holding `this.queue`. */
@@ -104,8 +111,11 @@ export function getStridePosition(take: TSESTree.CallExpression): { index: numbe
   return length >= 2 ? { index: at - first, length } : undefined;
 }
 
-/** Helpers named for running what they are handed: `tryCatch1`, `invoke`, `callFn`, `runTask`, `execute`. */
-const RUNNER_NAME = /^(?:try|invoke|call|apply|run|exec)/i;
+/**
+ * Helpers named for running the function they are handed: `tryCatch1`, `invoke`, `invokeCallback`,
+ * `callFn`, `runTask`, `execute`, `safeCall` (not `applyError(span, ..)` or `runQuery(sql)`).
+ */
+const RUNNER_NAME = /^(?:tryCatch\w*|try(?:Call|Run|Invoke)\w*|invoke\w*|safe(?:Call|Invoke|Run)|(?:call|run|exec(?:ute)?)(?:Fn|Func|Function|Callback|Cb|Task|Job|Thunk)?)$/;
 
 /**
  * A dequeued entry handed to a call as the function it runs: the first argument of a helper named
@@ -119,6 +129,6 @@ export function isRunByHelper(call: TSESTree.CallExpression, argument: TSESTree.
   if (['call', 'apply', 'bind'].includes(getMethodName(call) ?? '')) return false;
   const name = callee.type === AST_NODE_TYPES.Identifier ? callee.name : callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.property.type === AST_NODE_TYPES.Identifier ? callee.property.name : undefined;
   // `resource.runInAsyncScope(fn)` runs it in a context kept with it: the fixed form
-  if (name !== undefined && RUNNER_NAME.test(name)) return name !== 'runInAsyncScope';
+  if (name !== undefined && RUNNER_NAME.test(name)) return true;
   return call.arguments.slice(1).some((other) => sameCollection(other));
 }
