@@ -17,7 +17,7 @@
  * OpenTelemetry's http instrumentation does), under the AsyncLocalStorage managers. Not reported:
  * a promise's resolver (what it resumes follows the `await`), a listener already bound, a callback
  * every in-file caller of the function binds before handing it over (`readStream(.., wrap(done))`
- * with `wrap` running it through an AsyncResource).
+ * with `wrap` running it through an AsyncResource) or makes itself (on-finished's dispatcher).
  */
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
@@ -125,6 +125,37 @@ function isInside(node: TSESTree.Node, outer: TSESTree.Node): boolean {
 const BINDER_TEXT = /AsyncResource|runInAsyncScope|\.bind\(|\bbind\w*\(/;
 
 /**
+ * A local that only ever holds what the file makes itself, never a caller's function: every value
+ * it is given is read off an object or returned by a call (`attached = msg.__onFinished =
+ * createListener(msg)`, on-finished's dispatcher, whose queued entries are bound where they are
+ * queued), with at least one call of a function declared in this file.
+ */
+function isInternalFunction(sourceCode: Readonly<TSESLint.SourceCode>, identifier: TSESTree.Identifier): boolean {
+  const variable = variableOf(sourceCode, identifier);
+  const def = variable?.defs[0];
+  if (!variable || def?.type !== 'Variable') return false;
+  const values: TSESTree.Node[] = [];
+  if (def.node.init) values.push(def.node.init);
+  for (const reference of variable.references) {
+    const assignment = reference.identifier.parent;
+    if (!reference.isWrite() || reference.init) continue;
+    if (assignment?.type !== AST_NODE_TYPES.AssignmentExpression || assignment.left !== reference.identifier) return false;
+    values.push(assignment.right);
+  }
+  let made = false;
+  for (const raw of values) {
+    let value = unwrapTypeScriptExpression(raw);
+    while (value.type === AST_NODE_TYPES.AssignmentExpression) value = unwrapTypeScriptExpression(value.right);
+    if (value.type === AST_NODE_TYPES.CallExpression) {
+      const callee = unwrapTypeScriptExpression(value.callee);
+      if (callee.type === AST_NODE_TYPES.Identifier && resolveFunction(sourceCode, callee)) made = true;
+      else return false;
+    } else if (value.type !== AST_NODE_TYPES.MemberExpression) return false;
+  }
+  return made;
+}
+
+/**
  * Every in-file call of `fn` hands the callback position a value bound first
  * (`readStream(stream, .., wrap(done))` where `wrap` runs it through an AsyncResource).
  */
@@ -137,6 +168,7 @@ function isBoundByEveryCaller(sourceCode: Readonly<TSESLint.SourceCode>, api: Ot
     const argument = call.arguments[index] && unwrapTypeScriptExpression(call.arguments[index]);
     // `function onRead(err, buf) { if (err) return reject(err); resolve(buf); }`: settles a promise, whose continuation follows the `await`
     if (argument && isContextFreeCallback(sourceCode, api, argument)) return true;
+    if (argument?.type === AST_NODE_TYPES.Identifier) return isInternalFunction(sourceCode, argument);
     if (argument?.type !== AST_NODE_TYPES.CallExpression) return false;
     const callee = unwrapTypeScriptExpression(argument.callee);
     const wrapper = callee.type === AST_NODE_TYPES.Identifier ? resolveFunction(sourceCode, callee) : undefined;
