@@ -113,22 +113,21 @@ export function getStridePosition(take: TSESTree.CallExpression): { index: numbe
 
 /**
  * Helpers named for running the function they are handed: `tryCatch1`, `invoke`, `invokeCallback`,
- * `callFn`, `runTask`, `execute`, `safeCall` (not `applyError(span, ..)` or `runQuery(sql)`).
+ * `callFn`, `runTask`, `executeCallback`, `safeCall` (not a bare `run(file, content)` or `exec(sql)`,
+ * not `applyError(span, ..)`).
  */
-const RUNNER_NAME = /^(?:tryCatch\w*|try(?:Call|Run|Invoke)\w*|invoke\w*|safe(?:Call|Invoke|Run)|(?:call|run|exec(?:ute)?)(?:Fn|Func|Function|Callback|Cb|Task|Job|Thunk)?)$/;
+const RUNNER_NAME = /^(?:tryCatch\w*|try(?:Call|Run|Invoke)\w*|invoke\w*|safe(?:Call|Invoke|Run)|(?:call|run|exec(?:ute)?)(?:Fn|Func|Function|Callback|Cb|Task|Job|Thunk))$/;
 
 /**
  * A dequeued entry handed to a call as the function it runs: the first argument of a helper named
- * for running it (`tryCatch1(fn, receiver, arg)`, `invoke(fn)`), or of a call that gets other
- * entries of the same collection with it (`helper(fn, receiver, arg)` mirrors `fn.call(receiver, arg)`).
+ * for running it (`tryCatch1(fn, receiver, arg)`, `invoke(fn)`). Not any call given two entries
+ * (`smaller(heap[i], heap[l])`, a heap's comparator).
  */
-export function isRunByHelper(call: TSESTree.CallExpression, argument: TSESTree.Node, sameCollection: (other: TSESTree.Node) => boolean): boolean {
+export function isRunByHelper(call: TSESTree.CallExpression, argument: TSESTree.Node): boolean {
   if (call.arguments[0] !== argument) return false;
-  const callee = unwrapTypeScriptExpression(call.callee);
   // `fn.call(receiver, arg)`: the first argument is the receiver, not a function run
   if (['call', 'apply', 'bind'].includes(getMethodName(call) ?? '')) return false;
+  const callee = unwrapTypeScriptExpression(call.callee);
   const name = callee.type === AST_NODE_TYPES.Identifier ? callee.name : callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.property.type === AST_NODE_TYPES.Identifier ? callee.property.name : undefined;
-  // `resource.runInAsyncScope(fn)` runs it in a context kept with it: the fixed form
-  if (name !== undefined && RUNNER_NAME.test(name)) return true;
-  return call.arguments.slice(1).some((other) => sameCollection(other));
+  return name !== undefined && RUNNER_NAME.test(name);
 }

@@ -206,7 +206,7 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
         const passed = entryOf(argument);
         if (passed?.prop !== undefined || !passed) continue;
         // `tryCatch1(fn, receiver, arg)`: the dequeued function handed to a helper that runs it
-        if (isRunByHelper(node, argument, (other) => entryOf(other)?.id === passed.id)) run(passed);
+        if (isRunByHelper(node, argument)) run(passed);
         else if (!passed.stride) model.passed.add(passed.id);
       }
     }
