@@ -110,6 +110,47 @@ function readStream(stream, callback) {
 }`,
     },
     {
+      name: 'near miss: the only caller passes its own continuation, which runs the user\'s callback through runInAsyncScope (undici\'s api-stream.js)',
+      settings: ALS,
+      code: `
+const { AsyncResource } = require('node:async_hooks');
+function trackFinish(stream, callback) {
+  const onFinish = () => callback(null);
+  stream.once('finish', onFinish);
+}
+class StreamHandler extends AsyncResource {
+  constructor(callback) { super('STREAM'); this.callback = callback; }
+  onHeaders(res) {
+    trackFinish(res, (err) => {
+      const { callback } = this;
+      this.runInAsyncScope(callback, null, err);
+    });
+  }
+}
+module.exports = StreamHandler;`,
+    },
+    {
+      name: 'near miss: the only caller passes a dispatcher it made itself (on-finished: attached = createListener(msg), whose queued listeners are bound where queued)',
+      settings: ALS,
+      code: `
+function attachFinishedListener(msg, callback) {
+  msg.once('finish', () => callback(null));
+}
+function createListener(msg) {
+  function listener(err) { for (const fn of listener.queue) fn(err, msg); }
+  listener.queue = [];
+  return listener;
+}
+module.exports = function attachListener(msg, listener) {
+  let attached = msg.__onFinished;
+  if (!attached) {
+    attached = msg.__onFinished = createListener(msg);
+    attachFinishedListener(msg, attached);
+  }
+  attached.queue.push(listener);
+};`,
+    },
+    {
       name: 'near miss: the listener is already bound (multer\'s fix)',
       settings: ALS,
       code: UPLOAD("AsyncResource.bind(function () { next(); })").replace("var Busboy", "var { AsyncResource } = require('node:async_hooks');\nvar Busboy"),

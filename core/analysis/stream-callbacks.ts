@@ -169,6 +169,8 @@ function isBoundByEveryCaller(sourceCode: Readonly<TSESLint.SourceCode>, api: Ot
     // `function onRead(err, buf) { if (err) return reject(err); resolve(buf); }`: settles a promise, whose continuation follows the `await`
     if (argument && isContextFreeCallback(sourceCode, api, argument)) return true;
     if (argument?.type === AST_NODE_TYPES.Identifier) return isInternalFunction(sourceCode, argument);
+    // `(err) => { .. this.runInAsyncScope(callback, null, err) }` (undici's api-stream.js): the file's own continuation, which restores its caller's context itself
+    if (isFunctionLike(argument)) return BINDER_TEXT.test(sourceCode.getText(argument));
     if (argument?.type !== AST_NODE_TYPES.CallExpression) return false;
     const callee = unwrapTypeScriptExpression(argument.callee);
     const wrapper = callee.type === AST_NODE_TYPES.Identifier ? resolveFunction(sourceCode, callee) : undefined;
