@@ -84,6 +84,23 @@ ruleTester.run('no-unbound-queued-callback (queue aliases and strides)', rule, {
       ),
     },
     {
+      name: 'near miss: the dequeued entry runs itself through a runner it carries (zone.js: task.zone.runTask(task)), in the context it was queued with',
+      settings: ALS,
+      code: `
+let microTasks = [];
+export function scheduleMicroTask(task) {
+  if (microTasks.length === 0) Promise.resolve().then(drain);
+  microTasks.push(task);
+}
+function drain() {
+  while (microTasks.length) {
+    const queue = microTasks;
+    microTasks = [];
+    for (const task of queue) task.zone.runTask(task, null, null);
+  }
+}`,
+    },
+    {
       name: 'near miss: the fixed scheduler binds the function with AsyncResource.bind before pushing it',
       settings: HOOKS,
       code: scheduler('  this._buffer.push(AsyncResource.bind(fn), receiver, arg);', STRIDE_HELPER, `${HELPERS}\nconst { AsyncResource } = require('node:async_hooks');`),

@@ -128,6 +128,11 @@ export function isRunByHelper(call: TSESTree.CallExpression, argument: TSESTree.
   // `fn.call(receiver, arg)`: the first argument is the receiver, not a function run
   if (['call', 'apply', 'bind'].includes(getMethodName(call) ?? '')) return false;
   const callee = unwrapTypeScriptExpression(call.callee);
+  // `task.zone.runTask(task)` (zone.js' microtask queue): the entry runs itself in the zone it carries
+  let root: TSESTree.Node = callee;
+  while (root.type === AST_NODE_TYPES.MemberExpression) root = unwrapTypeScriptExpression(root.object);
+  const entry = unwrapTypeScriptExpression(argument);
+  if (callee.type === AST_NODE_TYPES.MemberExpression && root.type === AST_NODE_TYPES.Identifier && entry.type === AST_NODE_TYPES.Identifier && root.name === entry.name) return false;
   const name = callee.type === AST_NODE_TYPES.Identifier ? callee.name : callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed && callee.property.type === AST_NODE_TYPES.Identifier ? callee.property.name : undefined;
   return name !== undefined && RUNNER_NAME.test(name);
 }
