@@ -151,6 +151,25 @@ module.exports = function attachListener(msg, listener) {
 };`,
     },
     {
+      name: 'near miss: the reader is handed to a higher-order helper that binds the callback where it calls it (raw-body\'s current index.ts: getBody(readStream, ..))',
+      settings: ALS,
+      code: `
+import { AsyncResource } from 'node:async_hooks';
+function bindAsyncContext(fn) {
+  const resource = new AsyncResource('bound');
+  return resource.runInAsyncScope.bind(resource, fn, null);
+}
+function getBody(read, stream, done) {
+  read(stream, bindAsyncContext(done));
+}
+function readStream(stream, callback) {
+  stream.once('end', () => callback(null));
+}
+export function getRawBody(stream, done) {
+  return getBody(readStream, stream, done);
+}`,
+    },
+    {
       name: 'near miss: the listener is already bound (multer\'s fix)',
       settings: ALS,
       code: UPLOAD("AsyncResource.bind(function () { next(); })").replace("var Busboy", "var { AsyncResource } = require('node:async_hooks');\nvar Busboy"),

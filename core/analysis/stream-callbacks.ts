@@ -156,14 +156,38 @@ function isInternalFunction(sourceCode: Readonly<TSESLint.SourceCode>, identifie
 }
 
 /**
+ * Every call of the function named `id` in the file, also through a local higher-order helper it is
+ * handed to (`getBody(readStream, ..)` whose body calls `read(stream, .., bindAsyncContext(done))`:
+ * raw-body's current index.ts); undefined when a reference is anything else (exported, stored).
+ */
+function callsOf(sourceCode: Readonly<TSESLint.SourceCode>, id: TSESTree.Identifier, depth = 0): TSESTree.CallExpression[] | undefined {
+  const variable = variableOf(sourceCode, id);
+  const calls: TSESTree.CallExpression[] = [];
+  for (const reference of variable?.references ?? []) {
+    const parent = reference.identifier.parent;
+    if (parent?.type !== AST_NODE_TYPES.CallExpression) return undefined;
+    if (parent.callee === reference.identifier) {
+      calls.push(parent);
+      continue;
+    }
+    const callee = unwrapTypeScriptExpression(parent.callee);
+    const helper = depth === 0 && callee.type === AST_NODE_TYPES.Identifier ? resolveFunction(sourceCode, callee) : undefined;
+    const param = helper?.params[parent.arguments.findIndex((argument) => argument === reference.identifier)];
+    const inner = param?.type === AST_NODE_TYPES.Identifier ? callsOf(sourceCode, param, depth + 1) : undefined;
+    if (!inner) return undefined;
+    calls.push(...inner);
+  }
+  return calls;
+}
+
+/**
  * Every in-file call of `fn` hands the callback position a value bound first
  * (`readStream(stream, .., wrap(done))` where `wrap` runs it through an AsyncResource).
  */
 function isBoundByEveryCaller(sourceCode: Readonly<TSESLint.SourceCode>, api: OtelApi, fn: FunctionNode, index: number): boolean {
   if (fn.type !== AST_NODE_TYPES.FunctionDeclaration || !fn.id) return false;
-  const variable = variableOf(sourceCode, fn.id);
-  const calls = (variable?.references ?? []).map((reference) => reference.identifier.parent).filter((parent): parent is TSESTree.CallExpression => parent?.type === AST_NODE_TYPES.CallExpression);
-  if (calls.length === 0 || calls.length !== (variable?.references.length ?? 0)) return false;
+  const calls = callsOf(sourceCode, fn.id);
+  if (!calls || calls.length === 0) return false;
   return calls.every((call) => {
     const argument = call.arguments[index] && unwrapTypeScriptExpression(call.arguments[index]);
     // `function onRead(err, buf) { if (err) return reject(err); resolve(buf); }`: settles a promise, whose continuation follows the `await`
