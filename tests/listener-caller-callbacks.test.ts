@@ -170,6 +170,19 @@ export function getRawBody(stream, done) {
 }`,
     },
     {
+      name: 'near miss: a function handed inline to a framework gets its callback from the framework, which may bind it (fastify binds a content-type parser\'s done)',
+      settings: ALS,
+      code: `
+const querystring = require('node:querystring');
+module.exports = function (fastify) {
+  fastify.addContentTypeParser('application/x-www-form-urlencoded', function (request, payload, done) {
+    let body = '';
+    payload.on('data', (data) => { body += data; });
+    payload.once('end', () => done(null, querystring.parse(body)));
+  });
+};`,
+    },
+    {
       name: 'near miss: the listener is already bound (multer\'s fix)',
       settings: ALS,
       code: UPLOAD("AsyncResource.bind(function () { next(); })").replace("var Busboy", "var { AsyncResource } = require('node:async_hooks');\nvar Busboy"),

@@ -214,6 +214,9 @@ export function getStreamCallbackListener(sourceCode: Readonly<TSESLint.SourceCo
   if (!registration || !isOneShotRegistration(sourceCode, registration)) return undefined;
   const owner = getEnclosingFunction(call);
   if (!owner || owner.params.length < 2) return undefined;
+  // a function handed inline to a framework (`fastify.addContentTypeParser(type, function (req, payload, done) { .. })`)
+  // gets its callback from the framework, which may have bound it already (fastify binds `done` with an AsyncResource)
+  if (owner.parent?.type === AST_NODE_TYPES.CallExpression && owner.parent.callee !== owner) return undefined;
   const last = owner.params.at(-1);
   if (last?.type !== AST_NODE_TYPES.Identifier) return undefined;
   const listener = unwrapTypeScriptExpression(registration.listener);
