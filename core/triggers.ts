@@ -12,6 +12,7 @@ import { mayHoldHandlerObject } from './analysis/handler-objects.js';
 import { mayHoldPartialBinding } from './analysis/partial-binding.js';
 import { mayHoldLibraryQueue } from './analysis/library-queues.js';
 import { mayHoldStoredCallback } from './analysis/stored-callbacks.js';
+import { mayHoldStreamCallback } from './analysis/stream-callbacks.js';
 import { getSettings } from './settings.js';
 import type { ContextManagerName, OtelContextSettings } from './settings.js';
 import { TRANSPORT_TRIGGERS } from './transports/records.js';
@@ -125,7 +126,7 @@ export function mayContainFinding(source: string, rules: readonly string[], sett
     if (triggers === undefined) return true;
     if (STANDALONE_TRIGGERS[rule]?.some((trigger) => textIncludes(source, trigger))) return true;
     if (rule === 'no-unpaired-context-attach' && mayHoldFieldSwap(source)) return true;
-    if (!tracedCode) return rule === UNTRACED_QUEUE_RULE && mayHoldUntracedQueue(source, settings.contextManager);
+    if (!tracedCode) return rule === UNTRACED_QUEUE_RULE ? mayHoldUntracedQueue(source, settings.contextManager) : rule === 'no-unbound-listener' && mayHoldStreamCallback(source, settings.contextManager);
     return triggers === TRACED_CODE || triggers.some((trigger) => textIncludes(source, trigger));
   });
 }

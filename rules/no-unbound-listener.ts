@@ -21,6 +21,8 @@ export default createRule<Options, MessageId>({
         "This '{{ event }}' listener is added to {{ emitter }}, {{ lifetime }} that outlives this trace, so it runs in the context of whoever emits.",
       persistentListenerKeepsRequest:
         "This '{{ event }}' listener stays on {{ emitter }} after this request, so later events of other requests run it with this request's {{ name }}.",
+      listenerRunsCallerCallback:
+        "This '{{ event }}' listener on {{ emitter }}, an emitter {{ how }}, calls the caller's '{{ callback }}', which then runs in the async context of whoever feeds the emitter, not its caller's.",
       listenerLosesContext:
         "This '{{ event }}' listener on {{ emitter }} runs in the context active when it emits: under the stack context manager, usually none.",
     },

@@ -19,6 +19,7 @@ import { fileMayContainTracedCode, getOtelApi } from './otel-api.js';
 import type { OtelApi } from './otel-api.js';
 import { mayHoldHandlerObject } from './handler-objects.js';
 import { DRAIN_METHODS, STORE_METHODS } from './queues.js';
+import { getFieldAliasName } from './queue-entries.js';
 import { isEmptyCollection, lastName, mayBeCallback } from './queue-shapes.js';
 import { createSpanRegionTracker } from './traced-code.js';
 import type { SpanRegionTracker } from './traced-code.js';
@@ -114,8 +115,14 @@ export function useFileAnalysis(context: Readonly<TSESLint.RuleContext<string, r
         const method = callee.property.name;
         const name = lastName(callee.object);
         if (name === undefined) return;
-        if (DRAIN_METHODS.has(method) || method === 'splice' || method === 'delete') queueNames.drained.add(name);
-        if (STORE_METHODS.has(method) && node.arguments.some(mayBeCallback)) queueNames.stored.add(name);
+        const drains = DRAIN_METHODS.has(method) || method === 'splice' || method === 'delete';
+        const stores = STORE_METHODS.has(method) && node.arguments.some(mayBeCallback);
+        // `var q = this._queue; q.push(fn)`: the field's name too (queue-entries.ts)
+        const field = (drains || stores) && callee.object.type === AST_NODE_TYPES.Identifier ? getFieldAliasName(sourceCode, callee.object) : undefined;
+        for (const known of field === undefined ? [name] : [name, field]) {
+          if (drains) queueNames.drained.add(known);
+          if (stores) queueNames.stored.add(known);
+        }
       },
       // (a superset of the parents tested below)
       ':matches(ReturnStatement, ArrowFunctionExpression, AssignmentExpression, CallExpression, VariableDeclarator, ArrayExpression) > :matches(FunctionExpression, ArrowFunctionExpression)'(

@@ -7,11 +7,13 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from './ast.js';
-import { contains, getEnclosingClassBody, getPrototypeClassName, getThisAlias, getPatternKey, getReturnedValues, getThisMemberName, resolveThisMethod, getEnclosingFunction, getPropertyName, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk, getDottedName } from './ast.js';
+import { contains, getPatternKey, getReturnedValues, resolveThisMethod, getEnclosingFunction, getPropertyName, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression, walk, getDottedName } from './ast.js';
 import { getCallbackShape, isContextBound, isContextFreeCallback } from './callbacks.js';
 import { isSameActivation } from './listeners.js';
 import { resolveFunction } from './traced-code.js';
 import type { OtelApi } from './otel-api.js';
+import { getCollectionRef, getStridePosition, isRunByHelper } from './queue-entries.js';
+import type { CollectionRef, Entry } from './queue-entries.js';
 import { isEmptyCollection, isInConstructor, isLazyInit, isNumberLiteral, isTeardownCollection, isWaiter } from './queue-shapes.js';
 
 /** A callback stored for later: the stored value (or the `Property` of a stored object), the queue's text, the storing call. */
@@ -31,14 +33,6 @@ const INDEX_METHODS = new Set(['indexOf', 'findIndex', 'lastIndexOf', 'findLastI
 /** The methods whose receiver buildModel looks at (stores, drains, `delete`, `splice`). */
 const RECEIVER_METHODS = new Set([...STORE_METHODS, ...DRAIN_METHODS, 'delete', 'splice']);
 
-interface CollectionRef {
-  id: string;
-  text: string;
-  /** The class body (members) or the declaring function or program (variables). */
-  owner: TSESTree.Node;
-  isMember: boolean;
-}
-
 interface Store {
   ref: CollectionRef;
   call: TSESTree.CallExpression;
@@ -53,32 +47,14 @@ interface QueueModel {
   invoked: Set<string>;
   passed: Set<string>;
   invokedProps: Map<string, Set<string>>;
+  /** Stride queues (`push(fn, receiver, arg)`): the entry length and the positions that are run. */
+  strides: Map<string, { length: number; run: Set<number> }>;
 }
 
 const modelCache = new WeakMap<object, QueueModel>();
 
-/** A reference to a collection: `queue` (a variable) or `this.queue` (a class member). */
-function getCollectionRef(sourceCode: Readonly<TSESLint.SourceCode>, node: TSESTree.Node): CollectionRef | undefined {
-  const expression = unwrapTypeScriptExpression(node);
-  // `self._waiting` where `var self = this`: the member of the `this` the alias was taken from
-  const alias = getThisAlias(sourceCode, expression);
-  const member = getThisMemberName(expression) ?? alias?.member;
-  const at = alias?.thisNode ?? expression;
-  if (member !== undefined) {
-    const classBody = getEnclosingClassBody(at);
-    if (classBody) return { id: `m:${classBody.range[0]}:${member}`, text: `this.${member}`, owner: classBody, isMember: true };
-    const constructorName = getPrototypeClassName(at);
-    return constructorName === undefined ? undefined : { id: `p:${constructorName}:${member}`, text: `this.${member}`, owner: sourceCode.ast, isMember: true };
-  }
-  if (expression.type !== AST_NODE_TYPES.Identifier) return undefined;
-  const variable = ASTUtils.findVariable(sourceCode.getScope(expression), expression);
-  const def = variable?.defs[0];
-  if (!variable || def?.type !== 'Variable') return undefined;
-  return { id: `v:${def.name.range[0]}`, text: expression.name, owner: variable.scope.variableScope.block, isMember: false };
-}
-
 function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (TSESTree.CallExpression | TSESTree.AssignmentExpression)[]): QueueModel {
-  const model: QueueModel = { stores: [], drained: new Set(), deletedFrom: new Set(), invoked: new Set(), passed: new Set(), invokedProps: new Map() };
+  const model: QueueModel = { stores: [], drained: new Set(), deletedFrom: new Set(), invoked: new Set(), passed: new Set(), invokedProps: new Map(), strides: new Map() };
   const ref = (node: TSESTree.Node | undefined) => (node ? getCollectionRef(sourceCode, node) : undefined);
 
   /** The collection whose entries `node` holds: `q`, `q.splice(0)`, `[...q]`, `Array.from(q)`, a const holding one. */
@@ -113,7 +89,7 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
   }
 
   /** The collection an entry comes from (and the property read off it): `q.shift()`, `q[0]`, a loop variable over `q`. */
-  function entryOf(node: TSESTree.Node, depth = 0): { id: string; prop?: string } | undefined {
+  function entryOf(node: TSESTree.Node, depth = 0): Entry | undefined {
     if (depth > 4) return undefined;
     let expression = unwrapTypeScriptExpression(node);
     if (expression.type === AST_NODE_TYPES.ChainExpression) expression = unwrapTypeScriptExpression(expression.expression);
@@ -121,7 +97,7 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
       const method = getMethodName(expression);
       const receiver = getMethodReceiver(expression);
       const id = method !== undefined && TAKE_METHODS.has(method) && receiver ? collectionOf(receiver) : undefined;
-      return id === undefined ? undefined : { id };
+      return id === undefined ? undefined : { id, stride: getStridePosition(expression) };
     }
     if (expression.type === AST_NODE_TYPES.MemberExpression) {
       if (expression.computed) {
@@ -137,7 +113,7 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
     const def = variable?.defs[0];
     if (!def || variable?.defs.length !== 1) return undefined;
     const prop = getPatternKey(def.name);
-    const wrap = (entry: { id: string; prop?: string } | undefined) =>
+    const wrap = (entry: Entry | undefined) =>
       entry && (prop === undefined ? entry : entry.prop === undefined ? { id: entry.id, prop } : undefined);
     if (def.type === 'Variable') {
       const loop = def.node.parent.parent;
@@ -154,7 +130,7 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
       const placeholder = init && ((init.type === AST_NODE_TYPES.Literal && init.value === null) || (init.type === AST_NODE_TYPES.Identifier && init.name === 'undefined'));
       if (init && !placeholder) return wrap(entryOf(init, depth + 1));
       // `var cb = null; .. cb = queue.shift();`: every assignment takes an entry of the same collection
-      let assigned: { id: string; prop?: string } | undefined;
+      let assigned: Entry | undefined;
       for (const reference of variable.references) {
         if (!reference.isWrite() || reference.init) continue;
         const assignment = reference.identifier.parent;
@@ -220,7 +196,7 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
       let callee = unwrapTypeScriptExpression(node.callee);
       if (callee.type === AST_NODE_TYPES.MemberExpression && ['call', 'apply', 'bind'].includes(getMethodName(node) ?? '')) callee = callee.object;
       const entry = entryOf(callee);
-      if (entry?.prop === undefined && entry) model.invoked.add(entry.id);
+      if (entry?.prop === undefined && entry) run(entry);
       else if (entry?.prop !== undefined) {
         const props = model.invokedProps.get(entry.id) ?? new Set<string>();
         props.add(entry.prop);
@@ -228,9 +204,23 @@ function buildModel(sourceCode: Readonly<TSESLint.SourceCode>, nodes: readonly (
       }
       for (const argument of node.arguments) {
         const passed = entryOf(argument);
-        if (passed?.prop === undefined && passed) model.passed.add(passed.id);
+        if (passed?.prop !== undefined || !passed) continue;
+        // `tryCatch1(fn, receiver, arg)`: the dequeued function handed to a helper that runs it
+        if (isRunByHelper(node, argument)) run(passed);
+        else if (!passed.stride) model.passed.add(passed.id);
       }
     }
+  }
+
+  /** An entry run where it is taken out: the collection's entries are invoked (or, in a stride queue, those at its position). */
+  function run(entry: Entry): void {
+    if (!entry.stride) {
+      model.invoked.add(entry.id);
+      return;
+    }
+    const stride = model.strides.get(entry.id) ?? { length: entry.stride.length, run: new Set<number>() };
+    if (stride.length === entry.stride.length) stride.run.add(entry.stride.index);
+    model.strides.set(entry.id, stride);
   }
 
   /**
@@ -337,8 +327,15 @@ export function findQueuedCallbacks(
     // A collection of one call (filled and drained while that call runs) is not long-lived;
     // module-level collections and class members are.
     if (!store.ref.isMember && store.ref.owner.type !== AST_NODE_TYPES.Program && isSameActivation(api, store.ref.owner, store.call)) continue;
-    for (const value of store.values) {
+    // a stride queue (`push(fn, receiver, arg)`, three `shift()`s in a row): only the positions that are run
+    const stride = model.strides.get(id);
+    const strided = stride !== undefined && store.values.length === stride.length && store.method !== 'set';
+    for (const [index, value] of store.values.entries()) {
       const expression = unwrapTypeScriptExpression(value);
+      if (strided) {
+        if (stride.run.has(index) && getCallbackShape(sourceCode, expression).kind !== 'not-a-function' && unbound(expression)) found.push({ node: value, queue: store.ref.text, call: store.call });
+        continue;
+      }
       if (expression.type === AST_NODE_TYPES.ObjectExpression) {
         if (isWaiter(sourceCode, expression)) continue;
         const props = model.invokedProps.get(id);

@@ -27,6 +27,11 @@
  * ended trace (three-request proof: fixtures/no-unbound-listener/valid/persistent-audit-listener).
  * It is reported, without a fix, only when it uses the request's own state.
  *
+ * Files with no tracing (issue 11, listener family; no-unbound-listener/stream-callbacks.ts): a
+ * listener that calls a caller's callback (`next`, `done`), registered on an emitter the function
+ * received or piped a received stream into, runs that callback in the feeding socket's context
+ * under the AsyncLocalStorage managers; fixed with `AsyncResource.bind(listener)`.
+ *
  * Out of scope: listeners registered in a function called from traced code but not written in
  * it; `this.on(..)` on the instance itself; listener objects (`{ handleEvent }`).
  */
@@ -38,14 +43,17 @@ import { getListenerDeclaration, getRemovedListenerTexts, LIFETIME_TEXT } from '
 import { fileMayContainTracedCode } from '../analysis/otel-api.js';
 import { bindToCurrentContext } from '../edits/wrap.js';
 import type { Edit, Finding } from '../findings.js';
+import { createStreamCallbackListeners } from './no-unbound-listener/stream-callbacks.js';
+import type { StreamCallbackMessageId } from './no-unbound-listener/stream-callbacks.js';
 
-export type NoUnboundListenerMessageId = ListenerCallback['messageId'];
+export type NoUnboundListenerMessageId = ListenerCallback['messageId'] | StreamCallbackMessageId;
 
 export function createNoUnboundListenerDetector(
   context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
   onFinding: (finding: Finding<NoUnboundListenerMessageId>) => void,
 ): TSESLint.RuleListener {
-  if (!fileMayContainTracedCode(context)) return {};
+  // a file with no tracing: only a caller's callback run from a received or piped stream's listeners
+  if (!fileMayContainTracedCode(context)) return createStreamCallbackListeners(context, onFinding);
   const { analysis, listeners } = useFileAnalysis(context);
   const { sourceCode, api } = analysis;
   let removed: Set<string> | undefined;
