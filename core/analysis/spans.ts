@@ -239,6 +239,9 @@ const usageSpanCallbacks = new WeakMap<TSESTree.CallExpression, FunctionNode | n
  * object argument: `{ fn: (span) => .. }`). Undefined for every other call.
  */
 export function getUsageSpanCallback(call: TSESTree.CallExpression): FunctionNode | undefined {
+  // the name test first, uncached: every call of a file is asked (getSpanStartKind), and caching
+  // the answer for each of them cost more than the test (a WeakMap entry per call; issue #14)
+  if (!mayBeUsageSpanCall(call)) return undefined;
   let cached = usageSpanCallbacks.get(call);
   if (cached === undefined) {
     cached = findUsageSpanCallback(call) ?? null;
@@ -247,11 +250,16 @@ export function getUsageSpanCallback(call: TSESTree.CallExpression): FunctionNod
   return cached ?? undefined;
 }
 
-function findUsageSpanCallback(call: TSESTree.CallExpression): FunctionNode | undefined {
-  if (call.arguments.length === 0) return undefined;
+/** A call with arguments, named for spans or traces, other than `startSpan`/`startActiveSpan`. */
+function mayBeUsageSpanCall(call: TSESTree.CallExpression): boolean {
+  if (call.arguments.length === 0) return false;
   const callee = unwrapTypeScriptExpression(call.callee);
   const name = callee.type === AST_NODE_TYPES.Identifier ? callee.name : getMethodName(call);
-  if (name === undefined || name === 'startSpan' || name === 'startActiveSpan' || !SPAN_CALLEE_NAME.test(name)) return undefined;
+  return name !== undefined && name !== 'startSpan' && name !== 'startActiveSpan' && SPAN_CALLEE_NAME.test(name);
+}
+
+/** For a call mayBeUsageSpanCall admits. */
+function findUsageSpanCallback(call: TSESTree.CallExpression): FunctionNode | undefined {
   const text = programTextOf(call);
   if (text === undefined) return undefined;
   for (const argument of call.arguments) {

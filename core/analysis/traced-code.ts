@@ -107,30 +107,29 @@ export function createSpanRegionTracker(
     return undefined;
   }
 
-  // What a function is to the outward search, remembered once it is known not to be a traced
-  // callback: 'pass' (context flows in from where it is created), 'stop' (it may run anywhere).
-  // Both tests depend only on the function's call site and import tracing, never on the query,
-  // so every later query through the same function skips them (a file asks once per statement,
-  // timer, listener and producer). A traced callback is answered by getTracedCallback's own
-  // per-function cache.
-  const untraced = new Map<FunctionNode, 'pass' | 'stop'>();
+  // What a function is to the outward search, remembered once known: its traced-callback scope,
+  // 'stop' (it may run anywhere), or — context flows in from where it is created — the function
+  // the search goes on to (its enclosing function; null at the top level). All of it depends only
+  // on the function's call site and import tracing, never on the query, so every later query
+  // through the same function skips the tests and the walk up to the next function (a file asks
+  // once per statement, timer, listener and producer).
+  const steps = new Map<FunctionNode, { traced: TracedCallback } | { next: FunctionNode | null } | 'stop'>();
 
   function getTraceScope(node: TSESTree.Node): TraceScope | undefined {
-    let current: TSESTree.Node = node;
+    let fn = getEnclosingFunction(node);
     for (;;) {
-      const fn = getEnclosingFunction(current);
       const inactive = getInactiveSpanAt(node, fn ?? sourceCode.ast);
       if (inactive) return inactive;
       if (!fn) return undefined;
-      let kind = untraced.get(fn);
-      if (kind === undefined) {
+      let step = steps.get(fn);
+      if (step === undefined) {
         const traced = getTracedCallback(api, fn);
-        if (traced) return traced;
-        kind = isPassThroughCallback(api, fn) ? 'pass' : 'stop';
-        untraced.set(fn, kind);
+        step = traced ? { traced } : isPassThroughCallback(api, fn) ? { next: getEnclosingFunction(fn) ?? null } : 'stop';
+        steps.set(fn, step);
       }
-      if (kind === 'stop') return undefined;
-      current = fn;
+      if (step === 'stop') return undefined;
+      if ('traced' in step) return step.traced;
+      fn = step.next ?? undefined;
     }
   }
 
