@@ -468,7 +468,9 @@ export class Observer {
       return;
     }
     const rule = this.regRule(reg);
-    const alsoRules = LATE_RULES.filter((r) => r !== rule);
+    // and a bind whose result was thrown away (family 7, reported by no-unpaired-context-attach):
+    // the callback registered is the unbound one
+    const alsoRules = [...LATE_RULES.filter((r) => r !== rule), 'no-unpaired-context-attach'];
     const origin = reg.origin ?? reg;
     const regSite = () => this.registrationSite(origin);
     // Lost: the registration had a span, the runtime ran the callback with none, the span is a root.
@@ -526,8 +528,9 @@ export class Observer {
       kind: 'kept-too-long',
       site: where,
       rule,
-      // a delivery listener whose consumer extracts onto the ambient context keeps it the same way
-      alsoRules: ['no-unpaired-context-attach', 'require-context-propagation'],
+      // a delivery listener whose consumer extracts onto the ambient context keeps it the same way;
+      // a timer that drains a queue runs the queued callbacks in the context it was scheduled in
+      alsoRules: ['no-unpaired-context-attach', 'require-context-propagation', 'no-unbound-queued-callback'],
       functions: names(rec.stack),
       why:
         reg.kind === 'listener'
