@@ -124,10 +124,12 @@ export function mayContainFinding(source: string, rules: readonly string[], sett
   return rules.some((rule) => {
     const triggers = TRIGGERS_BY_NAME[rule];
     if (triggers === undefined) return true;
+    // traced code with one of the rule's own triggers first (the usual yes), then what admits a file alone
+    if (tracedCode && (triggers === TRACED_CODE || triggers.some((trigger) => textIncludes(source, trigger)))) return true;
     if (STANDALONE_TRIGGERS[rule]?.some((trigger) => textIncludes(source, trigger))) return true;
     if (rule === 'no-unpaired-context-attach' && mayHoldFieldSwap(source)) return true;
     if (!tracedCode) return rule === UNTRACED_QUEUE_RULE ? mayHoldUntracedQueue(source, settings.contextManager) : rule === 'no-unbound-listener' && mayHoldStreamCallback(source, settings.contextManager);
-    return triggers === TRACED_CODE || triggers.some((trigger) => textIncludes(source, trigger));
+    return false;
   });
 }
 
@@ -136,9 +138,9 @@ export function fileMayContainFinding(
   context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
   rule: keyof typeof RULE_TRIGGERS,
 ): boolean {
-  const standalone = STANDALONE_TRIGGERS[rule];
-  if (standalone && fileMentionsAny(context, standalone)) return true;
-  if (!fileMayContainTracedCode(context)) return false;
+  // traced code with one of the rule's own triggers first (the usual yes), then what admits a file alone
   const triggers: readonly string[] = RULE_TRIGGERS[rule];
-  return triggers === TRACED_CODE || fileMentionsAny(context, triggers);
+  if (fileMayContainTracedCode(context) && (triggers === TRACED_CODE || fileMentionsAny(context, triggers))) return true;
+  const standalone = STANDALONE_TRIGGERS[rule];
+  return standalone !== undefined && fileMentionsAny(context, standalone);
 }

@@ -335,8 +335,9 @@ export function createNoUnpairedContextAttachDetector(
   const onCallExit = (node: TSESTree.CallExpression): void => {
     const kind = getCallKind(api, node);
     // a bind whose result is thrown away; a tracer's or library's in-place write (ambient-writes.ts)
-    const other = kind ? undefined : findThrownAwayBind(sourceCode, api, node) ?? (options.checkTests || !isInTestCode(api, node) ? findUnpairedAmbientWrite(sourceCode, node) : undefined);
-    if (other) onFinding(other);
+    // (the in-place write first: most calls are none, and the test-code walk is the dearer question)
+    const other = kind ? undefined : findThrownAwayBind(sourceCode, api, node) ?? findUnpairedAmbientWrite(sourceCode, node);
+    if (other && (other.messageId.startsWith('ambient') ? options.checkTests || !isInTestCode(api, node) : true)) onFinding(other);
     // test scaffolding (a test or hook entering the store its code under test reads) unless asked
     if (kind === 'als.enterWith') {
       if (options.checkTests || !isInTestCode(api, node)) reportEnterWith(node);
