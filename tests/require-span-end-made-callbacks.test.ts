@@ -33,6 +33,16 @@ export function instrument(query: (sql: string, cb?: Callback) => Promise<unknow
 }`,
     },
     {
+      name: 'a conditional that makes an ending callback in both branches',
+      code: `${HEADER}
+export function instrument(query: (sql: string, cb?: Callback) => Promise<unknown>) {
+  return function (this: unknown, sql: string, cb?: Callback) {
+    const span = tracer.startSpan('query');
+    return cb ? query.call(this, sql, endWith(span, cb)) : query.call(this, sql).then((r: unknown) => { span.end(); return r; });
+  };
+}`,
+    },
+    {
       name: 'the wrapper is made on every path',
       code: `${HEADER}
 export function instrument(query: (sql: string, cb: Callback) => unknown) {

@@ -70,7 +70,7 @@ function findPathWithoutEndingCallback(sourceCode: SourceCode, owner: FunctionNo
   // an arrow's expression body is what it returns
   if (owner.body.type !== AST_NODE_TYPES.BlockStatement) {
     const body = owner.body;
-    return made.some((anchor) => contains(body, anchor) && isUnconditional(anchor, body)) ? undefined : { kind: 'some-paths', exit: undefined };
+    return made.some((anchor) => contains(body, anchor) && isUnconditional(anchor, body, made)) ? undefined : { kind: 'some-paths', exit: undefined };
   }
   const statements = followingStatements(owner, from);
   if (!statements) return undefined;
@@ -168,11 +168,11 @@ function step(node: TSESTree.Node, made: readonly TSESTree.Node[]): Flow {
       // the `catch` runs only on a throw; a `finally` holding either is not followed
       return node.finalizer && (made.some((anchor) => contains(node.finalizer as TSESTree.Node, anchor)) || returnsIn(node.finalizer)) ? UNKNOWN : step(node.block, made);
     case AST_NODE_TYPES.ReturnStatement:
-      return holds.some((anchor) => isUnconditional(anchor, node)) ? MADE : { kind: 'leak', exit: node };
+      return holds.some((anchor) => isUnconditional(anchor, node, made)) ? MADE : { kind: 'leak', exit: node };
     case AST_NODE_TYPES.ExpressionStatement:
     case AST_NODE_TYPES.VariableDeclaration:
     case AST_NODE_TYPES.ThrowStatement:
-      if (holds.some((anchor) => isUnconditional(anchor, node))) return MADE;
+      if (holds.some((anchor) => isUnconditional(anchor, node, made))) return MADE;
       return node.type === AST_NODE_TYPES.ThrowStatement ? MADE : THROUGH;
     default:
       // loops, switch, labels, function declarations: not followed
@@ -191,11 +191,17 @@ function returnsIn(node: TSESTree.Node): boolean {
   return found;
 }
 
-/** `anchor` is evaluated whenever `statement` is: no `?:` branch, `&&`/`||`/`??` right side, `?.` or logical assignment on the way up. */
-function isUnconditional(anchor: TSESTree.Node, statement: TSESTree.Node): boolean {
+/**
+ * `anchor` is evaluated whenever `statement` is: no `&&`/`||`/`??` right side, `?.` or logical
+ * assignment on the way up, and a `?:` branch only when the other branch makes one too.
+ */
+function isUnconditional(anchor: TSESTree.Node, statement: TSESTree.Node, made: readonly TSESTree.Node[]): boolean {
   let child = anchor;
   for (let current = anchor.parent; current && current !== statement; child = current, current = current.parent) {
-    if (current.type === AST_NODE_TYPES.ConditionalExpression && child !== current.test) return false;
+    if (current.type === AST_NODE_TYPES.ConditionalExpression && child !== current.test) {
+      const other = child === current.consequent ? current.alternate : current.consequent;
+      if (!made.some((a) => contains(other, a))) return false;
+    }
     if (current.type === AST_NODE_TYPES.LogicalExpression && child === current.right) return false;
     if (current.type === AST_NODE_TYPES.AssignmentExpression && child === current.right && ['&&=', '||=', '??='].includes(current.operator)) return false;
     if (current.type === AST_NODE_TYPES.CallExpression && current.optional && child !== current.callee) return false;
