@@ -252,9 +252,14 @@ export default [otelContext.configs.recommended, otelContext.configs['recommende
     const typedOnly = `import otelContext from 'eslint-plugin-otel-context';\nimport tsParser from '@typescript-eslint/parser';\nexport default [{ files: ['**/*.ts'], languageOptions: { parser: tsParser } }, otelContext.configs['recommended-type-checked']];\n`;
     const dir2 = userProject({ 'eslint.config.js': typedOnly, 'a.ts': floating.replace(/require\(([^)]*)\)/, 'await import($1)') });
     await expect(new ESLint({ cwd: dir2 }).lintFiles(['a.ts'])).rejects.toThrow(/needs type information/);
-    // ... and disable-type-checked is the way out
-    writeFileSync(join(dir2, 'eslint.config.js'), typedOnly.replace("otelContext.configs['recommended-type-checked']]", "otelContext.configs['recommended-type-checked'], { files: ['a.ts'], ...otelContext.configs['disable-type-checked'] }]"));
-    const fixed = await new ESLint({ cwd: dir2 }).lintFiles(['a.ts']);
+    // ... and disable-type-checked is the way out (a project of its own: ESLint caches a config
+    // module by its file's modification time, so rewriting eslint.config.js within the same
+    // timestamp could lint with the old config)
+    const dir3 = userProject({
+      'eslint.config.js': typedOnly.replace("otelContext.configs['recommended-type-checked']]", "otelContext.configs['recommended-type-checked'], { files: ['a.ts'], ...otelContext.configs['disable-type-checked'] }]"),
+      'a.ts': floating.replace(/require\(([^)]*)\)/, 'await import($1)'),
+    });
+    const fixed = await new ESLint({ cwd: dir3 }).lintFiles(['a.ts']);
     expect(fixed[0]?.messages.filter((m) => m.fatal)).toEqual([]);
   });
 
