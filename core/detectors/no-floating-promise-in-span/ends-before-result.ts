@@ -19,7 +19,7 @@
 import type { TSESLint, TSESTree } from '@typescript-eslint/utils';
 import { AST_NODE_TYPES, ASTUtils } from '@typescript-eslint/utils';
 import type { FunctionNode } from '../../analysis/ast.js';
-import { getEnclosingFunction, getFunctionName, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression } from '../../analysis/ast.js';
+import { contains, getEnclosingFunction, getFunctionName, getMethodName, getMethodReceiver, isFunctionLike, unwrapTypeScriptExpression } from '../../analysis/ast.js';
 import { getSpanStartKind } from '../../analysis/spans.js';
 import type { Finding } from '../../findings.js';
 
@@ -86,15 +86,10 @@ function resultOfCallback(sourceCode: Readonly<TSESLint.SourceCode>, statement: 
   const def = callback?.defs[0];
   if (!callback || callback.defs.length !== 1 || def?.type !== 'Parameter' || !isFunctionLike(def.node)) return undefined;
   const helper = def.node as FunctionNode;
-  if (helper !== owner && !isAround(helper, owner)) return undefined;
+  if (helper !== owner && !contains(helper, owner)) return undefined;
   if (/sync$/i.test(getFunctionName(helper) ?? '') || returnsNonPromise(def.name)) return undefined;
   const variable = sourceCode.getDeclaredVariables(declarator)[0];
   return variable ? { variable, callback: callee.name } : undefined;
-}
-
-function isAround(outer: FunctionNode, inner: FunctionNode): boolean {
-  for (let fn = getEnclosingFunction(inner); fn; fn = getEnclosingFunction(fn)) if (fn === outer) return true;
-  return false;
 }
 
 /** A parameter typed as a function returning something that is not a promise: `() => void`, `(span: Span) => string`. */
